@@ -1,0 +1,28 @@
+package io.lwm2m.provisioning.api.devices;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.lwm2m.provisioning.bootstrap.sessions.BootstrapSessionRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** One bootstrap session as the API shows it, with each request sent and the client's answer. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SessionResponse(UUID id, String endpoint, String peerAddress, String securityMode, String identity,
+        String lwm2mVersion, Integer contentFormat, Instant startedAt, Instant endedAt, Long durationMs, String outcome,
+        String reason, List<Step> steps) {
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Step(String operation, String path, String responseCode, String detail, Instant sentAt, Integer durationMs) {
+    }
+
+    static SessionResponse of(BootstrapSessionRecord s) {
+        return new SessionResponse(s.id(), s.endpoint(), s.peerAddress(), s.securityMode(), s.identity(), s.lwm2mVersion(),
+                s.contentFormat(), s.startedAt(), s.endedAt(),
+                s.endedAt() == null ? null : Duration.between(s.startedAt(), s.endedAt()).toMillis(),
+                s.outcome().name(), s.reason(),
+                s.steps().stream().map(t -> new Step(t.operation(), t.path(), t.responseCode(), t.detail(), t.sentAt(),
+                        t.durationMs())).toList());
+    }
+}

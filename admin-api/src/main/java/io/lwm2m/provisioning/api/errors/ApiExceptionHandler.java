@@ -1,0 +1,131 @@
+package io.lwm2m.provisioning.api.errors;
+
+import io.lwm2m.provisioning.errors.ConflictException;
+import io.lwm2m.provisioning.errors.FieldProblem;
+import io.lwm2m.provisioning.errors.InvalidInputException;
+import io.lwm2m.provisioning.errors.NotFoundException;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * Maps failures to RFC 9457 problem+json. Validation problems list every field with its rule.
+ * Messages never quote request bodies: a body may hold a key.
+ */
+@RestControllerAdvice
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler(InvalidInputException.class)
+    ResponseEntity<ProblemDetail> invalid(InvalidInputException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", "The request breaks " + e.problems().size()
+                + " rule(s); see 'errors'.", e.problems());
+    }
+
+    @ExceptionHandler(ConflictException.class)
+    ResponseEntity<ProblemDetail> conflict(ConflictException e) {
+        return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage(), List.of(new FieldProblem(e.field(), e.getMessage())));
+    }
+
+    @ExceptionHandler(NotFoundException.class)
+    ResponseEntity<ProblemDetail> notFound(NotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), List.of());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        log.error("Unexpected error in an API request", e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+                "The server failed to handle the request; the log has details under this request id.", List.of());
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        Throwable cause = e.getMostSpecificCause();
+        FieldProblem fieldProblem = null;
+        if (cause instanceof UnrecognizedPropertyException unknown) {
+            fieldProblem = new FieldProblem(path(unknown), "is not a field of this resource");
+        } else if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+            fieldProblem = new FieldProblem(path(mismatch), "has the wrong type (expected "
+                    + (mismatch.getTargetType() == null ? "another type" : describe(mismatch.getTargetType())) + ")");
+        }
+        String detail = "The request body is not valid JSON for this resource";
+        if (fieldProblem == null && cause instanceof JacksonException jackson && jackson.getLocation() != null) {
+            detail += " (line " + jackson.getLocation().getLineNr() + ", column " + jackson.getLocation().getColumnNr() + ")";
+        } else if (fieldProblem == null && e.getMessage() != null && e.getMessage().startsWith("Required request body is missing")) {
+            detail = "The request needs a JSON body";
+        }
+        return asObject(problem(HttpStatus.BAD_REQUEST, "Malformed request", detail + ".",
+                fieldProblem == null ? List.of() : List.of(fieldProblem)));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
+            HttpStatusCode statusCode, WebRequest request) {
+        ResponseEntity<Object> response = super.handleExceptionInternal(e, body, headers, statusCode, request);
+        if (response != null && response.getBody() instanceof ProblemDetail problem && RequestIds.current() != null) {
+            problem.setProperty("requestId", RequestIds.current());
+        }
+        return response;
+    }
+
+    private static String path(JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference ref : e.getPath()) {
+            if (ref.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getPropertyName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String describe(Class<?> type) {
+        if (Number.class.isAssignableFrom(type) || type == int.class || type == long.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail, List<FieldProblem> errors) {
+        ProblemDetail problem = Problems.of(status, title, detail);
+        if (!errors.isEmpty()) {
+            problem.setProperty("errors", errors.stream().map(p -> Map.of("field", p.field(), "message", p.message())).toList());
+        }
+        if (RequestIds.current() != null) {
+            problem.setProperty("requestId", RequestIds.current());
+        }
+        return ResponseEntity.status(status).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static ResponseEntity<Object> asObject(ResponseEntity<ProblemDetail> response) {
+        return (ResponseEntity) response;
+    }
+}

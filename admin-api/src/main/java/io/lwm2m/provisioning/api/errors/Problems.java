@@ -1,0 +1,37 @@
+package io.lwm2m.provisioning.api.errors;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import tools.jackson.databind.json.JsonMapper;
+
+/** RFC 9457 problem documents, for the places that answer outside Spring MVC (security filters). */
+public final class Problems {
+
+    public static final String TYPE_BASE = "https://lwm2m-provisioning.dev/problems/";
+
+    private Problems() {
+    }
+
+    public static ProblemDetail of(HttpStatus status, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        problem.setType(URI.create(TYPE_BASE + title.toLowerCase().replaceAll("[^a-z0-9]+", "-")));
+        return problem;
+    }
+
+    public static void write(HttpServletResponse response, JsonMapper json, HttpStatus status, String title, String detail)
+            throws IOException {
+        ProblemDetail problem = of(status, title, detail);
+        Object requestId = RequestIds.current();
+        if (requestId != null) {
+            problem.setProperty("requestId", requestId);
+        }
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), problem);
+    }
+}

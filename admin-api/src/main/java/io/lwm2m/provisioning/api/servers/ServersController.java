@@ -1,0 +1,43 @@
+package io.lwm2m.provisioning.api.servers;
+
+import io.lwm2m.provisioning.api.ApiActors;
+import io.lwm2m.provisioning.bootstrap.servers.DmServer;
+import io.lwm2m.provisioning.bootstrap.servers.DmServerService;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/v1/servers}: the DM servers devices are bootstrapped to. */
+@RestController
+@RequestMapping("/api/v1/servers")
+class ServersController {
+
+    private final DmServerService servers;
+
+    ServersController(DmServerService servers) {
+        this.servers = servers;
+    }
+
+    @PostMapping
+    ResponseEntity<ServerResponse> create(@RequestBody ServerRequest body, HttpServletRequest request) {
+        DmServer server = servers.create(body.validate(), ApiActors.current(request));
+        return ResponseEntity.created(URI.create("/api/v1/servers/" + server.name())).body(ServerResponse.of(server));
+    }
+
+    @GetMapping
+    List<ServerResponse> list() {
+        return servers.list().stream().map(ServerResponse::of).toList();
+    }
+
+    @GetMapping("/{name}")
+    ServerResponse get(@PathVariable String name) {
+        return ServerResponse.of(servers.get(name));
+    }
+}

@@ -1,0 +1,107 @@
+package io.lwm2m.provisioning.bootstrap.audit;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** One row of the append-only audit log. */
+@Entity
+@Table(name = "audit_events")
+public class AuditEventRecord {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @Column(name = "occurred_at", nullable = false)
+    private Instant occurredAt;
+
+    @Column(nullable = false)
+    private String actor;
+
+    private String role;
+
+    @Column(nullable = false)
+    private String action;
+
+    private String target;
+
+    @Column(nullable = false)
+    private String outcome;
+
+    @Column(name = "source_address")
+    private String sourceAddress;
+
+    @Column(name = "request_id")
+    private String requestId;
+
+    private String details;
+
+    @Column(name = "prev_hash")
+    private byte[] prevHash;
+
+    @Column(nullable = false)
+    private byte[] hash;
+
+    protected AuditEventRecord() {
+    }
+
+    AuditEventRecord(Instant occurredAt, String actor, String role, String action, String target, String outcome,
+            String sourceAddress, String requestId, String details, byte[] prevHash, byte[] hash) {
+        this.occurredAt = occurredAt;
+        this.actor = actor;
+        this.role = role;
+        this.action = action;
+        this.target = target;
+        this.outcome = outcome;
+        this.sourceAddress = sourceAddress;
+        this.requestId = requestId;
+        this.details = details;
+        this.prevHash = prevHash;
+        this.hash = hash;
+    }
+
+    public Long id() {
+        return id;
+    }
+
+    public Instant occurredAt() {
+        return occurredAt;
+    }
+
+    public String actor() {
+        return actor;
+    }
+
+    public String role() {
+        return role;
+    }
+
+    public String action() {
+        return action;
+    }
+
+    public String target() {
+        return target;
+    }
+
+    public String outcome() {
+        return outcome;
+    }
+
+    public String sourceAddress() {
+        return sourceAddress;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public String details() {
+        return details;
+    }
+}

@@ -1,0 +1,151 @@
+package io.lwm2m.provisioning.bootstrap.credentials;
+
+import io.lwm2m.provisioning.bootstrap.devices.Device;
+import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
+import io.lwm2m.provisioning.bootstrap.servers.DmServer;
+import io.lwm2m.provisioning.crypto.SealedSecret;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/**
+ * One generation of one credential of a device. The secret part is stored only sealed
+ * ({@link io.lwm2m.provisioning.crypto.SecretCipher}); the public parts (PSK identity, public key,
+ * certificate) are stored as they are.
+ */
+@Entity
+@Table(name = "device_credentials")
+public class DeviceCredential {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "device_id")
+    private Device device;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private CredentialChannel channel;
+
+    @ManyToOne(fetch = FetchType.LAZY)
+    @JoinColumn(name = "server_id")
+    private DmServer server;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private SecurityMode mode;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private CredentialStatus status;
+
+    @Column(name = "psk_identity")
+    private String pskIdentity;
+
+    @Column(name = "public_key")
+    private byte[] publicKey;
+
+    @Column(name = "certificate")
+    private byte[] certificate;
+
+    @Column(name = "secret_ciphertext")
+    private byte[] secretCiphertext;
+
+    @Column(name = "wrapped_data_key")
+    private byte[] wrappedDataKey;
+
+    @Column(name = "kek_version")
+    private Integer kekVersion;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    @Column(name = "retired_at")
+    private Instant retiredAt;
+
+    protected DeviceCredential() {
+    }
+
+    private DeviceCredential(Device device, CredentialChannel channel, DmServer server, SecurityMode mode,
+            String pskIdentity, SealedSecret secret, Instant now) {
+        this.device = device;
+        this.channel = channel;
+        this.server = server;
+        this.mode = mode;
+        this.status = CredentialStatus.ACTIVE;
+        this.pskIdentity = pskIdentity;
+        if (secret != null) {
+            this.secretCiphertext = secret.ciphertext();
+            this.wrappedDataKey = secret.wrappedDataKey();
+            this.kekVersion = secret.kekVersion();
+        }
+        this.createdAt = now;
+    }
+
+    /** An active PSK credential for the bootstrap channel. */
+    public static DeviceCredential bootstrapPsk(Device device, String identity, SealedSecret key, Instant now) {
+        return new DeviceCredential(device, CredentialChannel.BOOTSTRAP, null, SecurityMode.PSK, identity, key, now);
+    }
+
+    /** An active credential for the channel to {@code server}; identity and key only for PSK. */
+    public static DeviceCredential forServer(Device device, DmServer server, SecurityMode mode, String identity,
+            SealedSecret key, Instant now) {
+        return new DeviceCredential(device, CredentialChannel.SERVER, server, mode, identity, key, now);
+    }
+
+    /**
+     * The context bound into the sealed secret: the row's natural key, so that a ciphertext moved
+     * to another device's or another server's row no longer opens.
+     */
+    public static String secretContext(String endpoint, CredentialChannel channel, String serverName, String identity) {
+        return "device-credential|" + endpoint + "|" + channel + "|" + (serverName == null ? "" : serverName) + "|"
+                + (identity == null ? "" : identity);
+    }
+
+    public Long id() {
+        return id;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public CredentialChannel channel() {
+        return channel;
+    }
+
+    public DmServer server() {
+        return server;
+    }
+
+    public SecurityMode mode() {
+        return mode;
+    }
+
+    public CredentialStatus status() {
+        return status;
+    }
+
+    public String pskIdentity() {
+        return pskIdentity;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public SealedSecret sealedSecret() {
+        return secretCiphertext == null ? null : new SealedSecret(secretCiphertext, wrappedDataKey, kekVersion);
+    }
+}

@@ -1,0 +1,30 @@
+package io.lwm2m.provisioning.bootstrap.credentials;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
+
+public interface DeviceCredentialRepository extends JpaRepository<DeviceCredential, Long> {
+
+    /** The live bootstrap credential that a DTLS PSK identity names, with its device. */
+    @Query("""
+            select c from DeviceCredential c join fetch c.device d
+            where c.channel = io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel.BOOTSTRAP
+              and c.pskIdentity = :identity and c.status in :statuses""")
+    Optional<DeviceCredential> findBootstrapByPskIdentity(@Param("identity") String identity,
+            @Param("statuses") Collection<CredentialStatus> statuses);
+
+    /** A device's live credentials for its DM servers, with the server definitions. */
+    @Query("""
+            select c from DeviceCredential c left join fetch c.server
+            where c.device.id = :deviceId and c.status in :statuses""")
+    List<DeviceCredential> findByDeviceIdAndStatusIn(@Param("deviceId") Long deviceId,
+            @Param("statuses") Collection<CredentialStatus> statuses);
+
+    @Query("select count(c) > 0 from DeviceCredential c where c.channel = :channel and c.pskIdentity = :identity and c.status in :statuses")
+    boolean existsLivePskIdentity(@Param("channel") CredentialChannel channel, @Param("identity") String identity,
+            @Param("statuses") Collection<CredentialStatus> statuses);
+}

@@ -1,0 +1,88 @@
+package io.lwm2m.provisioning.bootstrap.devices;
+
+import io.lwm2m.provisioning.bootstrap.servers.DmServer;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.JoinTable;
+import jakarta.persistence.ManyToMany;
+import jakarta.persistence.OrderColumn;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A pre-registered LwM2M client, known by its endpoint name. */
+@Entity
+@Table(name = "devices")
+public class Device {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @Column(nullable = false, unique = true)
+    private String endpoint;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private DeviceState state;
+
+    @ManyToMany(fetch = FetchType.LAZY)
+    @JoinTable(name = "device_servers",
+            joinColumns = @JoinColumn(name = "device_id"),
+            inverseJoinColumns = @JoinColumn(name = "server_id"))
+    @OrderColumn(name = "position")
+    private List<DmServer> servers = new ArrayList<>();
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    private Instant updatedAt;
+
+    @Version
+    private long version;
+
+    protected Device() {
+    }
+
+    Device(String endpoint, List<DmServer> servers, Instant now) {
+        this.endpoint = endpoint;
+        this.state = DeviceState.ACTIVE;
+        this.servers = new ArrayList<>(servers);
+        this.createdAt = now;
+        this.updatedAt = now;
+    }
+
+    public Long id() {
+        return id;
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    public DeviceState state() {
+        return state;
+    }
+
+    public List<DmServer> servers() {
+        return List.copyOf(servers);
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public Instant updatedAt() {
+        return updatedAt;
+    }
+}

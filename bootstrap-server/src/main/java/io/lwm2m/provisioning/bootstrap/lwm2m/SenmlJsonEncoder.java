@@ -1,0 +1,61 @@
+package io.lwm2m.provisioning.bootstrap.lwm2m;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * SenML-JSON (110, RFC 8428 as profiled by LwM2M 1.1): one record per resource, the first carrying
+ * the instance path as base name. Opaque values travel base64url-encoded in {@code vd}.
+ */
+public final class SenmlJsonEncoder implements InstanceEncoder {
+
+    @Override
+    public int contentFormat() {
+        return ContentFormat.SENML_JSON;
+    }
+
+    @Override
+    public byte[] encode(ObjectInstance instance) {
+        StringBuilder json = new StringBuilder("[");
+        boolean first = true;
+        for (Resource resource : instance.resources()) {
+            json.append(first ? "{\"bn\":" + quote(instance.path() + "/") + "," : ",{");
+            first = false;
+            json.append("\"n\":").append(quote(Integer.toString(resource.id()))).append(',');
+            Object value = resource.value();
+            if (value instanceof String s) {
+                json.append("\"vs\":").append(quote(s));
+            } else if (value instanceof Boolean b) {
+                json.append("\"vb\":").append(b);
+            } else if (value instanceof Long l) {
+                json.append("\"v\":").append(l);
+            } else {
+                json.append("\"vd\":").append(quote(Base64.getUrlEncoder().withoutPadding().encodeToString((byte[]) value)));
+            }
+            json.append('}');
+        }
+        return json.append(']').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String quote(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+}

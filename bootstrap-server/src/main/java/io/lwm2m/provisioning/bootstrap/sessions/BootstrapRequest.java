@@ -1,0 +1,18 @@
+package io.lwm2m.provisioning.bootstrap.sessions;
+
+/**
+ * A Bootstrap-Request as it arrived: {@code POST /bs?ep=..&pct=..}.
+ *
+ * @param endpoint      the {@code ep} parameter, or null when absent (allowed since LwM2M 1.1)
+ * @param preferredContentFormat the {@code pct} parameter, or null when absent (LwM2M 1.0)
+ * @param malformed     a description of what is wrong with the query, or null when it parses
+ * @param peerAddress   where it came from
+ * @param pskIdentity   the DTLS PSK identity that authenticated the peer, or null on plain CoAP
+ */
+public record BootstrapRequest(String endpoint, Integer preferredContentFormat, String malformed, String peerAddress,
+        String pskIdentity) {
+
+    public String securityMode() {
+        return pskIdentity == null ? "NOSEC" : "PSK";
+    }
+}

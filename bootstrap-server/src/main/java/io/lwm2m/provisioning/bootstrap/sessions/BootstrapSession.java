@@ -1,0 +1,198 @@
+package io.lwm2m.provisioning.bootstrap.sessions;
+
+import io.lwm2m.provisioning.bootstrap.lwm2m.DmServerAccount;
+import io.lwm2m.provisioning.bootstrap.lwm2m.InstanceEncoder;
+import io.lwm2m.provisioning.bootstrap.lwm2m.Link;
+import io.lwm2m.provisioning.bootstrap.lwm2m.ObjectInstance;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One bootstrap session (LwM2M Core §5.2.7 / §6.1): Bootstrap-Discover of /0, Bootstrap-Delete
+ * of /0 and /1 (the client spares its bootstrap account), one Security and one Server instance
+ * per DM server on instance ids that do not collide with the bootstrap account, then
+ * Bootstrap-Finish. Runs without blocking a thread: each step continues when the answer arrives.
+ */
+final class BootstrapSession {
+
+    private static final Logger log = LoggerFactory.getLogger(BootstrapSession.class);
+
+    private final BootstrapDecision.Accepted accepted;
+    private final BootstrapClient client;
+    private final SessionRecorder recorder;
+    private final Clock clock;
+    private final Consumer<BootstrapSession> onEnd;
+    private final List<SessionStep> steps = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile Future<?> deadline;
+    private volatile String lwm2mVersion;
+
+    BootstrapSession(BootstrapDecision.Accepted accepted, BootstrapClient client, SessionRecorder recorder, Clock clock,
+            Consumer<BootstrapSession> onEnd) {
+        this.accepted = accepted;
+        this.client = client;
+        this.recorder = recorder;
+        this.clock = clock;
+        this.onEnd = onEnd;
+    }
+
+    String endpoint() {
+        return accepted.config().endpoint();
+    }
+
+    void scheduleDeadline(Future<?> deadline) {
+        this.deadline = deadline;
+    }
+
+    void run() {
+        exchange(DownlinkRequest.discover("/0"))
+                .thenCompose(discovered -> {
+                    Set<Integer> reserved = reservedSecurityInstances(discovered);
+                    return exchange(DownlinkRequest.delete("/0"))
+                            .thenCompose(r -> exchange(DownlinkRequest.delete("/1")))
+                            .thenCompose(r -> writeAccounts(reserved));
+                })
+                .thenCompose(r -> exchange(DownlinkRequest.finish()))
+                .whenComplete((r, error) -> {
+                    if (error == null) {
+                        end(SessionOutcome.SUCCEEDED, null);
+                    } else {
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                        if (!(cause instanceof SessionFailure) && !(cause instanceof ClientUnreachableException)) {
+                            log.warn("Bootstrap session {} of {} failed unexpectedly", accepted.start().id(), endpoint(), cause);
+                        }
+                        end(SessionOutcome.FAILED, cause.getMessage());
+                    }
+                });
+    }
+
+    /**
+     * The Security instance ids the writes must not use: the bootstrap account (the one instance
+     * without {@code ssid}), or every instance when the answer does not single it out.
+     */
+    private Set<Integer> reservedSecurityInstances(DownlinkResponse discovered) {
+        List<Link> links;
+        try {
+            links = Link.parse(new String(discovered.payload(), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new SessionFailure("the client's Bootstrap-Discover answer is not link-format: " + e.getMessage());
+        }
+        Set<Integer> all = new TreeSet<>();
+        Set<Integer> bootstrapAccounts = new TreeSet<>();
+        for (Link link : links) {
+            if (link.attributes().containsKey("lwm2m")) {
+                lwm2mVersion = link.attributes().get("lwm2m");
+            }
+            String[] segments = link.target().split("/");
+            if (segments.length == 3 && segments[1].equals("0")) {
+                try {
+                    int instance = Integer.parseInt(segments[2]);
+                    all.add(instance);
+                    if (!link.attributes().containsKey("ssid")) {
+                        bootstrapAccounts.add(instance);
+                    }
+                } catch (NumberFormatException e) {
+                    throw new SessionFailure("the client's Bootstrap-Discover answer names a bad instance: " + link.target());
+                }
+            }
+        }
+        return bootstrapAccounts.size() == 1 ? bootstrapAccounts : all;
+    }
+
+    private CompletableFuture<DownlinkResponse> writeAccounts(Set<Integer> reservedSecurityIds) {
+        CompletableFuture<DownlinkResponse> chain = CompletableFuture.completedFuture(null);
+        int securityId = 0;
+        int serverId = 0;
+        InstanceEncoder encoder = accepted.encoder();
+        for (DmServerAccount account : accepted.config().accounts()) {
+            while (reservedSecurityIds.contains(securityId)) {
+                securityId++;
+            }
+            ObjectInstance security = account.securityInstance(securityId++);
+            ObjectInstance server = account.serverInstance(serverId++);
+            chain = chain
+                    .thenCompose(r -> exchange(DownlinkRequest.write(security.path(), encoder.encode(security), encoder.contentFormat())))
+                    .thenCompose(r -> exchange(DownlinkRequest.write(server.path(), encoder.encode(server), encoder.contentFormat())));
+        }
+        return chain;
+    }
+
+    /** Sends one request, records it, and fails the session on anything but a 2.xx answer. */
+    private CompletableFuture<DownlinkResponse> exchange(DownlinkRequest request) {
+        if (ended.get()) {
+            return CompletableFuture.failedFuture(new SessionFailure("session already ended"));
+        }
+        Instant sentAt = clock.instant();
+        return client.send(request).handle((response, error) -> {
+            Integer millis = (int) Duration.between(sentAt, clock.instant()).toMillis();
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                steps.add(new SessionStep(request.operation().specName(), request.path(), null, truncate(cause.getMessage()), sentAt, millis));
+                throw new SessionFailure("no answer to " + request + ": " + cause.getMessage());
+            }
+            steps.add(new SessionStep(request.operation().specName(), request.path(), response.code(), null, sentAt, millis));
+            if (!response.isSuccess()) {
+                String meaning = request.operation() == BootstrapOperation.FINISH && response.code().equals("4.06")
+                        ? " (the client found the configuration inconsistent)" : "";
+                throw new SessionFailure("the client answered " + response.code() + " to " + request + meaning);
+            }
+            return response;
+        });
+    }
+
+    /** Ends the session from outside (deadline, superseded, shutdown); no-op if it already ended. */
+    void abort(String reason) {
+        if (end(SessionOutcome.FAILED, reason)) {
+            client.cancel();
+        }
+    }
+
+    private boolean end(SessionOutcome outcome, String reason) {
+        if (!ended.compareAndSet(false, true)) {
+            return false;
+        }
+        Future<?> timer = deadline;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        try {
+            List<SessionStep> recorded;
+            synchronized (steps) {
+                recorded = List.copyOf(steps);
+            }
+            recorder.finish(accepted.start().id(), outcome, reason, lwm2mVersion, recorded, clock.instant());
+            log.info("Bootstrap session {} of {} {}{}", accepted.start().id(), endpoint(), outcome,
+                    reason == null ? "" : ": " + reason);
+        } catch (RuntimeException e) {
+            log.error("Could not record the end of bootstrap session {}", accepted.start().id(), e);
+        } finally {
+            onEnd.accept(this);
+        }
+        return true;
+    }
+
+    private static String truncate(String s) {
+        return s == null || s.length() <= 255 ? s : s.substring(0, 255);
+    }
+
+    /** A session step went wrong in a way the session record explains. */
+    static final class SessionFailure extends RuntimeException {
+        SessionFailure(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.lwm2m.provisioning.bootstrap.sessions;
+
+import io.lwm2m.provisioning.bootstrap.devices.BootstrapConfigStore;
+import io.lwm2m.provisioning.bootstrap.devices.DeviceBootstrapConfig;
+import io.lwm2m.provisioning.bootstrap.devices.DeviceState;
+import io.lwm2m.provisioning.bootstrap.lwm2m.ContentFormat;
+import io.lwm2m.provisioning.bootstrap.lwm2m.InstanceEncoder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Decides on Bootstrap-Requests and runs the sessions they start: at most one per endpoint, each
+ * with a per-request timeout and an overall deadline. Transport-independent: the CoAP layer
+ * hands in a {@link BootstrapRequest} and a {@link BootstrapClient}.
+ */
+@Component
+public class BootstrapSessionManager implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(BootstrapSessionManager.class);
+
+    private final BootstrapConfigStore configs;
+    private final SessionRecorder recorder;
+    private final Clock clock;
+    private final Duration sessionTimeout;
+    private final ScheduledExecutorService timers;
+    private final ConcurrentMap<String, BootstrapSession> running = new ConcurrentHashMap<>();
+
+    BootstrapSessionManager(BootstrapConfigStore configs, SessionRecorder recorder, Clock clock,
+            @Value("${provisioning.bootstrap.session-timeout:120s}") Duration sessionTimeout) {
+        this.configs = configs;
+        this.recorder = recorder;
+        this.clock = clock;
+        this.sessionTimeout = sessionTimeout;
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bootstrap-session-timer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Checks a Bootstrap-Request: the authenticated identity must belong to the named endpoint,
+     * the device must be active, the asked content format supported. Records refusals.
+     */
+    public BootstrapDecision accept(BootstrapRequest request) {
+        UUID id = UUID.randomUUID();
+        Optional<DeviceBootstrapConfig> config = request.pskIdentity() == null ? Optional.empty()
+                : configs.findByBootstrapPskIdentity(request.pskIdentity());
+        Long deviceId = config.map(DeviceBootstrapConfig::deviceId).orElse(null);
+        String endpoint = request.endpoint() != null ? request.endpoint() : config.map(DeviceBootstrapConfig::endpoint).orElse(null);
+        // No pct (LwM2M 1.0) means TLV; the record shows the format the writes use.
+        int format = request.preferredContentFormat() == null ? ContentFormat.TLV : request.preferredContentFormat();
+        SessionStart start = new SessionStart(id, deviceId, endpoint, request.peerAddress(), request.securityMode(),
+                request.pskIdentity(), format, clock.instant());
+
+        String refusal = null;
+        String code = "4.00";
+        if (request.malformed() != null) {
+            refusal = "malformed Bootstrap-Request: " + request.malformed();
+        } else if (request.pskIdentity() == null) {
+            refusal = "Bootstrap-Request over plain CoAP; this device's configuration requires DTLS";
+        } else if (config.isEmpty()) {
+            refusal = "PSK identity '" + request.pskIdentity() + "' belongs to no device";
+        } else if (!config.get().endpoint().equals(endpoint)) {
+            refusal = "endpoint '" + endpoint + "' does not match the DTLS identity, which belongs to device '"
+                    + config.get().endpoint() + "'";
+        } else if (config.get().state() != DeviceState.ACTIVE) {
+            refusal = "device '" + endpoint + "' is " + config.get().state();
+        }
+        InstanceEncoder encoder = null;
+        if (refusal == null) {
+            encoder = InstanceEncoder.forContentFormat(format).orElse(null);
+            if (encoder == null) {
+                code = "4.15";
+                refusal = "the client asked for content format " + format + " (pct), which this server does not write;"
+                        + " supported: TLV 11542, SenML-JSON 110, SenML-CBOR 112";
+            }
+        }
+        if (refusal != null) {
+            log.info("Refused Bootstrap-Request {} from {}: {} {}", id, request.peerAddress(), code, refusal);
+            recorder.refuse(start, code, refusal);
+            return new BootstrapDecision.Refused(code, refusal);
+        }
+        return new BootstrapDecision.Accepted(start, config.get(), encoder);
+    }
+
+    /** Starts the session of an accepted request; a running session of the same endpoint is superseded. */
+    public void start(BootstrapDecision.Accepted accepted, BootstrapClient client) {
+        recorder.begin(accepted.start());
+        BootstrapSession session = new BootstrapSession(accepted, client, recorder, clock, this::ended);
+        BootstrapSession previous = running.put(accepted.config().endpoint(), session);
+        if (previous != null) {
+            previous.abort("superseded by a new Bootstrap-Request (session " + accepted.start().id() + ")");
+        }
+        session.scheduleDeadline(timers.schedule(() -> session.abort("the session deadline of "
+                + sessionTimeout.toSeconds() + " s passed"), sessionTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        session.run();
+    }
+
+    private void ended(BootstrapSession session) {
+        running.remove(session.endpoint(), session);
+    }
+
+    /** How many sessions are in progress on this replica. */
+    public int runningSessions() {
+        return running.size();
+    }
+
+    @Override
+    public void destroy() {
+        running.values().forEach(s -> s.abort("the server is shutting down"));
+        timers.shutdownNow();
+    }
+}

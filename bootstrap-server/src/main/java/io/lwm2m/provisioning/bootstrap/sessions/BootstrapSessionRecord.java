@@ -1,0 +1,137 @@
+package io.lwm2m.provisioning.bootstrap.sessions;
+
+import jakarta.persistence.CollectionTable;
+import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.OrderColumn;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The record of one bootstrap session (or refused Bootstrap-Request) and its steps. */
+@Entity
+@Table(name = "bootstrap_sessions")
+public class BootstrapSessionRecord {
+
+    @Id
+    private UUID id;
+
+    @Column(name = "device_id")
+    private Long deviceId;
+
+    private String endpoint;
+
+    @Column(name = "peer_address", nullable = false)
+    private String peerAddress;
+
+    @Column(name = "security_mode", nullable = false)
+    private String securityMode;
+
+    private String identity;
+
+    @Column(name = "lwm2m_version")
+    private String lwm2mVersion;
+
+    @Column(name = "content_format")
+    private Integer contentFormat;
+
+    @Column(name = "started_at", nullable = false)
+    private Instant startedAt;
+
+    @Column(name = "ended_at")
+    private Instant endedAt;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private SessionOutcome outcome;
+
+    private String reason;
+
+    @ElementCollection
+    @CollectionTable(name = "bootstrap_session_steps", joinColumns = @JoinColumn(name = "session_id"))
+    @OrderColumn(name = "seq")
+    private List<SessionStep> steps = new ArrayList<>();
+
+    protected BootstrapSessionRecord() {
+    }
+
+    BootstrapSessionRecord(SessionStart start) {
+        this.id = start.id();
+        this.deviceId = start.deviceId();
+        this.endpoint = start.endpoint();
+        this.peerAddress = start.peerAddress();
+        this.securityMode = start.securityMode();
+        this.identity = start.identity();
+        this.contentFormat = start.contentFormat();
+        this.startedAt = start.startedAt();
+        this.outcome = SessionOutcome.RUNNING;
+    }
+
+    void end(SessionOutcome outcome, String reason, String lwm2mVersion, List<SessionStep> steps, Instant endedAt) {
+        this.outcome = outcome;
+        this.reason = reason == null ? null : reason.length() > 512 ? reason.substring(0, 512) : reason;
+        this.lwm2mVersion = lwm2mVersion;
+        this.steps.clear();
+        this.steps.addAll(steps);
+        this.endedAt = endedAt;
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    public Long deviceId() {
+        return deviceId;
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    public String peerAddress() {
+        return peerAddress;
+    }
+
+    public String securityMode() {
+        return securityMode;
+    }
+
+    public String identity() {
+        return identity;
+    }
+
+    public String lwm2mVersion() {
+        return lwm2mVersion;
+    }
+
+    public Integer contentFormat() {
+        return contentFormat;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public Instant endedAt() {
+        return endedAt;
+    }
+
+    public SessionOutcome outcome() {
+        return outcome;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public List<SessionStep> steps() {
+        return List.copyOf(steps);
+    }
+}

@@ -1,0 +1,9 @@
+package io.lwm2m.provisioning.bootstrap.sessions;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** The facts known when a Bootstrap-Request arrives. {@code deviceId} is null when no device matched. */
+public record SessionStart(UUID id, Long deviceId, String endpoint, String peerAddress, String securityMode,
+        String identity, Integer contentFormat, Instant startedAt) {
+}

@@ -1,0 +1,85 @@
+package io.lwm2m.provisioning.bootstrap.transport;
+
+import io.lwm2m.provisioning.bootstrap.sessions.BootstrapDecision;
+import io.lwm2m.provisioning.bootstrap.sessions.BootstrapRequest;
+import io.lwm2m.provisioning.bootstrap.sessions.BootstrapSessionManager;
+import java.net.InetSocketAddress;
+import java.security.Principal;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.californium.core.CoapResource;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.server.resources.CoapExchange;
+import org.eclipse.californium.elements.EndpointContext;
+import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
+
+/** {@code /bs}: the Bootstrap-Request (LwM2M Transport §6.1, {@code POST /bs?ep=..&pct=..}). */
+final class BootstrapResource extends CoapResource {
+
+    private final BootstrapSessionManager sessions;
+    private final ScheduledExecutorService timers;
+    private final Duration requestTimeout;
+
+    BootstrapResource(BootstrapSessionManager sessions, ScheduledExecutorService timers, Duration requestTimeout) {
+        super("bs");
+        this.sessions = sessions;
+        this.timers = timers;
+        this.requestTimeout = requestTimeout;
+    }
+
+    @Override
+    public void handlePOST(CoapExchange exchange) {
+        Request request = exchange.advanced().getRequest();
+        EndpointContext peer = request.getSourceContext();
+        BootstrapDecision decision = sessions.accept(parse(request.getOptions().getUriQuery(), peer));
+        if (decision instanceof BootstrapDecision.Refused refused) {
+            exchange.respond(refused.responseCode().equals("4.15")
+                    ? ResponseCode.UNSUPPORTED_CONTENT_FORMAT : ResponseCode.BAD_REQUEST);
+            return;
+        }
+        exchange.respond(ResponseCode.CHANGED);
+        sessions.start((BootstrapDecision.Accepted) decision,
+                new CoapBootstrapClient(exchange.advanced().getEndpoint(), peer, timers, requestTimeout));
+    }
+
+    static BootstrapRequest parse(List<String> query, EndpointContext peer) {
+        String endpoint = null;
+        Integer pct = null;
+        String malformed = null;
+        for (String parameter : query) {
+            int eq = parameter.indexOf('=');
+            String name = eq < 0 ? parameter : parameter.substring(0, eq);
+            String value = eq < 0 ? "" : parameter.substring(eq + 1);
+            switch (name) {
+                case "ep" -> {
+                    if (endpoint != null) {
+                        malformed = "ep given twice";
+                    } else if (value.isEmpty()) {
+                        malformed = "ep is empty";
+                    }
+                    endpoint = value;
+                }
+                case "pct" -> {
+                    try {
+                        pct = Integer.parseInt(value);
+                        if (pct < 0 || pct > 65535) {
+                            malformed = "pct " + value + " is not a content format";
+                        }
+                    } catch (NumberFormatException e) {
+                        malformed = "pct '" + value + "' is not a number";
+                    }
+                }
+                default -> {
+                    // Other parameters carry nothing this server acts on.
+                }
+            }
+        }
+        Principal principal = peer.getPeerIdentity();
+        String identity = principal instanceof PreSharedKeyIdentity psk ? psk.getIdentity() : null;
+        InetSocketAddress address = peer.getPeerAddress();
+        return new BootstrapRequest(endpoint, pct, malformed,
+                address.getAddress().getHostAddress() + ":" + address.getPort(), identity);
+    }
+}

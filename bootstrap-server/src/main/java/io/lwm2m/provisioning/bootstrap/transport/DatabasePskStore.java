@@ -1,0 +1,63 @@
+package io.lwm2m.provisioning.bootstrap.transport;
+
+import io.lwm2m.provisioning.bootstrap.devices.BootstrapConfigStore;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.Optional;
+import javax.crypto.SecretKey;
+import org.eclipse.californium.scandium.dtls.ConnectionId;
+import org.eclipse.californium.scandium.dtls.HandshakeResultHandler;
+import org.eclipse.californium.scandium.dtls.PskPublicInformation;
+import org.eclipse.californium.scandium.dtls.PskSecretResult;
+import org.eclipse.californium.scandium.dtls.pskstore.AdvancedPskStore;
+import org.eclipse.californium.scandium.util.SecretUtil;
+import org.eclipse.californium.scandium.util.ServerNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The DTLS handshake's PSK lookup: a live bootstrap credential's key, decrypted for this handshake only. */
+final class DatabasePskStore implements AdvancedPskStore {
+
+    private static final Logger log = LoggerFactory.getLogger(DatabasePskStore.class);
+
+    private final BootstrapConfigStore configs;
+
+    DatabasePskStore(BootstrapConfigStore configs) {
+        this.configs = configs;
+    }
+
+    @Override
+    public boolean hasEcdhePskSupported() {
+        return true;
+    }
+
+    @Override
+    public PskSecretResult requestPskSecretResult(ConnectionId cid, ServerNames serverName, PskPublicInformation identity,
+            String hmacAlgorithm, SecretKey otherSecret, byte[] seed, boolean useExtendedMasterSecret) {
+        Optional<byte[]> key;
+        try {
+            key = configs.bootstrapPskKey(identity.getPublicInfoAsString());
+        } catch (RuntimeException e) {
+            log.error("PSK lookup failed for a handshake; refusing it", e);
+            key = Optional.empty();
+        }
+        if (key.isEmpty()) {
+            log.info("DTLS handshake with unknown PSK identity '{}' refused", identity.getPublicInfoAsString());
+            return new PskSecretResult(cid, identity, null);
+        }
+        byte[] bytes = key.get();
+        SecretKey secret = SecretUtil.create(bytes, "PSK");
+        Arrays.fill(bytes, (byte) 0);
+        return new PskSecretResult(cid, identity, secret);
+    }
+
+    @Override
+    public PskPublicInformation getIdentity(InetSocketAddress peerAddress, ServerNames virtualHost) {
+        return null; // a server never initiates PSK handshakes
+    }
+
+    @Override
+    public void setResultHandler(HandshakeResultHandler resultHandler) {
+        // Answers synchronously.
+    }
+}

@@ -1,0 +1,99 @@
+package io.lwm2m.provisioning.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The migrations applied by Flyway to a real PostgreSQL. */
+class MigrationsTest {
+
+    private static EmbeddedPostgres db;
+
+    @BeforeAll
+    static void migrate() throws Exception {
+        db = EmbeddedPostgres.builder().start();
+        MigrateResult result = flyway(db).migrate();
+        assertThat(result.success).isTrue();
+        assertThat(result.migrationsExecuted).isGreaterThanOrEqualTo(1);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        db.close();
+    }
+
+    private static Flyway flyway(EmbeddedPostgres database) {
+        return Flyway.configure()
+                .dataSource(database.getPostgresDatabase())
+                .locations("classpath:db/migration")
+                .load();
+    }
+
+    @Test
+    void createsEveryTableTheModulesOwn() throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (Connection c = db.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+        assertThat(tables).contains("dm_servers", "devices", "device_servers", "device_credentials",
+                "bootstrap_sessions", "bootstrap_session_steps", "audit_events", "api_keys");
+    }
+
+    @Test
+    void migratingAgainIsANoOp() {
+        assertThat(flyway(db).migrate().migrationsExecuted).isZero();
+        assertThat(flyway(db).validateWithResult().validationSuccessful).isTrue();
+    }
+
+    @Test
+    void auditEventsCannotBeUpdatedOrDeleted() throws SQLException {
+        try (Connection c = db.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO audit_events (occurred_at, actor, action, outcome, hash) "
+                    + "VALUES (now(), 'test', 'test.action', 'SUCCESS', '\\x00')");
+            assertThatThrownBy(() -> s.execute("UPDATE audit_events SET actor = 'someone else'"))
+                    .hasMessageContaining("append-only");
+            assertThatThrownBy(() -> s.execute("DELETE FROM audit_events"))
+                    .hasMessageContaining("append-only");
+        }
+    }
+
+    @Test
+    void aLiveBootstrapPskIdentityBelongsToOneCredentialOnly() throws SQLException {
+        try (Connection c = db.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO devices (endpoint, created_at, updated_at) VALUES ('ep-a', now(), now()), ('ep-b', now(), now())");
+            s.execute("INSERT INTO device_credentials (device_id, channel, mode, status, psk_identity, created_at) "
+                    + "SELECT id, 'BOOTSTRAP', 'PSK', 'ACTIVE', 'same-identity', now() FROM devices WHERE endpoint = 'ep-a'");
+            assertThatThrownBy(() -> s.execute("INSERT INTO device_credentials (device_id, channel, mode, status, psk_identity, created_at) "
+                    + "SELECT id, 'BOOTSTRAP', 'PSK', 'ACTIVE', 'same-identity', now() FROM devices WHERE endpoint = 'ep-b'"))
+                    .hasMessageContaining("device_credentials_bootstrap_identity_key");
+            // A retired credential no longer holds its identity.
+            s.execute("INSERT INTO device_credentials (device_id, channel, mode, status, psk_identity, created_at) "
+                    + "SELECT id, 'BOOTSTRAP', 'PSK', 'RETIRED', 'same-identity', now() FROM devices WHERE endpoint = 'ep-b'");
+        }
+    }
+
+    @Test
+    void aSecretIsNeverStoredWithoutItsWrappedDataKey() throws SQLException {
+        try (Connection c = db.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO devices (endpoint, created_at, updated_at) VALUES ('ep-secret', now(), now())");
+            assertThatThrownBy(() -> s.execute("INSERT INTO device_credentials (device_id, channel, mode, status, secret_ciphertext, created_at) "
+                    + "SELECT id, 'BOOTSTRAP', 'PSK', 'ACTIVE', '\\x01', now() FROM devices WHERE endpoint = 'ep-secret'"))
+                    .hasMessageContaining("device_credentials_secret_wrapped");
+        }
+    }
+}

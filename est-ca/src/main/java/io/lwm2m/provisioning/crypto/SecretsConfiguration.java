@@ -1,0 +1,77 @@
+package io.lwm2m.provisioning.crypto;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Where the key-encryption key comes from: {@code provisioning.secrets.kek} (base64 of 32 bytes,
+ * for example from a Kubernetes secret) or, for a single-node install, a key generated once into
+ * {@code <data-dir>/kek}, readable by its owner only.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecretsConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(SecretsConfiguration.class);
+
+    @Bean
+    SecureRandom secureRandom() {
+        return new SecureRandom();
+    }
+
+    @Bean
+    KeyEncryptionKeys keyEncryptionKeys(@Value("${provisioning.secrets.kek:}") String configuredKek,
+            @Value("${provisioning.secrets.kek-version:1}") int kekVersion,
+            @Value("${provisioning.data-dir:./data}") Path dataDir, SecureRandom random) {
+        if (!configuredKek.isBlank()) {
+            return new KeyEncryptionKeys(kekVersion, decode(configuredKek, "provisioning.secrets.kek"));
+        }
+        Path file = dataDir.resolve("kek");
+        try {
+            if (!Files.exists(file)) {
+                byte[] key = new byte[KeyEncryptionKeys.KEY_BYTES];
+                random.nextBytes(key);
+                OwnerOnlyFiles.write(file, Base64.getEncoder().encodeToString(key));
+                log.info("Generated a key-encryption key in {} (owner-only). Back it up with the database: "
+                        + "without it the stored secrets cannot be read.", file.toAbsolutePath());
+            }
+            return new KeyEncryptionKeys(kekVersion, decode(Files.readString(file, StandardCharsets.US_ASCII), file.toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the key-encryption key " + file.toAbsolutePath(), e);
+        }
+    }
+
+    @Bean
+    SecretCipher secretCipher(KeyEncryptionKeys keys, SecureRandom random) {
+        return new SecretCipher(keys, random);
+    }
+
+    @Bean
+    RandomSecrets randomSecrets(SecureRandom random,
+            @Value("${provisioning.credentials.psk-key-length:16}") int pskKeyLength) {
+        return new RandomSecrets(random, pskKeyLength);
+    }
+
+    private static byte[] decode(String base64, String source) {
+        try {
+            byte[] key = Base64.getDecoder().decode(base64.trim());
+            if (key.length != KeyEncryptionKeys.KEY_BYTES) {
+                throw new IllegalStateException(source + " must hold " + KeyEncryptionKeys.KEY_BYTES
+                        + " bytes in base64 (AES-256), it holds " + key.length);
+            }
+            return key;
+        } catch (IllegalArgumentException e) {
+            // The message of the decoder might quote the key; say only where it came from.
+            throw new IllegalStateException(source + " is not valid base64");
+        }
+    }
+}

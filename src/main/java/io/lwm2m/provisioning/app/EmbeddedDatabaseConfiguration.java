@@ -1,0 +1,36 @@
+package io.lwm2m.provisioning.app;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * With no {@code spring.datasource.url}, the server runs its own PostgreSQL with the cluster in
+ * {@code <data-dir>/postgres}, so {@code java -jar} just works and the data survives restarts.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("'${spring.datasource.url:}'.isEmpty()")
+class EmbeddedDatabaseConfiguration {
+
+    @Bean(destroyMethod = "close")
+    EmbeddedDatabase embeddedDatabase(@Value("${provisioning.data-dir:./data}") Path dataDir) throws IOException {
+        return EmbeddedDatabase.start(dataDir.resolve("postgres"));
+    }
+
+    @Bean
+    DataSource dataSource(EmbeddedDatabase database,
+            @Value("${spring.datasource.hikari.maximum-pool-size:20}") int poolSize) {
+        HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setPoolName("embedded-postgres");
+        dataSource.setJdbcUrl(database.jdbcUrl());
+        dataSource.setUsername(database.username());
+        dataSource.setPassword(database.password());
+        dataSource.setMaximumPoolSize(poolSize);
+        return dataSource;
+    }
+}

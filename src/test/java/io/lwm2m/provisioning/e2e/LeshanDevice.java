@@ -1,0 +1,162 @@
+package io.lwm2m.provisioning.e2e;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
+import org.eclipse.leshan.client.LeshanClient;
+import org.eclipse.leshan.client.LeshanClientBuilder;
+import org.eclipse.leshan.client.californium.endpoint.CaliforniumClientEndpointsProvider;
+import org.eclipse.leshan.client.californium.endpoint.coaps.CoapsClientProtocolProvider;
+import org.eclipse.leshan.client.engine.DefaultRegistrationEngineFactory;
+import org.eclipse.leshan.client.object.Device;
+import org.eclipse.leshan.client.object.Security;
+import org.eclipse.leshan.client.object.Server;
+import org.eclipse.leshan.client.observer.LwM2mClientObserverAdapter;
+import org.eclipse.leshan.client.resource.ObjectsInitializer;
+import org.eclipse.leshan.client.servers.LwM2mServer;
+import org.eclipse.leshan.core.LwM2m.LwM2mVersion;
+import org.eclipse.leshan.core.LwM2mId;
+import org.eclipse.leshan.core.ResponseCode;
+import org.eclipse.leshan.core.model.ObjectLoader;
+import org.eclipse.leshan.core.model.ObjectModel;
+import org.eclipse.leshan.core.model.StaticModel;
+import org.eclipse.leshan.core.node.LwM2mObject;
+import org.eclipse.leshan.core.node.LwM2mObjectInstance;
+import org.eclipse.leshan.core.node.LwM2mResource;
+import org.eclipse.leshan.core.request.BootstrapRequest;
+import org.eclipse.leshan.core.request.ContentFormat;
+import org.eclipse.leshan.core.request.ReadRequest;
+
+/**
+ * Eclipse Leshan's LwM2M client (not our code) holding only a PSK bootstrap-server account, as a
+ * device leaves the factory.
+ */
+final class LeshanDevice implements AutoCloseable {
+
+    /** How the client behaves: LwM2M 1.1 asks for a content format, a 1.0 client sends no {@code pct}. */
+    enum Flavour {
+        LWM2M_1_1_SENML_CBOR(ContentFormat.SENML_CBOR),
+        LWM2M_1_1_SENML_JSON(ContentFormat.SENML_JSON),
+        LWM2M_1_0_NO_PCT(null);
+
+        final ContentFormat pct;
+
+        Flavour(ContentFormat pct) {
+            this.pct = pct;
+        }
+    }
+
+    /** How a bootstrap attempt ended. */
+    record Outcome(boolean success, ResponseCode code, String message) {
+    }
+
+    private final LeshanClient client;
+    private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+
+    private LeshanDevice(LeshanClient client) {
+        this.client = client;
+    }
+
+    static LeshanDevice start(String endpoint, InetSocketAddress bootstrapServer, String identity, byte[] key, Flavour flavour) {
+        ObjectsInitializer objects = new ObjectsInitializer(new StaticModel(models(flavour)));
+        objects.setInstancesForObject(LwM2mId.SECURITY, Security.pskBootstrap(
+                "coaps://" + bootstrapServer.getAddress().getHostAddress() + ":" + bootstrapServer.getPort(),
+                identity.getBytes(StandardCharsets.UTF_8), key));
+        objects.setClassForObject(LwM2mId.SERVER, Server.class);
+        objects.setInstancesForObject(LwM2mId.DEVICE, new Device("test", "leshan-client", "0001"));
+
+        CaliforniumClientEndpointsProvider.Builder endpoints = new CaliforniumClientEndpointsProvider.Builder(
+                new CoapsClientProtocolProvider());
+        Configuration config = endpoints.createDefaultConfiguration();
+        config.set(DtlsConfig.DTLS_CIPHER_SUITES, List.of(CipherSuite.TLS_PSK_WITH_AES_128_CCM_8,
+                CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256));
+        config.set(DtlsConfig.DTLS_MAX_RETRANSMISSIONS, 2);
+        endpoints.setConfiguration(config).setClientAddress(InetAddress.getLoopbackAddress());
+
+        DefaultRegistrationEngineFactory engine = new DefaultRegistrationEngineFactory()
+                .setRequestTimeoutInMs(5_000)
+                .setBootstrapSessionTimeoutInSec(20)
+                .setRetryWaitingTimeInMs(600_000);
+        engine.setPreferredContentFormat(flavour.pct);
+
+        LeshanClient client = new LeshanClientBuilder(endpoint)
+                .setObjects(objects.create(LwM2mId.SECURITY, LwM2mId.SERVER, LwM2mId.DEVICE))
+                .setEndpointsProviders(endpoints.build())
+                .setRegistrationEngineFactory(engine)
+                .build();
+        LeshanDevice device = new LeshanDevice(client);
+        client.addObserver(new LwM2mClientObserverAdapter() {
+            @Override
+            public void onBootstrapSuccess(LwM2mServer server, BootstrapRequest request) {
+                device.outcome.complete(new Outcome(true, ResponseCode.CHANGED, null));
+            }
+
+            @Override
+            public void onBootstrapFailure(LwM2mServer server, BootstrapRequest request, ResponseCode code,
+                    String message, Exception cause) {
+                device.outcome.complete(new Outcome(false, code, message != null ? message : String.valueOf(cause)));
+            }
+
+            @Override
+            public void onBootstrapTimeout(LwM2mServer server, BootstrapRequest request) {
+                device.outcome.complete(new Outcome(false, null, "timeout"));
+            }
+        });
+        client.start();
+        return device;
+    }
+
+    private static List<ObjectModel> models(Flavour flavour) {
+        if (flavour.pct != null) {
+            return ObjectLoader.loadDefault();
+        }
+        // LwM2M 1.0 object models, except Security: Leshan's client needs the 1.1 Security object
+        // to start at all.
+        List<ObjectModel> models = new ArrayList<>(ObjectLoader.loadDefault(LwM2mVersion.V1_0));
+        models.removeIf(m -> m.id == LwM2mId.SECURITY);
+        models.add(ObjectLoader.loadAllDefault().stream()
+                .filter(m -> m.id == LwM2mId.SECURITY && "1.1".equals(m.version)).findFirst().orElseThrow());
+        return models;
+    }
+
+    Outcome awaitBootstrap(Duration timeout) throws Exception {
+        try {
+            return outcome.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return new Outcome(false, null, "no bootstrap outcome within " + timeout);
+        }
+    }
+
+    /** The client's own instances of an object: instance id → resource id → value. */
+    Map<Integer, Map<Integer, Object>> instances(int objectId) {
+        LwM2mObject object = (LwM2mObject) client.getObjectTree().getObjectEnabler(objectId)
+                .read(LwM2mServer.SYSTEM, new ReadRequest(objectId)).getContent();
+        Map<Integer, Map<Integer, Object>> result = new TreeMap<>();
+        for (LwM2mObjectInstance instance : object.getInstances().values()) {
+            Map<Integer, Object> resources = new TreeMap<>();
+            for (LwM2mResource resource : instance.getResources().values()) {
+                if (!resource.isMultiInstances()) {
+                    resources.put(resource.getId(), resource.getValue());
+                }
+            }
+            result.put(instance.getId(), resources);
+        }
+        return result;
+    }
+
+    @Override
+    public void close() {
+        client.destroy(false);
+    }
+}

@@ -1,0 +1,104 @@
+package io.lwm2m.provisioning.e2e;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.config.CoapConfig;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.network.Exchange;
+import org.eclipse.californium.core.network.interceptors.MessageInterceptorAdapter;
+import org.eclipse.californium.core.server.MessageDeliverer;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.config.UdpConfig;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
+
+/**
+ * A misbehaving device, for the failure paths that a well-behaved LwM2M client never takes:
+ * Californium's CoAP/DTLS stack with a scripted (or silent) answer to the server's requests.
+ */
+final class RawCoapsDevice implements AutoCloseable {
+
+    static {
+        CoapConfig.register();
+        UdpConfig.register();
+        DtlsConfig.register();
+    }
+
+    private final CoapEndpoint endpoint;
+
+    private RawCoapsDevice(CoapEndpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    /** Over DTLS with this PSK; answers the server's requests with {@code script}. */
+    static RawCoapsDevice psk(String identity, byte[] key, Function<Request, Response> script) {
+        Configuration config = new Configuration();
+        DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
+                .setAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
+                .set(DtlsConfig.DTLS_MAX_RETRANSMISSIONS, 1)
+                .setAdvancedPskStore(new AdvancedSinglePskStore(identity, key))
+                .build();
+        return withScript(new CoapEndpoint.Builder().setConfiguration(config).setConnector(new DTLSConnector(dtls)).build(), script);
+    }
+
+    /** Plain CoAP, no DTLS. */
+    static RawCoapsDevice plain(Function<Request, Response> script) {
+        Configuration config = new Configuration();
+        return withScript(new CoapEndpoint.Builder().setConfiguration(config)
+                .setInetSocketAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build(), script);
+    }
+
+    /** Never answers the server's requests, as a device that lost power after its Bootstrap-Request. */
+    static Function<Request, Response> silent() {
+        return null;
+    }
+
+    private static RawCoapsDevice withScript(CoapEndpoint endpoint, Function<Request, Response> script) {
+        if (script == null) {
+            endpoint.addInterceptor(new MessageInterceptorAdapter() {
+                @Override
+                public void receiveRequest(Request request) {
+                    request.setCanceled(true);
+                }
+            });
+        } else {
+            endpoint.setMessageDeliverer(new MessageDeliverer() {
+                @Override
+                public void deliverRequest(Exchange exchange) {
+                    exchange.sendResponse(script.apply(exchange.getRequest()));
+                }
+
+                @Override
+                public void deliverResponse(Exchange exchange, Response response) {
+                    exchange.getRequest().setResponse(response);
+                }
+            });
+        }
+        try {
+            endpoint.start();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new RawCoapsDevice(endpoint);
+    }
+
+    /** Sends {@code POST /bs?query} and waits for the answer; null if none came (handshake failed). */
+    Response bootstrapRequest(InetSocketAddress server, boolean secure, String query) throws InterruptedException {
+        Request request = Request.newPost();
+        request.setURI((secure ? "coaps" : "coap") + "://127.0.0.1:" + server.getPort() + "/bs" + (query.isEmpty() ? "" : "?" + query));
+        endpoint.sendRequest(request);
+        return request.waitForResponse(TimeUnit.SECONDS.toMillis(10));
+    }
+
+    @Override
+    public void close() {
+        endpoint.destroy();
+    }
+}

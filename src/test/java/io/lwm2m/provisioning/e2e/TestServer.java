@@ -1,0 +1,159 @@
+package io.lwm2m.provisioning.e2e;
+
+import io.lwm2m.provisioning.ProvisioningServerApplication;
+import io.lwm2m.provisioning.bootstrap.sessions.BootstrapSessionManager;
+import io.lwm2m.provisioning.bootstrap.transport.BootstrapEndpoints;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole server, started as {@code java -jar} would start it (embedded PostgreSQL in its data
+ * dir), on loopback with ephemeral ports, and a small HTTP client for its API.
+ */
+final class TestServer implements AutoCloseable {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    private static TestServer shared;
+
+    private final Path dataDir;
+    private final ConfigurableApplicationContext context;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestServer(Path dataDir, Map<String, Object> extraProperties) {
+        TestOutput.install();
+        this.dataDir = dataDir;
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("provisioning.data-dir", dataDir.toString());
+        properties.put("server.port", 0);
+        properties.put("provisioning.coap.address", "127.0.0.1");
+        properties.put("provisioning.coap.port", 0);
+        properties.put("provisioning.coaps.port", 0);
+        properties.put("provisioning.bootstrap.request-timeout", "3s");
+        properties.put("provisioning.bootstrap.session-timeout", "30s");
+        properties.putAll(extraProperties);
+        // As command-line arguments: they override application.yml, as an operator's would.
+        String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        this.context = new SpringApplicationBuilder(ProvisioningServerApplication.class).run(args);
+        TestOutput.rememberSecret(adminKey());
+        TestOutput.rememberSecret(read(dataDir.resolve("kek")));
+    }
+
+    /** A server on a fresh data dir, shared by the tests of this JVM; never stopped by them. */
+    static synchronized TestServer shared() {
+        if (shared == null) {
+            shared = start(newDataDir());
+        }
+        return shared;
+    }
+
+    static TestServer start(Path dataDir) {
+        return new TestServer(dataDir, Map.of());
+    }
+
+    static TestServer start(Path dataDir, Map<String, Object> properties) {
+        return new TestServer(dataDir, properties);
+    }
+
+    static Path newDataDir() {
+        try {
+            return Files.createTempDirectory("provisioning-e2e-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    String adminKey() {
+        return read(dataDir.resolve("initial-admin-key")).trim();
+    }
+
+    InetSocketAddress coaps() {
+        return context.getBean(BootstrapEndpoints.class).coapsAddress();
+    }
+
+    InetSocketAddress coap() {
+        return context.getBean(BootstrapEndpoints.class).coapAddress();
+    }
+
+    int runningSessions() {
+        return context.getBean(BootstrapSessionManager.class).runningSessions();
+    }
+
+    <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    /** An API call with the admin key. */
+    ApiResponse call(String method, String path, String jsonBody) {
+        return call(method, path, jsonBody, "Bearer " + adminKey());
+    }
+
+    /** An API call with the given Authorization header (null: none). */
+    ApiResponse call(String method, String path, String jsonBody, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(20))
+                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (jsonBody != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new ApiResponse(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An HTTP answer of the API. */
+    record ApiResponse(int status, String contentType, String body) {
+
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + contentType + " " + body;
+        }
+    }
+}
