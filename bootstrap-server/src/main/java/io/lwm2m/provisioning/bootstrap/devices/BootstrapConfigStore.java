@@ -27,10 +27,12 @@ public class BootstrapConfigStore {
 
     private static final Set<CredentialStatus> LIVE = EnumSet.of(CredentialStatus.ACTIVE, CredentialStatus.PENDING);
 
+    private final DeviceRepository devices;
     private final DeviceCredentialRepository credentials;
     private final SecretCipher cipher;
 
-    BootstrapConfigStore(DeviceCredentialRepository credentials, SecretCipher cipher) {
+    BootstrapConfigStore(DeviceRepository devices, DeviceCredentialRepository credentials, SecretCipher cipher) {
+        this.devices = devices;
         this.credentials = credentials;
         this.cipher = cipher;
     }
@@ -46,6 +48,12 @@ public class BootstrapConfigStore {
     @Transactional(readOnly = true)
     public Optional<DeviceBootstrapConfig> findByBootstrapPskIdentity(String identity) {
         return credentials.findBootstrapByPskIdentity(identity, LIVE).map(c -> load(c.device()));
+    }
+
+    /** Whether a device with this endpoint name exists (for telling refusals apart). */
+    @Transactional(readOnly = true)
+    public boolean isRegistered(String endpoint) {
+        return devices.existsByEndpoint(endpoint);
     }
 
     private DeviceBootstrapConfig load(Device device) {

@@ -74,8 +74,9 @@ public class BootstrapSessionManager implements DisposableBean {
         } else if (config.isEmpty()) {
             refusal = "PSK identity '" + request.pskIdentity() + "' belongs to no device";
         } else if (!config.get().endpoint().equals(endpoint)) {
-            refusal = "endpoint '" + endpoint + "' does not match the DTLS identity, which belongs to device '"
-                    + config.get().endpoint() + "'";
+            refusal = (configs.isRegistered(endpoint) ? "endpoint '" + endpoint + "' does not match the DTLS identity"
+                    : "endpoint '" + endpoint + "' is not a registered device; the DTLS identity")
+                    + " belongs to device '" + config.get().endpoint() + "'";
         } else if (config.get().state() != DeviceState.ACTIVE) {
             refusal = "device '" + endpoint + "' is " + config.get().state();
         }
