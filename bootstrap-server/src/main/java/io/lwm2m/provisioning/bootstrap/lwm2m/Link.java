@@ -48,12 +48,20 @@ public record Link(String target, Map<String, String> attributes) {
                 if (i < n && body.charAt(i) == '=') {
                     i++;
                     if (i < n && body.charAt(i) == '"') {
-                        int close = body.indexOf('"', i + 1);
-                        if (close < 0) {
+                        // quoted-string (RFC 6690): a backslash escapes the next character
+                        StringBuilder quoted = new StringBuilder();
+                        int j = i + 1;
+                        while (j < n && body.charAt(j) != '"') {
+                            if (body.charAt(j) == '\\' && j + 1 < n) {
+                                j++;
+                            }
+                            quoted.append(body.charAt(j++));
+                        }
+                        if (j >= n) {
                             throw new IllegalArgumentException("link-format: unterminated quoted value of " + name);
                         }
-                        value = body.substring(i + 1, close);
-                        i = close + 1;
+                        value = quoted.toString();
+                        i = j + 1;
                     } else {
                         int valueStart = i;
                         while (i < n && body.charAt(i) != ';' && body.charAt(i) != ',') {

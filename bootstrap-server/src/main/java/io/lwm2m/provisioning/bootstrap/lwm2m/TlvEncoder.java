@@ -53,6 +53,9 @@ public final class TlvEncoder implements InstanceEncoder {
     }
 
     private static void writeTlv(ByteArrayOutputStream out, int type, int identifier, byte[] value) {
+        if (identifier < 0 || identifier > 0xFFFF) {
+            throw new IllegalArgumentException("TLV identifier must be 0..65535, not " + identifier);
+        }
         boolean wideIdentifier = identifier > 0xFF;
         int length = value.length;
         int lengthType;

@@ -1,0 +1,402 @@
+package io.lwm2m.provisioning.bootstrap.sessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lwm2m.provisioning.bootstrap.devices.DeviceBootstrapConfig;
+import io.lwm2m.provisioning.bootstrap.devices.DeviceState;
+import io.lwm2m.provisioning.bootstrap.lwm2m.ContentFormat;
+import io.lwm2m.provisioning.bootstrap.lwm2m.DmServerAccount;
+import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
+import io.lwm2m.provisioning.bootstrap.lwm2m.TlvEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** The bootstrap sequence one session drives, against a scripted client. */
+class BootstrapSessionTest {
+
+    private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
+    private static final String LESHAN_DISCOVER =
+            "</>;lwm2m=1.0,</0>;ver=1.2,</0/0>;uri=\"coaps://127.0.0.1:5684\",</1>,</3>;ver=1.2,</3/0>";
+
+    private final UUID sessionId = UUID.randomUUID();
+    private final DmServerAccount first = new DmServerAccount("dm-1", "coaps://dm1.example:5684", 101, 86400, "U",
+            true, SecurityMode.PSK, "id-1", new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+    private final DmServerAccount second = new DmServerAccount("dm-2", "coap://dm2.example:5683", 202, 300, "UQ",
+            false, SecurityMode.NOSEC, null, null);
+
+    private final ScriptedClient client = new ScriptedClient();
+    private final CapturingRecorder recorder = new CapturingRecorder();
+    private final List<BootstrapSession> ended = new ArrayList<>();
+
+    @Test
+    void sendsDiscoverThenDeletesThenSecurityAndServerWritesPerAccountThenFinish() {
+        client.discoverAnswer("</0/0>;uri=\"x\",</0/1>;ssid=5");
+
+        session(first, second).run();
+
+        assertThat(client.sent()).containsExactly(
+                "Bootstrap-Discover /0",
+                "Bootstrap-Delete /0",
+                "Bootstrap-Delete /1",
+                "Bootstrap-Write /0/1",
+                "Bootstrap-Write /1/0",
+                "Bootstrap-Write /0/2",
+                "Bootstrap-Write /1/1",
+                "Bootstrap-Finish /bs");
+    }
+
+    @Test
+    void usesTheCoapMethodsOfTheBootstrapInterface() {
+        client.discoverAnswer(LESHAN_DISCOVER);
+
+        session(first).run();
+
+        assertThat(client.requests).extracting(r -> r.operation().method())
+                .containsExactly("GET", "DELETE", "DELETE", "PUT", "PUT", "POST");
+    }
+
+    @Test
+    void asksForLinkFormatInTheDiscover() {
+        client.discoverAnswer(LESHAN_DISCOVER);
+
+        session(first).run();
+
+        assertThat(client.requests.get(0).accept()).isEqualTo(ContentFormat.LINK_FORMAT);
+    }
+
+    @Test
+    void skipsTheBootstrapAccountAtInstanceZeroWhenChoosingSecurityInstances() {
+        client.discoverAnswer("</0/0>;uri=\"x\",</0/1>;ssid=5");
+
+        session(first, second).run();
+
+        assertThat(client.writtenPaths()).containsExactly("/0/1", "/1/0", "/0/2", "/1/1");
+    }
+
+    @Test
+    void skipsTheBootstrapAccountAtInstanceOneWhenChoosingSecurityInstances() {
+        client.discoverAnswer("</0/0>;ssid=5;uri=\"coaps://old\",</0/1>;uri=\"coaps://bs\"");
+
+        session(first, second).run();
+
+        assertThat(client.writtenPaths()).containsExactly("/0/0", "/1/0", "/0/2", "/1/1");
+    }
+
+    @Test
+    void skipsTheBootstrapAccountOfARealLeshanClient() {
+        client.discoverAnswer(LESHAN_DISCOVER);
+
+        session(first).run();
+
+        assertThat(client.writtenPaths()).containsExactly("/0/1", "/1/0");
+    }
+
+    @Test
+    void sparesEverySecurityInstanceWhenTheDiscoverDoesNotSingleOutOneBootstrapAccount() {
+        client.discoverAnswer("</0/0>,</0/1>");
+
+        session(first, second).run();
+
+        assertThat(client.writtenPaths()).containsExactly("/0/2", "/1/0", "/0/3", "/1/1");
+    }
+
+    @Test
+    void writesEachInstanceInTheAcceptedEncodersFormat() {
+        client.discoverAnswer(LESHAN_DISCOVER);
+
+        session(first).run();
+
+        DownlinkRequest security = client.requests.get(3);
+        DownlinkRequest server = client.requests.get(4);
+        assertThat(security.contentFormat()).isEqualTo(ContentFormat.TLV);
+        assertThat(security.payload()).isEqualTo(new TlvEncoder().encode(first.securityInstance(1)));
+        assertThat(server.contentFormat()).isEqualTo(ContentFormat.TLV);
+        assertThat(server.payload()).isEqualTo(new TlvEncoder().encode(first.serverInstance(0)));
+    }
+
+    @Test
+    void recordsASucceededSessionWithEveryStepAndItsAnswer() {
+        client.discoverAnswer(LESHAN_DISCOVER);
+
+        session(first).run();
+
+        assertThat(recorder.finishes).hasSize(1);
+        Finish finish = recorder.finishes.get(0);
+        assertThat(finish.id).isEqualTo(sessionId);
+        assertThat(finish.outcome).isEqualTo(SessionOutcome.SUCCEEDED);
+        assertThat(finish.reason).isNull();
+        assertThat(finish.endedAt).isEqualTo(NOW);
+        assertThat(finish.steps).extracting(s -> s.operation() + " " + s.path() + " " + s.responseCode())
+                .containsExactly(
+                        "Bootstrap-Discover /0 2.05",
+                        "Bootstrap-Delete /0 2.02",
+                        "Bootstrap-Delete /1 2.02",
+                        "Bootstrap-Write /0/1 2.04",
+                        "Bootstrap-Write /1/0 2.04",
+                        "Bootstrap-Finish /bs 2.04");
+    }
+
+    @Test
+    void callsTheEndCallbackOnceWithTheSession() {
+        client.discoverAnswer(LESHAN_DISCOVER);
+        BootstrapSession session = session(first);
+
+        session.run();
+
+        assertThat(ended).containsExactly(session);
+    }
+
+    @Test
+    void passesTheLwm2mVersionFromTheDiscoverAnswerToTheRecord() {
+        client.discoverAnswer("</>;lwm2m=1.1,</0/0>;uri=\"coaps://bs\"");
+
+        session(first).run();
+
+        assertThat(recorder.single().lwm2mVersion).isEqualTo("1.1");
+    }
+
+    @Test
+    void recordsNoLwm2mVersionWhenTheDiscoverAnswerHasNone() {
+        client.discoverAnswer("</0/0>;uri=\"coaps://bs\"");
+
+        session(first).run();
+
+        assertThat(recorder.single().lwm2mVersion).isNull();
+    }
+
+    @Test
+    void failsOnABadRequestAnswerToAWriteNamingCodeAndPath() {
+        client.discoverAnswer(LESHAN_DISCOVER);
+        client.answer("Bootstrap-Write /0/1", "4.00");
+
+        session(first, second).run();
+
+        Finish finish = recorder.single();
+        assertThat(finish.outcome).isEqualTo(SessionOutcome.FAILED);
+        assertThat(finish.reason).isEqualTo("the client answered 4.00 to Bootstrap-Write /0/1");
+    }
+
+    @Test
+    void sendsNothingAfterARefusedWrite() {
+        client.discoverAnswer(LESHAN_DISCOVER);
+        client.answer("Bootstrap-Write /0/1", "4.00");
+
+        session(first, second).run();
+
+        assertThat(client.sent()).containsExactly(
+                "Bootstrap-Discover /0", "Bootstrap-Delete /0", "Bootstrap-Delete /1", "Bootstrap-Write /0/1");
+        assertThat(recorder.single().steps).last().extracting(SessionStep::responseCode).isEqualTo("4.00");
+    }
+
+    @Test
+    void explainsANotAcceptableAnswerToFinishAsAnInconsistentConfiguration() {
+        client.discoverAnswer(LESHAN_DISCOVER);
+        client.answer("Bootstrap-Finish /bs", "4.06");
+
+        session(first).run();
+
+        Finish finish = recorder.single();
+        assertThat(finish.outcome).isEqualTo(SessionOutcome.FAILED);
+        assertThat(finish.reason).isEqualTo(
+                "the client answered 4.06 to Bootstrap-Finish /bs (the client found the configuration inconsistent)");
+    }
+
+    @Test
+    void doesNotCallA406ToAWriteInconsistent() {
+        client.discoverAnswer(LESHAN_DISCOVER);
+        client.answer("Bootstrap-Write /1/0", "4.06");
+
+        session(first).run();
+
+        assertThat(recorder.single().reason).isEqualTo("the client answered 4.06 to Bootstrap-Write /1/0");
+    }
+
+    @Test
+    void failsWithNoAnswerWhenTheClientIsUnreachable() {
+        client.discoverAnswer(LESHAN_DISCOVER);
+        client.fail("Bootstrap-Delete /1", new ClientUnreachableException("timed out after 2 s"));
+
+        session(first).run();
+
+        Finish finish = recorder.single();
+        assertThat(finish.outcome).isEqualTo(SessionOutcome.FAILED);
+        assertThat(finish.reason).isEqualTo("no answer to Bootstrap-Delete /1: timed out after 2 s");
+    }
+
+    @Test
+    void recordsTheUnansweredStepWithoutCodeAndWithTheCause() {
+        client.discoverAnswer(LESHAN_DISCOVER);
+        client.fail("Bootstrap-Delete /1", new ClientUnreachableException("timed out after 2 s"));
+
+        session(first).run();
+
+        assertThat(client.sent()).last().isEqualTo("Bootstrap-Delete /1");
+        SessionStep last = recorder.single().steps.get(recorder.single().steps.size() - 1);
+        assertThat(last.path()).isEqualTo("/1");
+        assertThat(last.responseCode()).isNull();
+        assertThat(last.detail()).isEqualTo("timed out after 2 s");
+    }
+
+    @Test
+    void failsWithoutDeletingAnythingWhenTheDiscoverAnswerIsNotLinkFormat() {
+        client.discoverAnswer("this is not link-format");
+
+        session(first).run();
+
+        assertThat(client.sent()).containsExactly("Bootstrap-Discover /0");
+        assertThat(recorder.single().outcome).isEqualTo(SessionOutcome.FAILED);
+        assertThat(recorder.single().reason).startsWith("the client's Bootstrap-Discover answer is not link-format");
+    }
+
+    @Test
+    void abortEndsTheSessionOnceAndCancelsTheClient() {
+        client.holdDiscover();
+        BootstrapSession session = session(first);
+        session.run();
+
+        session.abort("the session deadline of 120 s passed");
+        session.abort("superseded");
+
+        assertThat(recorder.finishes).hasSize(1);
+        assertThat(recorder.single().outcome).isEqualTo(SessionOutcome.FAILED);
+        assertThat(recorder.single().reason).isEqualTo("the session deadline of 120 s passed");
+        assertThat(client.cancels).isEqualTo(1);
+        assertThat(ended).containsExactly(session);
+    }
+
+    @Test
+    void anAnswerArrivingAfterAbortSendsNothingMoreAndRecordsNothingMore() {
+        CompletableFuture<DownlinkResponse> discover = client.holdDiscover();
+        BootstrapSession session = session(first);
+        session.run();
+        session.abort("the server is shutting down");
+
+        discover.complete(new DownlinkResponse("2.05", LESHAN_DISCOVER.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(client.sent()).containsExactly("Bootstrap-Discover /0");
+        assertThat(recorder.finishes).hasSize(1);
+        assertThat(recorder.single().reason).isEqualTo("the server is shutting down");
+        assertThat(ended).hasSize(1);
+    }
+
+    @Test
+    void abortAfterTheSessionEndedRecordsNothingAndDoesNotCancel() {
+        client.discoverAnswer(LESHAN_DISCOVER);
+        BootstrapSession session = session(first);
+        session.run();
+
+        session.abort("late deadline");
+
+        assertThat(recorder.finishes).hasSize(1);
+        assertThat(recorder.single().outcome).isEqualTo(SessionOutcome.SUCCEEDED);
+        assertThat(client.cancels).isZero();
+    }
+
+    @Test
+    void cancelsTheDeadlineWhenTheSessionEnds() {
+        client.discoverAnswer(LESHAN_DISCOVER);
+        BootstrapSession session = session(first);
+        CompletableFuture<Void> deadline = new CompletableFuture<>();
+        session.scheduleDeadline(deadline);
+
+        session.run();
+
+        assertThat(deadline).isCancelled();
+    }
+
+    // ---- fixtures ----
+
+    private BootstrapSession session(DmServerAccount... accounts) {
+        SessionStart start = new SessionStart(sessionId, 7L, "urn:dev:1", "127.0.0.1:40000", "PSK", "bs-id-1",
+                ContentFormat.TLV, NOW);
+        DeviceBootstrapConfig config = new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceState.ACTIVE, List.of(accounts));
+        BootstrapDecision.Accepted accepted = new BootstrapDecision.Accepted(start, config, new TlvEncoder());
+        return new BootstrapSession(accepted, client, recorder, Clock.fixed(NOW, ZoneOffset.UTC), ended::add);
+    }
+
+    /** Answers 2.05 to Discover, 2.02 to Delete, 2.04 to Write and Finish, unless told otherwise. */
+    static final class ScriptedClient implements BootstrapClient {
+        final List<DownlinkRequest> requests = new ArrayList<>();
+        final Map<String, CompletableFuture<DownlinkResponse>> scripted = new HashMap<>();
+        String discoverPayload = "";
+        int cancels;
+
+        void discoverAnswer(String linkFormat) {
+            discoverPayload = linkFormat;
+        }
+
+        void answer(String request, String code) {
+            scripted.put(request, CompletableFuture.completedFuture(new DownlinkResponse(code, new byte[0])));
+        }
+
+        void fail(String request, Throwable error) {
+            scripted.put(request, CompletableFuture.failedFuture(error));
+        }
+
+        CompletableFuture<DownlinkResponse> holdDiscover() {
+            CompletableFuture<DownlinkResponse> pending = new CompletableFuture<>();
+            scripted.put("Bootstrap-Discover /0", pending);
+            return pending;
+        }
+
+        @Override
+        public CompletableFuture<DownlinkResponse> send(DownlinkRequest request) {
+            requests.add(request);
+            CompletableFuture<DownlinkResponse> answer = scripted.get(request.toString());
+            if (answer != null) {
+                return answer;
+            }
+            return CompletableFuture.completedFuture(switch (request.operation()) {
+                case DISCOVER -> new DownlinkResponse("2.05", discoverPayload.getBytes(StandardCharsets.UTF_8));
+                case DELETE -> new DownlinkResponse("2.02", new byte[0]);
+                case WRITE, FINISH -> new DownlinkResponse("2.04", new byte[0]);
+            });
+        }
+
+        @Override
+        public void cancel() {
+            cancels++;
+        }
+
+        List<String> sent() {
+            return requests.stream().map(DownlinkRequest::toString).toList();
+        }
+
+        List<String> writtenPaths() {
+            return requests.stream().filter(r -> r.operation() == BootstrapOperation.WRITE).map(DownlinkRequest::path).toList();
+        }
+    }
+
+    record Finish(UUID id, SessionOutcome outcome, String reason, String lwm2mVersion, List<SessionStep> steps,
+            Instant endedAt) {
+    }
+
+    /** A recorder without a database: keeps what the session reports at its end. */
+    static final class CapturingRecorder extends SessionRecorder {
+        final List<Finish> finishes = new ArrayList<>();
+
+        CapturingRecorder() {
+            super(null, null);
+        }
+
+        @Override
+        public void finish(UUID id, SessionOutcome outcome, String reason, String lwm2mVersion, List<SessionStep> steps,
+                Instant endedAt) {
+            finishes.add(new Finish(id, outcome, reason, lwm2mVersion, steps, endedAt));
+        }
+
+        Finish single() {
+            assertThat(finishes).hasSize(1);
+            return finishes.get(0);
+        }
+    }
+}
