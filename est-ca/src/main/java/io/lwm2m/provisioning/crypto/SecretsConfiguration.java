@@ -31,7 +31,33 @@ public class SecretsConfiguration {
     @Bean
     KeyEncryptionKeys keyEncryptionKeys(@Value("${provisioning.secrets.kek:}") String configuredKek,
             @Value("${provisioning.secrets.kek-version:1}") int kekVersion,
+            @Value("${provisioning.secrets.previous-keks:}") String previousKeks,
             @Value("${provisioning.data-dir:./data}") Path dataDir, SecureRandom random) {
+        KeyEncryptionKeys keys = currentKek(configuredKek, kekVersion, dataDir, random);
+        // Older KEKs stay readable until `POST /api/v1/secrets/rewrap` has moved every row to the current one.
+        for (String entry : previousKeks.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int colon = entry.indexOf(':');
+            if (colon < 1) {
+                throw new IllegalStateException("provisioning.secrets.previous-keks entries are <version>:<base64 key>");
+            }
+            int version;
+            try {
+                version = Integer.parseInt(entry.substring(0, colon).trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("provisioning.secrets.previous-keks: the version before ':' must be a number");
+            }
+            if (version == kekVersion) {
+                throw new IllegalStateException("provisioning.secrets.previous-keks repeats the current KEK version " + version);
+            }
+            keys.add(version, decode(entry.substring(colon + 1), "provisioning.secrets.previous-keks (version " + version + ")"));
+        }
+        return keys;
+    }
+
+    private static KeyEncryptionKeys currentKek(String configuredKek, int kekVersion, Path dataDir, SecureRandom random) {
         if (!configuredKek.isBlank()) {
             return new KeyEncryptionKeys(kekVersion, decode(configuredKek, "provisioning.secrets.kek"));
         }

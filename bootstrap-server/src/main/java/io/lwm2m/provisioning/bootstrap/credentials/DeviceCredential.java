@@ -145,6 +145,18 @@ public class DeviceCredential {
         return createdAt;
     }
 
+    /** Replaces the sealed secret by the same secret sealed anew (KEK rotation). */
+    public void resealed(SealedSecret secret) {
+        this.secretCiphertext = secret.ciphertext();
+        this.wrappedDataKey = secret.wrappedDataKey();
+        this.kekVersion = secret.kekVersion();
+    }
+
+    /** The associated data the secret of this row is sealed with. */
+    public String secretContext() {
+        return secretContext(device.endpoint(), channel, server == null ? null : server.name(), pskIdentity);
+    }
+
     public SealedSecret sealedSecret() {
         return secretCiphertext == null ? null : new SealedSecret(secretCiphertext, wrappedDataKey, kekVersion);
     }

@@ -24,6 +24,14 @@ public interface DeviceCredentialRepository extends JpaRepository<DeviceCredenti
     List<DeviceCredential> findByDeviceIdAndStatusIn(@Param("deviceId") Long deviceId,
             @Param("statuses") Collection<CredentialStatus> statuses);
 
+    @Query("""
+            select c from DeviceCredential c join fetch c.device left join fetch c.server
+            where c.kekVersion is not null and c.kekVersion <> :version order by c.id""")
+    List<DeviceCredential> findSealedUnderOtherKek(@Param("version") int version, org.springframework.data.domain.Limit limit);
+
+    @Query("select count(c) from DeviceCredential c where c.kekVersion is not null and c.kekVersion <> :version")
+    long countSealedUnderOtherKek(@Param("version") int version);
+
     @Query("select count(c) > 0 from DeviceCredential c where c.channel = :channel and c.pskIdentity = :identity and c.status in :statuses")
     boolean existsLivePskIdentity(@Param("channel") CredentialChannel channel, @Param("identity") String identity,
             @Param("statuses") Collection<CredentialStatus> statuses);

@@ -40,8 +40,7 @@ public class BootstrapConfigStore {
     /** The key of the live bootstrap credential with this PSK identity, for the DTLS handshake. */
     @Transactional(readOnly = true)
     public Optional<byte[]> bootstrapPskKey(String identity) {
-        return credentials.findBootstrapByPskIdentity(identity, LIVE).map(c -> cipher.open(c.sealedSecret(),
-                DeviceCredential.secretContext(c.device().endpoint(), CredentialChannel.BOOTSTRAP, null, identity)));
+        return credentials.findBootstrapByPskIdentity(identity, LIVE).map(c -> cipher.open(c.sealedSecret(), c.secretContext()));
     }
 
     /** The device that owns this bootstrap PSK identity and everything it is to receive. */
@@ -70,8 +69,7 @@ public class BootstrapConfigStore {
             String identity = null;
             if (credential != null && credential.sealedSecret() != null) {
                 identity = credential.pskIdentity();
-                key = cipher.open(credential.sealedSecret(), DeviceCredential.secretContext(device.endpoint(),
-                        CredentialChannel.SERVER, server.name(), identity));
+                key = cipher.open(credential.sealedSecret(), credential.secretContext());
             }
             accounts.add(new DmServerAccount(server.name(), server.uri(), server.shortServerId(), server.lifetime(),
                     server.binding(), server.notificationStoring(),

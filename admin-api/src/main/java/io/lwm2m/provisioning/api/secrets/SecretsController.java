@@ -1,0 +1,40 @@
+package io.lwm2m.provisioning.api.secrets;
+
+import io.lwm2m.provisioning.api.ApiActors;
+import io.lwm2m.provisioning.crypto.KekRotation;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Map;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/v1/secrets}: key-encryption key rotation without downtime. */
+@RestController
+@RequestMapping("/api/v1/secrets")
+class SecretsController {
+
+    private final KekRotation rotation;
+
+    SecretsController(KekRotation rotation) {
+        this.rotation = rotation;
+    }
+
+    /** The current KEK version and how many rows each module still has under an older one. */
+    @GetMapping("/kek")
+    KekStatus status() {
+        return new KekStatus(rotation.currentVersion(), rotation.pending());
+    }
+
+    /** Re-wraps every sealed secret under the current KEK; safe to run while devices bootstrap. */
+    @PostMapping("/rewrap")
+    RewrapResult rewrap(HttpServletRequest request) {
+        return new RewrapResult(rotation.currentVersion(), rotation.rewrapAll(ApiActors.current(request)));
+    }
+
+    record KekStatus(int currentVersion, Map<String, Long> notCurrent) {
+    }
+
+    record RewrapResult(int currentVersion, Map<String, Long> rewrapped) {
+    }
+}

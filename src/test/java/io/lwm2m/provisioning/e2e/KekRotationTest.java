@@ -1,0 +1,58 @@
+package io.lwm2m.provisioning.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lwm2m.provisioning.e2e.LeshanDevice.Flavour;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** A new KEK is introduced, every secret re-wrapped while the server runs, and the old KEK dropped. */
+class KekRotationTest {
+
+    @Test
+    void secretsMoveToANewKekAndDevicesKeepBootstrapping() throws Exception {
+        Path dataDir = TestServer.newDataDir();
+        Fixtures.Device device;
+        try (TestServer first = TestServer.start(dataDir)) {
+            String dm = Fixtures.server(first, "coaps://dm.example:5684", 9, 60, "U", "PSK", true);
+            device = Fixtures.device(first, dm);
+        }
+        String oldKek = Files.readString(dataDir.resolve("kek")).trim();
+        byte[] fresh = new byte[32];
+        new SecureRandom().nextBytes(fresh);
+        String newKek = Base64.getEncoder().encodeToString(fresh);
+        TestOutput.rememberSecret(newKek);
+
+        try (TestServer rotating = TestServer.start(dataDir, Map.of("provisioning.secrets.kek", newKek,
+                "provisioning.secrets.kek-version", 2, "provisioning.secrets.previous-keks", "1:" + oldKek))) {
+            JsonNode before = rotating.call("GET", "/api/v1/secrets/kek", null).json();
+            assertThat(before.get("currentVersion").asInt()).isEqualTo(2);
+            assertThat(before.get("notCurrent").get("device-credentials").asLong()).isEqualTo(2);
+            assertBootstraps(rotating, device);
+
+            TestServer.ApiResponse rewrap = rotating.call("POST", "/api/v1/secrets/rewrap", null);
+            assertThat(rewrap.status()).isEqualTo(200);
+            assertThat(rewrap.json().get("rewrapped").get("device-credentials").asLong()).isEqualTo(2);
+            assertThat(rotating.call("GET", "/api/v1/secrets/kek", null).json().get("notCurrent").get("device-credentials").asLong())
+                    .isZero();
+        }
+        try (TestServer rotated = TestServer.start(dataDir, Map.of("provisioning.secrets.kek", newKek,
+                "provisioning.secrets.kek-version", 2))) {
+            assertBootstraps(rotated, device);
+        }
+    }
+
+    private static void assertBootstraps(TestServer server, Fixtures.Device device) throws Exception {
+        try (LeshanDevice client = LeshanDevice.start(device.endpoint(), server.coaps(), device.identity(), device.key(),
+                Flavour.LWM2M_1_1_SENML_CBOR)) {
+            LeshanDevice.Outcome outcome = client.awaitBootstrap(Duration.ofSeconds(30));
+            assertThat(outcome.success()).as(outcome.toString()).isTrue();
+        }
+    }
+}
