@@ -31,15 +31,26 @@ final class Fixtures {
 
     /** Registers a device with a generated bootstrap PSK (201 expected); remembers its secrets. */
     static Device device(TestServer server, String... servers) {
+        return deviceWith(server, "PSK", servers);
+    }
+
+    /** Registers a device whose bootstrap credential of {@code mode} (PSK, RPK, X509) is generated. */
+    static Device deviceWith(TestServer server, String mode, String... servers) {
         String endpoint = unique("urn:dev:ops:e2e");
         StringBuilder list = new StringBuilder();
         for (String s : servers) {
             list.append(list.isEmpty() ? "" : ",").append('"').append(s).append('"');
         }
         TestServer.ApiResponse response = server.call("POST", "/api/v1/devices", """
-                {"endpoint":"%s","servers":[%s],"bootstrapCredential":{"mode":"PSK"}}""".formatted(endpoint, list));
+                {"endpoint":"%s","servers":[%s],"bootstrapCredential":{"mode":"%s"}}""".formatted(endpoint, list, mode));
         assertThat(response.status()).as(response.toString()).isEqualTo(201);
         return Device.of(response.json());
+    }
+
+    /** The DER of the first PEM block in {@code pem}. */
+    static byte[] der(String pem) {
+        String body = pem.replaceAll("(?s)^.*?-----BEGIN [A-Z ]+-----", "").replaceAll("(?s)-----END [A-Z ]+-----.*$", "");
+        return java.util.Base64.getMimeDecoder().decode(body);
     }
 
     /** A registered device and the secrets its creation returned. */
@@ -47,15 +58,24 @@ final class Fixtures {
 
         static Device of(JsonNode created) {
             JsonNode bootstrap = created.get("bootstrapCredential");
-            String keyHex = bootstrap.get("key").asString();
-            TestOutput.rememberSecret(keyHex);
+            rememberSecrets(bootstrap);
             for (JsonNode credential : created.get("serverCredentials")) {
-                if (credential.has("key")) {
-                    TestOutput.rememberSecret(credential.get("key").asString());
-                }
+                rememberSecrets(credential);
             }
-            return new Device(created.get("endpoint").asString(), bootstrap.get("identity").asString(),
-                    HexFormat.of().parseHex(keyHex), created);
+            return new Device(created.get("endpoint").asString(),
+                    bootstrap.has("identity") ? bootstrap.get("identity").asString() : null,
+                    bootstrap.has("key") ? HexFormat.of().parseHex(bootstrap.get("key").asString()) : null, created);
+        }
+
+        static void rememberSecrets(JsonNode credential) {
+            if (credential.has("key")) {
+                TestOutput.rememberSecret(credential.get("key").asString());
+            }
+            if (credential.has("privateKey")) {
+                // The base64 body of the PEM, line by line: any line of it must never be printed.
+                credential.get("privateKey").asString().lines().filter(l -> !l.startsWith("-----"))
+                        .forEach(TestOutput::rememberSecret);
+            }
         }
 
         JsonNode serverCredential(String server) {

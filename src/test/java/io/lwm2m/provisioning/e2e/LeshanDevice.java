@@ -69,18 +69,31 @@ final class LeshanDevice implements AutoCloseable {
     }
 
     static LeshanDevice start(String endpoint, InetSocketAddress bootstrapServer, String identity, byte[] key, Flavour flavour) {
+        return start(endpoint, Security.pskBootstrap(uri(bootstrapServer), identity.getBytes(StandardCharsets.UTF_8), key), flavour,
+                List.of(CipherSuite.TLS_PSK_WITH_AES_128_CCM_8, CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256));
+    }
+
+    /** A client with an RPK or X.509 bootstrap account, offering the ECDHE-ECDSA suites devices use. */
+    static LeshanDevice start(String endpoint, Security bootstrapAccount, Flavour flavour) {
+        return start(endpoint, bootstrapAccount, flavour, List.of(CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8,
+                CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256));
+    }
+
+    static String uri(InetSocketAddress bootstrapServer) {
+        return "coaps://" + bootstrapServer.getAddress().getHostAddress() + ":" + bootstrapServer.getPort();
+    }
+
+    /** A client whose only Security instance is {@code bootstrapAccount}, offering {@code cipherSuites}. */
+    static LeshanDevice start(String endpoint, Security bootstrapAccount, Flavour flavour, List<CipherSuite> cipherSuites) {
         ObjectsInitializer objects = new ObjectsInitializer(new StaticModel(models(flavour)));
-        objects.setInstancesForObject(LwM2mId.SECURITY, Security.pskBootstrap(
-                "coaps://" + bootstrapServer.getAddress().getHostAddress() + ":" + bootstrapServer.getPort(),
-                identity.getBytes(StandardCharsets.UTF_8), key));
+        objects.setInstancesForObject(LwM2mId.SECURITY, bootstrapAccount);
         objects.setClassForObject(LwM2mId.SERVER, Server.class);
         objects.setInstancesForObject(LwM2mId.DEVICE, new Device("test", "leshan-client", "0001"));
 
         CaliforniumClientEndpointsProvider.Builder endpoints = new CaliforniumClientEndpointsProvider.Builder(
                 new CoapsClientProtocolProvider());
         Configuration config = endpoints.createDefaultConfiguration();
-        config.set(DtlsConfig.DTLS_CIPHER_SUITES, List.of(CipherSuite.TLS_PSK_WITH_AES_128_CCM_8,
-                CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256));
+        config.set(DtlsConfig.DTLS_CIPHER_SUITES, cipherSuites);
         config.set(DtlsConfig.DTLS_MAX_RETRANSMISSIONS, 2);
         endpoints.setConfiguration(config).setClientAddress(InetAddress.getLoopbackAddress());
 

@@ -131,6 +131,20 @@ final class TestServer implements AutoCloseable {
         }
     }
 
+    /** A GET without API key, with an Accept header. */
+    ApiResponse callWithAccept(String path, String accept) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                    .header("Accept", accept).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return new ApiResponse(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         context.close();

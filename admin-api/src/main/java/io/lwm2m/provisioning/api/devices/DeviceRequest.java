@@ -49,8 +49,13 @@ public record DeviceRequest(String endpoint, List<String> servers, BootstrapCred
             mode = SecurityMode.fromName(bootstrapCredential.mode()).orElse(null);
             if (mode == null) {
                 problems.add("bootstrapCredential.mode", "must be one of PSK, RPK, X509");
+            } else if (mode != SecurityMode.PSK && mode != SecurityMode.RPK && mode != SecurityMode.X509) {
+                problems.add("bootstrapCredential.mode", "must be one of PSK, RPK, X509");
             } else if (mode != SecurityMode.PSK) {
-                problems.add("bootstrapCredential.mode", "only PSK bootstrap credentials can be provisioned so far");
+                if (bootstrapCredential.identity() != null || bootstrapCredential.key() != null) {
+                    problems.add("bootstrapCredential.identity", "identity and key are for PSK only; RPK and X509 "
+                            + "credentials are generated");
+                }
             } else {
                 identity = bootstrapCredential.identity();
                 String hexKey = bootstrapCredential.key();

@@ -5,12 +5,16 @@ import io.lwm2m.provisioning.bootstrap.servers.NewDmServer;
 import io.lwm2m.provisioning.errors.FieldProblems;
 import java.net.URI;
 import java.net.URISyntaxException;
+import io.lwm2m.provisioning.ca.Pem;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** The body of {@code POST /api/v1/servers}, as sent: every field checked by {@link #validate()}. */
 public record ServerRequest(String name, String uri, Integer shortServerId, Integer lifetime, String binding,
-        String securityMode, Boolean notificationStoring) {
+        String securityMode, Boolean notificationStoring, String serverPublicKey, String serverCertificate,
+        String rotationWebhookUrl) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /** LwM2M 1.0 and 1.1 binding letters, each at most once, queue mode 'Q' not first. */
@@ -49,9 +53,64 @@ public record ServerRequest(String name, String uri, Integer shortServerId, Inte
         } else if (!BINDING.matcher(binding).matches()) {
             problems.add("binding", "must be an LwM2M binding such as U, UQ, T, S, N or US");
         }
+        byte[] publicKey = null;
+        byte[] certificate = null;
+        if (mode == SecurityMode.RPK) {
+            publicKey = parsePublicKey(problems);
+        } else if (serverPublicKey != null) {
+            problems.add("serverPublicKey", "is only for security mode RPK");
+        }
+        if (mode == SecurityMode.X509 || mode == SecurityMode.EST) {
+            certificate = parseCertificate(problems);
+        } else if (serverCertificate != null) {
+            problems.add("serverCertificate", "is only for security modes X509 and EST");
+        }
+        if (rotationWebhookUrl != null) {
+            try {
+                URI webhook = new URI(rotationWebhookUrl);
+                if (!("http".equals(webhook.getScheme()) || "https".equals(webhook.getScheme())) || webhook.getHost() == null
+                        || rotationWebhookUrl.length() > 512) {
+                    problems.add("rotationWebhookUrl", "must be an http(s) URL of at most 512 characters");
+                }
+            } catch (URISyntaxException e) {
+                problems.add("rotationWebhookUrl", "is not a valid URL");
+            }
+        }
         problems.throwIfAny();
         return new NewDmServer(name, uri, shortServerId, lifetime, binding, mode,
-                notificationStoring == null || notificationStoring);
+                notificationStoring == null || notificationStoring, publicKey, certificate, rotationWebhookUrl);
+    }
+
+    private byte[] parsePublicKey(FieldProblems problems) {
+        if (serverPublicKey == null || serverPublicKey.isBlank()) {
+            problems.add("serverPublicKey", "is required for security mode RPK: the DM server's public key as PEM");
+            return null;
+        }
+        try {
+            return Pem.parsePublicKey(serverPublicKey).getEncoded();
+        } catch (RuntimeException e) {
+            problems.add("serverPublicKey", "must be a PEM public key (-----BEGIN PUBLIC KEY-----)");
+            return null;
+        }
+    }
+
+    private byte[] parseCertificate(FieldProblems problems) {
+        if (serverCertificate == null || serverCertificate.isBlank()) {
+            problems.add("serverCertificate", "is required for security modes X509 and EST: the DM server's certificate "
+                    + "or trust anchor as PEM");
+            return null;
+        }
+        try {
+            List<X509Certificate> certificates = Pem.parseCertificates(serverCertificate);
+            if (certificates.size() != 1) {
+                problems.add("serverCertificate", "must hold exactly one certificate");
+                return null;
+            }
+            return certificates.get(0).getEncoded();
+        } catch (RuntimeException | java.security.cert.CertificateEncodingException e) {
+            problems.add("serverCertificate", "must be a PEM certificate (-----BEGIN CERTIFICATE-----)");
+            return null;
+        }
     }
 
     private void validateUri(FieldProblems problems, SecurityMode mode) {

@@ -3,6 +3,8 @@ package io.lwm2m.provisioning.bootstrap.credentials;
 import io.lwm2m.provisioning.bootstrap.devices.Device;
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
 import io.lwm2m.provisioning.bootstrap.servers.DmServer;
+import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
+import io.lwm2m.provisioning.crypto.Der;
 import io.lwm2m.provisioning.crypto.SealedSecret;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -59,6 +61,12 @@ public class DeviceCredential {
     @Column(name = "certificate")
     private byte[] certificate;
 
+    @Column(name = "certificate_serial")
+    private String certificateSerial;
+
+    @Column(name = "delivered_at")
+    private Instant deliveredAt;
+
     @Column(name = "secret_ciphertext")
     private byte[] secretCiphertext;
 
@@ -77,31 +85,33 @@ public class DeviceCredential {
     protected DeviceCredential() {
     }
 
-    private DeviceCredential(Device device, CredentialChannel channel, DmServer server, SecurityMode mode,
-            String pskIdentity, SealedSecret secret, Instant now) {
+    private DeviceCredential(Device device, CredentialChannel channel, DmServer server, NewCredential credential,
+            SealedSecret secret, CredentialStatus status, Instant now) {
         this.device = device;
         this.channel = channel;
         this.server = server;
-        this.mode = mode;
-        this.status = CredentialStatus.ACTIVE;
-        this.pskIdentity = pskIdentity;
+        this.mode = credential.mode();
+        this.status = status;
+        this.pskIdentity = credential.pskIdentity();
+        this.publicKey = credential.publicKey();
+        if (credential.certificate() != null) {
+            this.certificate = Der.encoded(credential.certificate());
+            this.certificateSerial = CertificateAuthorityService.hex(credential.certificate().getSerialNumber());
+        }
         if (secret != null) {
-            this.secretCiphertext = secret.ciphertext();
-            this.wrappedDataKey = secret.wrappedDataKey();
-            this.kekVersion = secret.kekVersion();
+            resealed(secret);
         }
         this.createdAt = now;
     }
 
-    /** An active PSK credential for the bootstrap channel. */
-    public static DeviceCredential bootstrapPsk(Device device, String identity, SealedSecret key, Instant now) {
-        return new DeviceCredential(device, CredentialChannel.BOOTSTRAP, null, SecurityMode.PSK, identity, key, now);
-    }
-
-    /** An active credential for the channel to {@code server}; identity and key only for PSK. */
-    public static DeviceCredential forServer(Device device, DmServer server, SecurityMode mode, String identity,
-            SealedSecret key, Instant now) {
-        return new DeviceCredential(device, CredentialChannel.SERVER, server, mode, identity, key, now);
+    /**
+     * A credential of {@code device} for the bootstrap channel ({@code server} null) or for the
+     * channel to {@code server}; {@code secret} is the sealed {@link NewCredential#secret()}.
+     */
+    public static DeviceCredential of(Device device, DmServer server, NewCredential credential, SealedSecret secret,
+            CredentialStatus status, Instant now) {
+        return new DeviceCredential(device, server == null ? CredentialChannel.BOOTSTRAP : CredentialChannel.SERVER,
+                server, credential, secret, status, now);
     }
 
     /**
@@ -139,6 +149,49 @@ public class DeviceCredential {
 
     public String pskIdentity() {
         return pskIdentity;
+    }
+
+    /** SubjectPublicKeyInfo DER of the device's key, for RPK and X509. */
+    public byte[] publicKey() {
+        return publicKey == null ? null : publicKey.clone();
+    }
+
+    /** The device's certificate (DER), for X509. */
+    public byte[] certificate() {
+        return certificate == null ? null : certificate.clone();
+    }
+
+    public String certificateSerial() {
+        return certificateSerial;
+    }
+
+    public Instant retiredAt() {
+        return retiredAt;
+    }
+
+    /** Retires (superseded by a newer credential) or revokes this credential: it never authenticates again. */
+    public void end(CredentialStatus status, Instant at) {
+        if (status.authenticates()) {
+            throw new IllegalArgumentException("a credential ends as RETIRED or REVOKED, not " + status);
+        }
+        this.status = status;
+        this.retiredAt = at;
+    }
+
+    /** A bootstrap session wrote this (pending) credential into the device. */
+    public void delivered(Instant at) {
+        if (deliveredAt == null) {
+            deliveredAt = at;
+        }
+    }
+
+    public Instant deliveredAt() {
+        return deliveredAt;
+    }
+
+    /** A pending credential proven in use becomes the active one. */
+    public void activate() {
+        this.status = CredentialStatus.ACTIVE;
     }
 
     public Instant createdAt() {

@@ -17,6 +17,41 @@ public interface DeviceCredentialRepository extends JpaRepository<DeviceCredenti
     Optional<DeviceCredential> findBootstrapByPskIdentity(@Param("identity") String identity,
             @Param("statuses") Collection<CredentialStatus> statuses);
 
+    /** The live bootstrap credential holding this raw public key (SubjectPublicKeyInfo DER). */
+    @Query("""
+            select c from DeviceCredential c join fetch c.device d
+            where c.channel = io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel.BOOTSTRAP
+              and c.mode = :mode and c.publicKey = :publicKey and c.status in :statuses""")
+    Optional<DeviceCredential> findBootstrapByPublicKey(@Param("mode") io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode mode,
+            @Param("publicKey") byte[] publicKey, @Param("statuses") Collection<CredentialStatus> statuses);
+
+    /** The live bootstrap credential holding the certificate with this serial. */
+    @Query("""
+            select c from DeviceCredential c join fetch c.device d
+            where c.channel = io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel.BOOTSTRAP
+              and c.certificateSerial = :serial and c.status in :statuses""")
+    Optional<DeviceCredential> findBootstrapByCertificateSerial(@Param("serial") String serial,
+            @Param("statuses") Collection<CredentialStatus> statuses);
+
+    /** The live credentials of one device and channel (and DM server, for the SERVER channel). */
+    @Query("""
+            select c from DeviceCredential c join fetch c.device d left join fetch c.server s
+            where d.id = :deviceId and c.channel = :channel and c.status in :statuses
+              and ((:serverId is null and s is null) or s.id = :serverId)""")
+    List<DeviceCredential> findLive(@Param("deviceId") Long deviceId, @Param("channel") CredentialChannel channel,
+            @Param("serverId") Long serverId, @Param("statuses") Collection<CredentialStatus> statuses);
+
+    /** Pending DM-server credentials delivered before {@code deliveredBefore}: their grace period is over. */
+    @Query("""
+            select c from DeviceCredential c join fetch c.device left join fetch c.server
+            where c.channel = io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel.SERVER
+              and c.status = io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus.PENDING
+              and c.deliveredAt < :deliveredBefore""")
+    List<DeviceCredential> findPendingDeliveredBefore(@Param("deliveredBefore") java.time.Instant deliveredBefore);
+
+    /** The credential holding the certificate with this serial, whatever its channel and status. */
+    Optional<DeviceCredential> findByCertificateSerial(String serial);
+
     /** A device's live credentials for its DM servers, with the server definitions. */
     @Query("""
             select c from DeviceCredential c left join fetch c.server

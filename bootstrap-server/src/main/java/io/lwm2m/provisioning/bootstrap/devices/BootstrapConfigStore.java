@@ -5,8 +5,14 @@ import io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus;
 import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredential;
 import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredentialRepository;
 import io.lwm2m.provisioning.bootstrap.lwm2m.DmServerAccount;
+import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
 import io.lwm2m.provisioning.bootstrap.servers.DmServer;
+import io.lwm2m.provisioning.bootstrap.sessions.ClientIdentity;
+import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
+import io.lwm2m.provisioning.bootstrap.identity.BootstrapServerIdentity;
+import io.lwm2m.provisioning.crypto.Der;
 import io.lwm2m.provisioning.crypto.SecretCipher;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -20,7 +26,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Reads what the bootstrap interface needs, in a fixed number of queries per device: the key
- * behind a PSK identity for the DTLS handshake, and the device's whole configuration for a session.
+ * behind a PSK identity or the credential behind a public key or certificate for the DTLS
+ * handshake, and the device's whole configuration for a session.
  */
 @Component
 public class BootstrapConfigStore {
@@ -30,8 +37,11 @@ public class BootstrapConfigStore {
     private final DeviceRepository devices;
     private final DeviceCredentialRepository credentials;
     private final SecretCipher cipher;
+    private final BootstrapServerIdentity serverIdentity;
 
-    BootstrapConfigStore(DeviceRepository devices, DeviceCredentialRepository credentials, SecretCipher cipher) {
+    BootstrapConfigStore(DeviceRepository devices, DeviceCredentialRepository credentials, SecretCipher cipher,
+            BootstrapServerIdentity serverIdentity) {
+        this.serverIdentity = serverIdentity;
         this.devices = devices;
         this.credentials = credentials;
         this.cipher = cipher;
@@ -43,10 +53,22 @@ public class BootstrapConfigStore {
         return credentials.findBootstrapByPskIdentity(identity, LIVE).map(c -> cipher.open(c.sealedSecret(), c.secretContext()));
     }
 
-    /** The device that owns this bootstrap PSK identity and everything it is to receive. */
+    /** The live bootstrap credential an authenticated DTLS identity stands for. */
     @Transactional(readOnly = true)
-    public Optional<DeviceBootstrapConfig> findByBootstrapPskIdentity(String identity) {
-        return credentials.findBootstrapByPskIdentity(identity, LIVE).map(c -> load(c.device()));
+    public Optional<DeviceCredential> bootstrapCredential(ClientIdentity identity) {
+        return switch (identity.mode()) {
+            case PSK -> credentials.findBootstrapByPskIdentity(identity.pskIdentity(), LIVE);
+            case RPK -> credentials.findBootstrapByPublicKey(SecurityMode.RPK, identity.publicKey(), LIVE);
+            case X509 -> credentials.findBootstrapByCertificateSerial(
+                    CertificateAuthorityService.hex(identity.certificate().getSerialNumber()), LIVE);
+            default -> Optional.empty();
+        };
+    }
+
+    /** The device that owns this bootstrap identity and everything it is to receive. */
+    @Transactional(readOnly = true)
+    public Optional<DeviceBootstrapConfig> findByBootstrapIdentity(ClientIdentity identity) {
+        return bootstrapCredential(identity).map(c -> load(c.device(), c.id()));
     }
 
     /** Whether a device with this endpoint name exists (for telling refusals apart). */
@@ -55,26 +77,62 @@ public class BootstrapConfigStore {
         return devices.existsByEndpoint(endpoint);
     }
 
-    private DeviceBootstrapConfig load(Device device) {
+    private DeviceBootstrapConfig load(Device device, long authenticatedWith) {
+        List<DeviceCredential> live = credentials.findByDeviceIdAndStatusIn(device.id(), LIVE);
         Map<Long, DeviceCredential> byServer = new HashMap<>();
-        credentials.findByDeviceIdAndStatusIn(device.id(), LIVE).stream()
+        List<Long> pending = new ArrayList<>();
+        live.stream()
                 .filter(c -> c.channel() == CredentialChannel.SERVER)
-                // ACTIVE before PENDING: the device keeps its working credential until rotation says otherwise.
-                .sorted(Comparator.comparing(DeviceCredential::status))
+                // PENDING before ACTIVE: a rotated credential is delivered; the DM server accepts both meanwhile.
+                .sorted(Comparator.comparing(DeviceCredential::status, Comparator.reverseOrder()))
                 .forEach(c -> byServer.putIfAbsent(c.server().id(), c));
         List<DmServerAccount> accounts = new ArrayList<>();
         for (DmServer server : device.servers()) {
             DeviceCredential credential = byServer.get(server.id());
-            byte[] key = null;
-            String identity = null;
-            if (credential != null && credential.sealedSecret() != null) {
-                identity = credential.pskIdentity();
-                key = cipher.open(credential.sealedSecret(), credential.secretContext());
+            if (credential != null && credential.status() == CredentialStatus.PENDING) {
+                pending.add(credential.id());
             }
+            SecurityMode mode = credential == null ? server.securityMode() : credential.mode();
             accounts.add(new DmServerAccount(server.name(), server.uri(), server.shortServerId(), server.lifetime(),
-                    server.binding(), server.notificationStoring(),
-                    credential == null ? server.securityMode() : credential.mode(), identity, key));
+                    server.binding(), server.notificationStoring(), mode, credential == null ? null : resource3(credential),
+                    server.securityObjectServerKey(), secret(credential)));
         }
-        return new DeviceBootstrapConfig(device.id(), device.endpoint(), device.state(), accounts);
+        // A rotated bootstrap credential the device has not used yet goes into its own bootstrap account.
+        DeviceBootstrapConfig.BootstrapAccount bootstrapAccount = live.stream()
+                .filter(c -> c.channel() == CredentialChannel.BOOTSTRAP && c.status() == CredentialStatus.PENDING
+                        && c.id() != authenticatedWith)
+                .findFirst()
+                .map(c -> new DeviceBootstrapConfig.BootstrapAccount(c.id(), c.mode(), resource3(c), bootstrapServerKey(c.mode()),
+                        secret(c)))
+                .orElse(null);
+        if (bootstrapAccount != null) {
+            pending.add(bootstrapAccount.credentialId());
+        }
+        return new DeviceBootstrapConfig(device.id(), device.endpoint(), device.state(), authenticatedWith, accounts,
+                bootstrapAccount, pending);
+    }
+
+    private byte[] secret(DeviceCredential credential) {
+        return credential == null || credential.sealedSecret() == null ? null
+                : cipher.open(credential.sealedSecret(), credential.secretContext());
+    }
+
+    /** /0/x/4 of the bootstrap account: this server's public key (RPK) or certificate (X509). */
+    private byte[] bootstrapServerKey(SecurityMode mode) {
+        return switch (mode) {
+            case RPK -> serverIdentity.publicKey().getEncoded();
+            case X509 -> Der.encoded(serverIdentity.certificateChain().get(0));
+            default -> null;
+        };
+    }
+
+    /** /0/x/3: the PSK identity, the device's public key (RPK) or its certificate (X509). */
+    private static byte[] resource3(DeviceCredential credential) {
+        return switch (credential.mode()) {
+            case PSK -> credential.pskIdentity().getBytes(StandardCharsets.UTF_8);
+            case RPK -> credential.publicKey();
+            case X509 -> credential.certificate();
+            default -> null;
+        };
     }
 }

@@ -1,12 +1,37 @@
 package io.lwm2m.provisioning.bootstrap.devices;
 
 import io.lwm2m.provisioning.bootstrap.lwm2m.DmServerAccount;
+import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
 import java.util.List;
 
-/** What one device receives in a bootstrap session, secrets included: lives only as long as the session. */
-public record DeviceBootstrapConfig(long deviceId, String endpoint, DeviceState state, List<DmServerAccount> accounts) {
+/**
+ * What one device receives in a bootstrap session, secrets included: lives only as long as the
+ * session.
+ *
+ * @param bootstrapCredentialId the bootstrap credential the device authenticated with
+ * @param accounts              one per DM server; a pending (rotated) credential is delivered in place of the active one
+ * @param bootstrapAccount      a rotated bootstrap credential to write into the client's own bootstrap
+ *                              account, or null
+ * @param pendingCredentialIds  the pending credentials this configuration delivers
+ */
+public record DeviceBootstrapConfig(long deviceId, String endpoint, DeviceState state, long bootstrapCredentialId,
+        List<DmServerAccount> accounts, BootstrapAccount bootstrapAccount, List<Long> pendingCredentialIds) {
 
     public DeviceBootstrapConfig {
         accounts = List.copyOf(accounts);
+        pendingCredentialIds = List.copyOf(pendingCredentialIds);
+    }
+
+    /**
+     * The client's own bootstrap-server account after a rotation: /0/x/2 mode, /0/x/3 identity or
+     * public key or certificate, /0/x/4 this server's public key or certificate, /0/x/5 the secret.
+     */
+    public record BootstrapAccount(long credentialId, SecurityMode mode, byte[] publicKeyOrIdentity, byte[] serverPublicKey,
+            byte[] secretKey) {
+
+        @Override
+        public String toString() {
+            return "BootstrapAccount[credential " + credentialId + ", " + mode + "]";
+        }
     }
 }

@@ -12,7 +12,12 @@ import io.lwm2m.provisioning.bootstrap.servers.DmServer;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapSessionRecord;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionRecorder;
 import io.lwm2m.provisioning.bootstrap.servers.DmServerService;
-import io.lwm2m.provisioning.crypto.RandomSecrets;
+import io.lwm2m.provisioning.bootstrap.credentials.CredentialFactory;
+import io.lwm2m.provisioning.bootstrap.credentials.CredentialLifecycle;
+import io.lwm2m.provisioning.bootstrap.credentials.RotationAnnouncer;
+import io.lwm2m.provisioning.errors.InvalidInputException;
+import io.lwm2m.provisioning.bootstrap.credentials.NewCredential;
+import io.lwm2m.provisioning.crypto.SealedSecret;
 import io.lwm2m.provisioning.crypto.SecretCipher;
 import io.lwm2m.provisioning.errors.ConflictException;
 import io.lwm2m.provisioning.errors.FieldProblems;
@@ -36,26 +41,29 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class DeviceService {
 
-    /** Modes this server can generate and deliver DM-server credentials for today. */
-    private static final Set<SecurityMode> DELIVERABLE_SERVER_MODES = EnumSet.of(SecurityMode.PSK, SecurityMode.NOSEC);
     private static final Set<CredentialStatus> LIVE = EnumSet.of(CredentialStatus.ACTIVE, CredentialStatus.PENDING);
 
     private final DeviceRepository devices;
     private final DeviceCredentialRepository credentials;
     private final DmServerService servers;
-    private final RandomSecrets secrets;
+    private final CredentialFactory factory;
     private final SecretCipher cipher;
     private final SessionRecorder sessionHistory;
+    private final CredentialLifecycle lifecycle;
+    private final RotationAnnouncer announcer;
     private final AuditSink audit;
     private final Clock clock;
 
     DeviceService(DeviceRepository devices, DeviceCredentialRepository credentials, DmServerService servers,
-            RandomSecrets secrets, SecretCipher cipher, SessionRecorder sessionHistory, AuditSink audit, Clock clock) {
+            CredentialFactory factory, SecretCipher cipher, SessionRecorder sessionHistory, CredentialLifecycle lifecycle,
+            RotationAnnouncer announcer, AuditSink audit, Clock clock) {
+        this.lifecycle = lifecycle;
+        this.announcer = announcer;
         this.sessionHistory = sessionHistory;
         this.devices = devices;
         this.credentials = credentials;
         this.servers = servers;
-        this.secrets = secrets;
+        this.factory = factory;
         this.cipher = cipher;
         this.audit = audit;
         this.clock = clock;
@@ -72,64 +80,137 @@ public class DeviceService {
             throw new ConflictException("endpoint", "a device with endpoint '" + spec.endpoint() + "' already exists");
         }
         boolean supplied = spec.pskIdentity() != null;
-        String bootstrapIdentity = supplied ? spec.pskIdentity() : secrets.pskIdentity();
-        if (supplied && credentials.existsLivePskIdentity(CredentialChannel.BOOTSTRAP, bootstrapIdentity, LIVE)) {
+        if (supplied && credentials.existsLivePskIdentity(CredentialChannel.BOOTSTRAP, spec.pskIdentity(), LIVE)) {
             throw new ConflictException("bootstrapCredential.identity",
-                    "the PSK identity '" + bootstrapIdentity + "' already belongs to another device");
+                    "the PSK identity '" + spec.pskIdentity() + "' already belongs to another device");
         }
-        byte[] bootstrapKey = supplied ? spec.pskKey() : secrets.pskKey();
-
         Instant now = clock.instant();
         try {
             Device device = devices.saveAndFlush(new Device(spec.endpoint(), deviceServers, now));
+            NewCredential bootstrap = supplied ? CredentialFactory.suppliedPsk(spec.pskIdentity(), spec.pskKey())
+                    : factory.generate(spec.bootstrapMode(), spec.endpoint(), actor.name());
             List<DeviceCredential> created = new ArrayList<>();
-            created.add(DeviceCredential.bootstrapPsk(device, bootstrapIdentity, cipher.seal(bootstrapKey,
-                    DeviceCredential.secretContext(spec.endpoint(), CredentialChannel.BOOTSTRAP, null, bootstrapIdentity)), now));
-            List<IssuedCredential> issued = new ArrayList<>();
+            List<NewCredential> generated = new ArrayList<>();
+            created.add(store(device, null, bootstrap, CredentialStatus.ACTIVE, now));
+            generated.add(bootstrap);
             for (DmServer server : deviceServers) {
-                if (server.securityMode() == SecurityMode.PSK) {
-                    String identity = secrets.pskIdentity();
-                    byte[] key = secrets.pskKey();
-                    created.add(DeviceCredential.forServer(device, server, SecurityMode.PSK, identity, cipher.seal(key,
-                            DeviceCredential.secretContext(spec.endpoint(), CredentialChannel.SERVER, server.name(), identity)), now));
-                    issued.add(new IssuedCredential(server.name(), SecurityMode.PSK, identity, key));
-                } else {
-                    created.add(DeviceCredential.forServer(device, server, server.securityMode(), null, null, now));
-                    issued.add(new IssuedCredential(server.name(), server.securityMode(), null, null));
-                }
+                NewCredential credential = factory.generate(server.securityMode(), spec.endpoint(), actor.name());
+                created.add(store(device, server, credential, CredentialStatus.ACTIVE, now));
+                generated.add(credential);
             }
             credentials.saveAllAndFlush(created);
+            List<IssuedCredential> issued = new ArrayList<>();
+            for (int i = 0; i < created.size(); i++) {
+                DeviceCredential c = created.get(i);
+                issued.add(new IssuedCredential(c.server() == null ? null : c.server().name(), c.id(), generated.get(i)));
+            }
             audit.record(actor.event("device.create", "device:" + spec.endpoint(), AuditEvent.Outcome.SUCCESS, Map.of(
                     "servers", String.join(",", spec.servers()),
-                    "bootstrapMode", spec.bootstrapMode().name(),
-                    "bootstrapIdentity", bootstrapIdentity,
+                    "bootstrapMode", bootstrap.mode().name(),
+                    "bootstrapIdentity", bootstrap.pskIdentity() == null ? "" : bootstrap.pskIdentity(),
                     "bootstrapKey", supplied ? "supplied" : "generated")));
-            return new DeviceRegistration(view(device, created),
-                    new IssuedCredential(null, SecurityMode.PSK, bootstrapIdentity, bootstrapKey), issued);
+            return new DeviceRegistration(view(device, created), issued.get(0), issued.subList(1, issued.size()));
         } catch (DataIntegrityViolationException e) {
             // Another request registered the same endpoint or identity between our checks and the insert.
             String constraint = String.valueOf(e.getMostSpecificCause().getMessage());
             if (constraint.contains("device_credentials_bootstrap_identity_key")) {
                 throw new ConflictException("bootstrapCredential.identity",
-                        "the PSK identity '" + bootstrapIdentity + "' already belongs to another device");
+                        "the PSK identity '" + spec.pskIdentity() + "' already belongs to another device");
             }
             throw new ConflictException("endpoint", "a device with endpoint '" + spec.endpoint() + "' already exists");
         }
     }
 
+    /** Seals the credential's secret (bound to its row) and builds the row. */
+    DeviceCredential store(Device device, DmServer server, NewCredential credential, CredentialStatus status, Instant now) {
+        byte[] secret = credential.secret();
+        SealedSecret sealed = secret == null ? null : cipher.seal(secret, DeviceCredential.secretContext(device.endpoint(),
+                server == null ? CredentialChannel.BOOTSTRAP : CredentialChannel.SERVER,
+                server == null ? null : server.name(), credential.pskIdentity()));
+        return DeviceCredential.of(device, server, credential, sealed, status, now);
+    }
+
+    /**
+     * Rotates one credential of a device: the new one is stored PENDING beside the active one and
+     * returned (once); both authenticate until the device proves it holds the new one. A device
+     * whose credential was revoked gets the new one ACTIVE at once.
+     *
+     * @param target     {@code bootstrap} or {@code server}
+     * @param serverName the DM server, for target {@code server}
+     */
+    @Transactional
+    public IssuedCredential rotate(String endpoint, String target, String serverName, Actor actor) {
+        Device device = find(endpoint);
+        DmServer server = channelServer(device, target, serverName);
+        List<DeviceCredential> live = credentials.findLive(device.id(),
+                server == null ? CredentialChannel.BOOTSTRAP : CredentialChannel.SERVER, server == null ? null : server.id(), LIVE);
+        live.stream().filter(c -> c.status() == CredentialStatus.PENDING).findFirst().ifPresent(pending -> {
+            throw new ConflictException("target", "credential " + pending.id() + " of this channel is already pending; "
+                    + "confirm or revoke it before rotating again");
+        });
+        DeviceCredential active = live.stream().filter(c -> c.status() == CredentialStatus.ACTIVE).findFirst().orElse(null);
+        SecurityMode mode = active != null ? active.mode() : server != null ? server.securityMode() : SecurityMode.PSK;
+        NewCredential fresh = factory.generate(mode, endpoint, actor.name());
+        DeviceCredential row = credentials.saveAndFlush(store(device, server, fresh,
+                active == null ? CredentialStatus.ACTIVE : CredentialStatus.PENDING, clock.instant()));
+        audit.record(actor.event("credential.rotate", "device:" + endpoint, AuditEvent.Outcome.SUCCESS, Map.of(
+                "channel", row.channel().name(), "server", server == null ? "" : server.name(),
+                "credentialId", row.id().toString(), "status", row.status().name())));
+        if (server != null && server.rotationWebhookUrl() != null && row.status() == CredentialStatus.PENDING) {
+            announcer.announce(server.rotationWebhookUrl(), server.name(), endpoint, row.id());
+        }
+        return new IssuedCredential(server == null ? null : server.name(), row.id(), fresh);
+    }
+
+    /** Revokes the device's live credentials of one channel ({@code target} bootstrap or server) or all ({@code all}). */
+    @Transactional
+    public List<CredentialView> revokeCredentials(String endpoint, String target, String serverName, int reasonCode, Actor actor) {
+        Device device = find(endpoint);
+        List<DeviceCredential> live;
+        if ("all".equals(target)) {
+            live = credentials.findByDeviceIdAndStatusIn(device.id(), LIVE);
+        } else {
+            DmServer server = channelServer(device, target, serverName);
+            live = credentials.findLive(device.id(), server == null ? CredentialChannel.BOOTSTRAP : CredentialChannel.SERVER,
+                    server == null ? null : server.id(), LIVE);
+        }
+        return lifecycle.revoke(live, reasonCode, actor).stream().map(CredentialView::of).toList();
+    }
+
+    private Device find(String endpoint) {
+        return devices.findByEndpoint(endpoint)
+                .orElseThrow(() -> new NotFoundException("no device with endpoint '" + endpoint + "'"));
+    }
+
+    /** The DM server a credential target names: null for the bootstrap channel. */
+    private static DmServer channelServer(Device device, String target, String serverName) {
+        if ("bootstrap".equals(target)) {
+            if (serverName != null) {
+                throw new InvalidInputException("server", "is only for target 'server'");
+            }
+            return null;
+        }
+        if (!"server".equals(target)) {
+            throw new InvalidInputException("target", "must be 'bootstrap' or 'server'");
+        }
+        if (serverName == null || serverName.isBlank()) {
+            throw new InvalidInputException("server", "is required for target 'server': the DM server's name");
+        }
+        return device.servers().stream().filter(s -> s.name().equals(serverName)).findFirst()
+                .orElseThrow(() -> new InvalidInputException("server", "device '" + device.endpoint()
+                        + "' is not provisioned for DM server '" + serverName + "'"));
+    }
+
     @Transactional(readOnly = true)
     public DeviceView get(String endpoint) {
-        Device device = devices.findByEndpoint(endpoint)
-                .orElseThrow(() -> new NotFoundException("no device with endpoint '" + endpoint + "'"));
+        Device device = find(endpoint);
         return view(device, credentials.findByDeviceIdAndStatusIn(device.id(), LIVE));
     }
 
     /** The device's bootstrap sessions, newest first, with their steps. */
     @Transactional(readOnly = true)
     public List<BootstrapSessionRecord> sessions(String endpoint, int limit) {
-        Device device = devices.findByEndpoint(endpoint)
-                .orElseThrow(() -> new NotFoundException("no device with endpoint '" + endpoint + "'"));
-        return sessionHistory.forDevice(device.id(), limit);
+        return sessionHistory.forDevice(find(endpoint).id(), limit);
     }
 
     private List<DmServer> resolveServers(List<String> names) {
@@ -145,9 +226,6 @@ public class DeviceService {
                 problems.add(field, "no DM server named '" + names.get(i) + "'");
             } else if (resolved.putIfAbsent(server.name(), server) != null) {
                 problems.add(field, "DM server '" + server.name() + "' is listed twice");
-            } else if (!DELIVERABLE_SERVER_MODES.contains(server.securityMode())) {
-                problems.add(field, "DM server '" + server.name() + "' uses security mode " + server.securityMode()
-                        + "; credentials can be provisioned for " + DELIVERABLE_SERVER_MODES + " so far");
             } else {
                 String clash = shortServerIds.putIfAbsent(server.shortServerId(), server.name());
                 if (clash != null) {
@@ -164,8 +242,7 @@ public class DeviceService {
         List<CredentialView> bootstrap = new ArrayList<>();
         List<CredentialView> server = new ArrayList<>();
         for (DeviceCredential c : deviceCredentials) {
-            CredentialView v = new CredentialView(c.id(), c.server() == null ? null : c.server().name(), c.mode(),
-                    c.pskIdentity(), c.status(), c.createdAt());
+            CredentialView v = CredentialView.of(c);
             (c.channel() == CredentialChannel.BOOTSTRAP ? bootstrap : server).add(v);
         }
         return new DeviceView(device.endpoint(), device.state(), device.servers().stream().map(DmServer::name).toList(),

@@ -43,6 +43,15 @@ public class DmServer {
     @Column(name = "notification_storing", nullable = false)
     private boolean notificationStoring;
 
+    @Column(name = "server_public_key")
+    private byte[] serverPublicKey;
+
+    @Column(name = "server_certificate")
+    private byte[] serverCertificate;
+
+    @Column(name = "rotation_webhook_url")
+    private String rotationWebhookUrl;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -60,6 +69,9 @@ public class DmServer {
         this.binding = spec.binding();
         this.securityMode = spec.securityMode();
         this.notificationStoring = spec.notificationStoring();
+        this.serverPublicKey = spec.serverPublicKey();
+        this.serverCertificate = spec.serverCertificate();
+        this.rotationWebhookUrl = spec.rotationWebhookUrl();
         this.createdAt = now;
     }
 
@@ -93,6 +105,30 @@ public class DmServer {
 
     public boolean notificationStoring() {
         return notificationStoring;
+    }
+
+    /** The DM server's raw public key (SubjectPublicKeyInfo DER), for RPK; else null. */
+    public byte[] serverPublicKey() {
+        return serverPublicKey == null ? null : serverPublicKey.clone();
+    }
+
+    /** The DM server's certificate or trust anchor (DER), for X509 and EST; else null. */
+    public byte[] serverCertificate() {
+        return serverCertificate == null ? null : serverCertificate.clone();
+    }
+
+    /** What the bootstrap writes into /0/x/4 for this server. */
+    public byte[] securityObjectServerKey() {
+        return switch (securityMode) {
+            case RPK -> serverPublicKey();
+            case X509, EST -> serverCertificate();
+            default -> null;
+        };
+    }
+
+    /** Where a pending rotation of one of this server's device credentials is announced; null for nowhere. */
+    public String rotationWebhookUrl() {
+        return rotationWebhookUrl;
     }
 
     public Instant createdAt() {

@@ -7,12 +7,12 @@ package io.lwm2m.provisioning.bootstrap.sessions;
  * @param preferredContentFormat the {@code pct} parameter, or null when absent (LwM2M 1.0)
  * @param malformed     a description of what is wrong with the query, or null when it parses
  * @param peerAddress   where it came from
- * @param pskIdentity   the DTLS PSK identity that authenticated the peer, or null on plain CoAP
+ * @param identity      who the DTLS handshake authenticated, or null on plain CoAP
  */
 public record BootstrapRequest(String endpoint, Integer preferredContentFormat, String malformed, String peerAddress,
-        String pskIdentity) {
+        ClientIdentity identity) {
 
     public String securityMode() {
-        return pskIdentity == null ? "NOSEC" : "PSK";
+        return identity == null ? "NOSEC" : identity.mode().name();
     }
 }

@@ -1,6 +1,8 @@
 package io.lwm2m.provisioning.bootstrap.sessions;
 
+import io.lwm2m.provisioning.bootstrap.devices.DeviceBootstrapConfig;
 import io.lwm2m.provisioning.bootstrap.lwm2m.DmServerAccount;
+import io.lwm2m.provisioning.bootstrap.lwm2m.Resource;
 import io.lwm2m.provisioning.bootstrap.lwm2m.InstanceEncoder;
 import io.lwm2m.provisioning.bootstrap.lwm2m.Link;
 import io.lwm2m.provisioning.bootstrap.lwm2m.ObjectInstance;
@@ -38,16 +40,33 @@ final class BootstrapSession {
     private final Consumer<BootstrapSession> onEnd;
     private final List<SessionStep> steps = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean ended = new AtomicBoolean();
+    private final String configuredBootstrapUri;
+    private final Consumer<List<Long>> onDelivered;
     private volatile Future<?> deadline;
     private volatile String lwm2mVersion;
+    private volatile Integer bootstrapAccountId;
+    private volatile String bootstrapAccountUri;
+    private volatile boolean bootstrapAccountWritten;
 
     BootstrapSession(BootstrapDecision.Accepted accepted, BootstrapClient client, SessionRecorder recorder, Clock clock,
             Consumer<BootstrapSession> onEnd) {
+        this(accepted, client, recorder, clock, onEnd, "", ids -> { });
+    }
+
+    /**
+     * @param configuredBootstrapUri this server's URI as devices reach it, for rewriting the bootstrap
+     *                               account when the client's Discover answer does not carry it
+     * @param onDelivered            told which pending credentials a successful session delivered
+     */
+    BootstrapSession(BootstrapDecision.Accepted accepted, BootstrapClient client, SessionRecorder recorder, Clock clock,
+            Consumer<BootstrapSession> onEnd, String configuredBootstrapUri, Consumer<List<Long>> onDelivered) {
         this.accepted = accepted;
         this.client = client;
         this.recorder = recorder;
         this.clock = clock;
         this.onEnd = onEnd;
+        this.configuredBootstrapUri = configuredBootstrapUri;
+        this.onDelivered = onDelivered;
     }
 
     String endpoint() {
@@ -64,11 +83,13 @@ final class BootstrapSession {
                     Set<Integer> reserved = reservedSecurityInstances(discovered);
                     return exchange(DownlinkRequest.delete("/0"))
                             .thenCompose(r -> exchange(DownlinkRequest.delete("/1")))
-                            .thenCompose(r -> writeAccounts(reserved));
+                            .thenCompose(r -> writeAccounts(reserved))
+                            .thenCompose(r -> writeBootstrapAccount());
                 })
                 .thenCompose(r -> exchange(DownlinkRequest.finish()))
                 .whenComplete((r, error) -> {
                     if (error == null) {
+                        reportDelivered();
                         end(SessionOutcome.SUCCEEDED, null);
                     } else {
                         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -104,13 +125,65 @@ final class BootstrapSession {
                     all.add(instance);
                     if (!link.attributes().containsKey("ssid")) {
                         bootstrapAccounts.add(instance);
+                        bootstrapAccountUri = link.attributes().get("uri");
                     }
                 } catch (NumberFormatException e) {
                     throw new SessionFailure("the client's Bootstrap-Discover answer names a bad instance: " + link.target());
                 }
             }
         }
-        return bootstrapAccounts.size() == 1 ? bootstrapAccounts : all;
+        if (bootstrapAccounts.size() == 1) {
+            bootstrapAccountId = bootstrapAccounts.iterator().next();
+            return bootstrapAccounts;
+        }
+        return all;
+    }
+
+    /**
+     * Writes a rotated bootstrap credential into the client's own bootstrap account, keeping its
+     * instance id. Skipped (the rotation stays pending) when Discover did not single the account out
+     * or no URI for this server is known.
+     */
+    private CompletableFuture<DownlinkResponse> writeBootstrapAccount() {
+        DeviceBootstrapConfig.BootstrapAccount account = accepted.config().bootstrapAccount();
+        if (account == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        String uri = bootstrapAccountUri != null && !bootstrapAccountUri.isBlank() ? bootstrapAccountUri : configuredBootstrapUri;
+        if (bootstrapAccountId == null || uri == null || uri.isBlank()) {
+            log.warn("Bootstrap session {} of {} cannot deliver the rotated bootstrap credential: the client's bootstrap "
+                    + "account or this server's URI is unknown (set provisioning.bootstrap.public-uri)",
+                    accepted.start().id(), endpoint());
+            return CompletableFuture.completedFuture(null);
+        }
+        ObjectInstance instance = new ObjectInstance(0, bootstrapAccountId, List.of(
+                Resource.string(0, uri),
+                Resource.bool(1, true),
+                Resource.integer(2, account.mode().code()),
+                Resource.opaque(3, account.publicKeyOrIdentity() == null ? new byte[0] : account.publicKeyOrIdentity()),
+                Resource.opaque(4, account.serverPublicKey() == null ? new byte[0] : account.serverPublicKey()),
+                Resource.opaque(5, account.secretKey() == null ? new byte[0] : account.secretKey())));
+        InstanceEncoder encoder = accepted.encoder();
+        return exchange(DownlinkRequest.write(instance.path(), encoder.encode(instance), encoder.contentFormat()))
+                .thenApply(r -> {
+                    bootstrapAccountWritten = true;
+                    return r;
+                });
+    }
+
+    private void reportDelivered() {
+        DeviceBootstrapConfig config = accepted.config();
+        List<Long> delivered = config.pendingCredentialIds().stream()
+                .filter(id -> config.bootstrapAccount() == null || id != config.bootstrapAccount().credentialId()
+                        || bootstrapAccountWritten)
+                .toList();
+        if (!delivered.isEmpty()) {
+            try {
+                onDelivered.accept(delivered);
+            } catch (RuntimeException e) {
+                log.error("Could not record the credentials delivered by session {}", accepted.start().id(), e);
+            }
+        }
     }
 
     private CompletableFuture<DownlinkResponse> writeAccounts(Set<Integer> reservedSecurityIds) {

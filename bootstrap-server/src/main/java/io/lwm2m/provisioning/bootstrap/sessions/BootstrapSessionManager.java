@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.bootstrap.sessions;
 
+import io.lwm2m.provisioning.bootstrap.credentials.CredentialLifecycle;
 import io.lwm2m.provisioning.bootstrap.devices.BootstrapConfigStore;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceBootstrapConfig;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceState;
@@ -32,15 +33,20 @@ public class BootstrapSessionManager implements DisposableBean {
 
     private final BootstrapConfigStore configs;
     private final SessionRecorder recorder;
+    private final CredentialLifecycle lifecycle;
+    private final String bootstrapServerUri;
     private final Clock clock;
     private final Duration sessionTimeout;
     private final ScheduledExecutorService timers;
     private final ConcurrentMap<String, BootstrapSession> running = new ConcurrentHashMap<>();
 
-    BootstrapSessionManager(BootstrapConfigStore configs, SessionRecorder recorder, Clock clock,
-            @Value("${provisioning.bootstrap.session-timeout:120s}") Duration sessionTimeout) {
+    BootstrapSessionManager(BootstrapConfigStore configs, SessionRecorder recorder, CredentialLifecycle lifecycle,
+            Clock clock, @Value("${provisioning.bootstrap.session-timeout:120s}") Duration sessionTimeout,
+            @Value("${provisioning.bootstrap.public-uri:}") String bootstrapServerUri) {
         this.configs = configs;
         this.recorder = recorder;
+        this.lifecycle = lifecycle;
+        this.bootstrapServerUri = bootstrapServerUri;
         this.clock = clock;
         this.sessionTimeout = sessionTimeout;
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -56,23 +62,23 @@ public class BootstrapSessionManager implements DisposableBean {
      */
     public BootstrapDecision accept(BootstrapRequest request) {
         UUID id = UUID.randomUUID();
-        Optional<DeviceBootstrapConfig> config = request.pskIdentity() == null ? Optional.empty()
-                : configs.findByBootstrapPskIdentity(request.pskIdentity());
+        Optional<DeviceBootstrapConfig> config = request.identity() == null ? Optional.empty()
+                : configs.findByBootstrapIdentity(request.identity());
         Long deviceId = config.map(DeviceBootstrapConfig::deviceId).orElse(null);
         String endpoint = request.endpoint() != null ? request.endpoint() : config.map(DeviceBootstrapConfig::endpoint).orElse(null);
         // No pct (LwM2M 1.0) means TLV; the record shows the format the writes use.
         int format = request.preferredContentFormat() == null ? ContentFormat.TLV : request.preferredContentFormat();
         SessionStart start = new SessionStart(id, deviceId, endpoint, request.peerAddress(), request.securityMode(),
-                request.pskIdentity(), format, clock.instant());
+                request.identity() == null ? null : request.identity().describe(), format, clock.instant());
 
         String refusal = null;
         String code = "4.00";
         if (request.malformed() != null) {
             refusal = "malformed Bootstrap-Request: " + request.malformed();
-        } else if (request.pskIdentity() == null) {
+        } else if (request.identity() == null) {
             refusal = "Bootstrap-Request over plain CoAP; this device's configuration requires DTLS";
         } else if (config.isEmpty()) {
-            refusal = "PSK identity '" + request.pskIdentity() + "' belongs to no device";
+            refusal = "the DTLS identity " + request.identity().describe() + " belongs to no device";
         } else if (!config.get().endpoint().equals(endpoint)) {
             refusal = (configs.isRegistered(endpoint) ? "endpoint '" + endpoint + "' does not match the DTLS identity"
                     : "endpoint '" + endpoint + "' is not a registered device; the DTLS identity")
@@ -94,13 +100,16 @@ public class BootstrapSessionManager implements DisposableBean {
             recorder.refuse(start, code, refusal);
             return new BootstrapDecision.Refused(code, refusal);
         }
+        // The first authentication with a rotated bootstrap credential proves the device holds it.
+        lifecycle.authenticatedWith(config.get().bootstrapCredentialId());
         return new BootstrapDecision.Accepted(start, config.get(), encoder);
     }
 
     /** Starts the session of an accepted request; a running session of the same endpoint is superseded. */
     public void start(BootstrapDecision.Accepted accepted, BootstrapClient client) {
         recorder.begin(accepted.start());
-        BootstrapSession session = new BootstrapSession(accepted, client, recorder, clock, this::ended);
+        BootstrapSession session = new BootstrapSession(accepted, client, recorder, clock, this::ended,
+                bootstrapServerUri, lifecycle::delivered);
         BootstrapSession previous = running.put(accepted.config().endpoint(), session);
         if (previous != null) {
             previous.abort("superseded by a new Bootstrap-Request (session " + accepted.start().id() + ")");

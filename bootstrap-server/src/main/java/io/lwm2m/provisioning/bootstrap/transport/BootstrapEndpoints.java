@@ -1,6 +1,14 @@
 package io.lwm2m.provisioning.bootstrap.transport;
 
+import io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel;
+import io.lwm2m.provisioning.bootstrap.credentials.CredentialEnded;
 import io.lwm2m.provisioning.bootstrap.devices.BootstrapConfigStore;
+import io.lwm2m.provisioning.bootstrap.identity.BootstrapServerIdentity;
+import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
+import java.security.cert.X509Certificate;
+import org.eclipse.californium.elements.config.CertificateAuthenticationMode;
+import org.eclipse.californium.scandium.dtls.CertificateType;
+import org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapSessionManager;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -20,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * The CoAP (UDP) and CoAPS (DTLS 1.2) endpoints of the bootstrap interface. Started after the
@@ -38,6 +47,8 @@ public class BootstrapEndpoints implements SmartLifecycle {
 
     private final BootstrapSessionManager sessions;
     private final BootstrapConfigStore configs;
+    private final BootstrapServerIdentity identity;
+    private final CertificateAuthorityService ca;
     private final String host;
     private final int coapPort;
     private final int coapsPort;
@@ -45,15 +56,20 @@ public class BootstrapEndpoints implements SmartLifecycle {
     private CoapServer server;
     private CoapEndpoint coap;
     private CoapEndpoint coaps;
+    private DTLSConnector dtlsConnector;
     private ScheduledExecutorService timers;
+    private final RecentPeers peers = new RecentPeers(100_000);
 
-    BootstrapEndpoints(BootstrapSessionManager sessions, BootstrapConfigStore configs,
+    BootstrapEndpoints(BootstrapSessionManager sessions, BootstrapConfigStore configs, BootstrapServerIdentity identity,
+            CertificateAuthorityService ca,
             @Value("${provisioning.coap.address:0.0.0.0}") String host,
             @Value("${provisioning.coap.port:5683}") int coapPort,
             @Value("${provisioning.coaps.port:5684}") int coapsPort,
             @Value("${provisioning.bootstrap.request-timeout:30s}") Duration requestTimeout) {
         this.sessions = sessions;
         this.configs = configs;
+        this.identity = identity;
+        this.ca = ca;
         this.host = host;
         this.coapPort = coapPort;
         this.coapsPort = coapsPort;
@@ -69,8 +85,16 @@ public class BootstrapEndpoints implements SmartLifecycle {
         DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
                 .setAddress(new InetSocketAddress(host, coapsPort))
                 .setAdvancedPskStore(new DatabasePskStore(configs))
+                .setCertificateIdentityProvider(new SingleCertificateProvider(identity.privateKey(),
+                        identity.certificateChain().toArray(new X509Certificate[0]),
+                        CertificateType.RAW_PUBLIC_KEY, CertificateType.X_509))
+                .setAdvancedCertificateVerifier(new DeviceCertificateVerifier(configs, ca))
+                .set(DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE, CertificateAuthenticationMode.NEEDED)
                 .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY)
                 .set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, 6)
+                // No session resumption: every new connection is a full handshake, which checks the
+                // credential again, so a revoked or retired one cannot come back through a cached session.
+                .set(DtlsConfig.DTLS_SERVER_USE_SESSION_ID, false)
                 .set(DtlsConfig.DTLS_RECOMMENDED_CIPHER_SUITES_ONLY, false)
                 .setAsList(DtlsConfig.DTLS_CIPHER_SUITES,
                         CipherSuite.TLS_PSK_WITH_AES_128_CCM_8,
@@ -79,7 +103,12 @@ public class BootstrapEndpoints implements SmartLifecycle {
                         CipherSuite.TLS_PSK_WITH_AES_128_CCM,
                         CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_CCM_8_SHA256,
                         CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256,
-                        CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256)
+                        CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256,
+                        // RPK and X.509: CCM_8 is RFC 7252's mandatory suite, GCM what Zephyr asks for.
+                        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8,
+                        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+                        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+                        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM)
                 .build();
         timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bootstrap-request-timer");
@@ -88,13 +117,14 @@ public class BootstrapEndpoints implements SmartLifecycle {
         });
         coap = new CoapEndpoint.Builder().setConfiguration(config)
                 .setInetSocketAddress(new InetSocketAddress(host, coapPort)).build();
-        coaps = new CoapEndpoint.Builder().setConfiguration(config).setConnector(new DTLSConnector(dtls)).build();
+        dtlsConnector = new DTLSConnector(dtls);
+        coaps = new CoapEndpoint.Builder().setConfiguration(config).setConnector(dtlsConnector).build();
         server = new CoapServer(config);
         server.addEndpoint(coap);
         server.addEndpoint(coaps);
-        server.add(new BootstrapResource(sessions, timers, requestTimeout));
+        server.add(new BootstrapResource(sessions, timers, requestTimeout, peers));
         server.start();
-        log.info("Bootstrap server listening on coap://{} and coaps://{} (DTLS 1.2, PSK)",
+        log.info("Bootstrap server listening on coap://{} and coaps://{} (DTLS 1.2: PSK, RPK, X.509)",
                 format(coap.getAddress()), format(coaps.getAddress()));
     }
 
@@ -111,6 +141,22 @@ public class BootstrapEndpoints implements SmartLifecycle {
     @Override
     public synchronized boolean isRunning() {
         return server != null;
+    }
+
+    /**
+     * A credential stopped authenticating: drop the DTLS connections its device holds, so its next
+     * request needs a full handshake, which checks the credential again.
+     */
+    @TransactionalEventListener(fallbackExecution = true)
+    void onCredentialEnded(CredentialEnded ended) {
+        DTLSConnector connector = dtlsConnector;
+        if (connector != null && ended.channel() == CredentialChannel.BOOTSTRAP) {
+            for (InetSocketAddress peer : peers.forget(ended.endpoint())) {
+                connector.close(peer);
+                log.info("Closed the DTLS connection of {} at {}: its credential {} ended", ended.endpoint(), peer,
+                        ended.credentialId());
+            }
+        }
     }
 
     /** The address the plain CoAP endpoint is bound to (the real port when 0 was configured). */

@@ -3,8 +3,8 @@ package io.lwm2m.provisioning.bootstrap.transport;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapDecision;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapRequest;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapSessionManager;
+import io.lwm2m.provisioning.bootstrap.sessions.ClientIdentity;
 import java.net.InetSocketAddress;
-import java.security.Principal;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,6 +14,8 @@ import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.elements.EndpointContext;
 import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
+import org.eclipse.californium.elements.auth.RawPublicKeyIdentity;
+import org.eclipse.californium.elements.auth.X509CertPath;
 
 /** {@code /bs}: the Bootstrap-Request (LwM2M Transport §6.1, {@code POST /bs?ep=..&pct=..}). */
 final class BootstrapResource extends CoapResource {
@@ -21,9 +23,12 @@ final class BootstrapResource extends CoapResource {
     private final BootstrapSessionManager sessions;
     private final ScheduledExecutorService timers;
     private final Duration requestTimeout;
+    private final RecentPeers peers;
 
-    BootstrapResource(BootstrapSessionManager sessions, ScheduledExecutorService timers, Duration requestTimeout) {
+    BootstrapResource(BootstrapSessionManager sessions, ScheduledExecutorService timers, Duration requestTimeout,
+            RecentPeers peers) {
         super("bs");
+        this.peers = peers;
         this.sessions = sessions;
         this.timers = timers;
         this.requestTimeout = requestTimeout;
@@ -40,6 +45,7 @@ final class BootstrapResource extends CoapResource {
             return;
         }
         exchange.respond(ResponseCode.CHANGED);
+        peers.remember(((BootstrapDecision.Accepted) decision).config().endpoint(), peer.getPeerAddress());
         sessions.start((BootstrapDecision.Accepted) decision,
                 new CoapBootstrapClient(exchange.advanced().getEndpoint(), peer, timers, requestTimeout));
     }
@@ -76,8 +82,14 @@ final class BootstrapResource extends CoapResource {
                 }
             }
         }
-        Principal principal = peer.getPeerIdentity();
-        String identity = principal instanceof PreSharedKeyIdentity psk ? psk.getIdentity() : null;
+        ClientIdentity identity = null;
+        if (peer.getPeerIdentity() instanceof PreSharedKeyIdentity psk) {
+            identity = ClientIdentity.psk(psk.getIdentity());
+        } else if (peer.getPeerIdentity() instanceof RawPublicKeyIdentity rpk) {
+            identity = ClientIdentity.rpk(rpk.getKey().getEncoded());
+        } else if (peer.getPeerIdentity() instanceof X509CertPath path) {
+            identity = ClientIdentity.x509(path.getTarget());
+        }
         InetSocketAddress address = peer.getPeerAddress();
         return new BootstrapRequest(endpoint, pct, malformed,
                 address.getAddress().getHostAddress() + ":" + address.getPort(), identity);

@@ -318,7 +318,7 @@ class BootstrapSessionTest {
     private BootstrapSession session(DmServerAccount... accounts) {
         SessionStart start = new SessionStart(sessionId, 7L, "urn:dev:1", "127.0.0.1:40000", "PSK", "bs-id-1",
                 ContentFormat.TLV, NOW);
-        DeviceBootstrapConfig config = new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceState.ACTIVE, List.of(accounts));
+        DeviceBootstrapConfig config = new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceState.ACTIVE, 1L, List.of(accounts), null, List.of());
         BootstrapDecision.Accepted accepted = new BootstrapDecision.Accepted(start, config, new TlvEncoder());
         return new BootstrapSession(accepted, client, recorder, Clock.fixed(NOW, ZoneOffset.UTC), ended::add);
     }

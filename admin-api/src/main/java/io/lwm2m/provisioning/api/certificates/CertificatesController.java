@@ -1,0 +1,82 @@
+package io.lwm2m.provisioning.api.certificates;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.lwm2m.provisioning.api.ApiActors;
+import io.lwm2m.provisioning.bootstrap.credentials.CredentialLifecycle;
+import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
+import io.lwm2m.provisioning.certificates.IssuedCertificate;
+import io.lwm2m.provisioning.errors.InvalidInputException;
+import io.lwm2m.provisioning.errors.NotFoundException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/v1/certificates}: what the CA issued, and revocation. */
+@RestController
+@RequestMapping("/api/v1/certificates")
+class CertificatesController {
+
+    /** RFC 5280 CRLReason names accepted by revoke. */
+    private static final Map<String, Integer> REASONS = Map.of("unspecified", 0, "keyCompromise", 1, "cACompromise", 2,
+            "affiliationChanged", 3, "superseded", 4, "cessationOfOperation", 5, "certificateHold", 6,
+            "privilegeWithdrawn", 9);
+
+    private final CertificateAuthorityService ca;
+    private final CredentialLifecycle credentials;
+
+    CertificatesController(CertificateAuthorityService ca, CredentialLifecycle credentials) {
+        this.ca = ca;
+        this.credentials = credentials;
+    }
+
+    @GetMapping
+    List<CertificateResponse> list(@RequestParam(required = false) String endpoint, @RequestParam(defaultValue = "100") int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new InvalidInputException("limit", "must be between 1 and 1000");
+        }
+        return ca.list(endpoint, limit).stream().map(CertificateResponse::of).toList();
+    }
+
+    @GetMapping("/{serial}")
+    CertificateResponse get(@PathVariable String serial) {
+        return ca.find(serial).map(CertificateResponse::of)
+                .orElseThrow(() -> new NotFoundException("no certificate with serial " + serial + " was issued here"));
+    }
+
+    /**
+     * Revokes a certificate: it is listed in the next CRL, and a device credential holding it no
+     * longer authenticates. Body: {@code {"reason":"keyCompromise"}} (default unspecified).
+     */
+    @PostMapping("/{serial}/revoke")
+    CertificateResponse revoke(@PathVariable String serial, @RequestBody(required = false) RevokeRequest body,
+            HttpServletRequest request) {
+        String reasonName = body == null || body.reason() == null ? "unspecified" : body.reason();
+        Integer reason = REASONS.get(reasonName);
+        if (reason == null) {
+            throw new InvalidInputException("reason", "must be one of " + REASONS.keySet());
+        }
+        return CertificateResponse.of(credentials.revokeCertificate(serial, reason, ApiActors.current(request)));
+    }
+
+    record RevokeRequest(String reason) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record CertificateResponse(String serial, String subject, String endpoint, String profile, Instant notBefore,
+            Instant notAfter, String status, Instant revokedAt, Integer revocationReason, String requestedBy,
+            Instant createdAt) {
+
+        static CertificateResponse of(IssuedCertificate c) {
+            return new CertificateResponse(c.serial(), c.subject(), c.endpoint(), c.profile(), c.notBefore(), c.notAfter(),
+                    c.status().name(), c.revokedAt(), c.revocationReason(), c.requestedBy(), c.createdAt());
+        }
+    }
+}

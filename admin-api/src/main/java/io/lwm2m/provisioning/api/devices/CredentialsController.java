@@ -1,0 +1,75 @@
+package io.lwm2m.provisioning.api.devices;
+
+import io.lwm2m.provisioning.api.ApiActors;
+import io.lwm2m.provisioning.bootstrap.credentials.CredentialLifecycle;
+import io.lwm2m.provisioning.bootstrap.devices.CredentialView;
+import io.lwm2m.provisioning.bootstrap.devices.DeviceService;
+import io.lwm2m.provisioning.bootstrap.devices.IssuedCredential;
+import io.lwm2m.provisioning.errors.InvalidInputException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/v1/devices/{endpoint}/credentials}: rotation without lockout, confirmation, revocation. */
+@RestController
+@RequestMapping("/api/v1/devices/{endpoint}/credentials")
+class CredentialsController {
+
+    private static final Map<String, Integer> REASONS = Map.of("unspecified", 0, "keyCompromise", 1,
+            "affiliationChanged", 3, "superseded", 4, "cessationOfOperation", 5, "privilegeWithdrawn", 9);
+
+    private final DeviceService devices;
+    private final CredentialLifecycle lifecycle;
+
+    CredentialsController(DeviceService devices, CredentialLifecycle lifecycle) {
+        this.devices = devices;
+        this.lifecycle = lifecycle;
+    }
+
+    /**
+     * {@code {"target":"bootstrap"}} or {@code {"target":"server","server":"dm-1"}}: creates the new
+     * credential as PENDING beside the active one and returns its secrets, once.
+     */
+    @PostMapping("/rotate")
+    ResponseEntity<DeviceResponse.Credential> rotate(@PathVariable String endpoint, @RequestBody TargetRequest body,
+            HttpServletRequest request) {
+        IssuedCredential issued = devices.rotate(endpoint, body.target(), body.server(), ApiActors.current(request));
+        CredentialView stored = devices.get(endpoint).credential(issued.credentialId());
+        return ResponseEntity.status(HttpStatus.CREATED).cacheControl(CacheControl.noStore())
+                .body(DeviceResponse.Credential.withSecrets(DeviceResponse.Credential.of(stored), issued.credential()));
+    }
+
+    /** The DM server side confirms the device uses its pending credential: it becomes active, the old one retires. */
+    @PostMapping("/{credentialId}/confirm")
+    DeviceResponse confirm(@PathVariable String endpoint, @PathVariable long credentialId, HttpServletRequest request) {
+        lifecycle.confirm(credentialId, endpoint, ApiActors.current(request));
+        return DeviceResponse.of(devices.get(endpoint));
+    }
+
+    /**
+     * {@code {"target":"bootstrap"|"server"|"all","server":"dm-1","reason":"keyCompromise"}}: the
+     * credentials stop authenticating at once; their certificates go into the next CRL.
+     */
+    @PostMapping("/revoke")
+    List<DeviceResponse.Credential> revoke(@PathVariable String endpoint, @RequestBody TargetRequest body,
+            HttpServletRequest request) {
+        String reasonName = body.reason() == null ? "unspecified" : body.reason();
+        Integer reason = REASONS.get(reasonName);
+        if (reason == null) {
+            throw new InvalidInputException("reason", "must be one of " + REASONS.keySet());
+        }
+        return devices.revokeCredentials(endpoint, body.target(), body.server(), reason, ApiActors.current(request))
+                .stream().map(DeviceResponse.Credential::of).toList();
+    }
+
+    record TargetRequest(String target, String server, String reason) {
+    }
+}

@@ -1,0 +1,161 @@
+package io.lwm2m.provisioning.bootstrap.credentials;
+
+import io.lwm2m.provisioning.audit.Actor;
+import io.lwm2m.provisioning.audit.AuditEvent;
+import io.lwm2m.provisioning.audit.AuditSink;
+import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
+import io.lwm2m.provisioning.certificates.IssuedCertificate;
+import io.lwm2m.provisioning.errors.NotFoundException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The life of a credential after it was created: a pending (rotated) credential becomes active
+ * once proven in use, and the one it replaces retires (its certificate revoked as superseded);
+ * revocation ends a credential at once and drops the connections standing on it.
+ */
+@Service
+public class CredentialLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(CredentialLifecycle.class);
+    /** CRLReason superseded (RFC 5280). */
+    public static final int SUPERSEDED = 4;
+    private static final EnumSet<CredentialStatus> LIVE = EnumSet.of(CredentialStatus.ACTIVE, CredentialStatus.PENDING);
+
+    private static final long GRACE_LOCK = 0x67726163654cL; // "graceL"
+
+    @jakarta.persistence.PersistenceContext
+    private jakarta.persistence.EntityManager em;
+
+    private final DeviceCredentialRepository credentials;
+    private final CertificateAuthorityService ca;
+    private final AuditSink audit;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+    private final Duration gracePeriod;
+
+    CredentialLifecycle(DeviceCredentialRepository credentials, CertificateAuthorityService ca, AuditSink audit,
+            ApplicationEventPublisher events, Clock clock,
+            @Value("${provisioning.credentials.rotation-grace-period:7d}") Duration gracePeriod) {
+        this.credentials = credentials;
+        this.ca = ca;
+        this.audit = audit;
+        this.events = events;
+        this.clock = clock;
+        this.gracePeriod = gracePeriod;
+    }
+
+    /**
+     * The device authenticated with {@code credentialId}. If that is a pending bootstrap credential,
+     * this is the proof that the device holds it: it becomes active and the old one retires.
+     */
+    @Transactional
+    public void authenticatedWith(long credentialId) {
+        credentials.findById(credentialId).filter(c -> c.status() == CredentialStatus.PENDING).ifPresent(pending -> {
+            promote(pending, Actor.SYSTEM.name(), "first authentication with the new credential");
+        });
+    }
+
+    /** A bootstrap session wrote these pending credentials into the device; their grace period starts. */
+    @Transactional
+    public void delivered(Collection<Long> credentialIds) {
+        Instant now = clock.instant();
+        credentials.findAllById(credentialIds).forEach(c -> c.delivered(now));
+    }
+
+    /** The DM server side confirms it sees the device use this pending credential. */
+    @Transactional
+    public DeviceCredential confirm(long credentialId, String endpoint, Actor actor) {
+        DeviceCredential pending = credentials.findById(credentialId)
+                .filter(c -> c.device().endpoint().equals(endpoint))
+                .orElseThrow(() -> new NotFoundException("device '" + endpoint + "' has no credential " + credentialId));
+        if (pending.status() != CredentialStatus.PENDING) {
+            throw new io.lwm2m.provisioning.errors.ConflictException("status",
+                    "credential " + credentialId + " is " + pending.status() + ", not PENDING");
+        }
+        promote(pending, actor.name(), "confirmed by " + actor.name());
+        return pending;
+    }
+
+    /** Pending DM-server credentials whose grace period after delivery is over become active. */
+    @Scheduled(fixedDelayString = "${provisioning.credentials.rotation-check-interval:5m}")
+    @Transactional
+    public void promoteAfterGracePeriod() {
+        // One replica does the work; the others skip this round.
+        Object locked = em.createNativeQuery("SELECT pg_try_advisory_xact_lock(?1)").setParameter(1, GRACE_LOCK).getSingleResult();
+        if (!Boolean.TRUE.equals(locked)) {
+            return;
+        }
+        for (DeviceCredential pending : credentials.findPendingDeliveredBefore(clock.instant().minus(gracePeriod))) {
+            promote(pending, Actor.SYSTEM.name(), "grace period of " + gracePeriod + " after delivery passed");
+        }
+    }
+
+    private void promote(DeviceCredential pending, String actor, String why) {
+        Instant now = clock.instant();
+        List<DeviceCredential> live = credentials.findLive(pending.device().id(), pending.channel(),
+                pending.server() == null ? null : pending.server().id(), LIVE);
+        for (DeviceCredential old : live) {
+            if (!old.id().equals(pending.id())) {
+                end(old, CredentialStatus.RETIRED, SUPERSEDED, now);
+            }
+        }
+        pending.activate();
+        audit.record(new AuditEvent(actor, null, "credential.activate", "device:" + pending.device().endpoint(),
+                AuditEvent.Outcome.SUCCESS, null, null, Map.of("credentialId", pending.id().toString(),
+                        "channel", pending.channel().name(), "server", serverName(pending), "reason", why)));
+        log.info("Credential {} of {} is now active ({})", pending.id(), pending.device().endpoint(), why);
+    }
+
+    /** Revokes every live credential of a device on one channel (or all channels when {@code channel} is null). */
+    @Transactional
+    public List<DeviceCredential> revoke(List<DeviceCredential> live, int reasonCode, Actor actor) {
+        Instant now = clock.instant();
+        for (DeviceCredential c : live) {
+            end(c, CredentialStatus.REVOKED, reasonCode, now);
+            audit.record(actor.event("credential.revoke", "device:" + c.device().endpoint(), AuditEvent.Outcome.SUCCESS,
+                    Map.of("credentialId", c.id().toString(), "channel", c.channel().name(), "server", serverName(c),
+                            "reason", Integer.toString(reasonCode))));
+        }
+        return live;
+    }
+
+    /** Revokes a certificate by serial, and the device credential holding it. */
+    @Transactional
+    public IssuedCertificate revokeCertificate(String serial, int reasonCode, Actor actor) {
+        IssuedCertificate certificate = ca.revoke(serial, reasonCode, actor);
+        credentials.findByCertificateSerial(certificate.serial())
+                .filter(c -> c.status().authenticates())
+                .ifPresent(c -> {
+                    end(c, CredentialStatus.REVOKED, reasonCode, clock.instant());
+                    audit.record(actor.event("credential.revoke", "device:" + c.device().endpoint(),
+                            AuditEvent.Outcome.SUCCESS, Map.of("credentialId", c.id().toString(),
+                                    "certificate", certificate.serial(), "reason", Integer.toString(reasonCode))));
+                });
+        return certificate;
+    }
+
+    private void end(DeviceCredential credential, CredentialStatus status, int reasonCode, Instant now) {
+        credential.end(status, now);
+        if (credential.certificateSerial() != null) {
+            ca.revoke(credential.certificateSerial(), reasonCode, Actor.SYSTEM);
+        }
+        events.publishEvent(new CredentialEnded(credential.id(), credential.channel(), credential.device().endpoint()));
+    }
+
+    private static String serverName(DeviceCredential c) {
+        return c.server() == null ? "" : c.server().name();
+    }
+}

@@ -1,0 +1,142 @@
+package io.lwm2m.provisioning.bootstrap.identity;
+
+import io.lwm2m.provisioning.ca.CertificateProfile;
+import io.lwm2m.provisioning.ca.KeyAlgorithm;
+import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
+import io.lwm2m.provisioning.crypto.Der;
+import io.lwm2m.provisioning.crypto.KeyEncryptionKeys;
+import io.lwm2m.provisioning.crypto.RewrappableSecrets;
+import io.lwm2m.provisioning.crypto.SecretCipher;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The key and certificate the bootstrap server presents in RPK and X.509 DTLS handshakes: an EC
+ * P-256 key created once (under an advisory lock, so replicas share it) with a certificate from
+ * our CA. Devices pin its public key (RPK) or certificate in their bootstrap account's /0/x/4.
+ */
+@Component
+public class BootstrapServerIdentity implements RewrappableSecrets {
+
+    private static final Logger log = LoggerFactory.getLogger(BootstrapServerIdentity.class);
+    private static final long KEY_LOCK = 0x6273536572764bL; // "bsServK"
+
+    @PersistenceContext
+    private EntityManager em;
+
+    private final BootstrapServerKeyRepository keys;
+    private final CertificateAuthorityService ca;
+    private final SecretCipher cipher;
+    private final KeyEncryptionKeys keks;
+    private final SecureRandom random;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+    private final String hostname;
+    private volatile Loaded loaded;
+
+    BootstrapServerIdentity(BootstrapServerKeyRepository keys, CertificateAuthorityService ca, SecretCipher cipher,
+            KeyEncryptionKeys keks, SecureRandom random, TransactionTemplate transactions, Clock clock,
+            @Value("${provisioning.bootstrap.hostname:localhost}") String hostname) {
+        this.keys = keys;
+        this.ca = ca;
+        this.cipher = cipher;
+        this.keks = keks;
+        this.random = random;
+        this.transactions = transactions;
+        this.clock = clock;
+        this.hostname = hostname;
+    }
+
+    public PrivateKey privateKey() {
+        return loaded().privateKey();
+    }
+
+    public PublicKey publicKey() {
+        return loaded().certificate().getPublicKey();
+    }
+
+    /** The server certificate followed by the CA chain (issuing CA, root). */
+    public List<X509Certificate> certificateChain() {
+        List<X509Certificate> chain = new ArrayList<>();
+        chain.add(loaded().certificate());
+        chain.addAll(ca.chain());
+        return chain;
+    }
+
+    private Loaded loaded() {
+        Loaded current = loaded;
+        if (current == null) {
+            synchronized (this) {
+                current = loaded;
+                if (current == null) {
+                    current = transactions.execute(status -> {
+                        em.createNativeQuery("SELECT pg_advisory_xact_lock(?1)").setParameter(1, KEY_LOCK).getSingleResult();
+                        return open(keys.findFirstByOrderByIdAsc().orElseGet(this::create));
+                    });
+                    loaded = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    private BootstrapServerKey create() {
+        KeyPair keyPair = KeyAlgorithm.EC_P256.generate(random);
+        X509Certificate certificate = ca.issue(keyPair.getPublic(), CertificateProfile.Purpose.SERVER, hostname, null,
+                "system:bootstrap-server");
+        log.info("Created the bootstrap server's DTLS key and certificate (CN={})", hostname);
+        return keys.save(new BootstrapServerKey(cipher.seal(keyPair.getPrivate().getEncoded(), BootstrapServerKey.KEY_CONTEXT),
+                keyPair.getPublic().getEncoded(), Der.encoded(certificate), clock.instant()));
+    }
+
+    private Loaded open(BootstrapServerKey row) {
+        byte[] pkcs8 = cipher.open(row.key(), BootstrapServerKey.KEY_CONTEXT);
+        try {
+            return new Loaded(Der.privateKey(pkcs8), Der.certificate(row.certificate()));
+        } finally {
+            Arrays.fill(pkcs8, (byte) 0);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "bootstrap-server-key";
+    }
+
+    @Override
+    public long countNotCurrent() {
+        return keys.findAll().stream().filter(k -> k.kekVersion() != keks.currentVersion()).count();
+    }
+
+    @Override
+    public long rewrapAll() {
+        Integer done = transactions.execute(status -> {
+            int count = 0;
+            for (BootstrapServerKey key : keys.findAll()) {
+                if (key.kekVersion() != keks.currentVersion()) {
+                    key.resealed(cipher.rewrap(key.key(), BootstrapServerKey.KEY_CONTEXT));
+                    count++;
+                }
+            }
+            return count;
+        });
+        return done == null ? 0 : done;
+    }
+
+    private record Loaded(PrivateKey privateKey, X509Certificate certificate) {
+    }
+}

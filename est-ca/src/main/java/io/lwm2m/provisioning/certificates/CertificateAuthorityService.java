@@ -1,0 +1,321 @@
+package io.lwm2m.provisioning.certificates;
+
+import io.lwm2m.provisioning.audit.Actor;
+import io.lwm2m.provisioning.audit.AuditEvent;
+import io.lwm2m.provisioning.audit.AuditSink;
+import io.lwm2m.provisioning.ca.CaFactory;
+import io.lwm2m.provisioning.ca.CertificateIssuer;
+import io.lwm2m.provisioning.ca.CertificateProfile;
+import io.lwm2m.provisioning.ca.GeneratedCa;
+import io.lwm2m.provisioning.ca.ImportedCa;
+import io.lwm2m.provisioning.ca.KeyAlgorithm;
+import io.lwm2m.provisioning.ca.Pem;
+import io.lwm2m.provisioning.ca.Pkcs11;
+import io.lwm2m.provisioning.ca.RevokedEntry;
+import io.lwm2m.provisioning.crypto.Der;
+import io.lwm2m.provisioning.crypto.SecretCipher;
+import io.lwm2m.provisioning.errors.InvalidInputException;
+import io.lwm2m.provisioning.errors.NotFoundException;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.data.domain.Limit;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The certificate authority: created (or imported, or found in an HSM) exactly once across
+ * replicas, its keys sealed in PostgreSQL, every certificate it issues recorded, its CRL built
+ * from those records.
+ */
+@Service
+public class CertificateAuthorityService {
+
+    private static final Logger log = LoggerFactory.getLogger(CertificateAuthorityService.class);
+    private static final String NAME = "default";
+    /** Makes creating the CA a once-only step when replicas start together. */
+    private static final long CA_LOCK = 0x63614372656174L; // "caCreat"
+    private static final Duration CRL_REFRESH = Duration.ofMinutes(10);
+    private static final Duration CRL_VALIDITY = Duration.ofDays(1);
+
+    @PersistenceContext
+    private EntityManager em;
+
+    private final CaAuthorityRepository authorities;
+    private final IssuedCertificateRepository certificates;
+    private final SecretCipher cipher;
+    private final SecureRandom random;
+    private final TransactionTemplate transactions;
+    private final AuditSink audit;
+    private final Clock clock;
+    private final CaSettings settings;
+    private volatile LoadedCa loaded;
+    private volatile CachedCrl cachedCrl;
+
+    CertificateAuthorityService(CaAuthorityRepository authorities, IssuedCertificateRepository certificates,
+            SecretCipher cipher, SecureRandom random, TransactionTemplate transactions, AuditSink audit, Clock clock,
+            CaSettings settings) {
+        this.authorities = authorities;
+        this.certificates = certificates;
+        this.cipher = cipher;
+        this.random = random;
+        this.transactions = transactions;
+        this.audit = audit;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** The chain a relying party needs: issuing CA first, root last. */
+    public List<X509Certificate> chain() {
+        return ca().chain();
+    }
+
+    /** The root certificate, the trust anchor for everything this CA issues. */
+    public X509Certificate root() {
+        List<X509Certificate> chain = chain();
+        return chain.get(chain.size() - 1);
+    }
+
+    /**
+     * Issues and records a certificate for {@code subjectKey}: CN = {@code commonName}, and for a
+     * device a SAN URI naming its endpoint. Joins the caller's transaction.
+     */
+    @Transactional
+    public X509Certificate issue(PublicKey subjectKey, CertificateProfile.Purpose purpose, String commonName,
+            String endpoint, String requestedBy) {
+        LoadedCa ca = ca();
+        CertificateProfile profile = purpose == CertificateProfile.Purpose.DEVICE
+                ? CertificateProfile.device(settings.deviceValidity()) : CertificateProfile.server(settings.serverValidity());
+        BigInteger serial = CertificateIssuer.randomSerial(random);
+        Instant now = clock.instant();
+        X509Certificate certificate = ca.issuer().issue(subjectKey, profile, commonName,
+                endpoint == null ? null : endpointUri(endpoint), serial, now);
+        certificates.save(new IssuedCertificate(hex(serial), ca.authorityId(), certificate.getSubjectX500Principal().getName(),
+                endpoint, profile.name(), certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
+                requestedBy, Der.encoded(certificate), now));
+        audit.record(new AuditEvent(requestedBy, null, "certificate.issue", "certificate:" + hex(serial),
+                AuditEvent.Outcome.SUCCESS, null, null, Map.of("subject", commonName, "profile", profile.name(),
+                        "endpoint", endpoint == null ? "" : endpoint)));
+        return certificate;
+    }
+
+    /** Revokes a certificate this CA issued; it is in the next CRL. Revoking twice changes nothing. */
+    @Transactional
+    public IssuedCertificate revoke(String serial, int reasonCode, Actor actor) {
+        if (reasonCode < 0 || reasonCode > 10 || reasonCode == 7) {
+            throw new InvalidInputException("reason", "must be an RFC 5280 CRLReason code (0-6, 8-10)");
+        }
+        IssuedCertificate certificate = certificates.findById(normalise(serial))
+                .orElseThrow(() -> new NotFoundException("no certificate with serial " + serial + " was issued here"));
+        if (certificate.status() == IssuedCertificate.Status.VALID) {
+            certificate.revoke(clock.instant(), reasonCode);
+            cachedCrl = null;
+            audit.record(actor.event("certificate.revoke", "certificate:" + certificate.serial(), AuditEvent.Outcome.SUCCESS,
+                    Map.of("reason", Integer.toString(reasonCode), "endpoint",
+                            certificate.endpoint() == null ? "" : certificate.endpoint())));
+        }
+        return certificate;
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<IssuedCertificate> find(String serial) {
+        return certificates.findById(normalise(serial));
+    }
+
+    @Transactional(readOnly = true)
+    public List<IssuedCertificate> list(String endpoint, int limit) {
+        return endpoint == null ? certificates.findAllByOrderByCreatedAtDesc(Limit.of(limit))
+                : certificates.findByEndpointOrderByCreatedAtDesc(endpoint, Limit.of(limit));
+    }
+
+    /**
+     * Whether the first certificate of {@code path} (the peer's own) was issued by this CA, is within
+     * its validity, and is not revoked. The rest of the peer's path is ignored: only our chain counts.
+     */
+    @Transactional(readOnly = true)
+    public boolean isValid(List<X509Certificate> path) {
+        if (path.isEmpty()) {
+            return false;
+        }
+        try {
+            List<X509Certificate> chain = chain();
+            List<X509Certificate> candidate = new java.util.ArrayList<>();
+            candidate.add(path.get(0));
+            candidate.addAll(chain.subList(0, chain.size() - 1));
+            PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(root(), null)));
+            parameters.setRevocationEnabled(false); // checked against our own records below
+            parameters.setDate(java.util.Date.from(clock.instant()));
+            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(candidate),
+                    parameters);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+        return certificates.findById(hex(path.get(0).getSerialNumber()))
+                .map(c -> c.status() == IssuedCertificate.Status.VALID).orElse(false);
+    }
+
+    /** The current CRL, rebuilt after a revocation on this replica and every few minutes. */
+    public X509CRL crl() {
+        CachedCrl cached = cachedCrl;
+        Instant now = clock.instant();
+        if (cached == null || cached.builtAt().plus(CRL_REFRESH).isBefore(now)) {
+            LoadedCa ca = ca();
+            cached = transactions.execute(status -> {
+                List<RevokedEntry> revoked = certificates.findRevoked(ca.authorityId()).stream()
+                        .map(c -> new RevokedEntry(new BigInteger(c.serial(), 16), c.revokedAt(), c.revocationReason()))
+                        .toList();
+                BigInteger number = BigInteger.valueOf(((Number) em.createNativeQuery("SELECT nextval('ca_crl_number')")
+                        .getSingleResult()).longValue());
+                return new CachedCrl(ca.issuer().crl(revoked, number, now, now.plus(CRL_VALIDITY)), now);
+            });
+            cachedCrl = cached;
+        }
+        return cached.crl();
+    }
+
+    /** The SAN URI of a device certificate: the endpoint itself when it is a URI (urn:...), else a urn naming it. */
+    static URI endpointUri(String endpoint) {
+        try {
+            URI uri = new URI(endpoint);
+            if (uri.isAbsolute()) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // not a URI: wrapped below
+        }
+        return URI.create("urn:lwm2m:endpoint:" + URLEncoder.encode(endpoint, StandardCharsets.UTF_8));
+    }
+
+    public static String hex(BigInteger serial) {
+        return serial.toString(16);
+    }
+
+    private static String normalise(String serial) {
+        String s = serial.trim().toLowerCase().replace(":", "");
+        return s.replaceFirst("^0+(?=.)", "");
+    }
+
+    private LoadedCa ca() {
+        LoadedCa ca = loaded;
+        if (ca == null) {
+            synchronized (this) {
+                ca = loaded;
+                if (ca == null) {
+                    ca = transactions.execute(status -> {
+                        em.createNativeQuery("SELECT pg_advisory_xact_lock(?1)").setParameter(1, CA_LOCK).getSingleResult();
+                        CaAuthority row = authorities.findByName(NAME).orElseGet(() -> authorities.save(create()));
+                        return open(row);
+                    });
+                    loaded = ca;
+                }
+            }
+        }
+        return ca;
+    }
+
+    private CaAuthority create() {
+        Instant now = clock.instant();
+        switch (settings.mode()) {
+            case "generate" -> {
+                KeyAlgorithm algorithm = settings.keyAlgorithm();
+                GeneratedCa ca = CaFactory.generate(algorithm, settings.name(), settings.organization(),
+                        settings.rootValidity(), settings.issuingValidity(), settings.crlUrl(), random);
+                log.info("Created a {} root and issuing CA '{}'", algorithm, settings.name());
+                return new CaAuthority(NAME, CaAuthority.Source.GENERATED, algorithm.name(), Pem.certificates(ca.chain()),
+                        cipher.seal(ca.issuingKey().getEncoded(), CaAuthority.ISSUING_KEY_CONTEXT),
+                        cipher.seal(ca.rootKey().getEncoded(), CaAuthority.ROOT_KEY_CONTEXT), now);
+            }
+            case "import" -> {
+                ImportedCa ca = settings.importPkcs12() != null
+                        ? CaFactory.importPkcs12(read(settings.importPkcs12()), settings.importPkcs12Password().toCharArray())
+                        : CaFactory.importPem(readString(settings.importChain()), readString(settings.importKey()));
+                KeyAlgorithm algorithm = KeyAlgorithm.of(ca.chain().get(0).getPublicKey());
+                log.info("Imported the issuing CA {}", ca.chain().get(0).getSubjectX500Principal().getName());
+                return new CaAuthority(NAME, CaAuthority.Source.IMPORTED, algorithm.name(), Pem.certificates(ca.chain()),
+                        cipher.seal(ca.issuingKey().getEncoded(), CaAuthority.ISSUING_KEY_CONTEXT), null, now);
+            }
+            case "pkcs11" -> {
+                Pkcs11.Pkcs11Key key = Pkcs11.load(readString(settings.pkcs11Config()), settings.pkcs11Pin().toCharArray(),
+                        settings.pkcs11Alias());
+                log.info("Using the issuing CA key '{}' held in the HSM", settings.pkcs11Alias());
+                return new CaAuthority(NAME, CaAuthority.Source.PKCS11, KeyAlgorithm.of(key.chain().get(0).getPublicKey()).name(),
+                        Pem.certificates(key.chain()), null, null, now);
+            }
+            default -> throw new IllegalStateException("provisioning.ca.mode must be generate, import or pkcs11, not '"
+                    + settings.mode() + "'");
+        }
+    }
+
+    private LoadedCa open(CaAuthority row) {
+        List<X509Certificate> chain = Pem.parseCertificates(row.chainPem());
+        PrivateKey key;
+        Provider provider = null;
+        if (row.source() == CaAuthority.Source.PKCS11) {
+            Pkcs11.Pkcs11Key hsm = Pkcs11.load(readString(settings.pkcs11Config()), settings.pkcs11Pin().toCharArray(),
+                    settings.pkcs11Alias());
+            key = hsm.key();
+            provider = hsm.provider();
+        } else {
+            byte[] pkcs8 = cipher.open(row.issuingKey(), CaAuthority.ISSUING_KEY_CONTEXT);
+            try {
+                key = KeyFactory.getInstance(chain.get(0).getPublicKey().getAlgorithm())
+                        .generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("the stored CA key cannot be read", e);
+            } finally {
+                Arrays.fill(pkcs8, (byte) 0);
+            }
+        }
+        return new LoadedCa(row.id(), List.copyOf(chain), new CertificateIssuer(chain.get(0), key, provider, settings.crlUrl(), random));
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private static String readString(Path file) {
+        return new String(read(file), StandardCharsets.UTF_8);
+    }
+
+    private record LoadedCa(Long authorityId, List<X509Certificate> chain, CertificateIssuer issuer) {
+    }
+
+    private record CachedCrl(X509CRL crl, Instant builtAt) {
+    }
+}
