@@ -158,6 +158,41 @@ class CredentialsEndToEndTest {
     }
 
     @Test
+    void aRotatedBootstrapCertificateRetiresTheOldOneAsSupersededOnceTheNewOneIsUsed() throws Exception {
+        Fixtures.Device device = Fixtures.deviceWith(server, "X509", pskServer);
+        JsonNode old = device.created().get("bootstrapCredential");
+        byte[] serverCertificate = Fixtures.der(bootstrapServer.get("certificateChain").asString());
+        TestServer.ApiResponse rotated = server.call("POST", "/api/v1/devices/" + device.endpoint() + "/credentials/rotate",
+                "{\"target\":\"bootstrap\"}");
+        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(201);
+        JsonNode fresh = rotated.json();
+        Fixtures.Device.rememberSecrets(fresh);
+
+        byte[] delivered;
+        try (LeshanDevice client = LeshanDevice.start(device.endpoint(), Security.x509Bootstrap(LeshanDevice.uri(server.coaps()),
+                Fixtures.der(old.get("certificate").asString()), Fixtures.der(old.get("privateKey").asString()), serverCertificate),
+                Flavour.LWM2M_1_1_SENML_CBOR)) {
+            assertThat(client.awaitBootstrap(Duration.ofSeconds(30)).success()).isTrue();
+            Map<Integer, Object> account = client.instances(0).values().stream()
+                    .filter(r -> Boolean.TRUE.equals(r.get(1))).findFirst().orElseThrow();
+            delivered = (byte[]) account.get(3);
+            assertThat(account.get(2)).isEqualTo(2L);
+            assertThat((byte[]) account.get(4)).isEqualTo(serverCertificate);
+        }
+        assertThat(delivered).isEqualTo(Fixtures.der(fresh.get("certificate").asString()));
+        bootstrap(device.endpoint(), Security.x509Bootstrap(LeshanDevice.uri(server.coaps()), delivered,
+                Fixtures.der(fresh.get("privateKey").asString()), serverCertificate));
+
+        JsonNode oldRecord = server.call("GET", "/api/v1/certificates/" + old.get("certificateSerial").asString(), null).json();
+        assertThat(oldRecord.get("status").asString()).isEqualTo("REVOKED");
+        assertThat(oldRecord.get("revocationReason").asInt()).isEqualTo(4);
+        Path dir = Files.createTempDirectory("crl-");
+        Files.writeString(dir.resolve("crl.pem"), server.callWithAccept("/api/v1/ca/crl", "application/x-pem-file").body());
+        assertThat(openssl("crl", "-in", dir.resolve("crl.pem").toString(), "-noout", "-text"))
+                .containsIgnoringCase(old.get("certificateSerial").asString()).contains("Superseded");
+    }
+
+    @Test
     void aRotatedDeviceThatNeverComesBackKeepsItsOldCredential() throws Exception {
         Fixtures.Device device = Fixtures.device(server, pskServer);
         TestServer.ApiResponse rotated = server.call("POST", "/api/v1/devices/" + device.endpoint() + "/credentials/rotate",

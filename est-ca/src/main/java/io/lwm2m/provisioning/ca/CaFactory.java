@@ -68,6 +68,23 @@ public final class CaFactory {
     }
 
     /**
+     * Certifies a key held elsewhere (typically generated inside an HSM) as an issuing CA under
+     * {@code root}: the way to put an HSM key under a root this factory generated.
+     */
+    public static X509Certificate certifyIssuingCa(PublicKey issuingKey, String name, String organization,
+                                                   X509Certificate root, PrivateKey rootKey, Duration validity,
+                                                   URI crlUrl, SecureRandom random) {
+        Objects.requireNonNull(issuingKey, "issuingKey must be given");
+        requireText(name, "name");
+        requireText(organization, "organization");
+        requirePositive(validity, "validity");
+        Instant now = Instant.now();
+        return caCertificate(caName(name + " Issuing CA", organization), issuingKey, 0, Certificates.subjectOf(root),
+                new KeyPair(root.getPublicKey(), rootKey), now.minus(Certificates.CLOCK_SKEW),
+                Certificates.earlier(now.plus(validity), root.getNotAfter().toInstant()), crlUrl, random);
+    }
+
+    /**
      * An existing issuing CA from PEM: {@code chainPem} holds its certificate first, optionally followed by the
      * certificates above it; {@code privateKeyPem} holds its unencrypted key (PKCS#8, SEC1 or PKCS#1).
      */
