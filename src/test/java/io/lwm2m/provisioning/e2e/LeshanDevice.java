@@ -17,6 +17,7 @@ import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
 import org.eclipse.leshan.client.LeshanClient;
 import org.eclipse.leshan.client.LeshanClientBuilder;
 import org.eclipse.leshan.client.californium.endpoint.CaliforniumClientEndpointsProvider;
+import org.eclipse.leshan.client.californium.endpoint.coap.CoapClientProtocolProvider;
 import org.eclipse.leshan.client.californium.endpoint.coaps.CoapsClientProtocolProvider;
 import org.eclipse.leshan.client.engine.DefaultRegistrationEngineFactory;
 import org.eclipse.leshan.client.object.Device;
@@ -88,10 +89,11 @@ final class LeshanDevice implements AutoCloseable {
         ObjectsInitializer objects = new ObjectsInitializer(new StaticModel(models(flavour)));
         objects.setInstancesForObject(LwM2mId.SECURITY, bootstrapAccount);
         objects.setClassForObject(LwM2mId.SERVER, Server.class);
+        objects.setClassForObject(LwM2mId.ACCESS_CONTROL, org.eclipse.leshan.client.resource.SimpleInstanceEnabler.class);
         objects.setInstancesForObject(LwM2mId.DEVICE, new Device("test", "leshan-client", "0001"));
 
         CaliforniumClientEndpointsProvider.Builder endpoints = new CaliforniumClientEndpointsProvider.Builder(
-                new CoapsClientProtocolProvider());
+                new CoapClientProtocolProvider(), new CoapsClientProtocolProvider());
         Configuration config = endpoints.createDefaultConfiguration();
         config.set(DtlsConfig.DTLS_CIPHER_SUITES, cipherSuites);
         config.set(DtlsConfig.DTLS_MAX_RETRANSMISSIONS, 2);
@@ -104,7 +106,7 @@ final class LeshanDevice implements AutoCloseable {
         engine.setPreferredContentFormat(flavour.pct);
 
         LeshanClient client = new LeshanClientBuilder(endpoint)
-                .setObjects(objects.create(LwM2mId.SECURITY, LwM2mId.SERVER, LwM2mId.DEVICE))
+                .setObjects(objects.create(LwM2mId.SECURITY, LwM2mId.SERVER, LwM2mId.ACCESS_CONTROL, LwM2mId.DEVICE))
                 .setEndpointsProviders(endpoints.build())
                 .setRegistrationEngineFactory(engine)
                 .build();
@@ -143,6 +145,35 @@ final class LeshanDevice implements AutoCloseable {
         return models;
     }
 
+    /** Sends the client back to bootstrap (as the Bootstrap-Request Trigger would) and waits for the outcome. */
+    Outcome bootstrapAgain(Duration timeout) throws Exception {
+        CompletableFuture<Outcome> next = new CompletableFuture<>();
+        client.addObserver(new LwM2mClientObserverAdapter() {
+            @Override
+            public void onBootstrapSuccess(LwM2mServer server, BootstrapRequest request) {
+                next.complete(new Outcome(true, ResponseCode.CHANGED, null));
+            }
+
+            @Override
+            public void onBootstrapFailure(LwM2mServer server, BootstrapRequest request, ResponseCode code,
+                    String message, Exception cause) {
+                next.complete(new Outcome(false, code, message));
+            }
+        });
+        client.triggerClientInitiatedBootstrap(false);
+        try {
+            return next.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return new Outcome(false, null, "no bootstrap outcome within " + timeout);
+        }
+    }
+
+    /** A client whose only Security instance is a NoSec bootstrap account (plain CoAP). */
+    static LeshanDevice noSec(String endpoint, InetSocketAddress coap, Flavour flavour) {
+        return start(endpoint, Security.noSecBootstrap("coap://" + coap.getAddress().getHostAddress() + ":" + coap.getPort()),
+                flavour, List.of(CipherSuite.TLS_PSK_WITH_AES_128_CCM_8));
+    }
+
     Outcome awaitBootstrap(Duration timeout) throws Exception {
         try {
             return outcome.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -166,6 +197,16 @@ final class LeshanDevice implements AutoCloseable {
             result.put(instance.getId(), resources);
         }
         return result;
+    }
+
+    /** The instances of a multiple-instance resource of the client's object (first instance of the object). */
+    Map<Integer, Object> multiInstances(int objectId, int resourceId) {
+        LwM2mObject object = (LwM2mObject) client.getObjectTree().getObjectEnabler(objectId)
+                .read(LwM2mServer.SYSTEM, new ReadRequest(objectId)).getContent();
+        LwM2mResource resource = object.getInstances().values().iterator().next().getResource(resourceId);
+        Map<Integer, Object> values = new TreeMap<>();
+        resource.getInstances().forEach((id, instance) -> values.put(id, instance.getValue()));
+        return values;
     }
 
     @Override

@@ -43,6 +43,7 @@ final class RawCoapsDevice implements AutoCloseable {
                 .setAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
                 .set(DtlsConfig.DTLS_MAX_RETRANSMISSIONS, 1)
+                .set(DtlsConfig.DTLS_RETRANSMISSION_TIMEOUT, 500, TimeUnit.MILLISECONDS)
                 .setAdvancedPskStore(new AdvancedSinglePskStore(identity, key))
                 .build();
         return withScript(new CoapEndpoint.Builder().setConfiguration(config).setConnector(new DTLSConnector(dtls)).build(), script);

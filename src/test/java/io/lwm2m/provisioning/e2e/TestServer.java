@@ -45,6 +45,8 @@ final class TestServer implements AutoCloseable {
         properties.put("provisioning.coaps.port", 0);
         properties.put("provisioning.bootstrap.request-timeout", "3s");
         properties.put("provisioning.bootstrap.session-timeout", "30s");
+        // Every test client comes from 127.0.0.1; RateLimitTest checks the limit on its own server.
+        properties.put("provisioning.bootstrap.max-failures-per-source", 100_000);
         properties.putAll(extraProperties);
         // As command-line arguments: they override application.yml, as an operator's would.
         String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
@@ -122,6 +124,21 @@ final class TestServer implements AutoCloseable {
         }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new ApiResponse(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An API call with the admin key and one extra header. */
+    ApiResponse callWithHeader(String method, String path, String jsonBody, String header, String value) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                    .header("Authorization", "Bearer " + adminKey()).header("Content-Type", "application/json").header(header, value)
+                    .method(method, HttpRequest.BodyPublishers.ofString(jsonBody)).build(), HttpResponse.BodyHandlers.ofString());
             return new ApiResponse(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.api.devices;
 
 import io.lwm2m.provisioning.bootstrap.devices.NewDevice;
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
+import io.lwm2m.provisioning.bootstrap.profiles.ProfileDefinition;
 import io.lwm2m.provisioning.crypto.RandomSecrets;
 import io.lwm2m.provisioning.errors.FieldProblems;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,8 @@ import java.util.HexFormat;
 import java.util.List;
 
 /** The body of {@code POST /api/v1/devices}, as sent: every field checked by {@link #validate()}. */
-public record DeviceRequest(String endpoint, List<String> servers, BootstrapCredentialRequest bootstrapCredential) {
+public record DeviceRequest(String endpoint, List<String> servers, String profile, ProfileDefinition overrides,
+        BootstrapCredentialRequest bootstrapCredential) {
 
     /** The bootstrap credential: a mode, and for PSK optionally the factory's identity and key (hex). */
     public record BootstrapCredentialRequest(String mode, String identity, String key) {
@@ -29,8 +31,14 @@ public record DeviceRequest(String endpoint, List<String> servers, BootstrapCred
         } else if (endpoint.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c) || c == '/')) {
             problems.add("endpoint", "must not contain whitespace, control characters or '/'");
         }
-        if (servers == null || servers.isEmpty()) {
-            problems.add("servers", "must name at least one DM server");
+        if (profile != null) {
+            if (servers != null) {
+                problems.add("servers", "give either a profile or a server list, not both");
+            }
+        } else if (overrides != null) {
+            problems.add("overrides", "apply to a profile; this device names none");
+        } else if (servers == null || servers.isEmpty()) {
+            problems.add("servers", "must name at least one DM server (or give a profile)");
         } else {
             for (int i = 0; i < servers.size(); i++) {
                 if (servers.get(i) == null || servers.get(i).isBlank()) {
@@ -72,7 +80,7 @@ public record DeviceRequest(String endpoint, List<String> servers, BootstrapCred
             }
         }
         problems.throwIfAny();
-        return new NewDevice(endpoint, servers, mode, identity, key);
+        return new NewDevice(endpoint, servers, profile, overrides, mode, identity, key);
     }
 
     private static byte[] parseKey(String hexKey, FieldProblems problems) {

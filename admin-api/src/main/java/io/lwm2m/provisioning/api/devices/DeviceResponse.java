@@ -17,7 +17,7 @@ import java.util.List;
  * the response that created the credential; every read leaves them out.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DeviceResponse(String endpoint, String state, List<String> servers, Instant createdAt, Instant updatedAt,
+public record DeviceResponse(String endpoint, String state, String profile, List<String> servers, Instant createdAt, Instant updatedAt,
         Credential bootstrapCredential, List<Credential> pendingBootstrapCredentials, List<Credential> serverCredentials) {
 
     /**
@@ -52,7 +52,7 @@ public record DeviceResponse(String endpoint, String state, List<String> servers
 
     static DeviceResponse of(DeviceView device) {
         List<Credential> bootstrap = device.bootstrapCredentials().stream().map(Credential::of).toList();
-        return new DeviceResponse(device.endpoint(), device.state().name(), device.servers(), device.createdAt(),
+        return new DeviceResponse(device.endpoint(), device.state().name(), device.profile(), device.servers(), device.createdAt(),
                 device.updatedAt(), bootstrap.stream().filter(c -> c.status().equals("ACTIVE")).findFirst().orElse(null),
                 nullIfEmpty(bootstrap.stream().filter(c -> c.status().equals("PENDING")).toList()),
                 device.serverCredentials().stream().map(Credential::of).toList());
@@ -61,7 +61,7 @@ public record DeviceResponse(String endpoint, String state, List<String> servers
     /** The creating response: the device, plus the secrets that were generated or supplied. */
     static DeviceResponse created(DeviceRegistration registration) {
         DeviceResponse device = of(registration.device());
-        return new DeviceResponse(device.endpoint(), device.state(), device.servers(), device.createdAt(), device.updatedAt(),
+        return new DeviceResponse(device.endpoint(), device.state(), device.profile(), device.servers(), device.createdAt(), device.updatedAt(),
                 Credential.withSecrets(device.bootstrapCredential(), registration.bootstrapCredential().credential()),
                 null,
                 device.serverCredentials().stream().map(c -> Credential.withSecrets(c, registration.serverCredentials().stream()

@@ -47,6 +47,12 @@ class DevicesController {
         return DeviceResponse.of(devices.get(endpoint));
     }
 
+    /** What the device will receive in its next bootstrap: its profile resolved, secrets left out. */
+    @GetMapping("/{endpoint}/bootstrap-config")
+    BootstrapConfigResponse bootstrapConfig(@PathVariable String endpoint) {
+        return BootstrapConfigResponse.of(devices.effectiveProfile(endpoint), devices.get(endpoint));
+    }
+
     @GetMapping("/{endpoint}/sessions")
     List<SessionResponse> sessions(@PathVariable String endpoint, @RequestParam(defaultValue = "50") int limit) {
         if (limit < 1 || limit > MAX_SESSIONS) {

@@ -42,6 +42,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage(), List.of(new FieldProblem(e.field(), e.getMessage())));
     }
 
+    @ExceptionHandler(io.lwm2m.provisioning.bootstrap.profiles.ProfileService.PreconditionFailedException.class)
+    ResponseEntity<ProblemDetail> stale(RuntimeException e) {
+        return problem(HttpStatus.PRECONDITION_FAILED, "Precondition failed", e.getMessage(), List.of());
+    }
+
     @ExceptionHandler(NotFoundException.class)
     ResponseEntity<ProblemDetail> notFound(NotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), List.of());

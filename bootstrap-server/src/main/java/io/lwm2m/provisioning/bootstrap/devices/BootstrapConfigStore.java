@@ -6,6 +6,8 @@ import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredential;
 import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredentialRepository;
 import io.lwm2m.provisioning.bootstrap.lwm2m.DmServerAccount;
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
+import io.lwm2m.provisioning.bootstrap.profiles.EffectiveProfile;
+import io.lwm2m.provisioning.bootstrap.profiles.ProfileService;
 import io.lwm2m.provisioning.bootstrap.servers.DmServer;
 import io.lwm2m.provisioning.bootstrap.sessions.ClientIdentity;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
@@ -38,9 +40,11 @@ public class BootstrapConfigStore {
     private final DeviceCredentialRepository credentials;
     private final SecretCipher cipher;
     private final BootstrapServerIdentity serverIdentity;
+    private final ProfileService profiles;
 
     BootstrapConfigStore(DeviceRepository devices, DeviceCredentialRepository credentials, SecretCipher cipher,
-            BootstrapServerIdentity serverIdentity) {
+            BootstrapServerIdentity serverIdentity, ProfileService profiles) {
+        this.profiles = profiles;
         this.serverIdentity = serverIdentity;
         this.devices = devices;
         this.credentials = credentials;
@@ -86,16 +90,19 @@ public class BootstrapConfigStore {
                 // PENDING before ACTIVE: a rotated credential is delivered; the DM server accepts both meanwhile.
                 .sorted(Comparator.comparing(DeviceCredential::status, Comparator.reverseOrder()))
                 .forEach(c -> byServer.putIfAbsent(c.server().id(), c));
+        EffectiveProfile profile = effectiveProfile(device);
         List<DmServerAccount> accounts = new ArrayList<>();
-        for (DmServer server : device.servers()) {
+        for (EffectiveProfile.EffectiveServer settings : profile.servers()) {
+            DmServer server = settings.server();
             DeviceCredential credential = byServer.get(server.id());
             if (credential != null && credential.status() == CredentialStatus.PENDING) {
                 pending.add(credential.id());
             }
-            SecurityMode mode = credential == null ? server.securityMode() : credential.mode();
-            accounts.add(new DmServerAccount(server.name(), server.uri(), server.shortServerId(), server.lifetime(),
-                    server.binding(), server.notificationStoring(), mode, credential == null ? null : resource3(credential),
-                    server.securityObjectServerKey(), secret(credential)));
+            SecurityMode mode = credential == null ? settings.securityMode() : credential.mode();
+            accounts.add(new DmServerAccount(server.name(), server.uri(), server.shortServerId(), settings.lifetime(),
+                    settings.binding(), settings.notificationStoring(), mode, credential == null ? null : resource3(credential),
+                    server.securityObjectServerKey(), secret(credential), settings.defaultMinPeriod(),
+                    settings.defaultMaxPeriod(), settings.disableTimeout(), settings.certificateUsage()));
         }
         // A rotated bootstrap credential the device has not used yet goes into its own bootstrap account.
         DeviceBootstrapConfig.BootstrapAccount bootstrapAccount = live.stream()
@@ -109,7 +116,20 @@ public class BootstrapConfigStore {
             pending.add(bootstrapAccount.credentialId());
         }
         return new DeviceBootstrapConfig(device.id(), device.endpoint(), device.state(), authenticatedWith, accounts,
-                bootstrapAccount, pending);
+                bootstrapAccount, pending, profile.accessControl(), profile.deletePaths(), profile.allowNoSec());
+    }
+
+    private EffectiveProfile effectiveProfile(Device device) {
+        return profiles.effectiveFor(device.profile(), device.overridesJson(), device.servers());
+    }
+
+    /**
+     * The configuration of a device asking over plain CoAP, which proves nothing about who it is:
+     * used only when its profile allows NoSec.
+     */
+    @Transactional(readOnly = true)
+    public Optional<DeviceBootstrapConfig> findForNoSec(String endpoint) {
+        return devices.findByEndpoint(endpoint).map(d -> load(d, -1));
     }
 
     private byte[] secret(DeviceCredential credential) {

@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.bootstrap.devices;
 
+import io.lwm2m.provisioning.bootstrap.profiles.Profile;
 import io.lwm2m.provisioning.bootstrap.servers.DmServer;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -12,6 +13,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.JoinTable;
 import jakarta.persistence.ManyToMany;
+import jakarta.persistence.ManyToOne;
 import jakarta.persistence.OrderColumn;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
@@ -42,6 +44,13 @@ public class Device {
     @OrderColumn(name = "position")
     private List<DmServer> servers = new ArrayList<>();
 
+    @ManyToOne(fetch = FetchType.LAZY)
+    @JoinColumn(name = "profile_id")
+    private Profile profile;
+
+    /** The device's overrides of its profile, as ProfileDefinition JSON. */
+    private String overrides;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -54,10 +63,12 @@ public class Device {
     protected Device() {
     }
 
-    Device(String endpoint, List<DmServer> servers, Instant now) {
+    Device(String endpoint, List<DmServer> servers, Profile profile, String overrides, Instant now) {
         this.endpoint = endpoint;
         this.state = DeviceState.ACTIVE;
         this.servers = new ArrayList<>(servers);
+        this.profile = profile;
+        this.overrides = overrides;
         this.createdAt = now;
         this.updatedAt = now;
     }
@@ -76,6 +87,15 @@ public class Device {
 
     public List<DmServer> servers() {
         return List.copyOf(servers);
+    }
+
+    /** The profile it follows, or null when it was registered with a plain server list. */
+    public Profile profile() {
+        return profile;
+    }
+
+    public String overridesJson() {
+        return overrides;
     }
 
     public Instant createdAt() {

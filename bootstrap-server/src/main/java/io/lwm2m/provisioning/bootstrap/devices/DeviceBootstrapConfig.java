@@ -2,6 +2,8 @@ package io.lwm2m.provisioning.bootstrap.devices;
 
 import io.lwm2m.provisioning.bootstrap.lwm2m.DmServerAccount;
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
+import io.lwm2m.provisioning.bootstrap.profiles.EffectiveProfile;
+import io.lwm2m.provisioning.bootstrap.profiles.ProfileDefinition;
 import java.util.List;
 
 /**
@@ -15,11 +17,21 @@ import java.util.List;
  * @param pendingCredentialIds  the pending credentials this configuration delivers
  */
 public record DeviceBootstrapConfig(long deviceId, String endpoint, DeviceState state, long bootstrapCredentialId,
-        List<DmServerAccount> accounts, BootstrapAccount bootstrapAccount, List<Long> pendingCredentialIds) {
+        List<DmServerAccount> accounts, BootstrapAccount bootstrapAccount, List<Long> pendingCredentialIds,
+        List<ProfileDefinition.AccessControl> accessControl, List<String> deletePaths, boolean allowNoSec) {
 
     public DeviceBootstrapConfig {
         accounts = List.copyOf(accounts);
         pendingCredentialIds = List.copyOf(pendingCredentialIds);
+        accessControl = accessControl == null ? List.of() : List.copyOf(accessControl);
+        deletePaths = deletePaths == null ? EffectiveProfile.DEFAULT_DELETE_PATHS : List.copyOf(deletePaths);
+    }
+
+    /** A configuration of the implicit profile: accounts only, deleting /0 and /1. */
+    public DeviceBootstrapConfig(long deviceId, String endpoint, DeviceState state, long bootstrapCredentialId,
+            List<DmServerAccount> accounts, BootstrapAccount bootstrapAccount, List<Long> pendingCredentialIds) {
+        this(deviceId, endpoint, state, bootstrapCredentialId, accounts, bootstrapAccount, pendingCredentialIds,
+                List.of(), EffectiveProfile.DEFAULT_DELETE_PATHS, false);
     }
 
     /**

@@ -8,6 +8,10 @@ import io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus;
 import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredential;
 import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredentialRepository;
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
+import io.lwm2m.provisioning.bootstrap.profiles.EffectiveProfile;
+import io.lwm2m.provisioning.bootstrap.profiles.Profile;
+import io.lwm2m.provisioning.bootstrap.profiles.ProfileDefinition;
+import io.lwm2m.provisioning.bootstrap.profiles.ProfileService;
 import io.lwm2m.provisioning.bootstrap.servers.DmServer;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapSessionRecord;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionRecorder;
@@ -51,12 +55,14 @@ public class DeviceService {
     private final SessionRecorder sessionHistory;
     private final CredentialLifecycle lifecycle;
     private final RotationAnnouncer announcer;
+    private final ProfileService profiles;
     private final AuditSink audit;
     private final Clock clock;
 
     DeviceService(DeviceRepository devices, DeviceCredentialRepository credentials, DmServerService servers,
             CredentialFactory factory, SecretCipher cipher, SessionRecorder sessionHistory, CredentialLifecycle lifecycle,
-            RotationAnnouncer announcer, AuditSink audit, Clock clock) {
+            RotationAnnouncer announcer, ProfileService profiles, AuditSink audit, Clock clock) {
+        this.profiles = profiles;
         this.lifecycle = lifecycle;
         this.announcer = announcer;
         this.sessionHistory = sessionHistory;
@@ -75,7 +81,23 @@ public class DeviceService {
      */
     @Transactional
     public DeviceRegistration register(NewDevice spec, Actor actor) {
-        List<DmServer> deviceServers = resolveServers(spec.servers());
+        Profile profile = null;
+        EffectiveProfile effective;
+        List<DmServer> deviceServers;
+        if (spec.profile() != null) {
+            profile = profiles.get(spec.profile());
+            ProfileDefinition base = ProfileService.definition(profile);
+            if (spec.overrides() != null) {
+                FieldProblems problems = new FieldProblems();
+                profiles.validateOverrides(base, spec.overrides(), problems);
+                problems.throwIfAny();
+            }
+            deviceServers = servers.findByNames(base.serverList().stream().map(ProfileDefinition.ServerSettings::server).toList());
+            effective = profiles.effective(profile.name(), base.overriddenBy(spec.overrides()), deviceServers);
+        } else {
+            deviceServers = resolveServers(spec.servers());
+            effective = profiles.effective((String) null, null, deviceServers);
+        }
         if (devices.existsByEndpoint(spec.endpoint())) {
             throw new ConflictException("endpoint", "a device with endpoint '" + spec.endpoint() + "' already exists");
         }
@@ -86,16 +108,17 @@ public class DeviceService {
         }
         Instant now = clock.instant();
         try {
-            Device device = devices.saveAndFlush(new Device(spec.endpoint(), deviceServers, now));
+            Device device = devices.saveAndFlush(new Device(spec.endpoint(), deviceServers, profile,
+                    ProfileService.json(spec.overrides()), now));
             NewCredential bootstrap = supplied ? CredentialFactory.suppliedPsk(spec.pskIdentity(), spec.pskKey())
                     : factory.generate(spec.bootstrapMode(), spec.endpoint(), actor.name());
             List<DeviceCredential> created = new ArrayList<>();
             List<NewCredential> generated = new ArrayList<>();
             created.add(store(device, null, bootstrap, CredentialStatus.ACTIVE, now));
             generated.add(bootstrap);
-            for (DmServer server : deviceServers) {
+            for (EffectiveProfile.EffectiveServer server : effective.servers()) {
                 NewCredential credential = factory.generate(server.securityMode(), spec.endpoint(), actor.name());
-                created.add(store(device, server, credential, CredentialStatus.ACTIVE, now));
+                created.add(store(device, server.server(), credential, CredentialStatus.ACTIVE, now));
                 generated.add(credential);
             }
             credentials.saveAllAndFlush(created);
@@ -105,7 +128,8 @@ public class DeviceService {
                 issued.add(new IssuedCredential(c.server() == null ? null : c.server().name(), c.id(), generated.get(i)));
             }
             audit.record(actor.event("device.create", "device:" + spec.endpoint(), AuditEvent.Outcome.SUCCESS, Map.of(
-                    "servers", String.join(",", spec.servers()),
+                    "servers", deviceServers.stream().map(DmServer::name).collect(java.util.stream.Collectors.joining(",")),
+                    "profile", spec.profile() == null ? "" : spec.profile(),
                     "bootstrapMode", bootstrap.mode().name(),
                     "bootstrapIdentity", bootstrap.pskIdentity() == null ? "" : bootstrap.pskIdentity(),
                     "bootstrapKey", supplied ? "supplied" : "generated")));
@@ -201,6 +225,16 @@ public class DeviceService {
                         + "' is not provisioned for DM server '" + serverName + "'"));
     }
 
+    /** What the device receives in its next bootstrap, resolved from its profile and overrides. */
+    @Transactional(readOnly = true)
+    public EffectiveProfile effectiveProfile(String endpoint) {
+        return effectiveProfile(find(endpoint));
+    }
+
+    private EffectiveProfile effectiveProfile(Device device) {
+        return profiles.effectiveFor(device.profile(), device.overridesJson(), device.servers());
+    }
+
     @Transactional(readOnly = true)
     public DeviceView get(String endpoint) {
         Device device = find(endpoint);
@@ -245,7 +279,8 @@ public class DeviceService {
             CredentialView v = CredentialView.of(c);
             (c.channel() == CredentialChannel.BOOTSTRAP ? bootstrap : server).add(v);
         }
-        return new DeviceView(device.endpoint(), device.state(), device.servers().stream().map(DmServer::name).toList(),
+        return new DeviceView(device.endpoint(), device.state(), device.profile() == null ? null : device.profile().name(),
+                device.servers().stream().map(DmServer::name).toList(),
                 device.createdAt(), device.updatedAt(), bootstrap, server);
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** A device as reads show it: no key material, ever. */
-public record DeviceView(String endpoint, DeviceState state, List<String> servers, Instant createdAt,
+public record DeviceView(String endpoint, DeviceState state, String profile, List<String> servers, Instant createdAt,
         Instant updatedAt, List<CredentialView> bootstrapCredentials, List<CredentialView> serverCredentials) {
 
     /** One of the device's live credentials. */

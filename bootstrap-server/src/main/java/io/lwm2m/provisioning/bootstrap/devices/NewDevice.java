@@ -1,22 +1,27 @@
 package io.lwm2m.provisioning.bootstrap.devices;
 
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
+import io.lwm2m.provisioning.bootstrap.profiles.ProfileDefinition;
 import java.util.List;
 
 /**
- * A device to pre-register: its endpoint, the DM servers it is provisioned for, and its bootstrap
- * credential. {@code pskIdentity}/{@code pskKey} are set only when the factory supplies them;
- * otherwise the server generates both.
+ * A device to pre-register: its endpoint, either a profile (with optional overrides) or a plain
+ * list of DM servers, and its bootstrap credential. {@code pskIdentity}/{@code pskKey} are set only
+ * when the factory supplies them; otherwise the server generates the credential.
  */
-public record NewDevice(String endpoint, List<String> servers, SecurityMode bootstrapMode, String pskIdentity,
-        byte[] pskKey) {
+public record NewDevice(String endpoint, List<String> servers, String profile, ProfileDefinition overrides,
+        SecurityMode bootstrapMode, String pskIdentity, byte[] pskKey) {
 
     public NewDevice {
-        servers = List.copyOf(servers);
+        servers = servers == null ? List.of() : List.copyOf(servers);
+    }
+
+    public NewDevice(String endpoint, List<String> servers, SecurityMode bootstrapMode, String pskIdentity, byte[] pskKey) {
+        this(endpoint, servers, null, null, bootstrapMode, pskIdentity, pskKey);
     }
 
     @Override
     public String toString() {
-        return "NewDevice[" + endpoint + ", servers=" + servers + ", bootstrapMode=" + bootstrapMode + "]";
+        return "NewDevice[" + endpoint + ", servers=" + servers + ", profile=" + profile + ", bootstrapMode=" + bootstrapMode + "]";
     }
 }

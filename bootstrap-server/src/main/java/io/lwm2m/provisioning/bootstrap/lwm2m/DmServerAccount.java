@@ -12,15 +12,29 @@ import java.util.List;
  *                            SubjectPublicKeyInfo DER) or certificate (DER); empty for NoSec and EST
  * @param serverPublicKey     /0/x/4: the server's public key (RPK) or certificate (DER); empty for PSK and NoSec
  * @param secretKey           /0/x/5: the PSK key or the device's private key (PKCS#8 DER); empty for NoSec and EST
+ * @param defaultMinPeriod    /1/x/2, written when set
+ * @param defaultMaxPeriod    /1/x/3, written when set
+ * @param disableTimeout      /1/x/5, written when set
+ * @param certificateUsage    /0/x/15 (LwM2M 1.1), written for X509 and EST accounts when set and the
+ *                            client's Security object has it
  */
 public record DmServerAccount(String serverName, String uri, int shortServerId, int lifetime, String binding,
         boolean notificationStoring, SecurityMode mode, byte[] publicKeyOrIdentity, byte[] serverPublicKey,
-        byte[] secretKey) {
+        byte[] secretKey, Integer defaultMinPeriod, Integer defaultMaxPeriod, Integer disableTimeout,
+        Integer certificateUsage) {
 
     public DmServerAccount {
         publicKeyOrIdentity = publicKeyOrIdentity == null ? new byte[0] : publicKeyOrIdentity;
         serverPublicKey = serverPublicKey == null ? new byte[0] : serverPublicKey;
         secretKey = secretKey == null ? new byte[0] : secretKey;
+    }
+
+    /** An account with the Server object's mandatory resources only. */
+    public DmServerAccount(String serverName, String uri, int shortServerId, int lifetime, String binding,
+            boolean notificationStoring, SecurityMode mode, byte[] publicKeyOrIdentity, byte[] serverPublicKey,
+            byte[] secretKey) {
+        this(serverName, uri, shortServerId, lifetime, binding, notificationStoring, mode, publicKeyOrIdentity,
+                serverPublicKey, secretKey, null, null, null, null);
     }
 
     /** A PSK (or, with nulls, NoSec) account. */
@@ -30,8 +44,16 @@ public record DmServerAccount(String serverName, String uri, int shortServerId, 
                 pskIdentity == null ? null : pskIdentity.getBytes(StandardCharsets.UTF_8), null, pskKey);
     }
 
-    /** The Security object instance (LwM2M Core, object 0). */
+    /** The Security object instance (LwM2M Core, object 0) with the resources every version has. */
     public ObjectInstance securityInstance(int instanceId) {
+        return securityInstance(instanceId, false);
+    }
+
+    /**
+     * The Security object instance; {@code version11} when the client's Security object is 1.1 or
+     * later, which adds the certificate usage (/0/x/15) for certificate accounts.
+     */
+    public ObjectInstance securityInstance(int instanceId, boolean version11) {
         List<Resource> resources = new ArrayList<>();
         resources.add(Resource.string(0, uri));
         resources.add(Resource.bool(1, false));
@@ -40,16 +62,29 @@ public record DmServerAccount(String serverName, String uri, int shortServerId, 
         resources.add(Resource.opaque(4, serverPublicKey));
         resources.add(Resource.opaque(5, secretKey));
         resources.add(Resource.integer(10, shortServerId));
+        if (version11 && certificateUsage != null && (mode == SecurityMode.X509 || mode == SecurityMode.EST)) {
+            resources.add(Resource.integer(15, certificateUsage));
+        }
         return new ObjectInstance(0, instanceId, resources);
     }
 
     /** The Server object instance (LwM2M Core, object 1). */
     public ObjectInstance serverInstance(int instanceId) {
-        return new ObjectInstance(1, instanceId, List.of(
-                Resource.integer(0, shortServerId),
-                Resource.integer(1, lifetime),
-                Resource.bool(6, notificationStoring),
-                Resource.string(7, binding)));
+        List<Resource> resources = new ArrayList<>();
+        resources.add(Resource.integer(0, shortServerId));
+        resources.add(Resource.integer(1, lifetime));
+        if (defaultMinPeriod != null) {
+            resources.add(Resource.integer(2, defaultMinPeriod));
+        }
+        if (defaultMaxPeriod != null) {
+            resources.add(Resource.integer(3, defaultMaxPeriod));
+        }
+        if (disableTimeout != null) {
+            resources.add(Resource.integer(5, disableTimeout));
+        }
+        resources.add(Resource.bool(6, notificationStoring));
+        resources.add(Resource.string(7, binding));
+        return new ObjectInstance(1, instanceId, resources);
     }
 
     @Override

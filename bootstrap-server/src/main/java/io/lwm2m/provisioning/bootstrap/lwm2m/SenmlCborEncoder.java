@@ -24,9 +24,22 @@ public final class SenmlCborEncoder implements InstanceEncoder {
     @Override
     public byte[] encode(ObjectInstance instance) {
         Cbor cbor = new Cbor();
-        cbor.header(4, instance.resources().size());
+        int records = instance.resources().stream().mapToInt(r -> r.instances() == null ? 1 : r.instances().size()).sum();
+        cbor.header(4, records);
         boolean first = true;
         for (Resource resource : instance.resources()) {
+            if (resource.instances() != null) {
+                for (var entry : resource.instances().entrySet()) {
+                    cbor.header(5, first ? 3 : 2);
+                    if (first) {
+                        cbor.integer(BASE_NAME).text(instance.path() + "/");
+                        first = false;
+                    }
+                    cbor.integer(NAME).text(resource.id() + "/" + entry.getKey());
+                    cbor.integer(VALUE).integer(entry.getValue());
+                }
+                continue;
+            }
             cbor.header(5, first ? 3 : 2);
             if (first) {
                 cbor.integer(BASE_NAME).text(instance.path() + "/");

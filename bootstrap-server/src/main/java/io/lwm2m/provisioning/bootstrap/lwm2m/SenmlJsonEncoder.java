@@ -19,6 +19,15 @@ public final class SenmlJsonEncoder implements InstanceEncoder {
         StringBuilder json = new StringBuilder("[");
         boolean first = true;
         for (Resource resource : instance.resources()) {
+            if (resource.instances() != null) {
+                for (var entry : resource.instances().entrySet()) {
+                    json.append(first ? "{\"bn\":" + quote(instance.path() + "/") + "," : ",{");
+                    first = false;
+                    json.append("\"n\":").append(quote(resource.id() + "/" + entry.getKey())).append(",\"v\":")
+                            .append(entry.getValue()).append('}');
+                }
+                continue;
+            }
             json.append(first ? "{\"bn\":" + quote(instance.path() + "/") + "," : ",{");
             first = false;
             json.append("\"n\":").append(quote(Integer.toString(resource.id()))).append(',');

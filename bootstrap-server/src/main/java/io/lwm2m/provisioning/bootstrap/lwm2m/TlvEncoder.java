@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 public final class TlvEncoder implements InstanceEncoder {
 
     private static final int TYPE_OBJECT_INSTANCE = 0b00;
+    private static final int TYPE_RESOURCE_INSTANCE = 0b01;
+    private static final int TYPE_MULTIPLE_RESOURCE = 0b10;
     private static final int TYPE_RESOURCE_VALUE = 0b11;
 
     @Override
@@ -21,7 +23,13 @@ public final class TlvEncoder implements InstanceEncoder {
     public byte[] encode(ObjectInstance instance) {
         ByteArrayOutputStream resources = new ByteArrayOutputStream();
         for (Resource resource : instance.resources()) {
-            writeTlv(resources, TYPE_RESOURCE_VALUE, resource.id(), value(resource.value()));
+            if (resource.instances() != null) {
+                ByteArrayOutputStream instances = new ByteArrayOutputStream();
+                resource.instances().forEach((id, v) -> writeTlv(instances, TYPE_RESOURCE_INSTANCE, id, integer(v)));
+                writeTlv(resources, TYPE_MULTIPLE_RESOURCE, resource.id(), instances.toByteArray());
+            } else {
+                writeTlv(resources, TYPE_RESOURCE_VALUE, resource.id(), value(resource.value()));
+            }
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         writeTlv(out, TYPE_OBJECT_INSTANCE, instance.instanceId(), resources.toByteArray());

@@ -1,6 +1,7 @@
 package io.lwm2m.provisioning.bootstrap.sessions;
 
 import io.lwm2m.provisioning.bootstrap.devices.DeviceBootstrapConfig;
+import io.lwm2m.provisioning.bootstrap.profiles.ProfileDefinition;
 import io.lwm2m.provisioning.bootstrap.lwm2m.DmServerAccount;
 import io.lwm2m.provisioning.bootstrap.lwm2m.Resource;
 import io.lwm2m.provisioning.bootstrap.lwm2m.InstanceEncoder;
@@ -47,6 +48,7 @@ final class BootstrapSession {
     private volatile Integer bootstrapAccountId;
     private volatile String bootstrapAccountUri;
     private volatile boolean bootstrapAccountWritten;
+    private volatile boolean securityVersion11;
 
     BootstrapSession(BootstrapDecision.Accepted accepted, BootstrapClient client, SessionRecorder recorder, Clock clock,
             Consumer<BootstrapSession> onEnd) {
@@ -81,10 +83,14 @@ final class BootstrapSession {
         exchange(DownlinkRequest.discover("/0"))
                 .thenCompose(discovered -> {
                     Set<Integer> reserved = reservedSecurityInstances(discovered);
-                    return exchange(DownlinkRequest.delete("/0"))
-                            .thenCompose(r -> exchange(DownlinkRequest.delete("/1")))
+                    CompletableFuture<DownlinkResponse> deletes = CompletableFuture.completedFuture(null);
+                    for (String path : accepted.config().deletePaths()) {
+                        deletes = deletes.thenCompose(r -> exchange(DownlinkRequest.delete(path)));
+                    }
+                    return deletes
                             .thenCompose(r -> writeAccounts(reserved))
-                            .thenCompose(r -> writeBootstrapAccount());
+                            .thenCompose(r -> writeBootstrapAccount())
+                            .thenCompose(r -> writeAccessControl());
                 })
                 .thenCompose(r -> exchange(DownlinkRequest.finish()))
                 .whenComplete((r, error) -> {
@@ -118,6 +124,9 @@ final class BootstrapSession {
             if (link.attributes().containsKey("lwm2m")) {
                 lwm2mVersion = link.attributes().get("lwm2m");
             }
+            if (link.target().equals("/0") && link.attributes().containsKey("ver")) {
+                securityVersion11 = !link.attributes().get("ver").equals("1.0");
+            }
             String[] segments = link.target().split("/");
             if (segments.length == 3 && segments[1].equals("0")) {
                 try {
@@ -134,9 +143,33 @@ final class BootstrapSession {
         }
         if (bootstrapAccounts.size() == 1) {
             bootstrapAccountId = bootstrapAccounts.iterator().next();
-            return bootstrapAccounts;
         }
-        return all;
+        List<String> deleted = accepted.config().deletePaths();
+        boolean securityDeleted = deleted.contains("/") || deleted.contains("/0");
+        // Only the bootstrap account survives a delete of /0; without one, every listed instance stays.
+        return securityDeleted && bootstrapAccounts.size() == 1 ? bootstrapAccounts : all;
+    }
+
+    /** The Access Control (/2) instances of the device's profile, on instance ids from 0. */
+    private CompletableFuture<DownlinkResponse> writeAccessControl() {
+        CompletableFuture<DownlinkResponse> chain = CompletableFuture.completedFuture(null);
+        InstanceEncoder encoder = accepted.encoder();
+        int id = 0;
+        for (ProfileDefinition.AccessControl acl : accepted.config().accessControl()) {
+            java.util.Map<Integer, Long> rights = new java.util.TreeMap<>();
+            if (acl.acl() != null) {
+                acl.acl().forEach((ssid, bits) -> rights.put(ssid, bits.longValue()));
+            }
+            List<Resource> resources = new ArrayList<>(List.of(Resource.integer(0, acl.objectId()), Resource.integer(1, acl.instanceId())));
+            if (!rights.isEmpty()) {
+                resources.add(Resource.integers(2, rights));
+            }
+            resources.add(Resource.integer(3, acl.owner()));
+            ObjectInstance instance = new ObjectInstance(2, id++, resources);
+            chain = chain.thenCompose(r -> exchange(DownlinkRequest.write(instance.path(), encoder.encode(instance),
+                    encoder.contentFormat())));
+        }
+        return chain;
     }
 
     /**
@@ -195,7 +228,7 @@ final class BootstrapSession {
             while (reservedSecurityIds.contains(securityId)) {
                 securityId++;
             }
-            ObjectInstance security = account.securityInstance(securityId++);
+            ObjectInstance security = account.securityInstance(securityId++, securityVersion11);
             ObjectInstance server = account.serverInstance(serverId++);
             chain = chain
                     .thenCompose(r -> exchange(DownlinkRequest.write(security.path(), encoder.encode(security), encoder.contentFormat())))
@@ -218,7 +251,9 @@ final class BootstrapSession {
                 throw new SessionFailure("no answer to " + request + ": " + cause.getMessage());
             }
             steps.add(new SessionStep(request.operation().specName(), request.path(), response.code(), null, sentAt, millis));
-            if (!response.isSuccess()) {
+            // Deleting what is not there leaves the client as wanted: a 4.04 to Bootstrap-Delete is fine.
+            boolean nothingToDelete = request.operation() == BootstrapOperation.DELETE && response.code().equals("4.04");
+            if (!response.isSuccess() && !nothingToDelete) {
                 String meaning = request.operation() == BootstrapOperation.FINISH && response.code().equals("4.06")
                         ? " (the client found the configuration inconsistent)" : "";
                 throw new SessionFailure("the client answered " + response.code() + " to " + request + meaning);

@@ -62,8 +62,9 @@ public class BootstrapSessionManager implements DisposableBean {
      */
     public BootstrapDecision accept(BootstrapRequest request) {
         UUID id = UUID.randomUUID();
-        Optional<DeviceBootstrapConfig> config = request.identity() == null ? Optional.empty()
-                : configs.findByBootstrapIdentity(request.identity());
+        Optional<DeviceBootstrapConfig> config = request.identity() != null ? configs.findByBootstrapIdentity(request.identity())
+                : request.endpoint() != null && request.malformed() == null ? configs.findForNoSec(request.endpoint())
+                : Optional.empty();
         Long deviceId = config.map(DeviceBootstrapConfig::deviceId).orElse(null);
         String endpoint = request.endpoint() != null ? request.endpoint() : config.map(DeviceBootstrapConfig::endpoint).orElse(null);
         // No pct (LwM2M 1.0) means TLV; the record shows the format the writes use.
@@ -75,8 +76,10 @@ public class BootstrapSessionManager implements DisposableBean {
         String code = "4.00";
         if (request.malformed() != null) {
             refusal = "malformed Bootstrap-Request: " + request.malformed();
-        } else if (request.identity() == null) {
-            refusal = "Bootstrap-Request over plain CoAP; this device's configuration requires DTLS";
+        } else if (request.identity() == null && (config.isEmpty() || !config.get().allowNoSec())) {
+            refusal = request.endpoint() == null ? "Bootstrap-Request over plain CoAP without an endpoint name"
+                    : config.isEmpty() ? "Bootstrap-Request over plain CoAP for '" + request.endpoint() + "', which is not a registered device"
+                    : "Bootstrap-Request over plain CoAP; the profile of '" + request.endpoint() + "' requires DTLS";
         } else if (config.isEmpty()) {
             refusal = "the DTLS identity " + request.identity().describe() + " belongs to no device";
         } else if (!config.get().endpoint().equals(endpoint)) {
@@ -101,13 +104,20 @@ public class BootstrapSessionManager implements DisposableBean {
             return new BootstrapDecision.Refused(code, refusal);
         }
         // The first authentication with a rotated bootstrap credential proves the device holds it.
-        lifecycle.authenticatedWith(config.get().bootstrapCredentialId());
+        if (request.identity() != null) {
+            lifecycle.authenticatedWith(config.get().bootstrapCredentialId());
+        }
         return new BootstrapDecision.Accepted(start, config.get(), encoder);
     }
 
     /** Starts the session of an accepted request; a running session of the same endpoint is superseded. */
     public void start(BootstrapDecision.Accepted accepted, BootstrapClient client) {
-        recorder.begin(accepted.start());
+        try {
+            recorder.begin(accepted.start());
+        } catch (org.springframework.dao.DataIntegrityViolationException e) {
+            // Another replica started a session of this device at the same moment: supersede it too.
+            recorder.begin(accepted.start());
+        }
         BootstrapSession session = new BootstrapSession(accepted, client, recorder, clock, this::ended,
                 bootstrapServerUri, lifecycle::delivered);
         BootstrapSession previous = running.put(accepted.config().endpoint(), session);

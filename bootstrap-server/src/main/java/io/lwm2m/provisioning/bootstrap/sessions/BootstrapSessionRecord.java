@@ -83,6 +83,12 @@ public class BootstrapSessionRecord {
         this.endedAt = endedAt;
     }
 
+    /** Keeps the steps of a session that was superseded while it ran. */
+    void addSteps(List<SessionStep> more) {
+        this.steps.clear();
+        this.steps.addAll(more);
+    }
+
     public UUID id() {
         return id;
     }

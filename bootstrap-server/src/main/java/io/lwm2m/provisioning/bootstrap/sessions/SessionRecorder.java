@@ -25,15 +25,30 @@ public class SessionRecorder {
         this.audit = audit;
     }
 
+    /**
+     * Records a starting session. A session of the same device still running (on any replica) is
+     * ended first as superseded: PostgreSQL's unique index allows one running session per device.
+     */
     @Transactional
     public void begin(SessionStart start) {
-        sessions.save(new BootstrapSessionRecord(start));
+        if (start.deviceId() != null) {
+            sessions.supersedeRunning(start.deviceId(), start.startedAt(),
+                    "superseded by a new Bootstrap-Request (session " + start.id() + ")");
+        }
+        sessions.saveAndFlush(new BootstrapSessionRecord(start));
     }
 
+    /** Records how a session ended; a session already superseded in the database keeps that outcome. */
     @Transactional
     public void finish(UUID id, SessionOutcome outcome, String reason, String lwm2mVersion, List<SessionStep> steps,
             Instant endedAt) {
-        sessions.findById(id).ifPresent(session -> session.end(outcome, reason, lwm2mVersion, steps, endedAt));
+        sessions.findById(id).ifPresent(session -> {
+            if (session.outcome() == SessionOutcome.RUNNING) {
+                session.end(outcome, reason, lwm2mVersion, steps, endedAt);
+            } else {
+                session.addSteps(steps);
+            }
+        });
     }
 
     /** Records a Bootstrap-Request that was refused, and audits the refusal with its real reason. */

@@ -59,13 +59,19 @@ public class BootstrapEndpoints implements SmartLifecycle {
     private DTLSConnector dtlsConnector;
     private ScheduledExecutorService timers;
     private final RecentPeers peers = new RecentPeers(100_000);
+    private final FailureRateLimiter limiter;
+    private final FailureGate gate;
 
     BootstrapEndpoints(BootstrapSessionManager sessions, BootstrapConfigStore configs, BootstrapServerIdentity identity,
             CertificateAuthorityService ca,
             @Value("${provisioning.coap.address:0.0.0.0}") String host,
             @Value("${provisioning.coap.port:5683}") int coapPort,
             @Value("${provisioning.coaps.port:5684}") int coapsPort,
-            @Value("${provisioning.bootstrap.request-timeout:30s}") Duration requestTimeout) {
+            @Value("${provisioning.bootstrap.request-timeout:30s}") Duration requestTimeout,
+            @Value("${provisioning.bootstrap.max-failures-per-source:20}") int maxFailuresPerSource,
+            @Value("${provisioning.bootstrap.failure-window:60s}") Duration failureWindow, java.time.Clock clock) {
+        this.limiter = new FailureRateLimiter(maxFailuresPerSource, failureWindow, clock);
+        this.gate = new FailureGate(limiter);
         this.sessions = sessions;
         this.configs = configs;
         this.identity = identity;
@@ -84,12 +90,14 @@ public class BootstrapEndpoints implements SmartLifecycle {
         config.set(CoapConfig.MAX_ACTIVE_PEERS, 200_000);
         DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
                 .setAddress(new InetSocketAddress(host, coapsPort))
-                .setAdvancedPskStore(new DatabasePskStore(configs))
+                .setAdvancedPskStore(new DatabasePskStore(configs, gate))
                 .setCertificateIdentityProvider(new SingleCertificateProvider(identity.privateKey(),
                         identity.certificateChain().toArray(new X509Certificate[0]),
                         CertificateType.RAW_PUBLIC_KEY, CertificateType.X_509))
                 .setAdvancedCertificateVerifier(new DeviceCertificateVerifier(configs, ca))
                 .set(DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE, CertificateAuthenticationMode.NEEDED)
+                .setDatagramFilter(gate)
+                .setSessionListener(gate)
                 .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY)
                 .set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, 6)
                 // No session resumption: every new connection is a full handshake, which checks the
@@ -122,7 +130,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
         server = new CoapServer(config);
         server.addEndpoint(coap);
         server.addEndpoint(coaps);
-        server.add(new BootstrapResource(sessions, timers, requestTimeout, peers));
+        server.add(new BootstrapResource(sessions, timers, requestTimeout, peers, limiter));
         server.start();
         log.info("Bootstrap server listening on coap://{} and coaps://{} (DTLS 1.2: PSK, RPK, X.509)",
                 format(coap.getAddress()), format(coaps.getAddress()));

@@ -24,11 +24,13 @@ final class BootstrapResource extends CoapResource {
     private final ScheduledExecutorService timers;
     private final Duration requestTimeout;
     private final RecentPeers peers;
+    private final FailureRateLimiter limiter;
 
     BootstrapResource(BootstrapSessionManager sessions, ScheduledExecutorService timers, Duration requestTimeout,
-            RecentPeers peers) {
+            RecentPeers peers, FailureRateLimiter limiter) {
         super("bs");
         this.peers = peers;
+        this.limiter = limiter;
         this.sessions = sessions;
         this.timers = timers;
         this.requestTimeout = requestTimeout;
@@ -38,8 +40,14 @@ final class BootstrapResource extends CoapResource {
     public void handlePOST(CoapExchange exchange) {
         Request request = exchange.advanced().getRequest();
         EndpointContext peer = request.getSourceContext();
+        if (limiter.isBlocked(peer.getPeerAddress().getAddress())) {
+            // Too many refusals from this address lately: answer without touching the database.
+            exchange.respond(ResponseCode.TOO_MANY_REQUESTS);
+            return;
+        }
         BootstrapDecision decision = sessions.accept(parse(request.getOptions().getUriQuery(), peer));
         if (decision instanceof BootstrapDecision.Refused refused) {
+            limiter.recordFailure(peer.getPeerAddress().getAddress());
             exchange.respond(refused.responseCode().equals("4.15")
                     ? ResponseCode.UNSUPPORTED_CONTENT_FORMAT : ResponseCode.BAD_REQUEST);
             return;

@@ -1,0 +1,170 @@
+package io.lwm2m.provisioning.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Small helpers of the benchmark: progress messages, options, external JDK tools. */
+final class Bench {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private Bench() {
+    }
+
+    /** A progress message on stderr (the report goes to stdout). */
+    static void info(String message) {
+        System.err.println("[bench " + LocalTime.now().format(TIME) + "] " + message);
+        System.err.flush();
+    }
+
+    /**
+     * Options as {@code --name value} or {@code --name=value} arguments, falling back to the system
+     * property {@code bench.name}, then to the default.
+     */
+    static final class Options {
+        private final Map<String, String> values = new LinkedHashMap<>();
+        private final Map<String, String> help = new LinkedHashMap<>();
+
+        Options(String[] args) {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (!a.startsWith("--")) {
+                    throw new IllegalArgumentException("unexpected argument '" + a + "'");
+                }
+                String name = a.substring(2);
+                String value;
+                int eq = name.indexOf('=');
+                if (eq >= 0) {
+                    value = name.substring(eq + 1);
+                    name = name.substring(0, eq);
+                } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                    value = args[++i];
+                } else {
+                    value = "true";
+                }
+                values.put(name, value);
+            }
+        }
+
+        boolean has(String name) {
+            return values.containsKey(name) || System.getProperty("bench." + name) != null;
+        }
+
+        String string(String name, String fallback, String description) {
+            help.put(name, description + (fallback == null ? "" : " (default " + fallback + ")"));
+            String v = values.containsKey(name) ? values.get(name) : System.getProperty("bench." + name);
+            return v == null ? fallback : v;
+        }
+
+        int integer(String name, int fallback, String description) {
+            String v = string(name, Integer.toString(fallback), description);
+            try {
+                return Integer.parseInt(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + name + " wants a number, not '" + v + "'");
+            }
+        }
+
+        /** Seconds, as "60", "60s", "2m" or "500ms". */
+        double seconds(String name, String fallback, String description) {
+            String v = string(name, fallback, description).trim().toLowerCase();
+            try {
+                if (v.endsWith("ms")) {
+                    return Double.parseDouble(v.substring(0, v.length() - 2)) / 1000;
+                } else if (v.endsWith("m")) {
+                    return Double.parseDouble(v.substring(0, v.length() - 1)) * 60;
+                } else if (v.endsWith("s")) {
+                    return Double.parseDouble(v.substring(0, v.length() - 1));
+                }
+                return Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + name + " wants a duration like 60, 60s, 2m or 500ms, not '" + v + "'");
+            }
+        }
+
+        boolean flag(String name, String description) {
+            return Boolean.parseBoolean(string(name, "false", description));
+        }
+
+        /** Options given but never asked for. */
+        List<String> unknown() {
+            List<String> unknown = new ArrayList<>(values.keySet());
+            unknown.removeAll(help.keySet());
+            return unknown;
+        }
+
+        String usage() {
+            StringBuilder b = new StringBuilder();
+            help.forEach((k, v) -> b.append(String.format("  --%-20s %s%n", k, v)));
+            return b.toString();
+        }
+    }
+
+    /** Runs a JDK tool ({@code jstat}, {@code jcmd}) from this JVM's home, bounded; its output or null. */
+    static String jdkTool(long timeoutSeconds, String tool, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", tool).toString());
+        command.addAll(Arrays.asList(args));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            byte[][] out = new byte[1][];
+            Thread reader = new Thread(() -> {
+                try {
+                    out[0] = p.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                    out[0] = new byte[0];
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return null;
+            }
+            reader.join(2000);
+            return p.exitValue() == 0 && out[0] != null ? new String(out[0], StandardCharsets.UTF_8) : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** The server's heap and GC counters from {@code jstat -gc} (reads its perf-data file; no attach). */
+    record Heap(double usedMb, double committedMb, long gcCount, double gcSeconds) {
+
+        static Heap of(long pid) {
+            String out = jdkTool(15, "jstat", "-gc", Long.toString(pid));
+            if (out == null) {
+                return null;
+            }
+            String[] lines = out.trim().split("\n");
+            if (lines.length < 2) {
+                return null;
+            }
+            String[] names = lines[0].trim().split("\\s+");
+            String[] values = lines[1].trim().split("\\s+");
+            Map<String, Double> v = new LinkedHashMap<>();
+            for (int i = 0; i < Math.min(names.length, values.length); i++) {
+                try {
+                    v.put(names[i], Double.parseDouble(values[i]));
+                } catch (NumberFormatException e) {
+                    // "-" for an absent space
+                }
+            }
+            double used = v.getOrDefault("S0U", 0.0) + v.getOrDefault("S1U", 0.0) + v.getOrDefault("EU", 0.0) + v.getOrDefault("OU", 0.0);
+            double committed = v.getOrDefault("S0C", 0.0) + v.getOrDefault("S1C", 0.0) + v.getOrDefault("EC", 0.0) + v.getOrDefault("OC", 0.0);
+            long count = Math.round(v.getOrDefault("YGC", 0.0) + v.getOrDefault("FGC", 0.0) + v.getOrDefault("CGC", 0.0));
+            return new Heap(used / 1024, committed / 1024, count, v.getOrDefault("GCT", 0.0));
+        }
+    }
+}
