@@ -38,7 +38,7 @@ final class BootstrapSession {
     private final BootstrapClient client;
     private final SessionRecorder recorder;
     private final Clock clock;
-    private final Consumer<BootstrapSession> onEnd;
+    private final EndListener onEnd;
     private final List<SessionStep> steps = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean ended = new AtomicBoolean();
     private final String configuredBootstrapUri;
@@ -50,9 +50,14 @@ final class BootstrapSession {
     private volatile boolean bootstrapAccountWritten;
     private volatile boolean securityVersion11;
 
+    /** Told once when the session ends. */
+    interface EndListener {
+        void ended(BootstrapSession session, SessionOutcome outcome, String reason);
+    }
+
     BootstrapSession(BootstrapDecision.Accepted accepted, BootstrapClient client, SessionRecorder recorder, Clock clock,
             Consumer<BootstrapSession> onEnd) {
-        this(accepted, client, recorder, clock, onEnd, "", ids -> { });
+        this(accepted, client, recorder, clock, (session, outcome, reason) -> onEnd.accept(session), "", ids -> { });
     }
 
     /**
@@ -61,7 +66,7 @@ final class BootstrapSession {
      * @param onDelivered            told which pending credentials a successful session delivered
      */
     BootstrapSession(BootstrapDecision.Accepted accepted, BootstrapClient client, SessionRecorder recorder, Clock clock,
-            Consumer<BootstrapSession> onEnd, String configuredBootstrapUri, Consumer<List<Long>> onDelivered) {
+            EndListener onEnd, String configuredBootstrapUri, Consumer<List<Long>> onDelivered) {
         this.accepted = accepted;
         this.client = client;
         this.recorder = recorder;
@@ -73,6 +78,14 @@ final class BootstrapSession {
 
     String endpoint() {
         return accepted.config().endpoint();
+    }
+
+    java.time.Instant startedAt() {
+        return accepted.start().startedAt();
+    }
+
+    String securityMode() {
+        return accepted.start().securityMode();
     }
 
     void scheduleDeadline(Future<?> deadline) {
@@ -288,7 +301,7 @@ final class BootstrapSession {
         } catch (RuntimeException e) {
             log.error("Could not record the end of bootstrap session {}", accepted.start().id(), e);
         } finally {
-            onEnd.accept(this);
+            onEnd.ended(this, outcome, reason);
         }
         return true;
     }

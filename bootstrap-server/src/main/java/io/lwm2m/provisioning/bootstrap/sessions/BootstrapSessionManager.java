@@ -34,15 +34,18 @@ public class BootstrapSessionManager implements DisposableBean {
     private final BootstrapConfigStore configs;
     private final SessionRecorder recorder;
     private final CredentialLifecycle lifecycle;
+    private final java.util.List<BootstrapEvents> events;
     private final String bootstrapServerUri;
     private final Clock clock;
     private final Duration sessionTimeout;
     private final ScheduledExecutorService timers;
     private final ConcurrentMap<String, BootstrapSession> running = new ConcurrentHashMap<>();
+    private volatile boolean accepting = true;
 
     BootstrapSessionManager(BootstrapConfigStore configs, SessionRecorder recorder, CredentialLifecycle lifecycle,
             Clock clock, @Value("${provisioning.bootstrap.session-timeout:120s}") Duration sessionTimeout,
-            @Value("${provisioning.bootstrap.public-uri:}") String bootstrapServerUri) {
+            @Value("${provisioning.bootstrap.public-uri:}") String bootstrapServerUri, java.util.List<BootstrapEvents> events) {
+        this.events = events;
         this.configs = configs;
         this.recorder = recorder;
         this.lifecycle = lifecycle;
@@ -61,6 +64,9 @@ public class BootstrapSessionManager implements DisposableBean {
      * the device must be active, the asked content format supported. Records refusals.
      */
     public BootstrapDecision accept(BootstrapRequest request) {
+        if (!accepting) {
+            return new BootstrapDecision.Refused("5.03", "the server is shutting down");
+        }
         UUID id = UUID.randomUUID();
         Optional<DeviceBootstrapConfig> config = request.identity() != null ? configs.findByBootstrapIdentity(request.identity())
                 : request.endpoint() != null && request.malformed() == null ? configs.findForNoSec(request.endpoint())
@@ -101,6 +107,9 @@ public class BootstrapSessionManager implements DisposableBean {
         if (refusal != null) {
             log.info("Refused Bootstrap-Request {} from {}: {} {}", id, request.peerAddress(), code, refusal);
             recorder.refuse(start, code, refusal);
+            String mode = request.securityMode();
+            String refusedCode = code;
+            events.forEach(e -> e.requestRefused(refusedCode, mode));
             return new BootstrapDecision.Refused(code, refusal);
         }
         // The first authentication with a rotated bootstrap credential proves the device holds it.
@@ -120,6 +129,7 @@ public class BootstrapSessionManager implements DisposableBean {
         }
         BootstrapSession session = new BootstrapSession(accepted, client, recorder, clock, this::ended,
                 bootstrapServerUri, lifecycle::delivered);
+        events.forEach(e -> e.sessionStarted(accepted.start().securityMode()));
         BootstrapSession previous = running.put(accepted.config().endpoint(), session);
         if (previous != null) {
             previous.abort("superseded by a new Bootstrap-Request (session " + accepted.start().id() + ")");
@@ -129,8 +139,33 @@ public class BootstrapSessionManager implements DisposableBean {
         session.run();
     }
 
-    private void ended(BootstrapSession session) {
+    private void ended(BootstrapSession session, SessionOutcome outcome, String reason) {
         running.remove(session.endpoint(), session);
+        String category = reason == null ? "none"
+                : reason.contains("no answer") || reason.contains("deadline") ? "timeout"
+                : reason.contains("the client answered") ? "client-error"
+                : reason.contains("superseded") ? "superseded"
+                : reason.contains("shutting down") ? "shutdown" : "other";
+        Duration duration = Duration.between(session.startedAt(), clock.instant());
+        events.forEach(e -> e.sessionEnded(outcome, category, session.securityMode(), duration));
+    }
+
+    /** From now on, Bootstrap-Requests get 5.03 (shutdown). */
+    public void stopAccepting() {
+        accepting = false;
+    }
+
+    /** Stops taking new sessions and waits up to {@code deadline} for the running ones to finish. */
+    public void drain(Duration deadline) {
+        long until = System.nanoTime() + deadline.toNanos();
+        while (!running.isEmpty() && System.nanoTime() < until) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** How many sessions are in progress on this replica. */

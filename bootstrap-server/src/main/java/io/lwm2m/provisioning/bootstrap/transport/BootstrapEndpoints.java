@@ -53,6 +53,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
     private final int coapPort;
     private final int coapsPort;
     private final Duration requestTimeout;
+    private final Duration shutdownDeadline = Duration.ofSeconds(20);
     private CoapServer server;
     private CoapEndpoint coap;
     private CoapEndpoint coaps;
@@ -69,9 +70,10 @@ public class BootstrapEndpoints implements SmartLifecycle {
             @Value("${provisioning.coaps.port:5684}") int coapsPort,
             @Value("${provisioning.bootstrap.request-timeout:30s}") Duration requestTimeout,
             @Value("${provisioning.bootstrap.max-failures-per-source:20}") int maxFailuresPerSource,
-            @Value("${provisioning.bootstrap.failure-window:60s}") Duration failureWindow, java.time.Clock clock) {
+            @Value("${provisioning.bootstrap.failure-window:60s}") Duration failureWindow, java.time.Clock clock,
+            java.util.List<io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents> events) {
         this.limiter = new FailureRateLimiter(maxFailuresPerSource, failureWindow, clock);
-        this.gate = new FailureGate(limiter);
+        this.gate = new FailureGate(limiter, events);
         this.sessions = sessions;
         this.configs = configs;
         this.identity = identity;
@@ -136,9 +138,18 @@ public class BootstrapEndpoints implements SmartLifecycle {
                 format(coap.getAddress()), format(coaps.getAddress()));
     }
 
+    /** Whether the CoAP and DTLS endpoints are bound (readiness). */
+    public synchronized boolean isBound() {
+        return server != null && coap.isStarted() && coaps.isStarted();
+    }
+
     @Override
     public synchronized void stop() {
         if (server != null) {
+            // Graceful: no new Bootstrap-Requests are taken (the endpoints stay open for the running
+            // sessions' answers) until the sessions end or the deadline passes.
+            sessions.stopAccepting();
+            sessions.drain(shutdownDeadline);
             server.destroy();
             server = null;
             timers.shutdownNow();

@@ -47,9 +47,14 @@ final class BootstrapResource extends CoapResource {
         }
         BootstrapDecision decision = sessions.accept(parse(request.getOptions().getUriQuery(), peer));
         if (decision instanceof BootstrapDecision.Refused refused) {
-            limiter.recordFailure(peer.getPeerAddress().getAddress());
-            exchange.respond(refused.responseCode().equals("4.15")
-                    ? ResponseCode.UNSUPPORTED_CONTENT_FORMAT : ResponseCode.BAD_REQUEST);
+            if (!refused.responseCode().equals("5.03")) {
+                limiter.recordFailure(peer.getPeerAddress().getAddress());
+            }
+            exchange.respond(switch (refused.responseCode()) {
+                case "4.15" -> ResponseCode.UNSUPPORTED_CONTENT_FORMAT;
+                case "5.03" -> ResponseCode.SERVICE_UNAVAILABLE;
+                default -> ResponseCode.BAD_REQUEST;
+            });
             return;
         }
         exchange.respond(ResponseCode.CHANGED);

@@ -32,8 +32,11 @@ final class FailureGate implements DatagramFilter, SessionListener {
         }
     };
 
-    FailureGate(FailureRateLimiter limiter) {
+    private final java.util.List<io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents> events;
+
+    FailureGate(FailureRateLimiter limiter, java.util.List<io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents> events) {
         this.limiter = limiter;
+        this.events = events;
     }
 
     @Override
@@ -84,6 +87,7 @@ final class FailureGate implements DatagramFilter, SessionListener {
 
     @Override
     public void handshakeFailed(Handshaker handshaker, Throwable error) {
+        events.forEach(e -> e.handshake(false));
         limiter.recordFailure(handshaker.getPeerAddress().getAddress());
         log.debug("DTLS handshake with {} failed: {}", handshaker.getPeerAddress(), error.toString());
     }
@@ -105,7 +109,7 @@ final class FailureGate implements DatagramFilter, SessionListener {
 
     @Override
     public void handshakeCompleted(Handshaker handshaker) {
-        // nothing to count
+        events.forEach(e -> e.handshake(true));
     }
 
     @Override
