@@ -14,7 +14,7 @@ public record DeviceRequest(String endpoint, List<String> servers, String profil
         BootstrapCredentialRequest bootstrapCredential) {
 
     /** The bootstrap credential: a mode, and for PSK optionally the factory's identity and key (hex). */
-    public record BootstrapCredentialRequest(String mode, String identity, String key) {
+    public record BootstrapCredentialRequest(String mode, String identity, String key, Boolean factory) {
 
         @Override
         public String toString() {
@@ -59,6 +59,8 @@ public record DeviceRequest(String endpoint, List<String> servers, String profil
                 problems.add("bootstrapCredential.mode", "must be one of PSK, RPK, X509");
             } else if (mode != SecurityMode.PSK && mode != SecurityMode.RPK && mode != SecurityMode.X509) {
                 problems.add("bootstrapCredential.mode", "must be one of PSK, RPK, X509");
+            } else if (Boolean.TRUE.equals(bootstrapCredential.factory()) && mode != SecurityMode.X509) {
+                problems.add("bootstrapCredential.factory", "is for X509: a certificate from a registered manufacturer CA");
             } else if (mode != SecurityMode.PSK) {
                 if (bootstrapCredential.identity() != null || bootstrapCredential.key() != null) {
                     problems.add("bootstrapCredential.identity", "identity and key are for PSK only; RPK and X509 "
@@ -80,7 +82,8 @@ public record DeviceRequest(String endpoint, List<String> servers, String profil
             }
         }
         problems.throwIfAny();
-        return new NewDevice(endpoint, servers, profile, overrides, mode, identity, key);
+        return new NewDevice(endpoint, servers, profile, overrides, mode, identity, key,
+                bootstrapCredential != null && Boolean.TRUE.equals(bootstrapCredential.factory()));
     }
 
     private static byte[] parseKey(String hexKey, FieldProblems problems) {

@@ -39,6 +39,11 @@ public class CredentialFactory {
         };
     }
 
+    /** A factory certificate (IDevID) from a registered manufacturer CA: nothing to generate or store. */
+    public static NewCredential factoryCertificate() {
+        return new NewCredential(SecurityMode.X509, null, null, null, null);
+    }
+
     /** A PSK the factory injected into the device. */
     public static NewCredential suppliedPsk(String identity, byte[] key) {
         return new NewCredential(SecurityMode.PSK, identity, key, null, null);

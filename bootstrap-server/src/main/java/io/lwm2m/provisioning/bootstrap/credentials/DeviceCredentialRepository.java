@@ -49,6 +49,15 @@ public interface DeviceCredentialRepository extends JpaRepository<DeviceCredenti
               and c.deliveredAt < :deliveredBefore""")
     List<DeviceCredential> findPendingDeliveredBefore(@Param("deliveredBefore") java.time.Instant deliveredBefore);
 
+    /** The live factory-certificate bootstrap credential of the device with this endpoint. */
+    @Query("""
+            select c from DeviceCredential c join fetch c.device d
+            where c.channel = io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel.BOOTSTRAP
+              and c.mode = io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode.X509 and c.certificate is null
+              and d.endpoint = :endpoint and c.status in :statuses""")
+    Optional<DeviceCredential> findBootstrapFactoryCertificate(@Param("endpoint") String endpoint,
+            @Param("statuses") Collection<CredentialStatus> statuses);
+
     /** The credential holding the certificate with this serial, whatever its channel and status. */
     Optional<DeviceCredential> findByCertificateSerial(String serial);
 

@@ -11,6 +11,7 @@ import io.lwm2m.provisioning.bootstrap.profiles.ProfileService;
 import io.lwm2m.provisioning.bootstrap.servers.DmServer;
 import io.lwm2m.provisioning.bootstrap.sessions.ClientIdentity;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
+import io.lwm2m.provisioning.certificates.ManufacturerCaService;
 import io.lwm2m.provisioning.bootstrap.identity.BootstrapServerIdentity;
 import io.lwm2m.provisioning.crypto.Der;
 import io.lwm2m.provisioning.crypto.SecretCipher;
@@ -41,9 +42,11 @@ public class BootstrapConfigStore {
     private final SecretCipher cipher;
     private final BootstrapServerIdentity serverIdentity;
     private final ProfileService profiles;
+    private final CertificateAuthorityService ca;
 
     BootstrapConfigStore(DeviceRepository devices, DeviceCredentialRepository credentials, SecretCipher cipher,
-            BootstrapServerIdentity serverIdentity, ProfileService profiles) {
+            BootstrapServerIdentity serverIdentity, ProfileService profiles, CertificateAuthorityService ca) {
+        this.ca = ca;
         this.profiles = profiles;
         this.serverIdentity = serverIdentity;
         this.devices = devices;
@@ -64,7 +67,14 @@ public class BootstrapConfigStore {
             case PSK -> credentials.findBootstrapByPskIdentity(identity.pskIdentity(), LIVE);
             case RPK -> credentials.findBootstrapByPublicKey(SecurityMode.RPK, identity.publicKey(), LIVE);
             case X509 -> credentials.findBootstrapByCertificateSerial(
-                    CertificateAuthorityService.hex(identity.certificate().getSerialNumber()), LIVE);
+                    CertificateAuthorityService.hex(identity.certificate().getSerialNumber()), LIVE)
+                    // Not one of ours: a factory certificate (its chain was validated in the handshake)
+                    // names the device by subject CN or SAN URI.
+                    .or(() -> ca.find(CertificateAuthorityService.hex(identity.certificate().getSerialNumber())).isPresent()
+                            ? Optional.empty() // ours, but not a live bootstrap credential: never a factory one
+                            : ManufacturerCaService.namesOf(identity.certificate()).stream()
+                            .map(name -> credentials.findBootstrapFactoryCertificate(name, LIVE))
+                            .flatMap(Optional::stream).findFirst());
             default -> Optional.empty();
         };
     }

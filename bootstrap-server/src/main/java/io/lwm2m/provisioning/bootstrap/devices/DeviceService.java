@@ -111,6 +111,7 @@ public class DeviceService {
             Device device = devices.saveAndFlush(new Device(spec.endpoint(), deviceServers, profile,
                     ProfileService.json(spec.overrides()), now));
             NewCredential bootstrap = supplied ? CredentialFactory.suppliedPsk(spec.pskIdentity(), spec.pskKey())
+                    : spec.factoryCertificate() ? CredentialFactory.factoryCertificate()
                     : factory.generate(spec.bootstrapMode(), spec.endpoint(), actor.name());
             List<DeviceCredential> created = new ArrayList<>();
             List<NewCredential> generated = new ArrayList<>();

@@ -7,17 +7,18 @@ import java.util.List;
 /**
  * A device to pre-register: its endpoint, either a profile (with optional overrides) or a plain
  * list of DM servers, and its bootstrap credential. {@code pskIdentity}/{@code pskKey} are set only
- * when the factory supplies them; otherwise the server generates the credential.
+ * when the factory supplies them; {@code factoryCertificate} when the device authenticates with a
+ * certificate from a registered manufacturer CA; otherwise the server generates the credential.
  */
 public record NewDevice(String endpoint, List<String> servers, String profile, ProfileDefinition overrides,
-        SecurityMode bootstrapMode, String pskIdentity, byte[] pskKey) {
+        SecurityMode bootstrapMode, String pskIdentity, byte[] pskKey, boolean factoryCertificate) {
 
     public NewDevice {
         servers = servers == null ? List.of() : List.copyOf(servers);
     }
 
     public NewDevice(String endpoint, List<String> servers, SecurityMode bootstrapMode, String pskIdentity, byte[] pskKey) {
-        this(endpoint, servers, null, null, bootstrapMode, pskIdentity, pskKey);
+        this(endpoint, servers, null, null, bootstrapMode, pskIdentity, pskKey, false);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.lwm2m.provisioning.bootstrap.credentials.CredentialEnded;
 import io.lwm2m.provisioning.bootstrap.devices.BootstrapConfigStore;
 import io.lwm2m.provisioning.bootstrap.identity.BootstrapServerIdentity;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
+import io.lwm2m.provisioning.certificates.ManufacturerCaService;
 import java.security.cert.X509Certificate;
 import org.eclipse.californium.elements.config.CertificateAuthenticationMode;
 import org.eclipse.californium.scandium.dtls.CertificateType;
@@ -49,6 +50,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
     private final BootstrapConfigStore configs;
     private final BootstrapServerIdentity identity;
     private final CertificateAuthorityService ca;
+    private final ManufacturerCaService manufacturers;
     private final String host;
     private final int coapPort;
     private final int coapsPort;
@@ -64,7 +66,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
     private final FailureGate gate;
 
     BootstrapEndpoints(BootstrapSessionManager sessions, BootstrapConfigStore configs, BootstrapServerIdentity identity,
-            CertificateAuthorityService ca,
+            CertificateAuthorityService ca, ManufacturerCaService manufacturers,
             @Value("${provisioning.coap.address:0.0.0.0}") String host,
             @Value("${provisioning.coap.port:5683}") int coapPort,
             @Value("${provisioning.coaps.port:5684}") int coapsPort,
@@ -78,6 +80,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
         this.configs = configs;
         this.identity = identity;
         this.ca = ca;
+        this.manufacturers = manufacturers;
         this.host = host;
         this.coapPort = coapPort;
         this.coapsPort = coapsPort;
@@ -96,7 +99,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
                 .setCertificateIdentityProvider(new SingleCertificateProvider(identity.privateKey(),
                         identity.certificateChain().toArray(new X509Certificate[0]),
                         CertificateType.RAW_PUBLIC_KEY, CertificateType.X_509))
-                .setAdvancedCertificateVerifier(new DeviceCertificateVerifier(configs, ca))
+                .setAdvancedCertificateVerifier(new DeviceCertificateVerifier(configs, ca, manufacturers))
                 .set(DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE, CertificateAuthenticationMode.NEEDED)
                 .setDatagramFilter(gate)
                 .setSessionListener(gate)

@@ -3,6 +3,7 @@ package io.lwm2m.provisioning.bootstrap.transport;
 import io.lwm2m.provisioning.bootstrap.devices.BootstrapConfigStore;
 import io.lwm2m.provisioning.bootstrap.sessions.ClientIdentity;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
+import io.lwm2m.provisioning.certificates.ManufacturerCaService;
 import java.net.InetSocketAddress;
 import java.security.PublicKey;
 import java.security.cert.CertPath;
@@ -32,10 +33,12 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
 
     private final BootstrapConfigStore configs;
     private final CertificateAuthorityService ca;
+    private final ManufacturerCaService manufacturers;
 
-    DeviceCertificateVerifier(BootstrapConfigStore configs, CertificateAuthorityService ca) {
+    DeviceCertificateVerifier(BootstrapConfigStore configs, CertificateAuthorityService ca, ManufacturerCaService manufacturers) {
         this.configs = configs;
         this.ca = ca;
+        this.manufacturers = manufacturers;
     }
 
     @Override
@@ -58,8 +61,13 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
             }
             @SuppressWarnings("unchecked")
             List<X509Certificate> certificates = (List<X509Certificate>) path.getCertificates();
-            if (certificates.isEmpty() || !ca.isValid(certificates)) {
-                return refuse(cid, remotePeer, "certificate not issued by this CA, expired or revoked");
+            if (certificates.isEmpty()) {
+                return refuse(cid, remotePeer, "empty certificate chain");
+            }
+            boolean ours = ca.isValid(certificates);
+            if (!ours && manufacturers.endpointsVouchedFor(certificates).isEmpty()) {
+                return refuse(cid, remotePeer, "certificate neither from this CA nor from a registered manufacturer CA, "
+                        + "or expired, or revoked");
             }
             if (configs.bootstrapCredential(ClientIdentity.x509(certificates.get(0))).isEmpty()) {
                 return refuse(cid, remotePeer, "certificate of no live bootstrap credential");
@@ -77,9 +85,14 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
                 new AlertMessage(AlertMessage.AlertLevel.FATAL, AlertMessage.AlertDescription.BAD_CERTIFICATE)), null);
     }
 
+    /**
+     * No issuer list in the CertificateRequest ("any"): a factory certificate may come from a
+     * manufacturer's intermediate CA that is not registered itself, and clients that filter their
+     * certificate by the list would then send none.
+     */
     @Override
     public List<X500Principal> getAcceptedIssuers() {
-        return ca.chain().stream().map(X509Certificate::getSubjectX500Principal).toList();
+        return List.of();
     }
 
     @Override

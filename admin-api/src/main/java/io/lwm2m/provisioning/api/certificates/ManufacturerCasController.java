@@ -1,0 +1,62 @@
+package io.lwm2m.provisioning.api.certificates;
+
+import io.lwm2m.provisioning.api.ApiActors;
+import io.lwm2m.provisioning.ca.Pem;
+import io.lwm2m.provisioning.certificates.ManufacturerCa;
+import io.lwm2m.provisioning.certificates.ManufacturerCaService;
+import io.lwm2m.provisioning.crypto.Der;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /api/v1/manufacturer-cas}: the CAs whose factory certificates identify pre-registered
+ * devices (by subject CN or SAN URI = endpoint) that were registered with
+ * {@code "bootstrapCredential":{"mode":"X509","factory":true}}.
+ */
+@RestController
+@RequestMapping("/api/v1/manufacturer-cas")
+class ManufacturerCasController {
+
+    private final ManufacturerCaService cas;
+
+    ManufacturerCasController(ManufacturerCaService cas) {
+        this.cas = cas;
+    }
+
+    @PostMapping
+    ResponseEntity<Response> register(@RequestBody Request body, HttpServletRequest request) {
+        ManufacturerCa ca = cas.register(body.name(), body.certificate(), ApiActors.current(request));
+        return ResponseEntity.created(URI.create("/api/v1/manufacturer-cas/" + ca.name())).body(Response.of(ca));
+    }
+
+    @GetMapping
+    List<Response> list() {
+        return cas.list().stream().map(Response::of).toList();
+    }
+
+    @DeleteMapping("/{name}")
+    ResponseEntity<Void> remove(@PathVariable String name, HttpServletRequest request) {
+        cas.remove(name, ApiActors.current(request));
+        return ResponseEntity.noContent().build();
+    }
+
+    record Request(String name, String certificate) {
+    }
+
+    record Response(String name, String subject, Instant notAfter, String certificate, Instant createdAt) {
+        static Response of(ManufacturerCa ca) {
+            return new Response(ca.name(), ca.subject(), ca.notAfter(), Pem.certificate(Der.certificate(ca.certificate())),
+                    ca.createdAt());
+        }
+    }
+}

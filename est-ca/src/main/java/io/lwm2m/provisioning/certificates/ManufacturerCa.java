@@ -1,0 +1,65 @@
+package io.lwm2m.provisioning.certificates;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** A manufacturer's CA, trusted to vouch for factory certificates whose CN or SAN names a registered endpoint. */
+@Entity
+@Table(name = "manufacturer_cas")
+public class ManufacturerCa {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @Column(nullable = false)
+    private String name;
+
+    @Column(nullable = false)
+    private byte[] certificate;
+
+    @Column(nullable = false)
+    private String subject;
+
+    @Column(name = "not_after", nullable = false)
+    private Instant notAfter;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    protected ManufacturerCa() {
+    }
+
+    ManufacturerCa(String name, byte[] certificate, String subject, Instant notAfter, Instant createdAt) {
+        this.name = name;
+        this.certificate = certificate;
+        this.subject = subject;
+        this.notAfter = notAfter;
+        this.createdAt = createdAt;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public byte[] certificate() {
+        return certificate.clone();
+    }
+
+    public String subject() {
+        return subject;
+    }
+
+    public Instant notAfter() {
+        return notAfter;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+}
