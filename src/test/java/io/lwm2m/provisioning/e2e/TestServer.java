@@ -114,45 +114,35 @@ final class TestServer implements AutoCloseable {
 
     /** An API call with the given Authorization header (null: none). */
     ApiResponse call(String method, String path, String jsonBody, String authorization) {
+        HttpRequest.Builder request = request(method, path, jsonBody);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return send(request);
+    }
+
+    /** An API call with the admin key and one extra header. */
+    ApiResponse callWithHeader(String method, String path, String jsonBody, String header, String value) {
+        return send(request(method, path, jsonBody).header("Authorization", "Bearer " + adminKey()).header(header, value));
+    }
+
+    /** A GET without API key, with an Accept header. */
+    ApiResponse callWithAccept(String path, String accept) {
+        return send(request("GET", path, null).header("Accept", accept));
+    }
+
+    private HttpRequest.Builder request(String method, String path, String jsonBody) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(20))
                 .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
         if (jsonBody != null) {
             request.header("Content-Type", "application/json");
         }
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
+        return request;
+    }
+
+    private ApiResponse send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new ApiResponse(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** An API call with the admin key and one extra header. */
-    ApiResponse callWithHeader(String method, String path, String jsonBody, String header, String value) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
-                    .header("Authorization", "Bearer " + adminKey()).header("Content-Type", "application/json").header(header, value)
-                    .method(method, HttpRequest.BodyPublishers.ofString(jsonBody)).build(), HttpResponse.BodyHandlers.ofString());
-            return new ApiResponse(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A GET without API key, with an Accept header. */
-    ApiResponse callWithAccept(String path, String accept) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
-                    .header("Accept", accept).GET().build(), HttpResponse.BodyHandlers.ofString());
             return new ApiResponse(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -16,6 +16,7 @@ import io.lwm2m.provisioning.crypto.Der;
 import io.lwm2m.provisioning.crypto.SecretCipher;
 import io.lwm2m.provisioning.errors.InvalidInputException;
 import io.lwm2m.provisioning.errors.NotFoundException;
+import io.lwm2m.provisioning.persistence.AdvisoryLocks;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.io.IOException;
@@ -234,7 +235,7 @@ public class CertificateAuthorityService {
                 ca = loaded;
                 if (ca == null) {
                     ca = transactions.execute(status -> {
-                        em.createNativeQuery("SELECT pg_advisory_xact_lock(?1)").setParameter(1, CA_LOCK).getSingleResult();
+                        AdvisoryLocks.lock(em, CA_LOCK);
                         CaAuthority row = authorities.findByName(NAME).orElseGet(() -> authorities.save(create()));
                         return open(row);
                     });

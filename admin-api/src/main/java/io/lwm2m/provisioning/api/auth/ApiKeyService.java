@@ -4,6 +4,7 @@ import io.lwm2m.provisioning.audit.Actor;
 import io.lwm2m.provisioning.audit.AuditEvent;
 import io.lwm2m.provisioning.audit.AuditSink;
 import io.lwm2m.provisioning.crypto.RandomSecrets;
+import io.lwm2m.provisioning.persistence.AdvisoryLocks;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ public class ApiKeyService {
     /** Creates the first admin key if there is no key at all; returns it, or empty if keys exist. */
     @Transactional
     public Optional<String> createInitialAdminKeyIfNone() {
-        em.createNativeQuery("SELECT pg_advisory_xact_lock(?1)").setParameter(1, INITIAL_KEY_LOCK).getSingleResult();
+        AdvisoryLocks.lock(em, INITIAL_KEY_LOCK);
         if (keys.count() > 0) {
             return Optional.empty();
         }

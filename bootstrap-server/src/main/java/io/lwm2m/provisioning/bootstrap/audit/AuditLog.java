@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.bootstrap.audit;
 
 import io.lwm2m.provisioning.audit.AuditEvent;
 import io.lwm2m.provisioning.audit.AuditSink;
+import io.lwm2m.provisioning.persistence.AdvisoryLocks;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.io.ByteArrayOutputStream;
@@ -40,7 +41,7 @@ public class AuditLog implements AuditSink {
     @Override
     @Transactional
     public void record(AuditEvent event) {
-        em.createNativeQuery("SELECT pg_advisory_xact_lock(?1)").setParameter(1, CHAIN_LOCK).getSingleResult();
+        AdvisoryLocks.lock(em, CHAIN_LOCK);
         @SuppressWarnings("unchecked")
         List<byte[]> last = em.createNativeQuery("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1").getResultList();
         byte[] prevHash = last.isEmpty() ? null : last.get(0);

@@ -94,8 +94,7 @@ public class CredentialLifecycle {
     @Transactional
     public void promoteAfterGracePeriod() {
         // One replica does the work; the others skip this round.
-        Object locked = em.createNativeQuery("SELECT pg_try_advisory_xact_lock(?1)").setParameter(1, GRACE_LOCK).getSingleResult();
-        if (!Boolean.TRUE.equals(locked)) {
+        if (!io.lwm2m.provisioning.persistence.AdvisoryLocks.tryLock(em, GRACE_LOCK)) {
             return;
         }
         for (DeviceCredential pending : credentials.findPendingDeliveredBefore(clock.instant().minus(gracePeriod))) {

@@ -7,6 +7,7 @@ import io.lwm2m.provisioning.crypto.Der;
 import io.lwm2m.provisioning.crypto.KeyEncryptionKeys;
 import io.lwm2m.provisioning.crypto.RewrappableSecrets;
 import io.lwm2m.provisioning.crypto.SecretCipher;
+import io.lwm2m.provisioning.persistence.AdvisoryLocks;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.security.KeyPair;
@@ -84,7 +85,7 @@ public class BootstrapServerIdentity implements RewrappableSecrets {
                 current = loaded;
                 if (current == null) {
                     current = transactions.execute(status -> {
-                        em.createNativeQuery("SELECT pg_advisory_xact_lock(?1)").setParameter(1, KEY_LOCK).getSingleResult();
+                        AdvisoryLocks.lock(em, KEY_LOCK);
                         return open(keys.findFirstByOrderByIdAsc().orElseGet(this::create));
                     });
                     loaded = current;
