@@ -151,7 +151,14 @@ public final class BootstrapBenchmark {
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             code = 2;
+        } catch (InterruptedException e) {
+            System.err.println("benchmark interrupted");
+            code = 2;
         } catch (Exception e) {
+            if (e instanceof IllegalStateException && "interrupted".equals(e.getMessage())) {
+                System.err.println("benchmark interrupted");
+                System.exit(2);
+            }
             System.err.println("benchmark aborted: " + e);
             e.printStackTrace();
             code = 2;
