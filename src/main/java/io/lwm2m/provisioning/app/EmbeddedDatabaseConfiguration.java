@@ -27,7 +27,8 @@ class EmbeddedDatabaseConfiguration {
             @Value("${spring.datasource.hikari.maximum-pool-size:20}") int poolSize) {
         HikariDataSource dataSource = new HikariDataSource();
         dataSource.setPoolName("embedded-postgres");
-        dataSource.setJdbcUrl(database.jdbcUrl());
+        // Batched inserts (session steps) go to PostgreSQL as one multi-row statement.
+        dataSource.setJdbcUrl(database.jdbcUrl() + "?reWriteBatchedInserts=true");
         dataSource.setUsername(database.username());
         dataSource.setPassword(database.password());
         dataSource.setMaximumPoolSize(poolSize);

@@ -125,7 +125,10 @@ public class BootstrapConfigStore {
         if (bootstrapAccount != null) {
             pending.add(bootstrapAccount.credentialId());
         }
-        return new DeviceBootstrapConfig(device.id(), device.endpoint(), device.state(), authenticatedWith, accounts,
+        boolean pendingAuthentication = live.stream()
+                .anyMatch(c -> c.id() == authenticatedWith && c.status() == CredentialStatus.PENDING);
+        return new DeviceBootstrapConfig(device.id(), device.endpoint(), device.state(), authenticatedWith,
+                pendingAuthentication, accounts,
                 bootstrapAccount, pending, profile.accessControl(), profile.deletePaths(), profile.allowNoSec());
     }
 

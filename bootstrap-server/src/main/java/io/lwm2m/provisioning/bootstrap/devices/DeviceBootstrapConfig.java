@@ -11,13 +11,14 @@ import java.util.List;
  * session.
  *
  * @param bootstrapCredentialId the bootstrap credential the device authenticated with
+ * @param bootstrapCredentialPending whether that credential is a rotation's pending one (its first use proves it)
  * @param accounts              one per DM server; a pending (rotated) credential is delivered in place of the active one
  * @param bootstrapAccount      a rotated bootstrap credential to write into the client's own bootstrap
  *                              account, or null
  * @param pendingCredentialIds  the pending credentials this configuration delivers
  */
 public record DeviceBootstrapConfig(long deviceId, String endpoint, DeviceState state, long bootstrapCredentialId,
-        List<DmServerAccount> accounts, BootstrapAccount bootstrapAccount, List<Long> pendingCredentialIds,
+        boolean bootstrapCredentialPending, List<DmServerAccount> accounts, BootstrapAccount bootstrapAccount, List<Long> pendingCredentialIds,
         List<ProfileDefinition.AccessControl> accessControl, List<String> deletePaths, boolean allowNoSec) {
 
     public DeviceBootstrapConfig {
@@ -30,7 +31,7 @@ public record DeviceBootstrapConfig(long deviceId, String endpoint, DeviceState 
     /** A configuration of the implicit profile: accounts only, deleting /0 and /1. */
     public DeviceBootstrapConfig(long deviceId, String endpoint, DeviceState state, long bootstrapCredentialId,
             List<DmServerAccount> accounts, BootstrapAccount bootstrapAccount, List<Long> pendingCredentialIds) {
-        this(deviceId, endpoint, state, bootstrapCredentialId, accounts, bootstrapAccount, pendingCredentialIds,
+        this(deviceId, endpoint, state, bootstrapCredentialId, false, accounts, bootstrapAccount, pendingCredentialIds,
                 List.of(), EffectiveProfile.DEFAULT_DELETE_PATHS, false);
     }
 

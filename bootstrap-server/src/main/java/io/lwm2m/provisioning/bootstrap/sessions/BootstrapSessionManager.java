@@ -113,7 +113,7 @@ public class BootstrapSessionManager implements DisposableBean {
             return new BootstrapDecision.Refused(code, refusal);
         }
         // The first authentication with a rotated bootstrap credential proves the device holds it.
-        if (request.identity() != null) {
+        if (request.identity() != null && config.get().bootstrapCredentialPending()) {
             lifecycle.authenticatedWith(config.get().bootstrapCredentialId());
         }
         return new BootstrapDecision.Accepted(start, config.get(), encoder);

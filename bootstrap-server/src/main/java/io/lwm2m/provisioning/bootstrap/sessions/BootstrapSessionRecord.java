@@ -76,17 +76,16 @@ public class BootstrapSessionRecord {
 
     void end(SessionOutcome outcome, String reason, String lwm2mVersion, List<SessionStep> steps, Instant endedAt) {
         this.outcome = outcome;
-        this.reason = reason == null ? null : reason.length() > 512 ? reason.substring(0, 512) : reason;
+        this.reason = truncate(reason);
         this.lwm2mVersion = lwm2mVersion;
         this.steps.clear();
         this.steps.addAll(steps);
         this.endedAt = endedAt;
     }
 
-    /** Keeps the steps of a session that was superseded while it ran. */
-    void addSteps(List<SessionStep> more) {
-        this.steps.clear();
-        this.steps.addAll(more);
+    /** A reason as the column holds it (512 characters at most). */
+    static String truncate(String reason) {
+        return reason == null || reason.length() <= 512 ? reason : reason.substring(0, 512);
     }
 
     public UUID id() {

@@ -2,11 +2,13 @@ package io.lwm2m.provisioning.bootstrap.sessions;
 
 import io.lwm2m.provisioning.audit.AuditEvent;
 import io.lwm2m.provisioning.audit.AuditSink;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.data.domain.Limit;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -18,10 +20,12 @@ import org.springframework.transaction.annotation.Transactional;
 public class SessionRecorder {
 
     private final BootstrapSessionRepository sessions;
+    private final JdbcTemplate jdbc;
     private final AuditSink audit;
 
-    SessionRecorder(BootstrapSessionRepository sessions, AuditSink audit) {
+    SessionRecorder(BootstrapSessionRepository sessions, JdbcTemplate jdbc, AuditSink audit) {
         this.sessions = sessions;
+        this.jdbc = jdbc;
         this.audit = audit;
     }
 
@@ -38,17 +42,28 @@ public class SessionRecorder {
         sessions.saveAndFlush(new BootstrapSessionRecord(start));
     }
 
-    /** Records how a session ended; a session already superseded in the database keeps that outcome. */
+    /**
+     * Records how a session ended: one conditional UPDATE and one batched INSERT of the steps, in
+     * one transaction, whatever the number of steps. A session already superseded in the database
+     * keeps that outcome; its steps are recorded all the same.
+     */
     @Transactional
     public void finish(UUID id, SessionOutcome outcome, String reason, String lwm2mVersion, List<SessionStep> steps,
             Instant endedAt) {
-        sessions.findById(id).ifPresent(session -> {
-            if (session.outcome() == SessionOutcome.RUNNING) {
-                session.end(outcome, reason, lwm2mVersion, steps, endedAt);
-            } else {
-                session.addSteps(steps);
-            }
-        });
+        jdbc.update("UPDATE bootstrap_sessions SET outcome = ?, reason = ?, lwm2m_version = ?, ended_at = ? "
+                        + "WHERE id = ? AND outcome = 'RUNNING'",
+                outcome.name(), BootstrapSessionRecord.truncate(reason), lwm2mVersion, Timestamp.from(endedAt), id);
+        jdbc.batchUpdate("INSERT INTO bootstrap_session_steps (session_id, seq, operation, path, response_code, detail, "
+                + "sent_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", steps, steps.size(), (statement, step) -> {
+                    statement.setObject(1, id);
+                    statement.setInt(2, steps.indexOf(step));
+                    statement.setString(3, step.operation());
+                    statement.setString(4, step.path());
+                    statement.setString(5, step.responseCode());
+                    statement.setString(6, step.detail());
+                    statement.setTimestamp(7, Timestamp.from(step.sentAt()));
+                    statement.setObject(8, step.durationMs());
+                });
     }
 
     /** Records a Bootstrap-Request that was refused, and audits the refusal with its real reason. */

@@ -385,7 +385,7 @@ class BootstrapSessionTest {
         final List<Finish> finishes = new ArrayList<>();
 
         CapturingRecorder() {
-            super(null, null);
+            super(null, null, null);
         }
 
         @Override
