@@ -187,6 +187,15 @@ public class CertificateAuthorityService {
                 .map(c -> c.status() == IssuedCertificate.Status.VALID).orElse(false);
     }
 
+    /**
+     * How many certificates recorded as VALID (not revoked) have a notAfter before {@code instant};
+     * already expired ones included. For the expiry metric.
+     */
+    @Transactional(readOnly = true)
+    public long countValidNotAfterBefore(Instant instant) {
+        return certificates.countValidNotAfterBefore(instant);
+    }
+
     /** The current CRL, rebuilt after a revocation on this replica and every few minutes. */
     public X509CRL crl() {
         CachedCrl cached = cachedCrl;

@@ -13,4 +13,7 @@ interface IssuedCertificateRepository extends JpaRepository<IssuedCertificate, S
     List<IssuedCertificate> findByEndpointOrderByCreatedAtDesc(String endpoint, Limit limit);
 
     List<IssuedCertificate> findAllByOrderByCreatedAtDesc(Limit limit);
+
+    @Query("select count(c) from IssuedCertificate c where c.status = io.lwm2m.provisioning.certificates.IssuedCertificate.Status.VALID and c.notAfter < :instant")
+    long countValidNotAfterBefore(java.time.Instant instant);
 }

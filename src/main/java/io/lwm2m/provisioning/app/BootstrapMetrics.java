@@ -1,0 +1,104 @@
+package io.lwm2m.provisioning.app;
+
+import io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents;
+import io.lwm2m.provisioning.bootstrap.sessions.SessionOutcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Counts what happens on the bootstrap interface as Micrometer meters, scraped from
+ * {@code /actuator/prometheus} on the management port. Every label has a small, fixed set of
+ * values (no endpoint names, no addresses). Called on the CoAP and DTLS threads: never throws.
+ */
+@Component
+class BootstrapMetrics implements BootstrapEvents {
+
+    static final String SESSIONS_STARTED = "provisioning.bootstrap.sessions.started";
+    static final String SESSIONS_ENDED = "provisioning.bootstrap.sessions.ended";
+    static final String REQUESTS_REFUSED = "provisioning.bootstrap.requests.refused";
+    static final String SESSION_DURATION = "provisioning.bootstrap.session.duration";
+    static final String DTLS_HANDSHAKES = "provisioning.dtls.handshakes";
+
+    private static final Logger log = LoggerFactory.getLogger(BootstrapMetrics.class);
+
+    private final MeterRegistry registry;
+    private final Counter handshakesSucceeded;
+    private final Counter handshakesFailed;
+
+    BootstrapMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        // Registered up front, so both series exist (at 0) before the first handshake.
+        this.handshakesSucceeded = handshakeCounter("success");
+        this.handshakesFailed = handshakeCounter("failure");
+    }
+
+    @Override
+    public void requestRefused(String responseCode, String securityMode) {
+        try {
+            Counter.builder(REQUESTS_REFUSED)
+                    .description("Bootstrap-Requests refused before a session started, by CoAP response code")
+                    .tag("code", label(responseCode))
+                    .tag("security_mode", label(securityMode))
+                    .register(registry).increment();
+        } catch (RuntimeException e) {
+            log.debug("Could not count a refused Bootstrap-Request", e);
+        }
+    }
+
+    @Override
+    public void sessionStarted(String securityMode) {
+        try {
+            Counter.builder(SESSIONS_STARTED)
+                    .description("Bootstrap sessions started")
+                    .tag("security_mode", label(securityMode))
+                    .register(registry).increment();
+        } catch (RuntimeException e) {
+            log.debug("Could not count a started session", e);
+        }
+    }
+
+    @Override
+    public void sessionEnded(SessionOutcome outcome, String reasonCategory, String securityMode, Duration duration) {
+        try {
+            String outcomeLabel = outcome == null ? "unknown" : outcome.name();
+            Counter.builder(SESSIONS_ENDED)
+                    .description("Bootstrap sessions ended, by outcome and reason category")
+                    .tag("outcome", outcomeLabel)
+                    .tag("reason", label(reasonCategory))
+                    .tag("security_mode", label(securityMode))
+                    .register(registry).increment();
+            Timer.builder(SESSION_DURATION)
+                    .description("How long bootstrap sessions took, from the Bootstrap-Request to their end")
+                    .tag("outcome", outcomeLabel)
+                    .tag("security_mode", label(securityMode))
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(10))
+                    .maximumExpectedValue(Duration.ofMinutes(5))
+                    .register(registry)
+                    .record(duration == null || duration.isNegative() ? Duration.ZERO : duration);
+        } catch (RuntimeException e) {
+            log.debug("Could not count an ended session", e);
+        }
+    }
+
+    @Override
+    public void handshake(boolean success) {
+        (success ? handshakesSucceeded : handshakesFailed).increment();
+    }
+
+    private Counter handshakeCounter(String outcome) {
+        return Counter.builder(DTLS_HANDSHAKES)
+                .description("DTLS handshakes on the CoAPS endpoint, completed or failed")
+                .tag("outcome", outcome)
+                .register(registry);
+    }
+
+    private static String label(String value) {
+        return value == null || value.isBlank() ? "unknown" : value;
+    }
+}
