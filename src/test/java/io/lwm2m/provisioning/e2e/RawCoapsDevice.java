@@ -22,7 +22,7 @@ import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
  * A misbehaving device, for the failure paths that a well-behaved LwM2M client never takes:
  * Californium's CoAP/DTLS stack with a scripted (or silent) answer to the server's requests.
  */
-final class RawCoapsDevice implements AutoCloseable {
+public final class RawCoapsDevice implements AutoCloseable {
 
     static {
         CoapConfig.register();
@@ -37,9 +37,19 @@ final class RawCoapsDevice implements AutoCloseable {
     }
 
     /** Over DTLS with this PSK; answers the server's requests with {@code script}. */
-    static RawCoapsDevice psk(String identity, byte[] key, Function<Request, Response> script) {
+    public static RawCoapsDevice psk(String identity, byte[] key, Function<Request, Response> script) {
+        return psk(identity, key, script, null);
+    }
+
+    /** As {@link #psk(String, byte[], Function)}, offering only {@code cipherSuites} (null: Scandium's defaults). */
+    public static RawCoapsDevice psk(String identity, byte[] key, Function<Request, Response> script,
+            java.util.List<org.eclipse.californium.scandium.dtls.cipher.CipherSuite> cipherSuites) {
         Configuration config = new Configuration();
-        DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
+        DtlsConnectorConfig.Builder builder = DtlsConnectorConfig.builder(config);
+        if (cipherSuites != null) {
+            builder.set(DtlsConfig.DTLS_RECOMMENDED_CIPHER_SUITES_ONLY, false).set(DtlsConfig.DTLS_CIPHER_SUITES, cipherSuites);
+        }
+        DtlsConnectorConfig dtls = builder
                 .setAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
                 .set(DtlsConfig.DTLS_MAX_RETRANSMISSIONS, 1)
@@ -57,7 +67,7 @@ final class RawCoapsDevice implements AutoCloseable {
     }
 
     /** Never answers the server's requests, as a device that lost power after its Bootstrap-Request. */
-    static Function<Request, Response> silent() {
+    public static Function<Request, Response> silent() {
         return null;
     }
 
@@ -91,7 +101,7 @@ final class RawCoapsDevice implements AutoCloseable {
     }
 
     /** Sends {@code POST /bs?query} and waits for the answer; null if none came (handshake failed). */
-    Response bootstrapRequest(InetSocketAddress server, boolean secure, String query) throws InterruptedException {
+    public Response bootstrapRequest(InetSocketAddress server, boolean secure, String query) throws InterruptedException {
         Request request = Request.newPost();
         request.setURI((secure ? "coaps" : "coap") + "://127.0.0.1:" + server.getPort() + "/bs" + (query.isEmpty() ? "" : "?" + query));
         endpoint.sendRequest(request);

@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.ops;
 
+import io.lwm2m.provisioning.e2e.RawCoapsDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lwm2m.provisioning.app.EmbeddedDatabase;
@@ -56,10 +57,10 @@ class GracefulShutdownTest {
                 answered.add(Instant.now());
                 return response;
             });
-            try (OpsDevices.RawDevice device = new OpsDevices.RawDevice(slow.identity(), slow.key(), slowly);
-                    OpsDevices.RawDevice lateDevice = new OpsDevices.RawDevice(late.identity(), late.key(),
+            try (RawCoapsDevice device = RawCoapsDevice.psk(slow.identity(), slow.key(), slowly);
+                    RawCoapsDevice lateDevice = RawCoapsDevice.psk(late.identity(), late.key(),
                             OpsDevices.answering(Duration.ZERO))) {
-                assertThat(device.bootstrapRequest(coaps, "ep=" + slow.endpoint()).getCode()).isEqualTo(ResponseCode.CHANGED);
+                assertThat(device.bootstrapRequest(coaps, true, "ep=" + slow.endpoint()).getCode()).isEqualTo(ResponseCode.CHANGED);
                 await(() -> server.runningSessions() == 1, Duration.ofSeconds(5));
 
                 closeStarted = Instant.now();
@@ -69,7 +70,7 @@ class GracefulShutdownTest {
                 // The endpoints stay open for the running session's answers, but take no new session.
                 for (int attempt = 0; attempt < 10 && !lateAnswers.contains(ResponseCode.SERVICE_UNAVAILABLE)
                         && server.runningSessions() > 0; attempt++) {
-                    Response answer = lateDevice.bootstrapRequest(coaps, "ep=" + late.endpoint());
+                    Response answer = lateDevice.bootstrapRequest(coaps, true, "ep=" + late.endpoint());
                     lateAnswers.add(answer == null ? null : answer.getCode());
                     Thread.sleep(200);
                 }

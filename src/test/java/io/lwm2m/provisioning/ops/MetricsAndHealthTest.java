@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.ops;
 
+import io.lwm2m.provisioning.e2e.RawCoapsDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -81,14 +82,14 @@ class MetricsAndHealthTest {
 
         assertThat(OpsDevices.leshanBootstrap(server.coaps(), psk, Duration.ofSeconds(30))).isTrue();
         // The right key, an endpoint that is not the identity's: refused with 4.00 before any session.
-        try (OpsDevices.RawDevice raw = new OpsDevices.RawDevice(psk.identity(), psk.key(), OpsDevices.answering(Duration.ZERO))) {
-            assertThat(raw.bootstrapRequest(server.coaps(), "ep=urn:dev:ops:somebody-else").getCode())
+        try (RawCoapsDevice raw = RawCoapsDevice.psk(psk.identity(), psk.key(), OpsDevices.answering(Duration.ZERO))) {
+            assertThat(raw.bootstrapRequest(server.coaps(), true, "ep=urn:dev:ops:somebody-else").getCode())
                     .isEqualTo(ResponseCode.BAD_REQUEST);
         }
         // No cipher suite in common: the server fails the handshake with an alert.
-        try (OpsDevices.RawDevice raw = new OpsDevices.RawDevice(psk.identity(), psk.key(), OpsDevices.answering(Duration.ZERO),
+        try (RawCoapsDevice raw = RawCoapsDevice.psk(psk.identity(), psk.key(), OpsDevices.answering(Duration.ZERO),
                 List.of(CipherSuite.TLS_PSK_WITH_AES_256_CCM_8))) {
-            assertThat(raw.bootstrapRequest(server.coaps(), "ep=" + psk.endpoint())).isNull();
+            assertThat(raw.bootstrapRequest(server.coaps(), true, "ep=" + psk.endpoint())).isNull();
         }
 
         Map<String, Double> samples = awaitScrape(Duration.ofSeconds(10));

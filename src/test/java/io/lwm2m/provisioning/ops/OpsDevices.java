@@ -24,16 +24,10 @@ import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.config.CoapConfig;
-import org.eclipse.californium.core.network.CoapEndpoint;
-import org.eclipse.californium.core.network.Exchange;
-import org.eclipse.californium.core.server.MessageDeliverer;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
-import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.config.DtlsConfig;
-import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
 import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
-import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
 import org.eclipse.leshan.client.LeshanClient;
 import org.eclipse.leshan.client.LeshanClientBuilder;
 import org.eclipse.leshan.client.californium.endpoint.CaliforniumClientEndpointsProvider;
@@ -194,59 +188,5 @@ final class OpsDevices {
                 default -> new Response(ResponseCode.METHOD_NOT_ALLOWED);
             };
         };
-    }
-
-    /** Californium's CoAP/DTLS stack with a PSK and a scripted answer to the server's requests. */
-    static final class RawDevice implements AutoCloseable {
-
-        private final CoapEndpoint endpoint;
-
-        RawDevice(String identity, byte[] key, Function<Request, Response> script) {
-            this(identity, key, script, List.of(CipherSuite.TLS_PSK_WITH_AES_128_CCM_8));
-        }
-
-        /** Offering only {@code cipherSuites} in its ClientHello. */
-        RawDevice(String identity, byte[] key, Function<Request, Response> script, List<CipherSuite> cipherSuites) {
-            Configuration config = new Configuration();
-            DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
-                    .set(DtlsConfig.DTLS_RECOMMENDED_CIPHER_SUITES_ONLY, false)
-                    .set(DtlsConfig.DTLS_CIPHER_SUITES, cipherSuites)
-                    .setAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                    .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
-                    .set(DtlsConfig.DTLS_MAX_RETRANSMISSIONS, 1)
-                    .set(DtlsConfig.DTLS_RETRANSMISSION_TIMEOUT, 500, TimeUnit.MILLISECONDS)
-                    .setAdvancedPskStore(new AdvancedSinglePskStore(identity, key))
-                    .build();
-            endpoint = new CoapEndpoint.Builder().setConfiguration(config).setConnector(new DTLSConnector(dtls)).build();
-            endpoint.setMessageDeliverer(new MessageDeliverer() {
-                @Override
-                public void deliverRequest(Exchange exchange) {
-                    exchange.sendResponse(script.apply(exchange.getRequest()));
-                }
-
-                @Override
-                public void deliverResponse(Exchange exchange, Response response) {
-                    exchange.getRequest().setResponse(response);
-                }
-            });
-            try {
-                endpoint.start();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        /** Sends {@code POST /bs?query} over DTLS and waits for the answer; null if none came (handshake failed). */
-        Response bootstrapRequest(InetSocketAddress server, String query) throws InterruptedException {
-            Request request = Request.newPost();
-            request.setURI("coaps://127.0.0.1:" + server.getPort() + "/bs?" + query);
-            endpoint.sendRequest(request);
-            return request.waitForResponse(TimeUnit.SECONDS.toMillis(10));
-        }
-
-        @Override
-        public void close() {
-            endpoint.destroy();
-        }
     }
 }
