@@ -68,8 +68,17 @@ public record DmServerAccount(String serverName, String uri, int shortServerId, 
         return new ObjectInstance(0, instanceId, resources);
     }
 
-    /** The Server object instance (LwM2M Core, object 1). */
+    /** The Server object instance (LwM2M Core, object 1) as a 1.0 Server object holds it. */
     public ObjectInstance serverInstance(int instanceId) {
+        return serverInstance(instanceId, false);
+    }
+
+    /**
+     * The Server object instance; {@code version11} when the client's Server object is 1.1 or later,
+     * where queue mode is no longer a Binding letter (the client asks for it when it registers), so
+     * a 'Q' in the configured binding is left out.
+     */
+    public ObjectInstance serverInstance(int instanceId, boolean version11) {
         List<Resource> resources = new ArrayList<>();
         resources.add(Resource.integer(0, shortServerId));
         resources.add(Resource.integer(1, lifetime));
@@ -83,7 +92,7 @@ public record DmServerAccount(String serverName, String uri, int shortServerId, 
             resources.add(Resource.integer(5, disableTimeout));
         }
         resources.add(Resource.bool(6, notificationStoring));
-        resources.add(Resource.string(7, binding));
+        resources.add(Resource.string(7, version11 ? binding.replace("Q", "") : binding));
         return new ObjectInstance(1, instanceId, resources);
     }
 

@@ -15,6 +15,7 @@ public interface InstanceEncoder {
             case ContentFormat.TLV -> Optional.of(new TlvEncoder());
             case ContentFormat.SENML_JSON -> Optional.of(new SenmlJsonEncoder());
             case ContentFormat.SENML_CBOR -> Optional.of(new SenmlCborEncoder());
+            case ContentFormat.LWM2M_CBOR -> Optional.of(new Lwm2mCborEncoder());
             default -> Optional.empty();
         };
     }

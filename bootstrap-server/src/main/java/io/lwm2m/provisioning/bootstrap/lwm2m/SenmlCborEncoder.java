@@ -2,12 +2,13 @@ package io.lwm2m.provisioning.bootstrap.lwm2m;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * SenML-CBOR (112, RFC 8428 §6): the same records as SenML-JSON with the integer labels
  * bn = -2, n = 0, v = 2, vs = 3, vb = 4, vd = 8, and opaque values as CBOR byte strings.
  */
-public final class SenmlCborEncoder implements InstanceEncoder {
+public final class SenmlCborEncoder implements InstanceEncoder, PackEncoder {
 
     private static final int BASE_NAME = -2;
     private static final int NAME = 0;
@@ -23,38 +24,52 @@ public final class SenmlCborEncoder implements InstanceEncoder {
 
     @Override
     public byte[] encode(ObjectInstance instance) {
+        return records(instance.path() + "/", List.of(instance), false);
+    }
+
+    /** All instances in one pack with base name {@code /} and names such as {@code 0/1/0}. */
+    @Override
+    public byte[] encodePack(List<ObjectInstance> instances) {
+        return records("/", instances, true);
+    }
+
+    private static byte[] records(String baseName, List<ObjectInstance> instances, boolean namesFromRoot) {
         Cbor cbor = new Cbor();
-        int records = instance.resources().stream().mapToInt(r -> r.instances() == null ? 1 : r.instances().size()).sum();
+        int records = instances.stream().flatMap(i -> i.resources().stream())
+                .mapToInt(r -> r.instances() == null ? 1 : r.instances().size()).sum();
         cbor.header(4, records);
         boolean first = true;
-        for (Resource resource : instance.resources()) {
-            if (resource.instances() != null) {
-                for (var entry : resource.instances().entrySet()) {
-                    cbor.header(5, first ? 3 : 2);
-                    if (first) {
-                        cbor.integer(BASE_NAME).text(instance.path() + "/");
-                        first = false;
+        for (ObjectInstance instance : instances) {
+            String prefix = namesFromRoot ? instance.objectId() + "/" + instance.instanceId() + "/" : "";
+            for (Resource resource : instance.resources()) {
+                if (resource.instances() != null) {
+                    for (var entry : resource.instances().entrySet()) {
+                        cbor.header(5, first ? 3 : 2);
+                        if (first) {
+                            cbor.integer(BASE_NAME).text(baseName);
+                            first = false;
+                        }
+                        cbor.integer(NAME).text(prefix + resource.id() + "/" + entry.getKey());
+                        cbor.integer(VALUE).integer(entry.getValue());
                     }
-                    cbor.integer(NAME).text(resource.id() + "/" + entry.getKey());
-                    cbor.integer(VALUE).integer(entry.getValue());
+                    continue;
                 }
-                continue;
-            }
-            cbor.header(5, first ? 3 : 2);
-            if (first) {
-                cbor.integer(BASE_NAME).text(instance.path() + "/");
-                first = false;
-            }
-            cbor.integer(NAME).text(Integer.toString(resource.id()));
-            Object value = resource.value();
-            if (value instanceof String s) {
-                cbor.integer(STRING_VALUE).text(s);
-            } else if (value instanceof Boolean b) {
-                cbor.integer(BOOLEAN_VALUE).bool(b);
-            } else if (value instanceof Long l) {
-                cbor.integer(VALUE).integer(l);
-            } else {
-                cbor.integer(DATA_VALUE).bytes((byte[]) value);
+                cbor.header(5, first ? 3 : 2);
+                if (first) {
+                    cbor.integer(BASE_NAME).text(baseName);
+                    first = false;
+                }
+                cbor.integer(NAME).text(prefix + resource.id());
+                Object value = resource.value();
+                if (value instanceof String s) {
+                    cbor.integer(STRING_VALUE).text(s);
+                } else if (value instanceof Boolean b) {
+                    cbor.integer(BOOLEAN_VALUE).bool(b);
+                } else if (value instanceof Long l) {
+                    cbor.integer(VALUE).integer(l);
+                } else {
+                    cbor.integer(DATA_VALUE).bytes((byte[]) value);
+                }
             }
         }
         return cbor.toByteArray();

@@ -49,6 +49,8 @@ final class BootstrapSession {
     private volatile String bootstrapAccountUri;
     private volatile boolean bootstrapAccountWritten;
     private volatile boolean securityVersion11;
+    private volatile boolean serverVersion11;
+    private volatile boolean objectsKnown;
 
     /** Told once when the session ends. */
     interface EndListener {
@@ -93,7 +95,7 @@ final class BootstrapSession {
     }
 
     void run() {
-        exchange(DownlinkRequest.discover("/0"))
+        discover()
                 .thenCompose(discovered -> {
                     Set<Integer> reserved = reservedSecurityInstances(discovered);
                     CompletableFuture<DownlinkResponse> deletes = CompletableFuture.completedFuture(null);
@@ -121,46 +123,64 @@ final class BootstrapSession {
     }
 
     /**
-     * The Security instance ids the writes must not use: the bootstrap account (the one instance
-     * without {@code ssid}), or every instance when the answer does not single it out.
+     * Bootstrap-Discover of {@code /}, which names every object with its version; a client that
+     * refuses that gets a Discover of {@code /0}, enough to find its bootstrap account. Checks
+     * that the configuration fits the client's objects before anything on it changes.
      */
-    private Set<Integer> reservedSecurityInstances(DownlinkResponse discovered) {
-        List<Link> links;
-        try {
-            links = Link.parse(new String(discovered.payload(), StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            throw new SessionFailure("the client's Bootstrap-Discover answer is not link-format: " + e.getMessage());
+    private CompletableFuture<DiscoveredClient> discover() {
+        return exchange(DownlinkRequest.discover("/"), true).thenCompose(root -> {
+            if (root.isSuccess()) {
+                objectsKnown = true;
+                return CompletableFuture.completedFuture(root);
+            }
+            return exchange(DownlinkRequest.discover("/0"));
+        }).thenApply(answer -> {
+            DiscoveredClient discovered;
+            try {
+                discovered = DiscoveredClient.from(Link.parse(new String(answer.payload(), StandardCharsets.UTF_8)));
+            } catch (IllegalArgumentException e) {
+                throw new SessionFailure("the client's Bootstrap-Discover answer is not usable link-format: " + e.getMessage());
+            }
+            lwm2mVersion = discovered.lwm2mVersion();
+            securityVersion11 = discovered.objectAtLeast(0, 1, 1);
+            // Without a Discover of '/', the Server object's version is the client's LwM2M version.
+            serverVersion11 = objectsKnown ? discovered.objectAtLeast(1, 1, 1) : lwm2mVersion != null && !lwm2mVersion.equals("1.0");
+            bootstrapAccountId = discovered.bootstrapAccountId();
+            bootstrapAccountUri = discovered.bootstrapAccountUri();
+            checkFits(discovered);
+            return discovered;
+        });
+    }
+
+    /** Refuses, before deleting anything, a configuration the client's objects cannot hold. */
+    private void checkFits(DiscoveredClient discovered) {
+        if (!objectsKnown) {
+            return;
         }
-        Set<Integer> all = new TreeSet<>();
-        Set<Integer> bootstrapAccounts = new TreeSet<>();
-        for (Link link : links) {
-            if (link.attributes().containsKey("lwm2m")) {
-                lwm2mVersion = link.attributes().get("lwm2m");
-            }
-            if (link.target().equals("/0") && link.attributes().containsKey("ver")) {
-                securityVersion11 = !link.attributes().get("ver").equals("1.0");
-            }
-            String[] segments = link.target().split("/");
-            if (segments.length == 3 && segments[1].equals("0")) {
-                try {
-                    int instance = Integer.parseInt(segments[2]);
-                    all.add(instance);
-                    if (!link.attributes().containsKey("ssid")) {
-                        bootstrapAccounts.add(instance);
-                        bootstrapAccountUri = link.attributes().get("uri");
-                    }
-                } catch (NumberFormatException e) {
-                    throw new SessionFailure("the client's Bootstrap-Discover answer names a bad instance: " + link.target());
+        if (!accepted.config().accessControl().isEmpty() && !discovered.implementsObject(2)) {
+            throw new SessionFailure("the profile has Access Control instances but the client has no Access Control object (/2)");
+        }
+        if (!serverVersion11) {
+            for (DmServerAccount account : accepted.config().accounts()) {
+                String binding = account.binding();
+                if (binding != null && (binding.contains("T") || binding.contains("N"))) {
+                    throw new SessionFailure("binding '" + binding + "' of server " + account.serverName()
+                            + " needs a Server object 1.1 or later; the client's is " + discovered.objectVersions().get(1));
                 }
             }
         }
-        if (bootstrapAccounts.size() == 1) {
-            bootstrapAccountId = bootstrapAccounts.iterator().next();
-        }
+    }
+
+    /**
+     * The Security instance ids the writes must not use: the bootstrap account (the one instance
+     * without {@code ssid}), or every instance when the answer does not single it out.
+     */
+    private Set<Integer> reservedSecurityInstances(DiscoveredClient discovered) {
         List<String> deleted = accepted.config().deletePaths();
         boolean securityDeleted = deleted.contains("/") || deleted.contains("/0");
         // Only the bootstrap account survives a delete of /0; without one, every listed instance stays.
-        return securityDeleted && bootstrapAccounts.size() == 1 ? bootstrapAccounts : all;
+        return securityDeleted && discovered.bootstrapAccountId() != null ? Set.of(discovered.bootstrapAccountId())
+                : discovered.securityInstances();
     }
 
     /** The Access Control (/2) instances of the device's profile, on instance ids from 0. */
@@ -242,7 +262,7 @@ final class BootstrapSession {
                 securityId++;
             }
             ObjectInstance security = account.securityInstance(securityId++, securityVersion11);
-            ObjectInstance server = account.serverInstance(serverId++);
+            ObjectInstance server = account.serverInstance(serverId++, serverVersion11);
             chain = chain
                     .thenCompose(r -> exchange(DownlinkRequest.write(security.path(), encoder.encode(security), encoder.contentFormat())))
                     .thenCompose(r -> exchange(DownlinkRequest.write(server.path(), encoder.encode(server), encoder.contentFormat())));
@@ -252,6 +272,11 @@ final class BootstrapSession {
 
     /** Sends one request, records it, and fails the session on anything but a 2.xx answer. */
     private CompletableFuture<DownlinkResponse> exchange(DownlinkRequest request) {
+        return exchange(request, false);
+    }
+
+    /** As {@link #exchange(DownlinkRequest)}; with {@code errorAnswerExpected}, a 4.xx answer is returned, not a failure. */
+    private CompletableFuture<DownlinkResponse> exchange(DownlinkRequest request, boolean errorAnswerExpected) {
         if (ended.get()) {
             return CompletableFuture.failedFuture(new SessionFailure("session already ended"));
         }
@@ -266,7 +291,8 @@ final class BootstrapSession {
             steps.add(new SessionStep(request.operation().specName(), request.path(), response.code(), null, sentAt, millis));
             // Deleting what is not there leaves the client as wanted: a 4.04 to Bootstrap-Delete is fine.
             boolean nothingToDelete = request.operation() == BootstrapOperation.DELETE && response.code().equals("4.04");
-            if (!response.isSuccess() && !nothingToDelete) {
+            boolean tolerated = errorAnswerExpected && response.code().startsWith("4.");
+            if (!response.isSuccess() && !nothingToDelete && !tolerated) {
                 String meaning = request.operation() == BootstrapOperation.FINISH && response.code().equals("4.06")
                         ? " (the client found the configuration inconsistent)" : "";
                 throw new SessionFailure("the client answered " + response.code() + " to " + request + meaning);

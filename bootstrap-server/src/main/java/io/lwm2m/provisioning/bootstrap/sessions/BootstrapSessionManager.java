@@ -101,7 +101,7 @@ public class BootstrapSessionManager implements DisposableBean {
             if (encoder == null) {
                 code = "4.15";
                 refusal = "the client asked for content format " + format + " (pct), which this server does not write;"
-                        + " supported: TLV 11542, SenML-JSON 110, SenML-CBOR 112";
+                        + " supported: TLV 11542, SenML-JSON 110, SenML-CBOR 112, LwM2M-CBOR 11544";
             }
         }
         if (refusal != null) {

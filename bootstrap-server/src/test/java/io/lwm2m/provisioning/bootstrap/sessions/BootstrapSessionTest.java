@@ -44,7 +44,7 @@ class BootstrapSessionTest {
         session(first, second).run();
 
         assertThat(client.sent()).containsExactly(
-                "Bootstrap-Discover /0",
+                "Bootstrap-Discover /",
                 "Bootstrap-Delete /0",
                 "Bootstrap-Delete /1",
                 "Bootstrap-Write /0/1",
@@ -137,7 +137,7 @@ class BootstrapSessionTest {
         assertThat(finish.endedAt).isEqualTo(NOW);
         assertThat(finish.steps).extracting(s -> s.operation() + " " + s.path() + " " + s.responseCode())
                 .containsExactly(
-                        "Bootstrap-Discover /0 2.05",
+                        "Bootstrap-Discover / 2.05",
                         "Bootstrap-Delete /0 2.02",
                         "Bootstrap-Delete /1 2.02",
                         "Bootstrap-Write /0/1 2.04",
@@ -193,7 +193,7 @@ class BootstrapSessionTest {
         session(first, second).run();
 
         assertThat(client.sent()).containsExactly(
-                "Bootstrap-Discover /0", "Bootstrap-Delete /0", "Bootstrap-Delete /1", "Bootstrap-Write /0/1");
+                "Bootstrap-Discover /", "Bootstrap-Delete /0", "Bootstrap-Delete /1", "Bootstrap-Write /0/1");
         assertThat(recorder.single().steps).last().extracting(SessionStep::responseCode).isEqualTo("4.00");
     }
 
@@ -252,9 +252,9 @@ class BootstrapSessionTest {
 
         session(first).run();
 
-        assertThat(client.sent()).containsExactly("Bootstrap-Discover /0");
+        assertThat(client.sent()).containsExactly("Bootstrap-Discover /");
         assertThat(recorder.single().outcome).isEqualTo(SessionOutcome.FAILED);
-        assertThat(recorder.single().reason).startsWith("the client's Bootstrap-Discover answer is not link-format");
+        assertThat(recorder.single().reason).startsWith("the client's Bootstrap-Discover answer is not usable link-format");
     }
 
     @Test
@@ -282,7 +282,7 @@ class BootstrapSessionTest {
 
         discover.complete(new DownlinkResponse("2.05", LESHAN_DISCOVER.getBytes(StandardCharsets.UTF_8)));
 
-        assertThat(client.sent()).containsExactly("Bootstrap-Discover /0");
+        assertThat(client.sent()).containsExactly("Bootstrap-Discover /");
         assertThat(recorder.finishes).hasSize(1);
         assertThat(recorder.single().reason).isEqualTo("the server is shutting down");
         assertThat(ended).hasSize(1);
@@ -315,10 +315,98 @@ class BootstrapSessionTest {
 
     // ---- fixtures ----
 
+    @Test
+    void fallsBackToADiscoverOfTheSecurityObjectWhenTheClientRefusesTheRoot() {
+        client.answer("Bootstrap-Discover /", "4.05");
+        client.discoverAnswer("</0/0>;uri=\"x\",</0/1>;ssid=5");
+
+        session(first).run();
+
+        assertThat(client.sent()).startsWith("Bootstrap-Discover /", "Bootstrap-Discover /0", "Bootstrap-Delete /0");
+        assertThat(recorder.single().outcome).isEqualTo(SessionOutcome.SUCCEEDED);
+    }
+
+    @Test
+    void writesTheBindingWithoutQueueModeToA11ServerObject() {
+        client.discoverAnswer("</>;lwm2m=1.1,</0/0>;uri=\"x\",</1>;ver=1.1,</2>,</3/0>");
+
+        session(second).run();
+
+        byte[] serverWrite = client.requests.stream().filter(r -> r.path().equals("/1/0")).findFirst().orElseThrow().payload();
+        assertThat(new String(serverWrite, StandardCharsets.ISO_8859_1)).contains("U").doesNotContain("UQ");
+    }
+
+    @Test
+    void keepsQueueModeInTheBindingOfA10ServerObject() {
+        client.discoverAnswer("</>;lwm2m=1.0,</0/0>;uri=\"x\",</1>,</3/0>");
+
+        session(second).run();
+
+        byte[] serverWrite = client.requests.stream().filter(r -> r.path().equals("/1/0")).findFirst().orElseThrow().payload();
+        assertThat(new String(serverWrite, StandardCharsets.ISO_8859_1)).contains("UQ");
+    }
+
+    @Test
+    void refusesATcpBindingForA10ServerObjectBeforeDeletingAnything() {
+        DmServerAccount tcp = new DmServerAccount("dm-t", "coaps+tcp://dm.example:5684", 7, 300, "T", false,
+                SecurityMode.NOSEC, null, null);
+        client.discoverAnswer("</>;lwm2m=1.0,</0/0>;uri=\"x\",</1>,</3/0>");
+
+        session(tcp).run();
+
+        assertThat(client.sent()).containsExactly("Bootstrap-Discover /");
+        assertThat(recorder.single().reason).contains("binding 'T'").contains("Server object 1.1");
+    }
+
+    @Test
+    void writesTheCertificateUsageOnlyToA11SecurityObject() {
+        DmServerAccount x509 = new DmServerAccount("dm-x", "coaps://dm.example:5684", 9, 300, "U", false, SecurityMode.X509,
+                new byte[] {1}, new byte[] {2}, new byte[] {3}, null, null, null, 3);
+        client.discoverAnswer("</>;lwm2m=1.1,</0>;ver=1.0,</0/0>;uri=\"x\",</1>,</3/0>");
+        session(x509).run();
+        client.discoverAnswer("</>;lwm2m=1.1,</0/0>;uri=\"x\",</1>,</3/0>");
+        session(x509).run();
+
+        List<byte[]> securityWrites = client.requests.stream().filter(r -> r.path().equals("/0/1")).map(DownlinkRequest::payload).toList();
+        assertThat(securityWrites).hasSize(2);
+        assertThat(securityWrites.get(1).length).isGreaterThan(securityWrites.get(0).length);
+    }
+
+    @Test
+    void refusesAccessControlInstancesToAClientWithoutTheAccessControlObject() {
+        client.discoverAnswer("</>;lwm2m=1.1,</0/0>;uri=\"x\",</1>,</3/0>");
+        DeviceBootstrapConfig config = new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceState.ACTIVE, 1L, false, List.of(first),
+                null, List.of(), List.of(new io.lwm2m.provisioning.bootstrap.profiles.ProfileDefinition.AccessControl(3, 0,
+                        Map.of(101, 1), 101)), null, false);
+
+        session(config).run();
+
+        assertThat(client.sent()).containsExactly("Bootstrap-Discover /");
+        assertThat(recorder.single().reason).contains("no Access Control object (/2)");
+    }
+
+    @Test
+    void readsTheDiscoverAnswerOfTheRoot() {
+        DiscoveredClient discovered = DiscoveredClient.from(io.lwm2m.provisioning.bootstrap.lwm2m.Link.parse(
+                "</>;lwm2m=1.2,</0>;ver=1.2,</0/0>;uri=\"coaps://bs\",</0/3>;ssid=4;uri=\"coaps://dm\",</1>,</1/0>;ssid=4,</3>;ver=1.1,</3/0>"));
+
+        assertThat(discovered.lwm2mVersion()).isEqualTo("1.2");
+        assertThat(discovered.objectVersions()).containsEntry(0, "1.2").containsEntry(1, "1.2").containsEntry(3, "1.1");
+        assertThat(discovered.implementsObject(2)).isFalse();
+        assertThat(discovered.securityInstances()).containsExactly(0, 3);
+        assertThat(discovered.bootstrapAccountId()).isEqualTo(0);
+        assertThat(discovered.bootstrapAccountUri()).isEqualTo("coaps://bs");
+        assertThat(discovered.objectAtLeast(1, 1, 1)).isTrue();
+        assertThat(discovered.objectAtLeast(3, 1, 2)).isFalse();
+    }
+
     private BootstrapSession session(DmServerAccount... accounts) {
+        return session(new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceState.ACTIVE, 1L, List.of(accounts), null, List.of()));
+    }
+
+    private BootstrapSession session(DeviceBootstrapConfig config) {
         SessionStart start = new SessionStart(sessionId, 7L, "urn:dev:1", "127.0.0.1:40000", "PSK", "bs-id-1",
                 ContentFormat.TLV, NOW);
-        DeviceBootstrapConfig config = new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceState.ACTIVE, 1L, List.of(accounts), null, List.of());
         BootstrapDecision.Accepted accepted = new BootstrapDecision.Accepted(start, config, new TlvEncoder());
         return new BootstrapSession(accepted, client, recorder, Clock.fixed(NOW, ZoneOffset.UTC), ended::add);
     }
@@ -344,7 +432,7 @@ class BootstrapSessionTest {
 
         CompletableFuture<DownlinkResponse> holdDiscover() {
             CompletableFuture<DownlinkResponse> pending = new CompletableFuture<>();
-            scripted.put("Bootstrap-Discover /0", pending);
+            scripted.put("Bootstrap-Discover /", pending);
             return pending;
         }
 
