@@ -86,7 +86,7 @@ class BootstrapEndToEndTest {
                 .map(s -> s.get("operation").asString() + " " + s.get("path").asString() + " " + s.get("responseCode").asString())
                 .toList();
         assertThat(steps).hasSize(8);
-        assertThat(steps.get(0)).isEqualTo("Bootstrap-Discover /0 2.05");
+        assertThat(steps.get(0)).isEqualTo("Bootstrap-Discover / 2.05");
         assertThat(steps.get(1)).isEqualTo("Bootstrap-Delete /0 2.02");
         assertThat(steps.get(2)).isEqualTo("Bootstrap-Delete /1 2.02");
         assertThat(steps.subList(3, 7)).allMatch(s -> s.startsWith("Bootstrap-Write ") && s.endsWith(" 2.04"));

@@ -98,14 +98,14 @@ class BootstrapFailureTest {
         try (RawCoapsDevice raw = RawCoapsDevice.psk(device.identity(), device.key(), RawCoapsDevice.silent())) {
             assertThat(raw.bootstrapRequest(server.coaps(), true, "ep=" + device.endpoint() + "&pct=abc").getCode())
                     .isEqualTo(ResponseCode.BAD_REQUEST);
-            assertThat(raw.bootstrapRequest(server.coaps(), true, "ep=" + device.endpoint() + "&pct=11544").getCode())
+            assertThat(raw.bootstrapRequest(server.coaps(), true, "ep=" + device.endpoint() + "&pct=11543").getCode())
                     .isEqualTo(ResponseCode.UNSUPPORTED_CONTENT_FORMAT);
             assertThat(raw.bootstrapRequest(server.coaps(), true, "ep=" + device.endpoint() + "&ep=again").getCode())
                     .isEqualTo(ResponseCode.BAD_REQUEST);
         }
         List<String> reasons = sessions(device.endpoint()).stream().map(s -> s.get("reason").asString()).toList();
         assertThat(reasons).anyMatch(r -> r.contains("pct 'abc' is not a number"))
-                .anyMatch(r -> r.contains("content format 11544"))
+                .anyMatch(r -> r.contains("content format 11543"))
                 .anyMatch(r -> r.contains("ep given twice"));
         assertThat(server.runningSessions()).isZero();
     }
@@ -126,7 +126,7 @@ class BootstrapFailureTest {
                     .isEqualTo(ResponseCode.CHANGED);
             JsonNode session = awaitEnded(device.endpoint(), Duration.ofSeconds(20));
             assertThat(session.get("outcome").asString()).isEqualTo("FAILED");
-            assertThat(session.get("reason").asString()).contains("no answer to Bootstrap-Discover /0");
+            assertThat(session.get("reason").asString()).contains("no answer to Bootstrap-Discover /");
         }
         assertThat(server.runningSessions()).isZero();
         assertBootstrapsAgain(device);

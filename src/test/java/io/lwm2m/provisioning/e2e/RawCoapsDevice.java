@@ -108,6 +108,17 @@ public final class RawCoapsDevice implements AutoCloseable {
         return request.waitForResponse(TimeUnit.SECONDS.toMillis(10));
     }
 
+    /** Sends {@code GET /pathAndQuery} over DTLS, with an Accept option unless null, and waits for the answer. */
+    public Response get(InetSocketAddress server, String pathAndQuery, Integer accept) throws InterruptedException {
+        Request request = Request.newGet();
+        request.setURI("coaps://127.0.0.1:" + server.getPort() + pathAndQuery);
+        if (accept != null) {
+            request.getOptions().setAccept(accept);
+        }
+        endpoint.sendRequest(request);
+        return request.waitForResponse(TimeUnit.SECONDS.toMillis(10));
+    }
+
     @Override
     public void close() {
         endpoint.destroy();

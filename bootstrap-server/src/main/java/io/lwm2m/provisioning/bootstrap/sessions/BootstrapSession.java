@@ -1,7 +1,6 @@
 package io.lwm2m.provisioning.bootstrap.sessions;
 
 import io.lwm2m.provisioning.bootstrap.devices.DeviceBootstrapConfig;
-import io.lwm2m.provisioning.bootstrap.profiles.ProfileDefinition;
 import io.lwm2m.provisioning.bootstrap.lwm2m.DmServerAccount;
 import io.lwm2m.provisioning.bootstrap.lwm2m.Resource;
 import io.lwm2m.provisioning.bootstrap.lwm2m.InstanceEncoder;
@@ -187,18 +186,7 @@ final class BootstrapSession {
     private CompletableFuture<DownlinkResponse> writeAccessControl() {
         CompletableFuture<DownlinkResponse> chain = CompletableFuture.completedFuture(null);
         InstanceEncoder encoder = accepted.encoder();
-        int id = 0;
-        for (ProfileDefinition.AccessControl acl : accepted.config().accessControl()) {
-            java.util.Map<Integer, Long> rights = new java.util.TreeMap<>();
-            if (acl.acl() != null) {
-                acl.acl().forEach((ssid, bits) -> rights.put(ssid, bits.longValue()));
-            }
-            List<Resource> resources = new ArrayList<>(List.of(Resource.integer(0, acl.objectId()), Resource.integer(1, acl.instanceId())));
-            if (!rights.isEmpty()) {
-                resources.add(Resource.integers(2, rights));
-            }
-            resources.add(Resource.integer(3, acl.owner()));
-            ObjectInstance instance = new ObjectInstance(2, id++, resources);
+        for (ObjectInstance instance : BootstrapPack.accessControlInstances(accepted.config().accessControl())) {
             chain = chain.thenCompose(r -> exchange(DownlinkRequest.write(instance.path(), encoder.encode(instance),
                     encoder.contentFormat())));
         }

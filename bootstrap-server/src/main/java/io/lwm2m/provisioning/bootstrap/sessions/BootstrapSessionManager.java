@@ -6,6 +6,7 @@ import io.lwm2m.provisioning.bootstrap.devices.DeviceBootstrapConfig;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceState;
 import io.lwm2m.provisioning.bootstrap.lwm2m.ContentFormat;
 import io.lwm2m.provisioning.bootstrap.lwm2m.InstanceEncoder;
+import io.lwm2m.provisioning.bootstrap.lwm2m.PackEncoder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -64,8 +65,84 @@ public class BootstrapSessionManager implements DisposableBean {
      * the device must be active, the asked content format supported. Records refusals.
      */
     public BootstrapDecision accept(BootstrapRequest request) {
+        Checked checked = check(request, ContentFormat.TLV, "Bootstrap-Request");
+        if (checked.refusal() != null) {
+            return checked.refusal();
+        }
+        InstanceEncoder encoder = InstanceEncoder.forContentFormat(checked.start().contentFormat()).orElse(null);
+        if (encoder == null) {
+            return refuse(checked.start(), "4.15", "the client asked for content format " + checked.start().contentFormat()
+                    + " (pct), which this server does not write; supported: TLV 11542, SenML-JSON 110, SenML-CBOR 112,"
+                    + " LwM2M-CBOR 11544");
+        }
+        DeviceBootstrapConfig config = checked.config();
+        // The first authentication with a rotated bootstrap credential proves the device holds it.
+        if (request.identity() != null && config.bootstrapCredentialPending()) {
+            lifecycle.authenticatedWith(config.bootstrapCredentialId());
+        }
+        return new BootstrapDecision.Accepted(checked.start(), config, encoder);
+    }
+
+    /**
+     * Answers a Bootstrap-Pack-Request (LwM2M 1.2, {@code GET /bspack?ep=..}): the same checks as a
+     * Bootstrap-Request, then the whole configuration in one payload in the format of the request's
+     * Accept option ({@code preferredContentFormat}; SenML-CBOR when absent). Records a session of
+     * one step; the DM-server credentials in the pack count as delivered.
+     */
+    public PackAnswer pack(BootstrapRequest request) {
+        Checked checked = check(request, ContentFormat.SENML_CBOR, "Bootstrap-Pack-Request");
+        if (checked.refusal() != null) {
+            return new PackAnswer(checked.refusal().responseCode(), checked.refusal().reason(), null, -1, null);
+        }
+        SessionStart start = checked.start();
+        PackEncoder encoder = PackEncoder.forContentFormat(start.contentFormat()).orElse(null);
+        if (encoder == null) {
+            BootstrapDecision.Refused refused = refuse(start, "4.06", "the client asked for a Bootstrap-Pack in content format "
+                    + start.contentFormat() + " (Accept); supported: SenML-CBOR 112, SenML-JSON 110, LwM2M-CBOR 11544");
+            return new PackAnswer(refused.responseCode(), refused.reason(), null, -1, null);
+        }
+        DeviceBootstrapConfig config = checked.config();
+        if (request.identity() != null && config.bootstrapCredentialPending()) {
+            lifecycle.authenticatedWith(config.bootstrapCredentialId());
+        }
+        byte[] payload = encoder.encodePack(BootstrapPack.instances(config));
+        recorder.begin(start);
+        BootstrapSession previous = running.remove(config.endpoint());
+        if (previous != null) {
+            previous.abort("superseded by a Bootstrap-Pack-Request (session " + start.id() + ")");
+        }
+        events.forEach(e -> e.sessionStarted(start.securityMode()));
+        java.time.Instant now = clock.instant();
+        recorder.finish(start.id(), SessionOutcome.SUCCEEDED, null, "1.2",
+                java.util.List.of(new SessionStep("Bootstrap-Pack", "/bspack", "2.05", null, start.startedAt(),
+                        (int) Duration.between(start.startedAt(), now).toMillis())), now);
+        java.util.List<Long> delivered = config.pendingCredentialIds().stream()
+                .filter(id -> config.bootstrapAccount() == null || id != config.bootstrapAccount().credentialId())
+                .toList();
+        if (!delivered.isEmpty()) {
+            lifecycle.delivered(delivered);
+        }
+        log.info("Bootstrap session {} of {} SUCCEEDED: Bootstrap-Pack of {} bytes", start.id(), config.endpoint(), payload.length);
+        events.forEach(e -> e.sessionEnded(SessionOutcome.SUCCEEDED, "none", start.securityMode(),
+                Duration.between(start.startedAt(), now)));
+        return new PackAnswer("2.05", null, config.endpoint(), encoder.contentFormat(), payload);
+    }
+
+    /**
+     * The answer to a Bootstrap-Pack-Request: {@code code} 2.05 with {@code payload} in
+     * {@code contentFormat} for device {@code endpoint}, or a refusal code whose {@code reason}
+     * stays on this side.
+     */
+    public record PackAnswer(String code, String reason, String endpoint, int contentFormat, byte[] payload) {
+    }
+
+    /** A request that passed the checks ({@code config} set) or was refused ({@code refusal} set). */
+    private record Checked(SessionStart start, DeviceBootstrapConfig config, BootstrapDecision.Refused refusal) {
+    }
+
+    private Checked check(BootstrapRequest request, int defaultContentFormat, String kind) {
         if (!accepting) {
-            return new BootstrapDecision.Refused("5.03", "the server is shutting down");
+            return new Checked(null, null, new BootstrapDecision.Refused("5.03", "the server is shutting down"));
         }
         UUID id = UUID.randomUUID();
         Optional<DeviceBootstrapConfig> config = request.identity() != null ? configs.findByBootstrapIdentity(request.identity())
@@ -74,18 +151,17 @@ public class BootstrapSessionManager implements DisposableBean {
         Long deviceId = config.map(DeviceBootstrapConfig::deviceId).orElse(null);
         String endpoint = request.endpoint() != null ? request.endpoint() : config.map(DeviceBootstrapConfig::endpoint).orElse(null);
         // No pct (LwM2M 1.0) means TLV; the record shows the format the writes use.
-        int format = request.preferredContentFormat() == null ? ContentFormat.TLV : request.preferredContentFormat();
+        int format = request.preferredContentFormat() == null ? defaultContentFormat : request.preferredContentFormat();
         SessionStart start = new SessionStart(id, deviceId, endpoint, request.peerAddress(), request.securityMode(),
                 request.identity() == null ? null : request.identity().describe(), format, clock.instant());
 
         String refusal = null;
-        String code = "4.00";
         if (request.malformed() != null) {
-            refusal = "malformed Bootstrap-Request: " + request.malformed();
+            refusal = "malformed " + kind + ": " + request.malformed();
         } else if (request.identity() == null && (config.isEmpty() || !config.get().allowNoSec())) {
-            refusal = request.endpoint() == null ? "Bootstrap-Request over plain CoAP without an endpoint name"
-                    : config.isEmpty() ? "Bootstrap-Request over plain CoAP for '" + request.endpoint() + "', which is not a registered device"
-                    : "Bootstrap-Request over plain CoAP; the profile of '" + request.endpoint() + "' requires DTLS";
+            refusal = request.endpoint() == null ? kind + " over plain CoAP without an endpoint name"
+                    : config.isEmpty() ? kind + " over plain CoAP for '" + request.endpoint() + "', which is not a registered device"
+                    : kind + " over plain CoAP; the profile of '" + request.endpoint() + "' requires DTLS";
         } else if (config.isEmpty()) {
             refusal = "the DTLS identity " + request.identity().describe() + " belongs to no device";
         } else if (!config.get().endpoint().equals(endpoint)) {
@@ -95,28 +171,17 @@ public class BootstrapSessionManager implements DisposableBean {
         } else if (config.get().state() != DeviceState.ACTIVE) {
             refusal = "device '" + endpoint + "' is " + config.get().state();
         }
-        InstanceEncoder encoder = null;
-        if (refusal == null) {
-            encoder = InstanceEncoder.forContentFormat(format).orElse(null);
-            if (encoder == null) {
-                code = "4.15";
-                refusal = "the client asked for content format " + format + " (pct), which this server does not write;"
-                        + " supported: TLV 11542, SenML-JSON 110, SenML-CBOR 112, LwM2M-CBOR 11544";
-            }
-        }
         if (refusal != null) {
-            log.info("Refused Bootstrap-Request {} from {}: {} {}", id, request.peerAddress(), code, refusal);
-            recorder.refuse(start, code, refusal);
-            String mode = request.securityMode();
-            String refusedCode = code;
-            events.forEach(e -> e.requestRefused(refusedCode, mode));
-            return new BootstrapDecision.Refused(code, refusal);
+            return new Checked(start, null, refuse(start, "4.00", refusal));
         }
-        // The first authentication with a rotated bootstrap credential proves the device holds it.
-        if (request.identity() != null && config.get().bootstrapCredentialPending()) {
-            lifecycle.authenticatedWith(config.get().bootstrapCredentialId());
-        }
-        return new BootstrapDecision.Accepted(start, config.get(), encoder);
+        return new Checked(start, config.get(), null);
+    }
+
+    private BootstrapDecision.Refused refuse(SessionStart start, String code, String refusal) {
+        log.info("Refused Bootstrap-Request {} from {}: {} {}", start.id(), start.peerAddress(), code, refusal);
+        recorder.refuse(start, code, refusal);
+        events.forEach(e -> e.requestRefused(code, start.securityMode()));
+        return new BootstrapDecision.Refused(code, refusal);
     }
 
     /** Starts the session of an accepted request; a running session of the same endpoint is superseded. */

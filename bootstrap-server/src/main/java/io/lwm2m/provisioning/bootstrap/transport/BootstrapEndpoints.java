@@ -135,7 +135,8 @@ public class BootstrapEndpoints implements SmartLifecycle {
         server = new CoapServer(config);
         server.addEndpoint(coap);
         server.addEndpoint(coaps);
-        server.add(new BootstrapResource(sessions, timers, requestTimeout, peers, limiter));
+        server.add(new BootstrapResource(sessions, timers, requestTimeout, peers, limiter),
+                new BootstrapPackResource(sessions, peers, limiter));
         server.start();
         log.info("Bootstrap server listening on coap://{} and coaps://{} (DTLS 1.2: PSK, RPK, X.509)",
                 format(coap.getAddress()), format(coaps.getAddress()));

@@ -40,7 +40,10 @@ final class CoapBootstrapClient implements BootstrapClient {
     public CompletableFuture<DownlinkResponse> send(DownlinkRequest downlink) {
         Request request = new Request(CoAP.Code.valueOf(downlink.operation().method()), CoAP.Type.CON);
         request.setDestinationContext(peer);
-        request.getOptions().setUriPath(downlink.path());
+        // The root is no Uri-Path option at all; Californium would send "/" as one empty segment.
+        if (!downlink.path().equals("/")) {
+            request.getOptions().setUriPath(downlink.path());
+        }
         if (downlink.contentFormat() >= 0) {
             request.getOptions().setContentFormat(downlink.contentFormat());
         }

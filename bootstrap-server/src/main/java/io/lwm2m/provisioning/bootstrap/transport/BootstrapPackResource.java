@@ -1,0 +1,63 @@
+package io.lwm2m.provisioning.bootstrap.transport;
+
+import io.lwm2m.provisioning.bootstrap.sessions.BootstrapRequest;
+import io.lwm2m.provisioning.bootstrap.sessions.BootstrapSessionManager;
+import org.eclipse.californium.core.CoapResource;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.OptionSet;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.server.resources.CoapExchange;
+import org.eclipse.californium.elements.EndpointContext;
+
+/**
+ * {@code /bspack}: the LwM2M 1.2 Bootstrap-Pack-Request ({@code GET /bspack?ep=..} with Accept),
+ * answered 2.05 with the whole configuration; Californium sends it block-wise when it is large.
+ */
+final class BootstrapPackResource extends CoapResource {
+
+    private final BootstrapSessionManager sessions;
+    private final RecentPeers peers;
+    private final FailureRateLimiter limiter;
+
+    BootstrapPackResource(BootstrapSessionManager sessions, RecentPeers peers, FailureRateLimiter limiter) {
+        super("bspack");
+        this.sessions = sessions;
+        this.peers = peers;
+        this.limiter = limiter;
+    }
+
+    @Override
+    public void handleGET(CoapExchange exchange) {
+        Request request = exchange.advanced().getRequest();
+        EndpointContext peer = request.getSourceContext();
+        if (limiter.isBlocked(peer.getPeerAddress().getAddress())) {
+            exchange.respond(ResponseCode.TOO_MANY_REQUESTS);
+            return;
+        }
+        OptionSet options = request.getOptions();
+        BootstrapRequest parsed = BootstrapResource.parse(options.getUriQuery(), peer);
+        // The format comes from Accept here; a pct parameter means nothing to this operation.
+        BootstrapRequest packRequest = new BootstrapRequest(parsed.endpoint(), options.hasAccept() ? options.getAccept() : null,
+                parsed.malformed(), parsed.peerAddress(), parsed.identity());
+        BootstrapSessionManager.PackAnswer answer = sessions.pack(packRequest);
+        switch (answer.code()) {
+            case "2.05" -> {
+                Response response = new Response(ResponseCode.CONTENT);
+                response.getOptions().setContentFormat(answer.contentFormat());
+                response.setPayload(answer.payload());
+                exchange.respond(response);
+                peers.remember(answer.endpoint(), peer.getPeerAddress());
+            }
+            case "5.03" -> exchange.respond(ResponseCode.SERVICE_UNAVAILABLE);
+            case "4.06" -> {
+                limiter.recordFailure(peer.getPeerAddress().getAddress());
+                exchange.respond(ResponseCode.NOT_ACCEPTABLE);
+            }
+            default -> {
+                limiter.recordFailure(peer.getPeerAddress().getAddress());
+                exchange.respond(ResponseCode.BAD_REQUEST);
+            }
+        }
+    }
+}
