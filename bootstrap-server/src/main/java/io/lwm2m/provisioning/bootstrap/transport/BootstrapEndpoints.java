@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
@@ -61,6 +62,8 @@ public class BootstrapEndpoints implements SmartLifecycle {
     private CoapEndpoint coaps;
     private DTLSConnector dtlsConnector;
     private ScheduledExecutorService timers;
+    private java.util.concurrent.ExecutorService pskLookups;
+    private final int workerThreads;
     private final RecentPeers peers = new RecentPeers(100_000);
     private final FailureRateLimiter limiter;
     private final FailureGate gate;
@@ -72,8 +75,10 @@ public class BootstrapEndpoints implements SmartLifecycle {
             @Value("${provisioning.coaps.port:5684}") int coapsPort,
             @Value("${provisioning.bootstrap.request-timeout:30s}") Duration requestTimeout,
             @Value("${provisioning.bootstrap.max-failures-per-source:20}") int maxFailuresPerSource,
-            @Value("${provisioning.bootstrap.failure-window:60s}") Duration failureWindow, java.time.Clock clock,
+            @Value("${provisioning.bootstrap.failure-window:60s}") Duration failureWindow,
+            @Value("${provisioning.coap.worker-threads:16}") int workerThreads, java.time.Clock clock,
             java.util.List<io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents> events) {
+        this.workerThreads = workerThreads;
         this.limiter = new FailureRateLimiter(maxFailuresPerSource, failureWindow, clock);
         this.gate = new FailureGate(limiter, events);
         this.sessions = sessions;
@@ -93,9 +98,18 @@ public class BootstrapEndpoints implements SmartLifecycle {
         // read and write a Californium3.properties file in the working directory instead.
         Configuration config = new Configuration();
         config.set(CoapConfig.MAX_ACTIVE_PEERS, 200_000);
+        // Bootstrap-Requests and session steps touch PostgreSQL; more protocol threads than cores
+        // keep a waiting query from stalling the CoAP stack (Californium's default: one per core).
+        config.set(CoapConfig.PROTOCOL_STAGE_THREAD_COUNT, workerThreads);
+        pskLookups = new java.util.concurrent.ThreadPoolExecutor(workerThreads, workerThreads, 60, TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(10_000), r -> {
+                    Thread t = new Thread(r, "dtls-psk-lookup");
+                    t.setDaemon(true);
+                    return t;
+                });
         DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
                 .setAddress(new InetSocketAddress(host, coapsPort))
-                .setAdvancedPskStore(new DatabasePskStore(configs, gate))
+                .setAdvancedPskStore(new DatabasePskStore(configs, gate, pskLookups))
                 .setCertificateIdentityProvider(new SingleCertificateProvider(identity.privateKey(),
                         identity.certificateChain().toArray(new X509Certificate[0]),
                         CertificateType.RAW_PUBLIC_KEY, CertificateType.X_509))
@@ -157,6 +171,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
             server.destroy();
             server = null;
             timers.shutdownNow();
+            pskLookups.shutdownNow();
             log.info("Bootstrap server stopped");
         }
     }

@@ -15,7 +15,11 @@ import org.eclipse.californium.scandium.util.ServerNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The DTLS handshake's PSK lookup: a live bootstrap credential's key, decrypted for this handshake only. */
+/**
+ * The DTLS handshake's PSK lookup: a live bootstrap credential's key, decrypted for this handshake
+ * only. The lookup runs on {@code lookups}, not on Scandium's few connector threads, and hands its
+ * result back through Scandium's result handler, so a slow database never stalls other handshakes.
+ */
 final class DatabasePskStore implements AdvancedPskStore {
 
     private static final Logger log = LoggerFactory.getLogger(DatabasePskStore.class);
@@ -25,9 +29,14 @@ final class DatabasePskStore implements AdvancedPskStore {
 
     private final FailureGate gate;
 
-    DatabasePskStore(BootstrapConfigStore configs, FailureGate gate) {
+    private final java.util.concurrent.Executor lookups;
+    private volatile HandshakeResultHandler resultHandler;
+
+    /** @param lookups where lookups run; null answers synchronously on the caller's thread */
+    DatabasePskStore(BootstrapConfigStore configs, FailureGate gate, java.util.concurrent.Executor lookups) {
         this.configs = configs;
         this.gate = gate;
+        this.lookups = lookups;
     }
 
     @Override
@@ -38,6 +47,20 @@ final class DatabasePskStore implements AdvancedPskStore {
     @Override
     public PskSecretResult requestPskSecretResult(ConnectionId cid, ServerNames serverName, PskPublicInformation identity,
             String hmacAlgorithm, SecretKey otherSecret, byte[] seed, boolean useExtendedMasterSecret) {
+        HandshakeResultHandler handler = resultHandler;
+        if (lookups == null || handler == null) {
+            return lookup(cid, identity);
+        }
+        try {
+            lookups.execute(() -> handler.apply(lookup(cid, identity)));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Shutting down or swamped: look up right here rather than drop the handshake.
+            return lookup(cid, identity);
+        }
+        return null;
+    }
+
+    private PskSecretResult lookup(ConnectionId cid, PskPublicInformation identity) {
         Optional<byte[]> key;
         try {
             key = configs.bootstrapPskKey(identity.getPublicInfoAsString());
@@ -68,6 +91,6 @@ final class DatabasePskStore implements AdvancedPskStore {
 
     @Override
     public void setResultHandler(HandshakeResultHandler resultHandler) {
-        // Answers synchronously.
+        this.resultHandler = resultHandler;
     }
 }
