@@ -185,6 +185,57 @@ class BootstrapFailureTest {
         assertThat(latestSession(device.endpoint()).get("outcome").asString()).isEqualTo("SUCCEEDED");
     }
 
+    @Test
+    void aSecondBootstrapRequestSupersedesTheRunningSessionOnThisAndOnAnyOtherReplica() throws Exception {
+        Fixtures.Device device = Fixtures.device(server, dmServer);
+        JdbcTemplate jdbc = new JdbcTemplate(server.bean(javax.sql.DataSource.class));
+        try (RawCoapsDevice stalled = RawCoapsDevice.psk(device.identity(), device.key(), RawCoapsDevice.silent())) {
+            assertThat(stalled.bootstrapRequest(server.coaps(), true, "ep=" + device.endpoint()).getCode())
+                    .isEqualTo(ResponseCode.CHANGED);
+            assertThat(sessions(device.endpoint()).get(0).get("outcome").asString()).isEqualTo("RUNNING");
+
+            try (RawCoapsDevice answering = RawCoapsDevice.psk(device.identity(), device.key(), BootstrapFailureTest::wellBehaved)) {
+                assertThat(answering.bootstrapRequest(server.coaps(), true, "ep=" + device.endpoint()).getCode())
+                        .isEqualTo(ResponseCode.CHANGED);
+                JsonNode latest = awaitEnded(device.endpoint(), Duration.ofSeconds(10));
+                assertThat(latest.get("outcome").asString()).isEqualTo("SUCCEEDED");
+            }
+        }
+        List<JsonNode> all = sessions(device.endpoint());
+        assertThat(all).hasSize(2);
+        assertThat(all.get(1).get("outcome").asString()).isEqualTo("FAILED");
+        assertThat(all.get(1).get("reason").asString()).contains("superseded");
+
+        // A session another replica left RUNNING (it crashed) is superseded through PostgreSQL alone.
+        Long deviceId = jdbc.queryForObject("SELECT id FROM devices WHERE endpoint = ?", Long.class, device.endpoint());
+        java.util.UUID orphan = java.util.UUID.randomUUID();
+        jdbc.update("INSERT INTO bootstrap_sessions (id, device_id, endpoint, peer_address, security_mode, started_at, outcome) "
+                + "VALUES (?, ?, ?, '192.0.2.1:5684', 'PSK', now(), 'RUNNING')", orphan, deviceId, device.endpoint());
+        try (RawCoapsDevice answering = RawCoapsDevice.psk(device.identity(), device.key(), BootstrapFailureTest::wellBehaved)) {
+            assertThat(answering.bootstrapRequest(server.coaps(), true, "ep=" + device.endpoint()).getCode())
+                    .isEqualTo(ResponseCode.CHANGED);
+            assertThat(awaitEnded(device.endpoint(), Duration.ofSeconds(10)).get("outcome").asString()).isEqualTo("SUCCEEDED");
+        }
+        assertThat(jdbc.queryForObject("SELECT outcome || ': ' || reason FROM bootstrap_sessions WHERE id = ?", String.class, orphan))
+                .startsWith("FAILED: superseded");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM bootstrap_sessions WHERE device_id = ? AND outcome = 'RUNNING'",
+                Integer.class, deviceId)).isZero();
+    }
+
+    /** A client that answers every bootstrap operation with success, its Discover naming a bootstrap account. */
+    private static Response wellBehaved(Request request) {
+        return switch (request.getCode()) {
+            case GET -> {
+                Response r = new Response(ResponseCode.CONTENT);
+                r.getOptions().setContentFormat(40);
+                r.setPayload("</>;lwm2m=1.1,</0/0>;uri=\"coaps://bs\",</1>,</3/0>");
+                yield r;
+            }
+            case DELETE -> new Response(ResponseCode.DELETED);
+            default -> new Response(ResponseCode.CHANGED);
+        };
+    }
+
     private static JsonNode awaitEnded(String endpoint, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {

@@ -7,14 +7,5 @@ import org.springframework.data.jpa.repository.JpaRepository;
 
 interface BootstrapSessionRepository extends JpaRepository<BootstrapSessionRecord, UUID> {
 
-    @org.springframework.data.jpa.repository.Modifying(flushAutomatically = true, clearAutomatically = true)
-    @org.springframework.data.jpa.repository.Query("""
-            update BootstrapSessionRecord s set s.outcome = io.lwm2m.provisioning.bootstrap.sessions.SessionOutcome.FAILED,
-              s.reason = :reason, s.endedAt = :at
-            where s.deviceId = :deviceId and s.outcome = io.lwm2m.provisioning.bootstrap.sessions.SessionOutcome.RUNNING""")
-    int supersedeRunning(@org.springframework.data.repository.query.Param("deviceId") Long deviceId,
-            @org.springframework.data.repository.query.Param("at") java.time.Instant at,
-            @org.springframework.data.repository.query.Param("reason") String reason);
-
     List<BootstrapSessionRecord> findByDeviceIdOrderByStartedAtDesc(Long deviceId, Limit limit);
 }

@@ -13,8 +13,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Writes the session history: one insert when a session starts, one transaction when it ends
- * (the row's outcome and all its steps, batched), whatever the number of steps.
+ * Writes the session history: one statement when a session starts, one when it ends (the row's
+ * outcome and all its steps), whatever the number of steps: the hot path of every bootstrap.
  */
 @Component
 public class SessionRecorder {
@@ -32,38 +32,74 @@ public class SessionRecorder {
     /**
      * Records a starting session. A session of the same device still running (on any replica) is
      * ended first as superseded: PostgreSQL's unique index allows one running session per device.
+     * One statement, so one round trip: the INSERT reads the UPDATE's result, which makes
+     * PostgreSQL finish the UPDATE before the index sees the new running row.
      */
-    @Transactional
     public void begin(SessionStart start) {
-        if (start.deviceId() != null) {
-            sessions.supersedeRunning(start.deviceId(), start.startedAt(),
-                    "superseded by a new Bootstrap-Request (session " + start.id() + ")");
-        }
-        sessions.saveAndFlush(new BootstrapSessionRecord(start));
+        jdbc.update("""
+                WITH superseded AS (
+                  UPDATE bootstrap_sessions SET outcome = 'FAILED', reason = ?, ended_at = ?
+                  WHERE device_id = ? AND outcome = 'RUNNING' RETURNING 1)
+                INSERT INTO bootstrap_sessions (id, device_id, endpoint, peer_address, security_mode, identity,
+                  content_format, started_at, outcome)
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?, 'RUNNING' FROM (SELECT count(*) FROM superseded) s""",
+                BootstrapSessionRecord.truncate("superseded by a new Bootstrap-Request (session " + start.id() + ")"),
+                Timestamp.from(start.startedAt()), start.deviceId(),
+                start.id(), start.deviceId(), start.endpoint(), start.peerAddress(), start.securityMode(),
+                start.identity(), start.contentFormat(), Timestamp.from(start.startedAt()));
     }
 
     /**
-     * Records how a session ended: one conditional UPDATE and one batched INSERT of the steps, in
-     * one transaction, whatever the number of steps. A session already superseded in the database
-     * keeps that outcome; its steps are recorded all the same.
+     * Records how a session ended: one statement that updates the session row (unless it was
+     * superseded meanwhile, which keeps that outcome) and inserts all its steps from arrays, so one
+     * round trip whatever the number of steps.
      */
-    @Transactional
     public void finish(UUID id, SessionOutcome outcome, String reason, String lwm2mVersion, List<SessionStep> steps,
             Instant endedAt) {
-        jdbc.update("UPDATE bootstrap_sessions SET outcome = ?, reason = ?, lwm2m_version = ?, ended_at = ? "
-                        + "WHERE id = ? AND outcome = 'RUNNING'",
-                outcome.name(), BootstrapSessionRecord.truncate(reason), lwm2mVersion, Timestamp.from(endedAt), id);
-        jdbc.batchUpdate("INSERT INTO bootstrap_session_steps (session_id, seq, operation, path, response_code, detail, "
-                + "sent_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", steps, steps.size(), (statement, step) -> {
-                    statement.setObject(1, id);
-                    statement.setInt(2, steps.indexOf(step));
-                    statement.setString(3, step.operation());
-                    statement.setString(4, step.path());
-                    statement.setString(5, step.responseCode());
-                    statement.setString(6, step.detail());
-                    statement.setTimestamp(7, Timestamp.from(step.sentAt()));
-                    statement.setObject(8, step.durationMs());
-                });
+        int n = steps.size();
+        Integer[] seq = new Integer[n];
+        String[] operation = new String[n];
+        String[] path = new String[n];
+        String[] code = new String[n];
+        String[] detail = new String[n];
+        Timestamp[] sentAt = new Timestamp[n];
+        Integer[] millis = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            SessionStep step = steps.get(i);
+            seq[i] = i;
+            operation[i] = step.operation();
+            path[i] = step.path();
+            code[i] = step.responseCode();
+            detail[i] = step.detail();
+            sentAt[i] = Timestamp.from(step.sentAt());
+            millis[i] = step.durationMs();
+        }
+        jdbc.execute((java.sql.Connection connection) -> {
+            try (java.sql.PreparedStatement statement = connection.prepareStatement("""
+                    WITH ended AS (
+                      UPDATE bootstrap_sessions SET outcome = ?, reason = ?, lwm2m_version = ?, ended_at = ?
+                      WHERE id = ? AND outcome = 'RUNNING')
+                    INSERT INTO bootstrap_session_steps (session_id, seq, operation, path, response_code, detail,
+                      sent_at, duration_ms)
+                    SELECT ?, s.seq, s.operation, s.path, s.code, s.detail, s.sent_at, s.millis
+                    FROM unnest(?::int[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::int[])
+                      AS s(seq, operation, path, code, detail, sent_at, millis)""")) {
+                statement.setString(1, outcome.name());
+                statement.setString(2, BootstrapSessionRecord.truncate(reason));
+                statement.setString(3, lwm2mVersion);
+                statement.setTimestamp(4, Timestamp.from(endedAt));
+                statement.setObject(5, id);
+                statement.setObject(6, id);
+                statement.setArray(7, connection.createArrayOf("int4", seq));
+                statement.setArray(8, connection.createArrayOf("varchar", operation));
+                statement.setArray(9, connection.createArrayOf("varchar", path));
+                statement.setArray(10, connection.createArrayOf("varchar", code));
+                statement.setArray(11, connection.createArrayOf("varchar", detail));
+                statement.setArray(12, connection.createArrayOf("timestamptz", sentAt));
+                statement.setArray(13, connection.createArrayOf("int4", millis));
+                return statement.executeUpdate();
+            }
+        });
     }
 
     /** Records a Bootstrap-Request that was refused, and audits the refusal with its real reason. */
