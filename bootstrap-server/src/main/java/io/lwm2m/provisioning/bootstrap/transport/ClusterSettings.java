@@ -63,10 +63,8 @@ public class ClusterSettings {
                     + " shared key of at least " + MIN_SECRET_LENGTH + " characters when provisioning.cluster.enabled=true");
         }
         this.secretKey = sha256(secret.getBytes(StandardCharsets.UTF_8));
-        if (this.peersDns.isEmpty() && this.staticPeers.isEmpty()) {
-            throw new IllegalStateException("provisioning.cluster.enabled=true needs provisioning.cluster.peers-dns"
-                    + " (the headless Service's name) or provisioning.cluster.peers (host:port,...)");
-        }
+        // Neither peers-dns nor peers: this node learns only the peers that ping it (the first node
+        // of a static setup, whose peers name it).
         for (String peer : this.staticPeers) {
             parsePeer(peer);
         }
