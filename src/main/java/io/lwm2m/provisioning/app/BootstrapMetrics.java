@@ -23,6 +23,8 @@ class BootstrapMetrics implements BootstrapEvents {
     static final String REQUESTS_REFUSED = "provisioning.bootstrap.requests.refused";
     static final String SESSION_DURATION = "provisioning.bootstrap.session.duration";
     static final String DTLS_HANDSHAKES = "provisioning.dtls.handshakes";
+    static final String CLUSTER_RECORDS = "provisioning.dtls.cluster.records";
+    static final String CONNECTIONS_CLOSED = "provisioning.dtls.connections.closed";
 
     private static final Logger log = LoggerFactory.getLogger(BootstrapMetrics.class);
 
@@ -89,6 +91,30 @@ class BootstrapMetrics implements BootstrapEvents {
     @Override
     public void handshake(boolean success) {
         (success ? handshakesSucceeded : handshakesFailed).increment();
+    }
+
+    @Override
+    public void clusterRecord(String kind) {
+        try {
+            Counter.builder(CLUSTER_RECORDS)
+                    .description("DTLS records crossing the cluster port: forwarded to the replica owning their"
+                            + " Connection ID, received from a peer, answers backwarded or returned, dropped, rejected")
+                    .tag("kind", label(kind))
+                    .register(registry).increment();
+        } catch (RuntimeException e) {
+            log.debug("Could not count a cluster record", e);
+        }
+    }
+
+    @Override
+    public void connectionsClosed(int count) {
+        try {
+            Counter.builder(CONNECTIONS_CLOSED)
+                    .description("DTLS connections closed because the credential they were authenticated with ended")
+                    .register(registry).increment(count);
+        } catch (RuntimeException e) {
+            log.debug("Could not count closed connections", e);
+        }
     }
 
     private Counter handshakeCounter(String outcome) {

@@ -74,8 +74,13 @@ class BootstrapEndToEndTest {
         assertThat(noSecAccount.get(6)).isEqualTo(false);
         assertThat(noSecAccount.get(7)).isEqualTo("UQ");
 
-        // The session is on record with every request and answer.
+        // The session is on record with every request and answer (recorded once the server has Finish's answer,
+        // which may be a moment after the client reports success).
         JsonNode session = server.call("GET", "/api/v1/devices/" + device.endpoint() + "/sessions", null).json().get(0);
+        for (int attempt = 0; attempt < 100 && session.get("outcome").asString().equals("RUNNING"); attempt++) {
+            Thread.sleep(50);
+            session = server.call("GET", "/api/v1/devices/" + device.endpoint() + "/sessions", null).json().get(0);
+        }
         assertThat(session.get("outcome").asString()).isEqualTo("SUCCEEDED");
         assertThat(session.get("contentFormat").asInt()).isEqualTo(switch (flavour) {
             case LWM2M_1_1_SENML_CBOR -> 112;

@@ -163,7 +163,7 @@ class Lwm2m12EndToEndTest {
     void aBootstrapPackWithoutEpNamesTheDeviceFromItsDtlsIdentity() throws Exception {
         Fixtures.Device device = Fixtures.device(server, pskServer);
         try (RawCoapsDevice client = RawCoapsDevice.psk(device.identity(), device.key(), RawCoapsDevice.silent())) {
-            Response response = client.get(server.coaps(), "/bspack", null);
+            Response response = client.get(server.coaps(), "/bspack", (Integer) null);
             assertThat(response.getCode()).isEqualTo(ResponseCode.CONTENT);
             // No Accept: SenML-CBOR, which every 1.2 client reads.
             assertThat(response.getOptions().getContentFormat()).isEqualTo(112);

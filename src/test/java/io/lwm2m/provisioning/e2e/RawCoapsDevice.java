@@ -59,6 +59,25 @@ public final class RawCoapsDevice implements AutoCloseable {
         return withScript(new CoapEndpoint.Builder().setConfiguration(config).setConnector(new DTLSConnector(dtls)).build(), script);
     }
 
+    /**
+     * As {@link #psk(String, byte[], Function)}, negotiating a DTLS Connection ID: its records carry
+     * the server's Connection ID, so they still find their connection when they reach the server
+     * through another replica (or from another address).
+     */
+    public static RawCoapsDevice pskWithConnectionId(String identity, byte[] key, Function<Request, Response> script) {
+        Configuration config = new Configuration();
+        DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
+                .setAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
+                // 0: the client uses the server's Connection ID and asks for none of its own.
+                .set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, 0)
+                .set(DtlsConfig.DTLS_MAX_RETRANSMISSIONS, 2)
+                .set(DtlsConfig.DTLS_RETRANSMISSION_TIMEOUT, 500, TimeUnit.MILLISECONDS)
+                .setAdvancedPskStore(new AdvancedSinglePskStore(identity, key))
+                .build();
+        return withScript(new CoapEndpoint.Builder().setConfiguration(config).setConnector(new DTLSConnector(dtls)).build(), script);
+    }
+
     /** Plain CoAP, no DTLS. */
     static RawCoapsDevice plain(Function<Request, Response> script) {
         Configuration config = new Configuration();
@@ -117,6 +136,18 @@ public final class RawCoapsDevice implements AutoCloseable {
         }
         endpoint.sendRequest(request);
         return request.waitForResponse(TimeUnit.SECONDS.toMillis(10));
+    }
+
+    /** Sends {@code GET path} over DTLS and waits up to {@code timeout} for the answer; null if none came. */
+    public Response get(InetSocketAddress server, String path, java.time.Duration timeout) throws InterruptedException {
+        Request request = Request.newGet();
+        request.setURI("coaps://127.0.0.1:" + server.getPort() + path);
+        endpoint.sendRequest(request);
+        Response response = request.waitForResponse(timeout.toMillis());
+        if (response == null) {
+            request.cancel();
+        }
+        return response;
     }
 
     @Override

@@ -51,8 +51,13 @@ final class TestServer implements AutoCloseable {
         // As command-line arguments: they override application.yml, as an operator's would.
         String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         this.context = new SpringApplicationBuilder(ProvisioningServerApplication.class).run(args);
-        TestOutput.rememberSecret(adminKey());
-        TestOutput.rememberSecret(read(dataDir.resolve("kek")));
+        // A replica joining an existing database creates no admin key, and a configured KEK is no file.
+        if (Files.exists(dataDir.resolve("initial-admin-key"))) {
+            TestOutput.rememberSecret(adminKey());
+        }
+        if (Files.exists(dataDir.resolve("kek"))) {
+            TestOutput.rememberSecret(read(dataDir.resolve("kek")));
+        }
     }
 
     /** A server on a fresh data dir, shared by the tests of this JVM; never stopped by them. */

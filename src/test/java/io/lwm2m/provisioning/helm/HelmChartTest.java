@@ -153,7 +153,8 @@ class HelmChartTest {
     assertThat(env.get("MANAGEMENT_SERVER_PORT").get("value")).isEqualTo("8081");
     assertThat(env.get("PROVISIONING_DATA_DIR").get("value")).isEqualTo("/data");
     assertThat(env.get("PROVISIONING_CA_MODE").get("value")).isEqualTo("generate");
-    assertThat(env).doesNotContainKeys("SPRING_DATASOURCE_URL", "PROVISIONING_SECRETS_KEK", "PROVISIONING_CLUSTER_PORT");
+    assertThat(env).doesNotContainKeys("SPRING_DATASOURCE_URL", "PROVISIONING_SECRETS_KEK", "PROVISIONING_CLUSTER_ENABLED",
+        "PROVISIONING_CLUSTER_PORT");
 
     // volumes: emptyDir for /tmp, a PVC for the data dir
     assertThat(mounts(container)).containsEntry("/tmp", "tmp").containsEntry("/data", "data");
@@ -270,6 +271,7 @@ class HelmChartTest {
 
     // cluster port: ordinal from the pod name, peers through the headless Service, secret from the existing secret
     assertThat(at(env.get("POD_NAME"), "valueFrom.fieldRef.fieldPath")).isEqualTo("metadata.name");
+    assertThat(env.get("PROVISIONING_CLUSTER_ENABLED").get("value")).isEqualTo("true");
     assertThat(env.get("PROVISIONING_CLUSTER_PORT").get("value")).isEqualTo("5784");
     assertThat(env.get("PROVISIONING_CLUSTER_PEERS_DNS").get("value"))
         .isEqualTo(FULLNAME + "-headless." + NAMESPACE + ".svc.cluster.local");
@@ -384,7 +386,9 @@ class HelmChartTest {
             "'/service/coap/nodePorts/coaps'"),
         Arguments.of("unknown top-level key", "replicas: 2\n", "additional properties 'replicas' not allowed"),
         Arguments.of("CA import without its secret", "ca:\n  mode: import\n", "'/ca/import/existingSecret'"),
-        Arguments.of("invalid CA mode", "ca:\n  mode: borrow\n", "'/ca/mode'"));
+        Arguments.of("invalid CA mode", "ca:\n  mode: borrow\n", "'/ca/mode'"),
+        Arguments.of("more replicas than Connection-ID node ids", "autoscaling:\n  maxReplicas: 300\n",
+            "'/autoscaling/maxReplicas': maximum"));
   }
 
   @ParameterizedTest(name = "{0}")

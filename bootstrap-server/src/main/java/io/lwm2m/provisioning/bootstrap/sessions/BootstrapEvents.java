@@ -28,4 +28,20 @@ public interface BootstrapEvents {
     /** A DTLS handshake completed or failed. */
     default void handshake(boolean success) {
     }
+
+    /**
+     * A DTLS record crossed the cluster port.
+     *
+     * @param kind {@code forwarded} (received here for the node owning its Connection ID, sent on),
+     *             {@code received} (forwarded here by a peer), {@code backwarded} (an answer sent back
+     *             through the peer that received the device's record), {@code returned} (such an
+     *             answer sent out here for a peer), {@code dropped} (no such node, or not reachable),
+     *             {@code rejected} (failed the cluster MAC)
+     */
+    default void clusterRecord(String kind) {
+    }
+
+    /** DTLS connections were closed because the credential they were authenticated with ended. */
+    default void connectionsClosed(int count) {
+    }
 }

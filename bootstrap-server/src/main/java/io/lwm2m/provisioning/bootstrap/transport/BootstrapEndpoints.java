@@ -22,6 +22,10 @@ import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
 import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.DtlsManagedClusterConnector;
+import org.eclipse.californium.scandium.config.DtlsClusterConnectorConfig;
+import org.eclipse.californium.scandium.dtls.MultiNodeConnectionIdGenerator;
+import org.eclipse.californium.scandium.util.SecretUtil;
 import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
 import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
@@ -56,6 +60,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
     private final int coapPort;
     private final int coapsPort;
     private final Duration requestTimeout;
+    private static final int CONNECTION_ID_LENGTH = 6;
     private final Duration shutdownDeadline = Duration.ofSeconds(20);
     private CoapServer server;
     private CoapEndpoint coap;
@@ -67,6 +72,9 @@ public class BootstrapEndpoints implements SmartLifecycle {
     private final RecentPeers peers = new RecentPeers(100_000);
     private final FailureRateLimiter limiter;
     private final FailureGate gate;
+    private final java.util.List<io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents> events;
+    private final ClusterSettings cluster;
+    private ClusterMembership membership;
 
     BootstrapEndpoints(BootstrapSessionManager sessions, BootstrapConfigStore configs, BootstrapServerIdentity identity,
             CertificateAuthorityService ca, ManufacturerCaService manufacturers,
@@ -77,8 +85,10 @@ public class BootstrapEndpoints implements SmartLifecycle {
             @Value("${provisioning.bootstrap.max-failures-per-source:20}") int maxFailuresPerSource,
             @Value("${provisioning.bootstrap.failure-window:60s}") Duration failureWindow,
             @Value("${provisioning.coap.worker-threads:16}") int workerThreads, java.time.Clock clock,
-            java.util.List<io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents> events) {
+            java.util.List<io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents> events, ClusterSettings cluster) {
         this.workerThreads = workerThreads;
+        this.events = events;
+        this.cluster = cluster;
         this.limiter = new FailureRateLimiter(maxFailuresPerSource, failureWindow, clock);
         this.gate = new FailureGate(limiter, events);
         this.sessions = sessions;
@@ -107,7 +117,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
                     t.setDaemon(true);
                     return t;
                 });
-        DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
+        DtlsConnectorConfig.Builder builder = DtlsConnectorConfig.builder(config)
                 .setAddress(new InetSocketAddress(host, coapsPort))
                 .setAdvancedPskStore(new DatabasePskStore(configs, gate, pskLookups))
                 .setCertificateIdentityProvider(new SingleCertificateProvider(identity.privateKey(),
@@ -118,12 +128,15 @@ public class BootstrapEndpoints implements SmartLifecycle {
                 .setDatagramFilter(gate)
                 .setSessionListener(gate)
                 .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY)
-                .set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, 6)
+                .set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, CONNECTION_ID_LENGTH)
                 // No session resumption: every new connection is a full handshake, which checks the
                 // credential again, so a revoked or retired one cannot come back through a cached session.
                 .set(DtlsConfig.DTLS_SERVER_USE_SESSION_ID, false)
                 .set(DtlsConfig.DTLS_RECOMMENDED_CIPHER_SUITES_ONLY, false)
-                .setAsList(DtlsConfig.DTLS_CIPHER_SUITES,
+                // Preselected rather than fixed: the suites this connector's credentials allow, in
+                // this order. The cluster port's DTLS inherits this configuration and, holding only
+                // the cluster PSK, picks the PSK suites of the same list.
+                .setAsList(DtlsConfig.DTLS_PRESELECTED_CIPHER_SUITES,
                         CipherSuite.TLS_PSK_WITH_AES_128_CCM_8,
                         CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256,
                         CipherSuite.TLS_PSK_WITH_AES_256_GCM_SHA378,
@@ -135,8 +148,14 @@ public class BootstrapEndpoints implements SmartLifecycle {
                         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8,
                         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
                         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-                        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM)
-                .build();
+                        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM);
+        if (cluster.enabled()) {
+            // The node id is the first byte of every Connection ID this replica issues: a peer that
+            // receives a record of this connection forwards it here.
+            builder.setConnectionIdGenerator(new MultiNodeConnectionIdGenerator(cluster.nodeId(), CONNECTION_ID_LENGTH))
+                    .setHealthHandler(new ClusterTraffic(events));
+        }
+        DtlsConnectorConfig dtls = builder.build();
         timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bootstrap-request-timer");
             t.setDaemon(true);
@@ -144,7 +163,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
         });
         coap = new CoapEndpoint.Builder().setConfiguration(config)
                 .setInetSocketAddress(new InetSocketAddress(host, coapPort)).build();
-        dtlsConnector = new DTLSConnector(dtls);
+        dtlsConnector = cluster.enabled() ? clusterConnector(dtls) : new DTLSConnector(dtls);
         coaps = new CoapEndpoint.Builder().setConfiguration(config).setConnector(dtlsConnector).build();
         server = new CoapServer(config);
         server.addEndpoint(coap);
@@ -152,8 +171,50 @@ public class BootstrapEndpoints implements SmartLifecycle {
         server.add(new BootstrapResource(sessions, timers, requestTimeout, peers, limiter),
                 new BootstrapPackResource(sessions, peers, limiter));
         server.start();
-        log.info("Bootstrap server listening on coap://{} and coaps://{} (DTLS 1.2: PSK, RPK, X.509)",
-                format(coap.getAddress()), format(coaps.getAddress()));
+        log.info("Bootstrap server listening on coap://{} and coaps://{} (DTLS 1.2: PSK, RPK, X.509; {})",
+                format(coap.getAddress()), format(coaps.getAddress()), dtls.getSupportedCipherSuites());
+        if (membership != null) {
+            membership.start();
+            log.info("DTLS cluster node {}: cluster port {}, peers from {}", cluster.nodeId(),
+                    format(clusterAddress()), cluster.peersDns().isEmpty() ? "provisioning.cluster.peers" : cluster.peersDns());
+        }
+    }
+
+    /**
+     * Scandium's Connection-ID cluster connector: a record whose Connection ID names another node is
+     * forwarded to that node over the cluster port, and its answers come back through this node (the
+     * one the load balancer and the device's NAT know). The cluster port speaks DTLS-PSK with the
+     * shared secret, and the forwarded records carry a MAC under those keys, so nothing arriving
+     * there unauthenticated is acted upon.
+     */
+    private DTLSConnector clusterConnector(DtlsConnectorConfig dtls) {
+        byte[] raw = cluster.secretKey();
+        javax.crypto.SecretKey key = SecretUtil.create(raw, "PSK");
+        java.util.Arrays.fill(raw, (byte) 0);
+        DtlsClusterConnectorConfig clusterConfig;
+        try {
+            clusterConfig = DtlsClusterConnectorConfig.builder()
+                    .setAddress(cluster.address())
+                    .setSecure(ClusterSettings.PSK_IDENTITY, key)
+                    .setClusterMac(true)
+                    .setBackwardMessage(true)
+                    .build();
+        } finally {
+            SecretUtil.destroy(key);
+        }
+        DtlsManagedClusterConnector connector = new DtlsManagedClusterConnector(dtls, clusterConfig);
+        membership = new ClusterMembership(connector, cluster);
+        return connector;
+    }
+
+    /** The cluster port's address (the real port when 0 was configured); null when clustering is off. */
+    public synchronized InetSocketAddress clusterAddress() {
+        return dtlsConnector instanceof DtlsManagedClusterConnector managed ? managed.getClusterInternalAddress() : null;
+    }
+
+    /** The node ids of the peers this replica currently knows on the cluster port (empty when clustering is off). */
+    public synchronized java.util.Set<Integer> clusterPeers() {
+        return membership == null ? java.util.Set.of() : membership.knownNodes();
     }
 
     /** Whether the CoAP and DTLS endpoints are bound (readiness). */
@@ -168,6 +229,10 @@ public class BootstrapEndpoints implements SmartLifecycle {
             // sessions' answers) until the sessions end or the deadline passes.
             sessions.stopAccepting();
             sessions.drain(shutdownDeadline);
+            if (membership != null) {
+                membership.stop();
+                membership = null;
+            }
             server.destroy();
             server = null;
             timers.shutdownNow();
@@ -187,14 +252,31 @@ public class BootstrapEndpoints implements SmartLifecycle {
      */
     @TransactionalEventListener(fallbackExecution = true)
     void onCredentialEnded(CredentialEnded ended) {
-        DTLSConnector connector = dtlsConnector;
-        if (connector != null && ended.channel() == CredentialChannel.BOOTSTRAP) {
-            for (InetSocketAddress peer : peers.forget(ended.endpoint())) {
-                connector.close(peer);
-                log.info("Closed the DTLS connection of {} at {}: its credential {} ended", ended.endpoint(), peer,
-                        ended.credentialId());
-            }
+        if (ended.channel() == CredentialChannel.BOOTSTRAP) {
+            closeConnectionsOf(ended.endpoint(), "its credential " + ended.credentialId() + " ended");
         }
+    }
+
+    /**
+     * Closes the DTLS connections this replica holds for {@code endpoint}; returns how many. Other
+     * replicas call it through {@link CredentialEndedBroadcast}.
+     */
+    int closeConnectionsOf(String endpoint, String why) {
+        DTLSConnector connector = dtlsConnector;
+        if (connector == null) {
+            return 0;
+        }
+        int closed = 0;
+        for (InetSocketAddress peer : peers.forget(endpoint)) {
+            connector.close(peer);
+            closed++;
+            log.info("Closed the DTLS connection of {} at {}: {}", endpoint, peer, why);
+        }
+        if (closed > 0) {
+            int count = closed;
+            events.forEach(e -> e.connectionsClosed(count));
+        }
+        return closed;
     }
 
     /** The address the plain CoAP endpoint is bound to (the real port when 0 was configured). */
