@@ -79,6 +79,7 @@ final class BenchServer implements AutoCloseable {
         command.add(jar.toAbsolutePath().toString());
         command.add("--server.port=0");
         command.add("--server.address=127.0.0.1");
+        command.add("--management.server.port=0");
         command.add("--provisioning.coap.port=0");
         command.add("--provisioning.coaps.port=0");
         command.add("--provisioning.coap.address=127.0.0.1");
