@@ -123,7 +123,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
                 .setCertificateIdentityProvider(new SingleCertificateProvider(identity.privateKey(),
                         identity.certificateChain().toArray(new X509Certificate[0]),
                         CertificateType.RAW_PUBLIC_KEY, CertificateType.X_509))
-                .setAdvancedCertificateVerifier(new DeviceCertificateVerifier(configs, ca, manufacturers))
+                .setAdvancedCertificateVerifier(new DeviceCertificateVerifier(configs, ca, manufacturers, clock))
                 .set(DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE, CertificateAuthenticationMode.NEEDED)
                 .setDatagramFilter(gate)
                 .setSessionListener(gate)
