@@ -138,7 +138,7 @@ class BootstrapMatrixEndToEndTest {
     @MethodSource("bootstrapModesAndVersions")
     void everyBootstrapModeDeliversExactlyTheEffectiveConfiguration(BootstrapMode mode, Flavour flavour) throws Exception {
         MatrixDevice device = register(mode, profile(DmMode.PSK, DmMode.X509));
-        try (LeshanDevice client = device.start(flavour, List.of(), List.of())) {
+        try (LeshanDevice client = device.start(flavour)) {
             LeshanDevice.Outcome outcome = client.awaitBootstrap(Duration.ofSeconds(30));
             assertThat(outcome.success()).as(outcome.toString()).isTrue();
             assertHoldsExactlyTheEffectiveConfiguration(client, device, flavour);
@@ -150,7 +150,7 @@ class BootstrapMatrixEndToEndTest {
     @MethodSource("dmModesAndVersions")
     void everyDmModeIsProvisionedExactlyAsConfigured(DmMode mode, Flavour flavour) throws Exception {
         MatrixDevice device = register(BootstrapMode.PSK, profile(mode, mode == DmMode.PSK ? DmMode.NOSEC : DmMode.PSK));
-        try (LeshanDevice client = device.start(flavour, List.of(), List.of())) {
+        try (LeshanDevice client = device.start(flavour)) {
             LeshanDevice.Outcome outcome = client.awaitBootstrap(Duration.ofSeconds(30));
             assertThat(outcome.success()).as(outcome.toString()).isTrue();
             assertHoldsExactlyTheEffectiveConfiguration(client, device, flavour);
@@ -173,7 +173,11 @@ class BootstrapMatrixEndToEndTest {
                 new Server(992, 3_600, EnumSet.of(BindingMode.U), false, BindingMode.U),
                 new Server(FIRST_SSID, 60));
         Flavour flavour = Flavour.LWM2M_1_1_SENML_CBOR;
-        try (LeshanDevice client = device.start(flavour, oldSecurity, oldServers)) {
+        try (LeshanDevice client = LeshanDevice.prepare(device.endpoint, device.bootstrapAccount, flavour, device.cipherSuites(),
+                oldSecurity, oldServers)) {
+            assertThat(client.instances(0)).hasSize(4);
+            assertThat(client.instances(1)).hasSize(3);
+            client.begin();
             assertThat(client.awaitBootstrap(Duration.ofSeconds(30)).success()).isTrue();
             assertHoldsExactlyTheEffectiveConfiguration(client, device, flavour);
             assertThat(client.instances(0).values()).noneMatch(r -> r.get(0).toString().contains("old-"));
@@ -189,11 +193,14 @@ class BootstrapMatrixEndToEndTest {
     /** A registered device, its creation response, its effective configuration, and how it authenticates. */
     private record MatrixDevice(String endpoint, BootstrapMode mode, JsonNode created, JsonNode config, Security bootstrapAccount) {
 
-        LeshanDevice start(Flavour flavour, List<Security> otherSecurity, List<Server> otherServers) {
-            List<CipherSuite> suites = mode == BootstrapMode.PSK
+        LeshanDevice start(Flavour flavour) {
+            return LeshanDevice.start(endpoint, bootstrapAccount, flavour, cipherSuites(), List.of(), List.of());
+        }
+
+        List<CipherSuite> cipherSuites() {
+            return mode == BootstrapMode.PSK
                     ? List.of(CipherSuite.TLS_PSK_WITH_AES_128_CCM_8, CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256)
                     : List.of(CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256);
-            return LeshanDevice.start(endpoint, bootstrapAccount, flavour, suites, otherSecurity, otherServers);
         }
 
         JsonNode serverCredential(String server) {

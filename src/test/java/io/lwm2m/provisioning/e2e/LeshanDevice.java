@@ -96,6 +96,14 @@ final class LeshanDevice implements AutoCloseable {
      */
     static LeshanDevice start(String endpoint, Security bootstrapAccount, Flavour flavour, List<CipherSuite> cipherSuites,
             List<Security> otherSecurity, List<Server> otherServers) {
+        LeshanDevice device = prepare(endpoint, bootstrapAccount, flavour, cipherSuites, otherSecurity, otherServers);
+        device.client.start();
+        return device;
+    }
+
+    /** As {@link #start(String, Security, Flavour, List, List, List)}, but not started yet: see {@link #begin()}. */
+    static LeshanDevice prepare(String endpoint, Security bootstrapAccount, Flavour flavour, List<CipherSuite> cipherSuites,
+            List<Security> otherSecurity, List<Server> otherServers) {
         ObjectsInitializer objects = new ObjectsInitializer(new StaticModel(models(flavour)));
         List<Security> security = new ArrayList<>();
         security.add(bootstrapAccount);
@@ -151,8 +159,12 @@ final class LeshanDevice implements AutoCloseable {
                 device.outcome.complete(new Outcome(false, null, "timeout"));
             }
         });
-        client.start();
         return device;
+    }
+
+    /** Starts a prepared client: it bootstraps. */
+    void begin() {
+        client.start();
     }
 
     private static List<ObjectModel> models(Flavour flavour) {

@@ -73,7 +73,7 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
             }
             X509Certificate device = certificates.get(0);
             String certificate = "certificate '" + printable(device.getSubjectX500Principal().getName()) + "' (serial "
-                    + device.getSerialNumber().toString(16) + ")";
+                    + CertificateAuthorityService.hex(device.getSerialNumber()) + ")";
             Instant now = clock.instant();
             if (now.isAfter(device.getNotAfter().toInstant())) {
                 return refuse(cid, remotePeer, certificate + " expired at " + device.getNotAfter().toInstant());
