@@ -191,7 +191,8 @@ class BootstrapMatrixEndToEndTest {
     // ---- the device and its effective configuration --------------------------------------------------
 
     /** A registered device, its creation response, its effective configuration, and how it authenticates. */
-    private record MatrixDevice(String endpoint, BootstrapMode mode, JsonNode created, JsonNode config, Security bootstrapAccount) {
+    private record MatrixDevice(String endpoint, BootstrapMode mode, JsonNode created, JsonNode config, Security bootstrapAccount,
+            byte[] bootstrapIdentity) {
 
         LeshanDevice start(Flavour flavour) {
             return LeshanDevice.start(endpoint, bootstrapAccount, flavour, cipherSuites(), List.of(), List.of());
@@ -246,27 +247,36 @@ class BootstrapMatrixEndToEndTest {
         Fixtures.Device.of(created);
         JsonNode bootstrap = created.get("bootstrapCredential");
         String uri = LeshanDevice.uri(server.coaps());
-        Security account = switch (mode) {
-            case PSK -> Security.pskBootstrap(uri, bootstrap.get("identity").asString().getBytes(StandardCharsets.UTF_8),
-                    HexFormat.of().parseHex(bootstrap.get("key").asString()));
-            case RPK -> Security.rpkBootstrap(uri, Fixtures.der(bootstrap.get("publicKey").asString()),
-                    Fixtures.der(bootstrap.get("privateKey").asString()), Fixtures.der(bootstrapServer.get("publicKey").asString()));
-            case X509 -> Security.x509Bootstrap(uri, Fixtures.der(bootstrap.get("certificate").asString()),
-                    Fixtures.der(bootstrap.get("privateKey").asString()), bootstrapServerCertificate);
-            case FACTORY_X509 -> factoryAccount(uri, endpoint);
-        };
+        byte[] serverPublicKey = Fixtures.der(bootstrapServer.get("publicKey").asString());
+        Security account;
+        byte[] identity;
+        switch (mode) {
+            case PSK -> {
+                identity = bootstrap.get("identity").asString().getBytes(StandardCharsets.UTF_8);
+                account = Security.pskBootstrap(uri, identity, HexFormat.of().parseHex(bootstrap.get("key").asString()));
+            }
+            case RPK -> {
+                identity = Fixtures.der(bootstrap.get("publicKey").asString());
+                account = Security.rpkBootstrap(uri, identity, Fixtures.der(bootstrap.get("privateKey").asString()), serverPublicKey);
+            }
+            case X509 -> {
+                identity = Fixtures.der(bootstrap.get("certificate").asString());
+                account = Security.x509Bootstrap(uri, identity, Fixtures.der(bootstrap.get("privateKey").asString()),
+                        bootstrapServerCertificate);
+            }
+            default -> {
+                // An IDevID from the registered manufacturer CA naming the endpoint, as the factory would have put in.
+                KeyPair keys = KeyAlgorithm.EC_P256.generate(RANDOM);
+                X509Certificate idevid = new CertificateIssuer(manufacturer.issuing(), manufacturer.issuingKey(), null, null, RANDOM)
+                        .issue(keys.getPublic(), CertificateProfile.device(Duration.ofDays(30)), endpoint,
+                                URI.create("urn:matrix:serial:1"), CertificateIssuer.randomSerial(RANDOM), Instant.now());
+                identity = idevid.getEncoded();
+                account = Security.x509Bootstrap(uri, identity, keys.getPrivate().getEncoded(), bootstrapServerCertificate);
+            }
+        }
         TestServer.ApiResponse config = server.call("GET", "/api/v1/devices/" + endpoint + "/bootstrap-config", null);
         assertThat(config.status()).as(config.toString()).isEqualTo(200);
-        return new MatrixDevice(endpoint, mode, created, config.json(), account);
-    }
-
-    /** An IDevID from the registered manufacturer CA naming the endpoint, as the factory would have put in. */
-    private static Security factoryAccount(String uri, String endpoint) throws Exception {
-        KeyPair keys = KeyAlgorithm.EC_P256.generate(RANDOM);
-        X509Certificate idevid = new CertificateIssuer(manufacturer.issuing(), manufacturer.issuingKey(), null, null, RANDOM)
-                .issue(keys.getPublic(), CertificateProfile.device(Duration.ofDays(30)), endpoint, URI.create("urn:matrix:serial:1"),
-                        CertificateIssuer.randomSerial(RANDOM), Instant.now());
-        return Security.x509Bootstrap(uri, idevid.getEncoded(), keys.getPrivate().getEncoded(), bootstrapServerCertificate);
+        return new MatrixDevice(endpoint, mode, created, config.json(), account, identity);
     }
 
     // ---- what the client must hold --------------------------------------------------------------------
@@ -292,6 +302,7 @@ class BootstrapMatrixEndToEndTest {
             case RPK -> 1;
             case X509, FACTORY_X509 -> 2;
         });
+        assertThat((byte[]) account.get(3)).as("bootstrap account /0/x/3").isEqualTo(device.bootstrapIdentity);
         assertThat(account).doesNotContainKey(10);
 
         for (JsonNode configured : servers) {
