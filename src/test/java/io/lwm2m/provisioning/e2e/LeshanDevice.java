@@ -86,9 +86,40 @@ final class LeshanDevice implements AutoCloseable {
 
     /** A client whose only Security instance is {@code bootstrapAccount}, offering {@code cipherSuites}. */
     static LeshanDevice start(String endpoint, Security bootstrapAccount, Flavour flavour, List<CipherSuite> cipherSuites) {
+        return start(endpoint, bootstrapAccount, flavour, cipherSuites, List.of(), List.of());
+    }
+
+    /**
+     * A client that already holds {@code otherSecurity} and {@code otherServers} (a device bootstrapped
+     * before, or configured at the factory) beside its bootstrap account, which is Security instance 0;
+     * the others take the instance ids after it, in order.
+     */
+    static LeshanDevice start(String endpoint, Security bootstrapAccount, Flavour flavour, List<CipherSuite> cipherSuites,
+            List<Security> otherSecurity, List<Server> otherServers) {
+        LeshanDevice device = prepare(endpoint, bootstrapAccount, flavour, cipherSuites, otherSecurity, otherServers);
+        device.client.start();
+        return device;
+    }
+
+    /** As {@link #start(String, Security, Flavour, List, List, List)}, but not started yet: see {@link #begin()}. */
+    static LeshanDevice prepare(String endpoint, Security bootstrapAccount, Flavour flavour, List<CipherSuite> cipherSuites,
+            List<Security> otherSecurity, List<Server> otherServers) {
         ObjectsInitializer objects = new ObjectsInitializer(new StaticModel(models(flavour)));
-        objects.setInstancesForObject(LwM2mId.SECURITY, bootstrapAccount);
-        objects.setClassForObject(LwM2mId.SERVER, Server.class);
+        List<Security> security = new ArrayList<>();
+        security.add(bootstrapAccount);
+        security.addAll(otherSecurity);
+        for (int id = 0; id < security.size(); id++) {
+            security.get(id).setId(id);
+        }
+        objects.setInstancesForObject(LwM2mId.SECURITY, security.toArray(new Security[0]));
+        if (otherServers.isEmpty()) {
+            objects.setClassForObject(LwM2mId.SERVER, Server.class);
+        } else {
+            for (int id = 0; id < otherServers.size(); id++) {
+                otherServers.get(id).setId(id);
+            }
+            objects.setInstancesForObject(LwM2mId.SERVER, otherServers.toArray(new Server[0]));
+        }
         objects.setClassForObject(LwM2mId.ACCESS_CONTROL, org.eclipse.leshan.client.resource.SimpleInstanceEnabler.class);
         objects.setInstancesForObject(LwM2mId.DEVICE, new Device("test", "leshan-client", "0001"));
 
@@ -128,8 +159,12 @@ final class LeshanDevice implements AutoCloseable {
                 device.outcome.complete(new Outcome(false, null, "timeout"));
             }
         });
-        client.start();
         return device;
+    }
+
+    /** Starts a prepared client: it bootstraps. */
+    void begin() {
+        client.start();
     }
 
     private static List<ObjectModel> models(Flavour flavour) {
@@ -206,6 +241,18 @@ final class LeshanDevice implements AutoCloseable {
         LwM2mResource resource = object.getInstances().values().iterator().next().getResource(resourceId);
         Map<Integer, Object> values = new TreeMap<>();
         resource.getInstances().forEach((id, instance) -> values.put(id, instance.getValue()));
+        return values;
+    }
+
+    /** The instances of a multiple-instance resource of one instance of the client's object: resource instance id → value. */
+    Map<Integer, Object> multiInstances(int objectId, int instanceId, int resourceId) {
+        LwM2mObjectInstance instance = (LwM2mObjectInstance) client.getObjectTree().getObjectEnabler(objectId)
+                .read(LwM2mServer.SYSTEM, new ReadRequest(objectId, instanceId)).getContent();
+        Map<Integer, Object> values = new TreeMap<>();
+        LwM2mResource resource = instance.getResource(resourceId);
+        if (resource != null) {
+            resource.getInstances().forEach((id, value) -> values.put(id, value.getValue()));
+        }
         return values;
     }
 

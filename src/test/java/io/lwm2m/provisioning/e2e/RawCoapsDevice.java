@@ -36,7 +36,7 @@ public final class RawCoapsDevice implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    /** Over DTLS with this PSK; answers the server's requests with {@code script}. */
+    /** Over DTLS with this PSK; answers the server's requests with {@code script} (a null answer: none). */
     public static RawCoapsDevice psk(String identity, byte[] key, Function<Request, Response> script) {
         return psk(identity, key, script, null);
     }
@@ -102,7 +102,11 @@ public final class RawCoapsDevice implements AutoCloseable {
             endpoint.setMessageDeliverer(new MessageDeliverer() {
                 @Override
                 public void deliverRequest(Exchange exchange) {
-                    exchange.sendResponse(script.apply(exchange.getRequest()));
+                    Response response = script.apply(exchange.getRequest());
+                    // null: this request goes unanswered, as from a device that went silent mid-session.
+                    if (response != null) {
+                        exchange.sendResponse(response);
+                    }
                 }
 
                 @Override

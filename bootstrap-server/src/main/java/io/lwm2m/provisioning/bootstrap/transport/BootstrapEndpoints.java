@@ -74,6 +74,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
     private final FailureGate gate;
     private final java.util.List<io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents> events;
     private final ClusterSettings cluster;
+    private final java.time.Clock clock;
     private ClusterMembership membership;
 
     BootstrapEndpoints(BootstrapSessionManager sessions, BootstrapConfigStore configs, BootstrapServerIdentity identity,
@@ -89,6 +90,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
         this.workerThreads = workerThreads;
         this.events = events;
         this.cluster = cluster;
+        this.clock = clock;
         this.limiter = new FailureRateLimiter(maxFailuresPerSource, failureWindow, clock);
         this.gate = new FailureGate(limiter, events);
         this.sessions = sessions;
@@ -123,7 +125,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
                 .setCertificateIdentityProvider(new SingleCertificateProvider(identity.privateKey(),
                         identity.certificateChain().toArray(new X509Certificate[0]),
                         CertificateType.RAW_PUBLIC_KEY, CertificateType.X_509))
-                .setAdvancedCertificateVerifier(new DeviceCertificateVerifier(configs, ca, manufacturers))
+                .setAdvancedCertificateVerifier(new DeviceCertificateVerifier(configs, ca, manufacturers, clock))
                 .set(DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE, CertificateAuthenticationMode.NEEDED)
                 .setDatagramFilter(gate)
                 .setSessionListener(gate)

@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.security.PublicKey;
 import java.security.cert.CertPath;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;
 import org.eclipse.californium.scandium.dtls.AlertMessage;
@@ -24,8 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Accepts a device's raw public key or certificate only when it is the live bootstrap credential
- * of a registered device: a certificate must also chain to our CA, be within its validity and not
- * be revoked.
+ * of a registered device: a certificate must also chain to our CA (or a registered manufacturer
+ * CA), be within its validity and not be revoked. A refusal is logged with the certificate's
+ * subject and serial and the precise reason (expired, not yet valid, untrusted or revoked, unknown):
+ * the handshake fails before any endpoint name is known, so the log is where that reason is kept.
  */
 final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier {
 
@@ -34,11 +38,14 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
     private final BootstrapConfigStore configs;
     private final CertificateAuthorityService ca;
     private final ManufacturerCaService manufacturers;
+    private final Clock clock;
 
-    DeviceCertificateVerifier(BootstrapConfigStore configs, CertificateAuthorityService ca, ManufacturerCaService manufacturers) {
+    DeviceCertificateVerifier(BootstrapConfigStore configs, CertificateAuthorityService ca, ManufacturerCaService manufacturers,
+            Clock clock) {
         this.configs = configs;
         this.ca = ca;
         this.manufacturers = manufacturers;
+        this.clock = clock;
     }
 
     @Override
@@ -64,19 +71,34 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
             if (certificates.isEmpty()) {
                 return refuse(cid, remotePeer, "empty certificate chain");
             }
+            X509Certificate device = certificates.get(0);
+            String certificate = "certificate '" + printable(device.getSubjectX500Principal().getName()) + "' (serial "
+                    + CertificateAuthorityService.hex(device.getSerialNumber()) + ")";
+            Instant now = clock.instant();
+            if (now.isAfter(device.getNotAfter().toInstant())) {
+                return refuse(cid, remotePeer, certificate + " expired at " + device.getNotAfter().toInstant());
+            }
+            if (now.isBefore(device.getNotBefore().toInstant())) {
+                return refuse(cid, remotePeer, certificate + " is not valid before " + device.getNotBefore().toInstant());
+            }
             boolean ours = ca.isValid(certificates);
             if (!ours && manufacturers.endpointsVouchedFor(certificates).isEmpty()) {
-                return refuse(cid, remotePeer, "certificate neither from this CA nor from a registered manufacturer CA, "
-                        + "or expired, or revoked");
+                return refuse(cid, remotePeer, certificate + " of issuer '" + printable(device.getIssuerX500Principal().getName())
+                        + "' chains to neither this server's CA nor a registered manufacturer CA, or is revoked");
             }
-            if (configs.bootstrapCredential(ClientIdentity.x509(certificates.get(0))).isEmpty()) {
-                return refuse(cid, remotePeer, "certificate of no live bootstrap credential");
+            if (configs.bootstrapCredential(ClientIdentity.x509(device)).isEmpty()) {
+                return refuse(cid, remotePeer, certificate + " is no live bootstrap credential");
             }
             return new CertificateVerificationResult(cid, path, null);
         } catch (RuntimeException e) {
             log.error("Certificate verification failed unexpectedly; refusing the handshake", e);
             return refuse(cid, remotePeer, "verification error");
         }
+    }
+
+    /** The name as one log line: the peer chose it, so control characters are replaced. */
+    private static String printable(String name) {
+        return name.replaceAll("\\p{Cntrl}", "?");
     }
 
     private static CertificateVerificationResult refuse(ConnectionId cid, InetSocketAddress peer, String reason) {
