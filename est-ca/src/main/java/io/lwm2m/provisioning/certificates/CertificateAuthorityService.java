@@ -216,7 +216,7 @@ public class CertificateAuthorityService {
     }
 
     /** The SAN URI of a device certificate: the endpoint itself when it is a URI (urn:...), else a urn naming it. */
-    static URI endpointUri(String endpoint) {
+    public static URI endpointUri(String endpoint) {
         try {
             URI uri = new URI(endpoint);
             if (uri.isAbsolute()) {

@@ -65,18 +65,31 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
                 return refuse(cid, remotePeer, "empty certificate chain");
             }
             boolean ours = ca.isValid(certificates);
-            if (!ours && manufacturers.endpointsVouchedFor(certificates).isEmpty()) {
+            List<String> vouched = ours ? List.of() : manufacturers.endpointsVouchedFor(certificates);
+            if (!ours && vouched.isEmpty()) {
                 return refuse(cid, remotePeer, "certificate neither from this CA nor from a registered manufacturer CA, "
                         + "or expired, or revoked");
             }
-            if (configs.bootstrapCredential(ClientIdentity.x509(certificates.get(0))).isEmpty()) {
-                return refuse(cid, remotePeer, "certificate of no live bootstrap credential");
+            // A live bootstrap credential may bootstrap; any other valid certificate naming a registered
+            // device may only use EST (its own from our CA for sren, or a factory one): /bs refuses it.
+            if (configs.bootstrapCredential(ClientIdentity.x509(certificates.get(0))).isEmpty()
+                    && !namesRegisteredDevice(certificates.get(0), ours, vouched)) {
+                return refuse(cid, remotePeer, "certificate of no registered device");
             }
             return new CertificateVerificationResult(cid, path, null);
         } catch (RuntimeException e) {
             log.error("Certificate verification failed unexpectedly; refusing the handshake", e);
             return refuse(cid, remotePeer, "verification error");
         }
+    }
+
+    private boolean namesRegisteredDevice(X509Certificate certificate, boolean ours, List<String> vouched) {
+        if (ours) {
+            return ca.find(CertificateAuthorityService.hex(certificate.getSerialNumber()))
+                    .map(io.lwm2m.provisioning.certificates.IssuedCertificate::endpoint)
+                    .filter(configs::isRegistered).isPresent();
+        }
+        return vouched.stream().anyMatch(configs::isRegistered);
     }
 
     private static CertificateVerificationResult refuse(ConnectionId cid, InetSocketAddress peer, String reason) {
