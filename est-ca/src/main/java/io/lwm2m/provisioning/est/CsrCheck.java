@@ -64,7 +64,7 @@ public final class CsrCheck {
             throw bad("csr.malformed", "not a DER PKCS#10 certification request (" + e.getClass().getSimpleName() + ")");
         }
         try {
-            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo()))) {
+            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
                 throw bad("csr.signature", "the CSR's signature does not verify with its public key (no proof of possession)");
             }
         } catch (OperatorCreationException | PKCSException e) {

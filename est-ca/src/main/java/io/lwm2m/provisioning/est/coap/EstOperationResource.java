@@ -14,6 +14,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
 import org.eclipse.californium.core.CoapResource;
+import org.eclipse.californium.core.coap.BlockOption;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.Request;
@@ -161,6 +162,14 @@ final class EstOperationResource extends CoapResource {
     }
 
     private static void respond(CoapExchange exchange, ResponseCode code, int format, byte[] payload) {
+        // A client that sent its CSR in small blocks gets the answer in blocks of that size too
+        // (RFC 7959 §2.3 late negotiation), as if it had asked with Block2 num 0: a constrained
+        // device chose that size for a reason. Californium's blockwise layer then serves Block2.
+        BlockOption block1 = exchange.advanced().getBlock1ToAck();
+        Request request = exchange.advanced().getRequest();
+        if (block1 != null && !request.getOptions().hasBlock2() && payload.length > block1.getSize()) {
+            request.getOptions().setBlock2(block1.getSzx(), false, 0);
+        }
         exchange.respond(code, payload, format);
     }
 
