@@ -108,6 +108,12 @@ public final class RawCoapsDevice implements AutoCloseable {
         return request.waitForResponse(TimeUnit.SECONDS.toMillis(10));
     }
 
+    /** Sends any request over this device's connection (the same DTLS session as its bootstrap) and waits for the answer. */
+    public Response send(Request request) throws InterruptedException {
+        endpoint.sendRequest(request);
+        return request.waitForResponse(TimeUnit.SECONDS.toMillis(10));
+    }
+
     @Override
     public void close() {
         endpoint.destroy();
