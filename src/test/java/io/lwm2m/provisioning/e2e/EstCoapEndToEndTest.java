@@ -251,6 +251,13 @@ class EstCoapEndToEndTest {
 
         assertThat(EstSupport.certificates(server, device.endpoint()).size()).as("nothing issued").isZero();
         assertThat(EstSupport.serverCredentials(server, device.endpoint(), dm).get(0).has("certificateSerial")).isFalse();
+
+        // Each refusal is counted under the rule that refused it.
+        io.micrometer.core.instrument.MeterRegistry metrics = server.bean(io.micrometer.core.instrument.MeterRegistry.class);
+        for (String rule : List.of("csr.subject", "csr.signature", "csr.malformed", "csr.key-type", "reenroll.certificate",
+                "label.unknown", "client.unauthenticated")) {
+            assertThat(metrics.find("provisioning.est.requests").tag("outcome", rule).counter()).as(rule).isNotNull();
+        }
     }
 
     @Test

@@ -175,12 +175,14 @@ public class EstService {
         KeyPair generated = operation.serverKeyGeneration() ? keyType.generate(random) : null;
         PublicKey subjectKey = generated != null ? generated.getPublic() : csr.publicKey();
         X509Certificate certificate = transactions.execute(status -> {
-            X509Certificate issued = ca.issue(subjectKey, CertificateProfile.Purpose.DEVICE, grant.endpoint(), grant.endpoint(),
-                    requestedBy(identity));
+            X509Certificate issued = ca.issueUnaudited(subjectKey, CertificateProfile.Purpose.DEVICE, grant.endpoint(),
+                    grant.endpoint(), requestedBy(identity));
             authorizer.issued(grant, identity, operation, issued);
             if (approvedId != null) {
                 pending.findById(approvedId).orElseThrow().issued(CertificateAuthorityService.hex(issued.getSerialNumber()));
             }
+            // Last: the audit chain stays locked from here to the commit.
+            ca.auditIssued(issued, CertificateProfile.Purpose.DEVICE, grant.endpoint(), grant.endpoint(), requestedBy(identity));
             return issued;
         });
         log.debug("EST {} issued {} to {}", operation.coapName(), certificate.getSerialNumber().toString(16), grant.endpoint());

@@ -78,7 +78,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
 
     BootstrapEndpoints(BootstrapSessionManager sessions, BootstrapConfigStore configs, BootstrapServerIdentity identity,
             CertificateAuthorityService ca, ManufacturerCaService manufacturers, EstService est,
-            @Value("${provisioning.est.coap-threads:4}") int estThreads,
+            @Value("${provisioning.est.coap-threads:8}") int estThreads,
             @Value("${provisioning.coap.max-body-size:16384}") int maxBodySize,
             @Value("${provisioning.coap.address:0.0.0.0}") String host,
             @Value("${provisioning.coap.port:5683}") int coapPort,
