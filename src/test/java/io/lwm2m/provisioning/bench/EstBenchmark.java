@@ -62,6 +62,7 @@ public final class EstBenchmark {
     private final String dmMode;
     private final Path jar;
     private final List<String> serverArgs;
+    private final Path jfr;
     private final AtomicBoolean stop = new AtomicBoolean();
     private volatile long windowStart = Long.MAX_VALUE;
     private volatile long windowEnd = Long.MAX_VALUE;
@@ -75,6 +76,8 @@ public final class EstBenchmark {
                 + " the device's account (every enrollment after the first is a rotation); PSK: a PSK DM server, the"
                 + " certificate is only in the CA's records (a gateway's certificate)");
         jar = Path.of(o.string("jar", "target/provisioning-server.jar", "the server jar"));
+        String jfrPath = o.string("jfr", null, "record the server with JFR during the window into this file and print a profile");
+        jfr = jfrPath == null ? null : Path.of(jfrPath).toAbsolutePath();
         serverArgs = Arrays.stream(o.string("server-args", "", "extra server arguments, space-separated").split(" "))
                 .filter(s -> !s.isBlank()).toList();
         if (!o.unknown().isEmpty()) {
@@ -127,18 +130,35 @@ public final class EstBenchmark {
                     handshake ? "a fresh DTLS handshake per enrollment" : "established DTLS sessions", warmupSeconds, durationSeconds));
             workers.forEach(Thread::start);
             Thread.sleep(Math.round(warmupSeconds * 1000));
+            if (jfr != null) {
+                Files.deleteIfExists(jfr);
+                Bench.jdkTool(30, "jcmd", Long.toString(server.pid()), "JFR.start", "name=est", "settings=profile", "filename=" + jfr);
+            }
+            java.util.Map<Long, ProcCpu.ThreadTicks> threadsStart = ProcCpu.threadTicks(server.pid());
             ProcCpu.Sample cpuStart = ProcCpu.sample(server.pid(), server.dataDir().toString());
             windowStart = cpuStart.wallNanos();
             Thread.sleep(Math.round(durationSeconds * 1000));
             ProcCpu.Sample cpuEnd = ProcCpu.sample(server.pid(), server.dataDir().toString());
             windowEnd = cpuEnd.wallNanos();
+            java.util.Map<String, Long> threads = ProcCpu.threadDelta(threadsStart, ProcCpu.threadTicks(server.pid()));
+            if (jfr != null) {
+                Bench.jdkTool(60, "jcmd", Long.toString(server.pid()), "JFR.stop", "name=est");
+            }
             stop.set(true);
             for (Thread worker : workers) {
                 worker.join(30_000);
             }
             dtlsPool.shutdownNow();
             coapPool.shutdownNow();
-            return report(results, cpuEnd.minus(cpuStart));
+            int exit = report(results, cpuEnd.minus(cpuStart));
+            System.out.println("server JVM CPU by thread pool (s): " + threads.entrySet().stream()
+                    .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                    .map(e -> e.getKey() + " " + String.format("%.1f", ProcCpu.seconds(e.getValue())))
+                    .collect(java.util.stream.Collectors.joining(", ")));
+            if (jfr != null && Files.isRegularFile(jfr)) {
+                JfrSummary.print(jfr, System.out, 15);
+            }
+            return exit;
         }
     }
 

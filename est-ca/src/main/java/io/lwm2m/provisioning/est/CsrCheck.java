@@ -36,6 +36,12 @@ public final class CsrCheck {
     private static final Set<ASN1ObjectIdentifier> ALLOWED_ATTRIBUTES = Set.of(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
             PKCSObjectIdentifiers.pkcs_9_at_challengePassword);
 
+    /**
+     * Bouncy Castle's provider, used only here and not registered: its ECDSA verification is several
+     * times cheaper than the JDK 17 one, which dominated an enrollment's CPU time.
+     */
+    private static final java.security.Provider VERIFIER = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
     private CsrCheck() {
     }
 
@@ -64,7 +70,7 @@ public final class CsrCheck {
             throw bad("csr.malformed", "not a DER PKCS#10 certification request (" + e.getClass().getSimpleName() + ")");
         }
         try {
-            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
+            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(VERIFIER).build(key))) {
                 throw bad("csr.signature", "the CSR's signature does not verify with its public key (no proof of possession)");
             }
         } catch (OperatorCreationException | PKCSException e) {
