@@ -82,6 +82,7 @@ final class BenchServer implements AutoCloseable {
         command.add("--management.server.port=0");
         command.add("--provisioning.coap.port=0");
         command.add("--provisioning.coaps.port=0");
+        command.add("--provisioning.est.https.port=0");
         command.add("--provisioning.coap.address=127.0.0.1");
         command.add("--provisioning.data-dir=" + dataDir);
         command.addAll(extraArgs);

@@ -138,6 +138,11 @@ public final class RawCoapsDevice implements AutoCloseable {
         if (accept != null) {
             request.getOptions().setAccept(accept);
         }
+        return send(request);
+    }
+
+    /** Sends any request over this device's connection (the same DTLS session as its bootstrap) and waits for the answer. */
+    public Response send(Request request) throws InterruptedException {
         endpoint.sendRequest(request);
         return request.waitForResponse(TimeUnit.SECONDS.toMillis(10));
     }

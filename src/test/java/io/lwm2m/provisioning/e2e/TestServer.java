@@ -43,6 +43,8 @@ final class TestServer implements AutoCloseable {
         properties.put("provisioning.coap.address", "127.0.0.1");
         properties.put("provisioning.coap.port", 0);
         properties.put("provisioning.coaps.port", 0);
+        properties.put("provisioning.est.https.port", 0);
+        properties.put("provisioning.est.https.address", "127.0.0.1");
         properties.put("provisioning.bootstrap.request-timeout", "3s");
         properties.put("provisioning.bootstrap.session-timeout", "30s");
         // Every test client comes from 127.0.0.1; RateLimitTest checks the limit on its own server.

@@ -95,7 +95,7 @@ class ContainerImageIT {
         }
         int managementPort = freePort();
         command.addAll(List.of(java, LAUNCHER, // ENTRYPOINT, then the arguments passed through
-                "--server.port=0", "--provisioning.coap.port=0", "--provisioning.coaps.port=0",
+                "--server.port=0", "--provisioning.coap.port=0", "--provisioning.coaps.port=0", "--provisioning.est.https.port=0",
                 "--provisioning.coap.address=127.0.0.1"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(app.toFile()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();

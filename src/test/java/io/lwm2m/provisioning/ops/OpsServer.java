@@ -49,6 +49,7 @@ public final class OpsServer implements AutoCloseable {
         properties.put("provisioning.coap.address", "127.0.0.1");
         properties.put("provisioning.coap.port", 0);
         properties.put("provisioning.coaps.port", 0);
+        properties.put("provisioning.est.https.port", 0);
         properties.put("provisioning.bootstrap.request-timeout", "3s");
         properties.put("provisioning.bootstrap.session-timeout", "30s");
         properties.put("provisioning.bootstrap.max-failures-per-source", 100_000);

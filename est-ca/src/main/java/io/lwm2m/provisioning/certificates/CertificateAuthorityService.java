@@ -116,9 +116,21 @@ public class CertificateAuthorityService {
     @Transactional
     public X509Certificate issue(PublicKey subjectKey, CertificateProfile.Purpose purpose, String commonName,
             String endpoint, String requestedBy) {
+        X509Certificate certificate = issueUnaudited(subjectKey, purpose, commonName, endpoint, requestedBy);
+        auditIssued(certificate, purpose, commonName, endpoint, requestedBy);
+        return certificate;
+    }
+
+    /**
+     * As {@link #issue}, but the audit record is the caller's to write with {@link #auditIssued} in the
+     * same transaction, as its last statement: the audit chain is locked from that insert until the
+     * commit, so everything else the transaction does should come before it.
+     */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public X509Certificate issueUnaudited(PublicKey subjectKey, CertificateProfile.Purpose purpose, String commonName,
+            String endpoint, String requestedBy) {
         LoadedCa ca = ca();
-        CertificateProfile profile = purpose == CertificateProfile.Purpose.DEVICE
-                ? CertificateProfile.device(settings.deviceValidity()) : CertificateProfile.server(settings.serverValidity());
+        CertificateProfile profile = profile(purpose);
         BigInteger serial = CertificateIssuer.randomSerial(random);
         Instant now = clock.instant();
         X509Certificate certificate = ca.issuer().issue(subjectKey, profile, commonName,
@@ -126,10 +138,22 @@ public class CertificateAuthorityService {
         certificates.save(new IssuedCertificate(hex(serial), ca.authorityId(), certificate.getSubjectX500Principal().getName(),
                 endpoint, profile.name(), certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
                 requestedBy, Der.encoded(certificate), now));
-        audit.record(new AuditEvent(requestedBy, null, "certificate.issue", "certificate:" + hex(serial),
-                AuditEvent.Outcome.SUCCESS, null, null, Map.of("subject", commonName, "profile", profile.name(),
-                        "endpoint", endpoint == null ? "" : endpoint)));
         return certificate;
+    }
+
+    /** The audit record of a certificate issued by {@link #issueUnaudited}. */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public void auditIssued(X509Certificate certificate, CertificateProfile.Purpose purpose, String commonName, String endpoint,
+            String requestedBy) {
+        String serial = hex(certificate.getSerialNumber());
+        audit.record(new AuditEvent(requestedBy, null, "certificate.issue", "certificate:" + serial,
+                AuditEvent.Outcome.SUCCESS, null, null, Map.of("subject", commonName, "profile", profile(purpose).name(),
+                        "endpoint", endpoint == null ? "" : endpoint)));
+    }
+
+    private CertificateProfile profile(CertificateProfile.Purpose purpose) {
+        return purpose == CertificateProfile.Purpose.DEVICE
+                ? CertificateProfile.device(settings.deviceValidity()) : CertificateProfile.server(settings.serverValidity());
     }
 
     /** Revokes a certificate this CA issued; it is in the next CRL. Revoking twice changes nothing. */
@@ -216,7 +240,7 @@ public class CertificateAuthorityService {
     }
 
     /** The SAN URI of a device certificate: the endpoint itself when it is a URI (urn:...), else a urn naming it. */
-    static URI endpointUri(String endpoint) {
+    public static URI endpointUri(String endpoint) {
         try {
             URI uri = new URI(endpoint);
             if (uri.isAbsolute()) {

@@ -118,6 +118,26 @@ public class CredentialLifecycle {
         log.info("Credential {} of {} is now active ({})", pending.id(), pending.device().endpoint(), why);
     }
 
+    /**
+     * A re-enrollment (EST) issued {@code certificate} for the device's mode-4 credential of
+     * {@code current}'s server: it becomes a PENDING credential beside the active one, delivered
+     * now, so it takes over like any rotation (first use, confirmation, or the grace period). An
+     * earlier pending certificate nobody used yet is retired (revoked as superseded).
+     */
+    @Transactional
+    public DeviceCredential reenrolled(DeviceCredential current, java.security.cert.X509Certificate certificate) {
+        Instant now = clock.instant();
+        for (DeviceCredential live : credentials.findLive(current.device().id(), current.channel(), current.server().id(), LIVE)) {
+            if (live.status() == CredentialStatus.PENDING) {
+                end(live, CredentialStatus.RETIRED, SUPERSEDED, now);
+            }
+        }
+        DeviceCredential pending = credentials.save(DeviceCredential.of(current.device(), current.server(),
+                new NewCredential(current.mode(), null, null, null, certificate), null, CredentialStatus.PENDING, now));
+        pending.delivered(now);
+        return pending;
+    }
+
     /** Revokes every live credential of a device on one channel (or all channels when {@code channel} is null). */
     @Transactional
     public List<DeviceCredential> revoke(List<DeviceCredential> live, int reasonCode, Actor actor) {

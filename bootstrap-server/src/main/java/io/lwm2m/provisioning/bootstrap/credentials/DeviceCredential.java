@@ -178,6 +178,16 @@ public class DeviceCredential {
         this.retiredAt = at;
     }
 
+    /** A mode-4 (EST) credential received its first certificate by enrollment. */
+    public void enrolled(java.security.cert.X509Certificate issued) {
+        if (mode != SecurityMode.EST || certificate != null) {
+            throw new IllegalStateException("credential " + id + " is not an EST credential waiting for its certificate");
+        }
+        this.certificate = Der.encoded(issued);
+        this.certificateSerial = CertificateAuthorityService.hex(issued.getSerialNumber());
+        this.publicKey = issued.getPublicKey().getEncoded();
+    }
+
     /** A bootstrap session wrote this (pending) credential into the device. */
     public void delivered(Instant at) {
         if (deliveredAt == null) {

@@ -13,6 +13,8 @@ import io.lwm2m.provisioning.errors.NotFoundException;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
+import io.lwm2m.provisioning.errors.InvalidInputException;
+import io.lwm2m.provisioning.est.EstPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -243,6 +245,13 @@ public class ProfileService {
                         problems.add(at + ".acl", "values are bit masks 0..31 (1 read, 2 write, 4 execute, 8 delete, 16 create)");
                     }
                 });
+            }
+        }
+        if (definition.est() != null) {
+            try {
+                EstPolicy.parse(definition.est());
+            } catch (InvalidInputException e) {
+                e.problems().forEach(p -> problems.add(field + "." + p.field(), p.message()));
             }
         }
         if (definition.deletePaths() != null) {

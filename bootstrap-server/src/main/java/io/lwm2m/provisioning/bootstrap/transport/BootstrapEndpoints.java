@@ -13,9 +13,15 @@ import org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapSessionManager;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import io.lwm2m.provisioning.est.EstService;
+import io.lwm2m.provisioning.est.coap.EstCoapResources;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
@@ -56,6 +62,10 @@ public class BootstrapEndpoints implements SmartLifecycle {
     private final BootstrapServerIdentity identity;
     private final CertificateAuthorityService ca;
     private final ManufacturerCaService manufacturers;
+    private final EstService est;
+    private final int estThreads;
+    private final int maxBodySize;
+    private ThreadPoolExecutor estExecutor;
     private final String host;
     private final int coapPort;
     private final int coapsPort;
@@ -78,7 +88,9 @@ public class BootstrapEndpoints implements SmartLifecycle {
     private ClusterMembership membership;
 
     BootstrapEndpoints(BootstrapSessionManager sessions, BootstrapConfigStore configs, BootstrapServerIdentity identity,
-            CertificateAuthorityService ca, ManufacturerCaService manufacturers,
+            CertificateAuthorityService ca, ManufacturerCaService manufacturers, EstService est,
+            @Value("${provisioning.est.coap-threads:8}") int estThreads,
+            @Value("${provisioning.coap.max-body-size:16384}") int maxBodySize,
             @Value("${provisioning.coap.address:0.0.0.0}") String host,
             @Value("${provisioning.coap.port:5683}") int coapPort,
             @Value("${provisioning.coaps.port:5684}") int coapsPort,
@@ -98,6 +110,9 @@ public class BootstrapEndpoints implements SmartLifecycle {
         this.identity = identity;
         this.ca = ca;
         this.manufacturers = manufacturers;
+        this.est = est;
+        this.estThreads = estThreads;
+        this.maxBodySize = maxBodySize;
         this.host = host;
         this.coapPort = coapPort;
         this.coapsPort = coapsPort;
@@ -119,6 +134,11 @@ public class BootstrapEndpoints implements SmartLifecycle {
                     t.setDaemon(true);
                     return t;
                 });
+        // Blockwise (RFC 7959) for EST: CSRs and certificate chains exceed a datagram. Transfers are
+        // matched by URI and peer, not by token, so libcoap's new token per block (with Request-Tag,
+        // an elective option) is followed; a body above the limit gets 4.13.
+        config.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, maxBodySize);
+        config.set(CoapConfig.BLOCKWISE_STRICT_BLOCK1_OPTION, true);
         DtlsConnectorConfig.Builder builder = DtlsConnectorConfig.builder(config)
                 .setAddress(new InetSocketAddress(host, coapsPort))
                 .setAdvancedPskStore(new DatabasePskStore(configs, gate, pskLookups))
@@ -172,6 +192,11 @@ public class BootstrapEndpoints implements SmartLifecycle {
         server.addEndpoint(coaps);
         server.add(new BootstrapResource(sessions, timers, requestTimeout, peers, limiter),
                 new BootstrapPackResource(sessions, peers, limiter));
+        // EST requests reach the database and the CA: they run on their own bounded pool, not on the
+        // CoAP threads that carry the bootstrap sessions. A full queue drops the request (the client retransmits).
+        estExecutor = new ThreadPoolExecutor(estThreads, estThreads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(10_000), new NamedThreads("est-coap"), new ThreadPoolExecutor.AbortPolicy());
+        EstCoapResources.attach(server, est, estExecutor);
         server.start();
         log.info("Bootstrap server listening on coap://{} and coaps://{} (DTLS 1.2: PSK, RPK, X.509; {})",
                 format(coap.getAddress()), format(coaps.getAddress()), dtls.getSupportedCipherSuites());
@@ -237,6 +262,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
             }
             server.destroy();
             server = null;
+            estExecutor.shutdownNow();
             timers.shutdownNow();
             pskLookups.shutdownNow();
             log.info("Bootstrap server stopped");
@@ -289,6 +315,20 @@ public class BootstrapEndpoints implements SmartLifecycle {
     /** The address the DTLS endpoint is bound to (the real port when 0 was configured). */
     public InetSocketAddress coapsAddress() {
         return coaps.getAddress();
+    }
+
+    private record NamedThreads(String prefix, AtomicInteger count) implements ThreadFactory {
+
+        NamedThreads(String prefix) {
+            this(prefix, new AtomicInteger());
+        }
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
     }
 
     private static String format(InetSocketAddress address) {

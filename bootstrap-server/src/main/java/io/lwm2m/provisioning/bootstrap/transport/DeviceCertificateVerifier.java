@@ -82,12 +82,16 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
                 return refuse(cid, remotePeer, certificate + " is not valid before " + device.getNotBefore().toInstant());
             }
             boolean ours = ca.isValid(certificates);
-            if (!ours && manufacturers.endpointsVouchedFor(certificates).isEmpty()) {
+            List<String> vouched = ours ? List.of() : manufacturers.endpointsVouchedFor(certificates);
+            if (!ours && vouched.isEmpty()) {
                 return refuse(cid, remotePeer, certificate + " of issuer '" + printable(device.getIssuerX500Principal().getName())
                         + "' chains to neither this server's CA nor a registered manufacturer CA, or is revoked");
             }
-            if (configs.bootstrapCredential(ClientIdentity.x509(device)).isEmpty()) {
-                return refuse(cid, remotePeer, certificate + " is no live bootstrap credential");
+            // A live bootstrap credential may bootstrap; any other valid certificate naming a registered
+            // device may only use EST (its own from our CA for sren, or a factory one): /bs refuses it.
+            if (configs.bootstrapCredential(ClientIdentity.x509(device)).isEmpty()
+                    && !namesRegisteredDevice(device, ours, vouched)) {
+                return refuse(cid, remotePeer, certificate + " is no live bootstrap credential and names no registered device");
             }
             return new CertificateVerificationResult(cid, path, null);
         } catch (RuntimeException e) {
@@ -99,6 +103,15 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
     /** The name as one log line: the peer chose it, so control characters are replaced. */
     private static String printable(String name) {
         return name.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    private boolean namesRegisteredDevice(X509Certificate certificate, boolean ours, List<String> vouched) {
+        if (ours) {
+            return ca.find(CertificateAuthorityService.hex(certificate.getSerialNumber()))
+                    .map(io.lwm2m.provisioning.certificates.IssuedCertificate::endpoint)
+                    .filter(configs::isRegistered).isPresent();
+        }
+        return vouched.stream().anyMatch(configs::isRegistered);
     }
 
     private static CertificateVerificationResult refuse(ConnectionId cid, InetSocketAddress peer, String reason) {

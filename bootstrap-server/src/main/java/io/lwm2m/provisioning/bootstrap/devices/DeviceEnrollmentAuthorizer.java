@@ -1,0 +1,165 @@
+package io.lwm2m.provisioning.bootstrap.devices;
+
+import io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel;
+import io.lwm2m.provisioning.bootstrap.credentials.CredentialLifecycle;
+import io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus;
+import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredential;
+import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredentialRepository;
+import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
+import io.lwm2m.provisioning.bootstrap.profiles.EffectiveProfile;
+import io.lwm2m.provisioning.bootstrap.profiles.ProfileService;
+import io.lwm2m.provisioning.bootstrap.sessions.ClientIdentity;
+import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
+import io.lwm2m.provisioning.certificates.IssuedCertificate;
+import io.lwm2m.provisioning.certificates.ManufacturerCaService;
+import io.lwm2m.provisioning.est.EnrollmentAuthorizer;
+import io.lwm2m.provisioning.est.EnrollmentGrant;
+import io.lwm2m.provisioning.est.EstException;
+import io.lwm2m.provisioning.est.EstIdentity;
+import io.lwm2m.provisioning.est.EstOperation;
+import io.lwm2m.provisioning.est.EstPolicy;
+import java.security.cert.X509Certificate;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Who may enroll over EST (RFC 9148 §3), decided from the devices, their credentials and their
+ * profiles' {@code est} policy:
+ * <ul>
+ * <li>a certificate from our CA names its device through the certificate record (it must still be valid);</li>
+ * <li>a factory certificate (IDevID) from a registered manufacturer CA names a registered endpoint by CN or SAN URI;</li>
+ * <li>a PSK or raw public key of a live bootstrap credential, only where the profile sets
+ * {@code est.allowBootstrapCredential} (our extension: RFC 9148 wants a certificate).</li>
+ * </ul>
+ * A certificate enrolled for a mode-4 DM-server account is recorded on that account's credential.
+ */
+@Component
+class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
+
+    private static final Set<CredentialStatus> LIVE = EnumSet.of(CredentialStatus.ACTIVE, CredentialStatus.PENDING);
+
+    private final DeviceRepository devices;
+    private final DeviceCredentialRepository credentials;
+    private final BootstrapConfigStore configs;
+    private final ProfileService profiles;
+    private final CertificateAuthorityService ca;
+    private final ManufacturerCaService manufacturers;
+    private final CredentialLifecycle lifecycle;
+    private final TransactionTemplate readOnly;
+
+    DeviceEnrollmentAuthorizer(DeviceRepository devices, DeviceCredentialRepository credentials, BootstrapConfigStore configs,
+            ProfileService profiles, CertificateAuthorityService ca, ManufacturerCaService manufacturers,
+            CredentialLifecycle lifecycle, PlatformTransactionManager transactionManager) {
+        this.devices = devices;
+        this.credentials = credentials;
+        this.configs = configs;
+        this.profiles = profiles;
+        this.ca = ca;
+        this.manufacturers = manufacturers;
+        this.lifecycle = lifecycle;
+        this.readOnly = new TransactionTemplate(transactionManager);
+        this.readOnly.setReadOnly(true);
+    }
+
+    @Override
+    public EnrollmentGrant authorize(EstIdentity identity, String label, EstOperation operation) {
+        if (identity.kind() == EstIdentity.Kind.NONE) {
+            throw new EstException(EstException.Status.UNAUTHENTICATED, "client.unauthenticated",
+                    "EST needs an authenticated client: a certificate over DTLS/TLS (or the device's PSK/RPK where its profile allows)");
+        }
+        Decision decision = readOnly.execute(status -> decide(identity, label));
+        if (decision.pendingCredential() != null) {
+            // The device authenticated with a re-enrolled certificate: it holds it, the old one retires.
+            lifecycle.authenticatedWith(decision.pendingCredential());
+        }
+        return decision.grant();
+    }
+
+    private record Decision(EnrollmentGrant grant, Long pendingCredential) {
+    }
+
+    private Decision decide(EstIdentity identity, String label) {
+        Device device;
+        boolean overBootstrapCredential = false;
+        Long pendingCredential = null;
+        switch (identity.kind()) {
+            case CERTIFICATE -> {
+                X509Certificate certificate = identity.certificate();
+                String serial = CertificateAuthorityService.hex(certificate.getSerialNumber());
+                Optional<IssuedCertificate> ours = ca.find(serial);
+                if (ours.isPresent()) {
+                    if (!ca.isValid(identity.certificates())) {
+                        throw forbidden("client.certificate", "the client's certificate from this CA is expired or revoked");
+                    }
+                    device = ours.map(IssuedCertificate::endpoint).flatMap(devices::findByEndpoint)
+                            .orElseThrow(() -> forbidden("client.unknown", "the client's certificate names no registered device"));
+                    pendingCredential = credentials.findByCertificateSerial(serial)
+                            .filter(c -> c.status() == CredentialStatus.PENDING).map(DeviceCredential::id).orElse(null);
+                } else {
+                    List<String> names = manufacturers.endpointsVouchedFor(identity.certificates());
+                    if (names.isEmpty()) {
+                        throw forbidden("client.certificate",
+                                "the client's certificate is neither from this CA nor from a registered manufacturer CA (or it expired)");
+                    }
+                    device = names.stream().map(devices::findByEndpoint).flatMap(Optional::stream).findFirst()
+                            .orElseThrow(() -> forbidden("client.unknown", "the factory certificate names no registered device"));
+                }
+            }
+            case PSK, RPK -> {
+                ClientIdentity client = identity.kind() == EstIdentity.Kind.PSK ? ClientIdentity.psk(identity.pskIdentity())
+                        : ClientIdentity.rpk(identity.publicKey());
+                device = configs.bootstrapCredential(client).map(DeviceCredential::device)
+                        .orElseThrow(() -> forbidden("client.unknown", "the client's " + identity.kind()
+                                + " is no live bootstrap credential"));
+                overBootstrapCredential = true;
+            }
+            default -> throw new IllegalStateException("unexpected identity " + identity.kind());
+        }
+        // The one place a device's state decides EST: a disabled device enrolls for nothing.
+        if (device.state() != DeviceState.ACTIVE) {
+            throw forbidden("device.disabled", "device '" + device.endpoint() + "' is " + device.state());
+        }
+        EffectiveProfile profile = profiles.effectiveFor(device.profile(), device.overridesJson(), device.servers());
+        EstPolicy policy = EstPolicy.parse(profile.est()).forLabel(label);
+        if (overBootstrapCredential && !policy.allowBootstrapCredential()) {
+            throw forbidden("client.bootstrap-credential", "the device's profile does not allow EST over its "
+                    + identity.kind() + " bootstrap credential (est.allowBootstrapCredential); authenticate with a certificate");
+        }
+        return new Decision(new EnrollmentGrant(device.endpoint(), label, policy), pendingCredential);
+    }
+
+    @Override
+    public void issued(EnrollmentGrant grant, EstIdentity identity, EstOperation operation, X509Certificate certificate) {
+        Device device = devices.findByEndpoint(grant.endpoint()).orElseThrow();
+        String server = grant.policy().server();
+        List<DeviceCredential> est = credentials.findByDeviceIdAndStatusIn(device.id(), LIVE).stream()
+                .filter(c -> c.channel() == CredentialChannel.SERVER && c.mode() == SecurityMode.EST)
+                .filter(c -> server == null || c.server().name().equals(server))
+                .sorted(Comparator.comparing(DeviceCredential::id))
+                .toList();
+        if (est.isEmpty()) {
+            return; // no mode-4 account (e.g. a gateway's certificate): the CA's record is the only one
+        }
+        Long serverId = est.get(0).server().id();
+        List<DeviceCredential> account = est.stream().filter(c -> c.server().id().equals(serverId)).toList();
+        Optional<DeviceCredential> waiting = account.stream()
+                .filter(c -> c.status() == CredentialStatus.ACTIVE && c.certificateSerial() == null).findFirst();
+        if (waiting.isPresent()) {
+            waiting.get().enrolled(certificate);
+        } else {
+            DeviceCredential current = account.stream().filter(c -> c.status() == CredentialStatus.ACTIVE).findFirst()
+                    .orElse(account.get(0));
+            lifecycle.reenrolled(current, certificate);
+        }
+    }
+
+    private static EstException forbidden(String rule, String message) {
+        return new EstException(EstException.Status.FORBIDDEN, rule, message);
+    }
+}
