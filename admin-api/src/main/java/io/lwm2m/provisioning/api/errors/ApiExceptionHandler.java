@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.api.errors;
 
+import io.lwm2m.provisioning.api.auth.AccessDenials;
 import io.lwm2m.provisioning.errors.ConflictException;
 import io.lwm2m.provisioning.errors.FieldProblem;
 import io.lwm2m.provisioning.errors.InvalidInputException;
@@ -13,7 +14,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -30,6 +34,19 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    private final AccessDenials denials;
+
+    ApiExceptionHandler(AccessDenials denials) {
+        this.denials = denials;
+    }
+
+    /** A role check on a controller method failed: the caller is authenticated, so 403 (audited). */
+    @ExceptionHandler(AccessDeniedException.class)
+    ResponseEntity<ProblemDetail> forbidden(AccessDeniedException e, HttpServletRequest request) {
+        denials.record(request);
+        return problem(HttpStatus.FORBIDDEN, "Forbidden", AccessDenials.DETAIL, List.of());
+    }
 
     @ExceptionHandler(InvalidInputException.class)
     ResponseEntity<ProblemDetail> invalid(InvalidInputException e) {
@@ -62,6 +79,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RequestSizeLimit.TooLargeException tooLarge) {
+                return asObject(problem(HttpStatus.CONTENT_TOO_LARGE, "Request too large",
+                        RequestSizeLimit.message(tooLarge.limit), List.of()));
+            }
+        }
         Throwable cause = e.getMostSpecificCause();
         FieldProblem fieldProblem = null;
         if (cause instanceof UnrecognizedPropertyException unknown) {
@@ -78,6 +101,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         }
         return asObject(problem(HttpStatus.BAD_REQUEST, "Malformed request", detail + ".",
                 fieldProblem == null ? List.of() : List.of(fieldProblem)));
+    }
+
+    /** A path or query parameter of the wrong type (a word where a number belongs) names the parameter. */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException e, HttpHeaders headers, HttpStatusCode status,
+            WebRequest request) {
+        String field = e.getPropertyName() == null ? "parameter" : e.getPropertyName();
+        return asObject(problem(HttpStatus.BAD_REQUEST, "Invalid request", "The request breaks 1 rule(s); see 'errors'.",
+                List.of(new FieldProblem(field, "has the wrong type (expected "
+                        + (e.getRequiredType() == null ? "another type" : describe(e.getRequiredType())) + ")"))));
     }
 
     @Override

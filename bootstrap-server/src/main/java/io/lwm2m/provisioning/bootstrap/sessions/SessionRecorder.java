@@ -79,6 +79,19 @@ public class SessionRecorder {
                 Map.of("reason", reason, "responseCode", responseCode, "securityMode", start.securityMode())));
     }
 
+    /**
+     * A device's sessions newest first, after the session started at {@code before} with id
+     * {@code afterId} (both null: from the newest), with their steps.
+     */
+    @Transactional(readOnly = true)
+    public List<BootstrapSessionRecord> pageForDevice(long deviceId, Instant before, UUID afterId, int limit) {
+        List<BootstrapSessionRecord> records = before == null
+                ? sessions.findByDeviceIdOrderByStartedAtDesc(deviceId, Limit.of(limit))
+                : sessions.pageForDevice(deviceId, before, afterId, Limit.of(limit));
+        records.forEach(r -> r.steps().size()); // load the steps inside the transaction
+        return records;
+    }
+
     @Transactional(readOnly = true)
     public List<BootstrapSessionRecord> forDevice(long deviceId, int limit) {
         List<BootstrapSessionRecord> records = sessions.findByDeviceIdOrderByStartedAtDesc(deviceId, Limit.of(limit));
