@@ -86,12 +86,21 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             }
         }
         Throwable cause = e.getMostSpecificCause();
+        // A value Jackson handed to a parser (an instant, say) fails below it: name the field all the same.
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+                cause = t;
+                break;
+            }
+        }
         FieldProblem fieldProblem = null;
         if (cause instanceof UnrecognizedPropertyException unknown) {
             fieldProblem = new FieldProblem(path(unknown), "is not a field of this resource");
         } else if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
             fieldProblem = new FieldProblem(path(mismatch), "has the wrong type (expected "
                     + (mismatch.getTargetType() == null ? "another type" : describe(mismatch.getTargetType())) + ")");
+        } else if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+            fieldProblem = new FieldProblem(path(jackson), "has a value that cannot be read as this field's type");
         }
         String detail = "The request body is not valid JSON for this resource";
         if (fieldProblem == null && cause instanceof JacksonException jackson && jackson.getLocation() != null) {
@@ -144,6 +153,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         }
         if (type == String.class) {
             return "a string";
+        }
+        if (type == java.time.Instant.class) {
+            return "an ISO-8601 instant such as 2026-01-31T12:00:00Z";
         }
         if (List.class.isAssignableFrom(type)) {
             return "an array";
