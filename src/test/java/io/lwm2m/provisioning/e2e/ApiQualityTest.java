@@ -106,6 +106,22 @@ class ApiQualityTest {
     }
 
     @Test
+    void logLinesOfARequestCarryItsRequestId() {
+        Fixtures.Device device = Fixtures.device(server, dm);
+        TestServer.ApiResponse rotated = server.call("POST", "/api/v1/devices/" + device.endpoint() + "/credentials/rotate",
+                "{\"target\":\"server\",\"server\":\"" + dm + "\"}");
+        Fixtures.Device.rememberSecrets(rotated.json());
+        String requestId = Fixtures.unique("confirm").replace(':', '-');
+        HttpResponse<String> confirmed = Http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/devices/"
+                        + device.endpoint() + "/credentials/" + rotated.json().get("id").asLong() + "/confirm"))
+                .header("Authorization", "Bearer " + server.adminKey()).header("X-Request-Id", requestId)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);
+        assertThat(TestOutput.captured().lines().filter(line -> line.contains("[" + requestId + "]")))
+                .anyMatch(line -> line.contains("is now active"));
+    }
+
+    @Test
     void everyListPagesWithACursorAndTheNextLink() {
         for (int i = 0; i < 3; i++) {
             Fixtures.device(server, dm);

@@ -61,6 +61,7 @@ class AuditApiTest {
                 .doesNotHaveDuplicates();
         assertThat(paged).allMatch(e -> e.get("action").asString().startsWith("server."));
 
+        assertThat(server.call("GET", "/api/v1/api-keys", null, ApiKeys.bearer(server, "auditor")).status()).isEqualTo(403);
         assertThat(server.call("GET", "/api/v1/audit?outcome=DENIED&limit=50", null).json().valueStream()
                 .map(e -> e.get("outcome").asString())).containsOnly("DENIED");
         assertThat(server.call("GET", "/api/v1/audit?from=" + Instant.now().plusSeconds(3600), null).json()).isEmpty();
