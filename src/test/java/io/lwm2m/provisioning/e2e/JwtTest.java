@@ -118,6 +118,29 @@ class JwtTest {
     }
 
     @Test
+    void anIssuerAloneIsDiscoveredOnFirstUseSoTheServerStartsWhileItIsUnreachable() throws Exception {
+        String issuer = "http://127.0.0.1:" + jwks.getAddress().getPort() + "/late";
+        try (TestServer own = TestServer.start(TestServer.newDataDir(), Map.of(
+                "provisioning.api.jwt.issuer-uri", issuer, "provisioning.api.jwt.roles-claim", "lwm2m_roles"))) {
+            String token = token(issuerKey, issuer, "dave", new String[] {"auditor"}, Instant.now().plusSeconds(300));
+            assertThat(own.call("GET", "/api/v1/servers", null).status()).as("API keys work meanwhile").isEqualTo(200);
+            TestServer.ApiResponse early = own.call("GET", "/api/v1/servers", null, "Bearer " + token);
+            assertThat(early.status()).isEqualTo(401);
+            assertThat(early.json().get("detail").asString()).contains("could not be checked");
+
+            byte[] metadata = ("{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"http://127.0.0.1:"
+                    + jwks.getAddress().getPort() + "/jwks.json\"}").getBytes(StandardCharsets.UTF_8);
+            jwks.createContext("/late/.well-known/openid-configuration", exchange -> {
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, metadata.length);
+                exchange.getResponseBody().write(metadata);
+                exchange.close();
+            });
+            assertThat(own.call("GET", "/api/v1/servers", null, "Bearer " + token).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void apiKeysKeepWorkingBesideJwts() {
         assertThat(server.call("GET", "/api/v1/api-keys", null).status()).isEqualTo(200);
         assertThat(server.call("GET", "/api/v1/servers", null, "Bearer bsk_not.a.key").status()).isEqualTo(401);

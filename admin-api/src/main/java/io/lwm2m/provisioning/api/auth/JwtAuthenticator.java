@@ -17,10 +17,12 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoderInitializationException;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 
 /**
  * Checks JWT bearer tokens from the configured issuer: signature against the issuer's JWK set,
@@ -36,6 +38,12 @@ final class JwtAuthenticator {
 
     JwtAuthenticator(JwtSettings settings) {
         this.settings = settings;
+        // Built on first use: with only an issuer, building fetches its metadata, and the server must
+        // start (and serve API keys) while the issuer is unreachable.
+        this.decoder = new SupplierJwtDecoder(() -> decoder(settings));
+    }
+
+    private static JwtDecoder decoder(JwtSettings settings) {
         NimbusJwtDecoder nimbus = settings.jwkSetUri() != null
                 ? NimbusJwtDecoder.withJwkSetUri(settings.jwkSetUri()).build()
                 : NimbusJwtDecoder.withIssuerLocation(settings.issuerUri()).build();
@@ -47,7 +55,7 @@ final class JwtAuthenticator {
                     aud -> aud != null && aud.contains(settings.audience())));
         }
         nimbus.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
-        this.decoder = nimbus;
+        return nimbus;
     }
 
     /** Whether the bearer token has the shape of a JWS compact serialisation (three dot-separated parts). */
@@ -67,7 +75,7 @@ final class JwtAuthenticator {
         } catch (BadJwtException e) {
             throw new BadCredentialsException("the JWT was refused: its signature, algorithm or format is not valid "
                     + "for the configured issuer");
-        } catch (JwtException e) {
+        } catch (JwtException | JwtDecoderInitializationException e) {
             log.warn("Could not check a JWT against the configured issuer: {}", e.getMessage());
             throw new BadCredentialsException("the JWT could not be checked against the configured issuer");
         }
