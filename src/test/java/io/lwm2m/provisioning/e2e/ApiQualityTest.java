@@ -140,6 +140,23 @@ class ApiQualityTest {
         assertThat(TestServer.JSON.readTree(first.body())).hasSize(1);
     }
 
+    @Test
+    void aDevicesSessionsPageNewestFirst() throws Exception {
+        Fixtures.Device device = Fixtures.device(server, dm);
+        try (RawCoapsDevice raw = RawCoapsDevice.psk(device.identity(), device.key(), RawCoapsDevice.silent())) {
+            for (int i = 0; i < 3; i++) {
+                // A name that is not the device's: refused, and recorded as one of its sessions.
+                raw.bootstrapRequest(server.coaps(), true, "ep=urn:dev:ops:not-me-" + i);
+            }
+        }
+        String sessions = "/api/v1/devices/" + device.endpoint() + "/sessions";
+        List<JsonNode> whole = Http.walk(server, sessions + "?limit=1000");
+        assertThat(whole).hasSize(3);
+        assertThat(whole.stream().map(s -> s.get("startedAt").asString()).toList())
+                .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(Http.walk(server, sessions + "?limit=1")).isEqualTo(whole);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"limit=0", "limit=1001", "limit=abc", "cursor=%25%25"})
     void aBadPageRequestIs400NamingTheParameter(String query) {

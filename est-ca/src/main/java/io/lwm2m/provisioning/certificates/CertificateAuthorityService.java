@@ -169,12 +169,6 @@ public class CertificateAuthorityService {
                 : certificates.pageBeforeForEndpoint(endpoint, at, serial, Limit.of(limit));
     }
 
-    @Transactional(readOnly = true)
-    public List<IssuedCertificate> list(String endpoint, int limit) {
-        return endpoint == null ? certificates.findAllByOrderByCreatedAtDesc(Limit.of(limit))
-                : certificates.findByEndpointOrderByCreatedAtDesc(endpoint, Limit.of(limit));
-    }
-
     /**
      * Whether the first certificate of {@code path} (the peer's own) was issued by this CA, is within
      * its validity, and is not revoked. The rest of the peer's path is ignored: only our chain counts.

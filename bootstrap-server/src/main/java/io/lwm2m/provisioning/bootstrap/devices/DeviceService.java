@@ -331,12 +331,6 @@ public class DeviceService {
         }
     }
 
-    /** The device's bootstrap sessions, newest first, with their steps. */
-    @Transactional(readOnly = true)
-    public List<BootstrapSessionRecord> sessions(String endpoint, int limit) {
-        return sessionHistory.forDevice(find(endpoint).id(), limit);
-    }
-
     private List<DmServer> resolveServers(List<String> names) {
         Map<String, DmServer> byName = servers.findByNames(names).stream()
                 .collect(Collectors.toMap(DmServer::name, Function.identity()));

@@ -16,8 +16,6 @@ interface BootstrapSessionRepository extends JpaRepository<BootstrapSessionRecor
             @org.springframework.data.repository.query.Param("at") java.time.Instant at,
             @org.springframework.data.repository.query.Param("reason") String reason);
 
-    List<BootstrapSessionRecord> findByDeviceIdOrderByStartedAtDesc(Long deviceId, Limit limit);
-
     /** A device's sessions newest first, after the session ({@code at}, {@code id}): one page of its history. */
     @org.springframework.data.jpa.repository.Query("""
             select s from BootstrapSessionRecord s where s.deviceId = :deviceId
