@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.leshan.core.ResponseCode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,6 +121,27 @@ class DeviceLifecycleTest {
                 HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/ca/crl")).build(), HttpResponse.BodyHandlers.ofByteArray());
         X509CRL parsed = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(crl.body()));
         assertThat(parsed.getRevokedCertificate(new BigInteger(serial, 16))).isNotNull();
+    }
+
+    @Test
+    void concurrentStateChangesAnswer200Or409AndNeverAnError() throws Exception {
+        Fixtures.Device device = Fixtures.device(server, dm);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                String change = i % 2 == 0 ? "/disable" : "/enable";
+                answers.add(pool.submit(() -> server.call("POST", "/api/v1/devices/" + device.endpoint() + change, null).status()));
+            }
+            for (java.util.concurrent.Future<Integer> answer : answers) {
+                assertThat(answer.get()).isIn(200, 409);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        String state = server.call("GET", "/api/v1/devices/" + device.endpoint(), null).json().get("state").asString();
+        assertThat(state).isIn("ACTIVE", "DISABLED");
+        assertThat(server.bean(DeviceService.class).isEnabled(device.endpoint())).isEqualTo(state.equals("ACTIVE"));
     }
 
     private static JsonNode audit(String query) {

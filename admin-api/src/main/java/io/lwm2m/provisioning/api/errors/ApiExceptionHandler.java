@@ -64,6 +64,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.PRECONDITION_FAILED, "Precondition failed", e.getMessage(), List.of());
     }
 
+    /** Two requests changed the same object at once (its version moved): the later one may simply retry. */
+    @ExceptionHandler({org.springframework.dao.OptimisticLockingFailureException.class,
+            jakarta.persistence.OptimisticLockException.class})
+    ResponseEntity<ProblemDetail> concurrentChange(RuntimeException e) {
+        return problem(HttpStatus.CONFLICT, "Conflict", "Another request changed this resource at the same moment; "
+                + "read it again and retry.", List.of());
+    }
+
     @ExceptionHandler(NotFoundException.class)
     ResponseEntity<ProblemDetail> notFound(NotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), List.of());
