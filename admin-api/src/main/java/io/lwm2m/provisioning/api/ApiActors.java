@@ -18,8 +18,8 @@ public final class ApiActors {
         String name = "anonymous";
         String role = null;
         if (auth != null && auth.getPrincipal() instanceof ApiPrincipal principal) {
-            name = "api-key:" + principal.name();
-            role = principal.role().apiName();
+            name = principal.actorName();
+            role = principal.roleNames();
         }
         return new Actor(name, role, request.getRemoteAddr(), RequestIds.current());
     }

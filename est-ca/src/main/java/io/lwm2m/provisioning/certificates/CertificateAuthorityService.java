@@ -70,6 +70,8 @@ public class CertificateAuthorityService {
     private static final long CA_LOCK = 0x63614372656174L; // "caCreat"
     private static final Duration CRL_REFRESH = Duration.ofMinutes(10);
     private static final Duration CRL_VALIDITY = Duration.ofDays(1);
+    /** Later than any certificate: the keyset start of the newest-first list. */
+    private static final Instant PAGE_START = Instant.parse("9999-01-01T00:00:00Z");
 
     @PersistenceContext
     private EntityManager em;
@@ -179,10 +181,16 @@ public class CertificateAuthorityService {
         return certificates.findById(normalise(serial));
     }
 
+    /**
+     * Issued certificates newest first, after the one created at {@code before} with serial
+     * {@code afterSerial} (both null: from the newest); {@code endpoint} null for all devices.
+     */
     @Transactional(readOnly = true)
-    public List<IssuedCertificate> list(String endpoint, int limit) {
-        return endpoint == null ? certificates.findAllByOrderByCreatedAtDesc(Limit.of(limit))
-                : certificates.findByEndpointOrderByCreatedAtDesc(endpoint, Limit.of(limit));
+    public List<IssuedCertificate> page(String endpoint, Instant before, String afterSerial, int limit) {
+        Instant at = before == null ? PAGE_START : before;
+        String serial = before == null ? "" : afterSerial;
+        return endpoint == null ? certificates.pageBefore(at, serial, Limit.of(limit))
+                : certificates.pageBeforeForEndpoint(endpoint, at, serial, Limit.of(limit));
     }
 
     /**

@@ -10,10 +10,19 @@ interface IssuedCertificateRepository extends JpaRepository<IssuedCertificate, S
     @Query("select c from IssuedCertificate c where c.authorityId = :authorityId and c.status = io.lwm2m.provisioning.certificates.IssuedCertificate.Status.REVOKED order by c.revokedAt")
     List<IssuedCertificate> findRevoked(Long authorityId);
 
-    List<IssuedCertificate> findByEndpointOrderByCreatedAtDesc(String endpoint, Limit limit);
-
-    List<IssuedCertificate> findAllByOrderByCreatedAtDesc(Limit limit);
-
     @Query("select count(c) from IssuedCertificate c where c.status = io.lwm2m.provisioning.certificates.IssuedCertificate.Status.VALID and c.notAfter < :instant")
     long countValidNotAfterBefore(java.time.Instant instant);
+
+    /** Newest first after the certificate ({@code createdAt}, {@code serial}): one page of the list. */
+    @Query("""
+            select c from IssuedCertificate c where c.createdAt < :at or (c.createdAt = :at and c.serial < :serial)
+            order by c.createdAt desc, c.serial desc""")
+    List<IssuedCertificate> pageBefore(java.time.Instant at, String serial, Limit limit);
+
+    /** As {@link #pageBefore}, for one endpoint's certificates. */
+    @Query("""
+            select c from IssuedCertificate c where c.endpoint = :endpoint
+              and (c.createdAt < :at or (c.createdAt = :at and c.serial < :serial))
+            order by c.createdAt desc, c.serial desc""")
+    List<IssuedCertificate> pageBeforeForEndpoint(String endpoint, java.time.Instant at, String serial, Limit limit);
 }

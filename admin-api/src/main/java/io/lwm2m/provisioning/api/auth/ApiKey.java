@@ -44,6 +44,9 @@ public class ApiKey {
     @Column(name = "revoked_at")
     private Instant revokedAt;
 
+    @Column(name = "revoked_by")
+    private String revokedBy;
+
     protected ApiKey() {
     }
 
@@ -57,12 +60,46 @@ public class ApiKey {
         this.expiresAt = expiresAt;
     }
 
+    public Long id() {
+        return id;
+    }
+
     public String name() {
         return name;
     }
 
     public Role role() {
         return role;
+    }
+
+    /** The key's first characters, to tell keys apart in lists; too short to guess the rest. */
+    public String keyPrefix() {
+        return keyPrefix;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public String createdBy() {
+        return createdBy;
+    }
+
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
+    public Instant revokedAt() {
+        return revokedAt;
+    }
+
+    public String revokedBy() {
+        return revokedBy;
+    }
+
+    void revoke(Instant now, String by) {
+        this.revokedAt = now;
+        this.revokedBy = by;
     }
 
     /** Whether the key authenticates at {@code now}: not revoked, not expired. */

@@ -4,6 +4,9 @@ import io.lwm2m.provisioning.audit.Actor;
 import io.lwm2m.provisioning.audit.AuditEvent;
 import io.lwm2m.provisioning.audit.AuditSink;
 import io.lwm2m.provisioning.crypto.RandomSecrets;
+import io.lwm2m.provisioning.errors.ConflictException;
+import io.lwm2m.provisioning.errors.FieldProblems;
+import io.lwm2m.provisioning.errors.NotFoundException;
 import io.lwm2m.provisioning.persistence.AdvisoryLocks;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -11,9 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -60,11 +66,83 @@ public class ApiKeyService {
         if (keys.count() > 0) {
             return Optional.empty();
         }
-        String key = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random.bytes(32));
+        String key = newKey();
         keys.save(new ApiKey("initial-admin", Role.ADMIN, hash(key), key.substring(0, 10), clock.instant(), "system", null));
         audit.record(Actor.SYSTEM.event("api-key.create", "api-key:initial-admin", AuditEvent.Outcome.SUCCESS,
                 Map.of("role", Role.ADMIN.apiName())));
         return Optional.of(key);
+    }
+
+    /**
+     * Creates a key for {@code role}, valid until {@code expiresAt} (null: until revoked). The key
+     * itself is returned here only; the database keeps its hash.
+     */
+    @Transactional
+    public CreatedKey create(String name, Role role, Instant expiresAt, Actor actor) {
+        FieldProblems problems = new FieldProblems();
+        if (name == null || name.isBlank()) {
+            problems.add("name", "is required: what or who the key is for");
+        } else if (name.length() > 128 || !name.chars().allMatch(c -> c >= 0x20 && c != 0x7f)) {
+            problems.add("name", "must be at most 128 printable characters");
+        }
+        if (role == null) {
+            problems.add("role", "is required: one of " + List.of(Role.values()).stream().map(Role::apiName).toList());
+        }
+        Instant now = clock.instant();
+        if (expiresAt != null && !expiresAt.isAfter(now)) {
+            problems.add("expiresAt", "must be in the future");
+        }
+        problems.throwIfAny();
+        String key = newKey();
+        ApiKey stored = keys.save(new ApiKey(name, role, hash(key), key.substring(0, 10), now, actor.name(), expiresAt));
+        audit.record(actor.event("api-key.create", "api-key:" + stored.id(), AuditEvent.Outcome.SUCCESS,
+                Map.of("name", name, "role", role.apiName(), "expiresAt", expiresAt == null ? "" : expiresAt.toString())));
+        return new CreatedKey(stored, key);
+    }
+
+    /** One page of keys, oldest first, after the key with id {@code afterId} (0: from the start). */
+    @Transactional(readOnly = true)
+    public List<ApiKey> list(long afterId, int limit) {
+        return keys.findByIdGreaterThanOrderById(afterId, Limit.of(limit));
+    }
+
+    @Transactional(readOnly = true)
+    public ApiKey get(long id) {
+        return keys.findById(id).orElseThrow(() -> new NotFoundException("no API key with id " + id));
+    }
+
+    /**
+     * Revokes a key: it stops authenticating at once; its row stays. Revoking a revoked key changes
+     * nothing. The last valid admin key cannot be revoked: nobody could manage keys afterwards.
+     */
+    @Transactional
+    public ApiKey revoke(long id, Actor actor) {
+        AdvisoryLocks.lock(em, INITIAL_KEY_LOCK);
+        ApiKey key = get(id);
+        if (key.revokedAt() != null) {
+            return key;
+        }
+        Instant now = clock.instant();
+        if (key.role() == Role.ADMIN && key.validAt(now) && keys.countValid(Role.ADMIN, now) <= 1) {
+            throw new ConflictException("id", "API key " + id + " is the last valid admin key; create another admin key first");
+        }
+        key.revoke(now, actor.name());
+        audit.record(actor.event("api-key.revoke", "api-key:" + id, AuditEvent.Outcome.SUCCESS,
+                Map.of("name", key.name(), "role", key.role().apiName())));
+        return key;
+    }
+
+    private String newKey() {
+        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random.bytes(32));
+    }
+
+    /** A new key and the only copy of its secret value. */
+    public record CreatedKey(ApiKey stored, String key) {
+
+        @Override
+        public String toString() {
+            return "CreatedKey[" + stored.id() + "]";
+        }
     }
 
     static byte[] hash(String key) {

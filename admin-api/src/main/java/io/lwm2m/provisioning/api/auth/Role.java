@@ -12,4 +12,21 @@ public enum Role {
     public String apiName() {
         return name().toLowerCase().replace('_', '-');
     }
+
+    /** The role named {@code security-officer}, {@code SECURITY_OFFICER} or {@code ROLE_SECURITY_OFFICER}. */
+    public static java.util.Optional<Role> fromName(String name) {
+        if (name == null) {
+            return java.util.Optional.empty();
+        }
+        String normalised = name.trim().toUpperCase().replace('-', '_');
+        if (normalised.startsWith("ROLE_")) {
+            normalised = normalised.substring(5);
+        }
+        for (Role role : values()) {
+            if (role.name().equals(normalised)) {
+                return java.util.Optional.of(role);
+            }
+        }
+        return java.util.Optional.empty();
+    }
 }

@@ -2,6 +2,8 @@ package io.lwm2m.provisioning.api.certificates;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.lwm2m.provisioning.api.ApiActors;
+import io.lwm2m.provisioning.api.Pages;
+import io.lwm2m.provisioning.api.auth.Roles;
 import io.lwm2m.provisioning.bootstrap.credentials.CredentialLifecycle;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
 import io.lwm2m.provisioning.certificates.IssuedCertificate;
@@ -11,6 +13,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -19,8 +23,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /api/v1/certificates}: what the CA issued, and revocation. */
+/** {@code /api/v1/certificates}: what the CA issued (every role reads it), and revocation (security officers). */
 @RestController
+@PreAuthorize(Roles.SECURITY)
 @RequestMapping("/api/v1/certificates")
 class CertificatesController {
 
@@ -37,15 +42,30 @@ class CertificatesController {
         this.credentials = credentials;
     }
 
+    /** Newest first, a page at a time; {@code endpoint} narrows it to one device's certificates. */
     @GetMapping
-    List<CertificateResponse> list(@RequestParam(required = false) String endpoint, @RequestParam(defaultValue = "100") int limit) {
-        if (limit < 1 || limit > 1000) {
-            throw new InvalidInputException("limit", "must be between 1 and 1000");
+    @PreAuthorize(Roles.ANY)
+    ResponseEntity<List<CertificateResponse>> list(@RequestParam(required = false) String endpoint,
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        int size = Pages.limit(limit, Pages.DEFAULT_LIMIT);
+        String key = Pages.key(cursor);
+        Instant before = null;
+        String serial = null;
+        if (key != null) {
+            int bar = key.indexOf('|');
+            try {
+                before = Instant.parse(key.substring(0, Math.max(bar, 0)));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw Pages.badCursor();
+            }
+            serial = key.substring(bar + 1);
         }
-        return ca.list(endpoint, limit).stream().map(CertificateResponse::of).toList();
+        return Pages.of(ca.page(endpoint, before, serial, size + 1).stream().map(CertificateResponse::of).toList(), size,
+                c -> c.createdAt() + "|" + c.serial());
     }
 
     @GetMapping("/{serial}")
+    @PreAuthorize(Roles.ANY)
     CertificateResponse get(@PathVariable String serial) {
         return ca.find(serial).map(CertificateResponse::of)
                 .orElseThrow(() -> new NotFoundException("no certificate with serial " + serial + " was issued here"));

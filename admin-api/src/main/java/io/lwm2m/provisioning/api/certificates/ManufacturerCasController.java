@@ -1,6 +1,8 @@
 package io.lwm2m.provisioning.api.certificates;
 
 import io.lwm2m.provisioning.api.ApiActors;
+import io.lwm2m.provisioning.api.Pages;
+import io.lwm2m.provisioning.api.auth.Roles;
 import io.lwm2m.provisioning.ca.Pem;
 import io.lwm2m.provisioning.certificates.ManufacturerCa;
 import io.lwm2m.provisioning.certificates.ManufacturerCaService;
@@ -10,20 +12,23 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code /api/v1/manufacturer-cas}: the CAs whose factory certificates identify pre-registered
  * devices (by subject CN or SAN URI = endpoint) that were registered with
- * {@code "bootstrapCredential":{"mode":"X509","factory":true}}.
+ * {@code "bootstrapCredential":{"mode":"X509","factory":true}}. Managed by security officers; read by every role.
  */
 @RestController
+@PreAuthorize(Roles.SECURITY)
 @RequestMapping("/api/v1/manufacturer-cas")
 class ManufacturerCasController {
 
@@ -39,9 +44,12 @@ class ManufacturerCasController {
         return ResponseEntity.created(URI.create("/api/v1/manufacturer-cas/" + ca.name())).body(Response.of(ca));
     }
 
+    /** The manufacturer CAs by name, a page at a time. */
     @GetMapping
-    List<Response> list() {
-        return cas.list().stream().map(Response::of).toList();
+    @PreAuthorize(Roles.ANY)
+    ResponseEntity<List<Response>> list(@RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
+        return Pages.ofAll(cas.list().stream().map(Response::of).toList(), limit, cursor, Response::name);
     }
 
     @DeleteMapping("/{name}")

@@ -1,6 +1,7 @@
 package io.lwm2m.provisioning.api.devices;
 
 import io.lwm2m.provisioning.api.ApiActors;
+import io.lwm2m.provisioning.api.auth.Roles;
 import io.lwm2m.provisioning.bootstrap.credentials.CredentialLifecycle;
 import io.lwm2m.provisioning.bootstrap.devices.CredentialView;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceService;
@@ -12,14 +13,16 @@ import java.util.Map;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /api/v1/devices/{endpoint}/credentials}: rotation without lockout, confirmation, revocation. */
+/** {@code /api/v1/devices/{endpoint}/credentials}: rotation without lockout, confirmation, revocation (security officers). */
 @RestController
+@PreAuthorize(Roles.SECURITY)
 @RequestMapping("/api/v1/devices/{endpoint}/credentials")
 class CredentialsController {
 

@@ -5,6 +5,7 @@ import io.lwm2m.provisioning.api.Pems;
 import io.lwm2m.provisioning.bootstrap.credentials.NewCredential;
 import io.lwm2m.provisioning.bootstrap.devices.CredentialView;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceRegistration;
+import io.lwm2m.provisioning.bootstrap.devices.DeviceSummary;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceView;
 import io.lwm2m.provisioning.bootstrap.devices.IssuedCredential;
 import io.lwm2m.provisioning.ca.Pem;
@@ -56,6 +57,12 @@ public record DeviceResponse(String endpoint, String state, String profile, List
                 device.updatedAt(), bootstrap.stream().filter(c -> c.status().equals("ACTIVE")).findFirst().orElse(null),
                 nullIfEmpty(bootstrap.stream().filter(c -> c.status().equals("PENDING")).toList()),
                 device.serverCredentials().stream().map(Credential::of).toList());
+    }
+
+    /** A device in a list: no credentials. */
+    static DeviceResponse of(DeviceSummary device) {
+        return new DeviceResponse(device.endpoint(), device.state().name(), device.profile(), null, device.createdAt(),
+                device.updatedAt(), null, null, null);
     }
 
     /** The creating response: the device, plus the secrets that were generated or supplied. */

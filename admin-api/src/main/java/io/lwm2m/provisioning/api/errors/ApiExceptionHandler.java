@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.api.errors;
 
+import io.lwm2m.provisioning.api.auth.AccessDenials;
 import io.lwm2m.provisioning.errors.ConflictException;
 import io.lwm2m.provisioning.errors.FieldProblem;
 import io.lwm2m.provisioning.errors.InvalidInputException;
@@ -13,7 +14,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -31,6 +35,19 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
+    private final AccessDenials denials;
+
+    ApiExceptionHandler(AccessDenials denials) {
+        this.denials = denials;
+    }
+
+    /** A role check on a controller method failed: the caller is authenticated, so 403 (audited). */
+    @ExceptionHandler(AccessDeniedException.class)
+    ResponseEntity<ProblemDetail> forbidden(AccessDeniedException e, HttpServletRequest request) {
+        denials.record(request);
+        return problem(HttpStatus.FORBIDDEN, "Forbidden", AccessDenials.DETAIL, List.of());
+    }
+
     @ExceptionHandler(InvalidInputException.class)
     ResponseEntity<ProblemDetail> invalid(InvalidInputException e) {
         return problem(HttpStatus.BAD_REQUEST, "Invalid request", "The request breaks " + e.problems().size()
@@ -45,6 +62,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(io.lwm2m.provisioning.bootstrap.profiles.ProfileService.PreconditionFailedException.class)
     ResponseEntity<ProblemDetail> stale(RuntimeException e) {
         return problem(HttpStatus.PRECONDITION_FAILED, "Precondition failed", e.getMessage(), List.of());
+    }
+
+    /** Two requests changed the same object at once (its version moved): the later one may simply retry. */
+    @ExceptionHandler({org.springframework.dao.OptimisticLockingFailureException.class,
+            jakarta.persistence.OptimisticLockException.class})
+    ResponseEntity<ProblemDetail> concurrentChange(RuntimeException e) {
+        return problem(HttpStatus.CONFLICT, "Conflict", "Another request changed this resource at the same moment; "
+                + "read it again and retry.", List.of());
     }
 
     @ExceptionHandler(NotFoundException.class)
@@ -62,13 +87,28 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RequestSizeLimit.TooLargeException tooLarge) {
+                return asObject(problem(HttpStatus.CONTENT_TOO_LARGE, "Request too large",
+                        RequestSizeLimit.message(tooLarge.limit), List.of()));
+            }
+        }
         Throwable cause = e.getMostSpecificCause();
+        // A value Jackson handed to a parser (an instant, say) fails below it: name the field all the same.
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+                cause = t;
+                break;
+            }
+        }
         FieldProblem fieldProblem = null;
         if (cause instanceof UnrecognizedPropertyException unknown) {
             fieldProblem = new FieldProblem(path(unknown), "is not a field of this resource");
         } else if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
             fieldProblem = new FieldProblem(path(mismatch), "has the wrong type (expected "
                     + (mismatch.getTargetType() == null ? "another type" : describe(mismatch.getTargetType())) + ")");
+        } else if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+            fieldProblem = new FieldProblem(path(jackson), "has a value that cannot be read as this field's type");
         }
         String detail = "The request body is not valid JSON for this resource";
         if (fieldProblem == null && cause instanceof JacksonException jackson && jackson.getLocation() != null) {
@@ -78,6 +118,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         }
         return asObject(problem(HttpStatus.BAD_REQUEST, "Malformed request", detail + ".",
                 fieldProblem == null ? List.of() : List.of(fieldProblem)));
+    }
+
+    /** A path or query parameter of the wrong type (a word where a number belongs) names the parameter. */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException e, HttpHeaders headers, HttpStatusCode status,
+            WebRequest request) {
+        String field = e.getPropertyName() == null ? "parameter" : e.getPropertyName();
+        return asObject(problem(HttpStatus.BAD_REQUEST, "Invalid request", "The request breaks 1 rule(s); see 'errors'.",
+                List.of(new FieldProblem(field, "has the wrong type (expected "
+                        + (e.getRequiredType() == null ? "another type" : describe(e.getRequiredType())) + ")"))));
     }
 
     @Override
@@ -111,6 +161,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         }
         if (type == String.class) {
             return "a string";
+        }
+        if (type == java.time.Instant.class) {
+            return "an ISO-8601 instant such as 2026-01-31T12:00:00Z";
         }
         if (List.class.isAssignableFrom(type)) {
             return "an array";

@@ -2,6 +2,8 @@ package io.lwm2m.provisioning.api.profiles;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.lwm2m.provisioning.api.ApiActors;
+import io.lwm2m.provisioning.api.Pages;
+import io.lwm2m.provisioning.api.auth.Roles;
 import io.lwm2m.provisioning.bootstrap.profiles.Profile;
 import io.lwm2m.provisioning.bootstrap.profiles.ProfileDefinition;
 import io.lwm2m.provisioning.bootstrap.profiles.ProfileService;
@@ -11,6 +13,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -19,13 +22,15 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code /api/v1/profiles}: bootstrap templates. Reads carry an {@code ETag} (the version); an update
- * with a stale {@code If-Match} gets 412.
+ * with a stale {@code If-Match} gets 412. Managed by security officers; read by every role.
  */
 @RestController
+@PreAuthorize(Roles.SECURITY)
 @RequestMapping("/api/v1/profiles")
 class ProfilesController {
 
@@ -42,12 +47,16 @@ class ProfilesController {
                 .body(ProfileResponse.of(profile));
     }
 
+    /** The profiles by name, a page at a time. */
     @GetMapping
-    List<ProfileResponse> list() {
-        return profiles.list().stream().map(ProfileResponse::of).toList();
+    @PreAuthorize(Roles.ANY)
+    ResponseEntity<List<ProfileResponse>> list(@RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
+        return Pages.ofAll(profiles.list().stream().map(ProfileResponse::of).toList(), limit, cursor, ProfileResponse::name);
     }
 
     @GetMapping("/{name}")
+    @PreAuthorize(Roles.ANY)
     ResponseEntity<ProfileResponse> get(@PathVariable String name) {
         Profile profile = profiles.get(name);
         return ResponseEntity.ok().eTag(etag(profile)).body(ProfileResponse.of(profile));

@@ -1,16 +1,19 @@
 package io.lwm2m.provisioning.api.secrets;
 
 import io.lwm2m.provisioning.api.ApiActors;
+import io.lwm2m.provisioning.api.auth.Roles;
 import io.lwm2m.provisioning.crypto.KekRotation;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /api/v1/secrets}: key-encryption key rotation without downtime. */
+/** {@code /api/v1/secrets}: key-encryption key rotation without downtime. Security officers; auditors read the status. */
 @RestController
+@PreAuthorize(Roles.SECURITY)
 @RequestMapping("/api/v1/secrets")
 class SecretsController {
 
@@ -22,6 +25,7 @@ class SecretsController {
 
     /** The current KEK version and how many rows each module still has under an older one. */
     @GetMapping("/kek")
+    @PreAuthorize(Roles.AUDIT)
     KekStatus status() {
         return new KekStatus(rotation.currentVersion(), rotation.pending());
     }

@@ -1,21 +1,26 @@
 package io.lwm2m.provisioning.api.servers;
 
 import io.lwm2m.provisioning.api.ApiActors;
+import io.lwm2m.provisioning.api.Pages;
+import io.lwm2m.provisioning.api.auth.Roles;
 import io.lwm2m.provisioning.bootstrap.servers.DmServer;
 import io.lwm2m.provisioning.bootstrap.servers.DmServerService;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /api/v1/servers}: the DM servers devices are bootstrapped to. */
+/** {@code /api/v1/servers}: the DM servers devices are bootstrapped to. Defined by security officers; read by every role. */
 @RestController
+@PreAuthorize(Roles.SECURITY)
 @RequestMapping("/api/v1/servers")
 class ServersController {
 
@@ -31,12 +36,16 @@ class ServersController {
         return ResponseEntity.created(URI.create("/api/v1/servers/" + server.name())).body(ServerResponse.of(server));
     }
 
+    /** The servers by name, a page at a time. */
     @GetMapping
-    List<ServerResponse> list() {
-        return servers.list().stream().map(ServerResponse::of).toList();
+    @PreAuthorize(Roles.ANY)
+    ResponseEntity<List<ServerResponse>> list(@RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
+        return Pages.ofAll(servers.list().stream().map(ServerResponse::of).toList(), limit, cursor, ServerResponse::name);
     }
 
     @GetMapping("/{name}")
+    @PreAuthorize(Roles.ANY)
     ServerResponse get(@PathVariable String name) {
         return ServerResponse.of(servers.get(name));
     }

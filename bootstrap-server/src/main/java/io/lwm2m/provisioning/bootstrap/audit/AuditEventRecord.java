@@ -104,4 +104,31 @@ public class AuditEventRecord {
     public String details() {
         return details;
     }
+
+    public byte[] prevHash() {
+        return prevHash == null ? null : prevHash.clone();
+    }
+
+    public byte[] hash() {
+        return hash.clone();
+    }
+
+    /** The details as stored (sorted {@code key=value} lines) read back as a map. */
+    public java.util.Map<String, String> detailsMap() {
+        java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+        if (details != null) {
+            for (String line : details.split("\n")) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    map.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+        }
+        return map;
+    }
+
+    /** This row's hash as recomputed from its stored fields and the given previous hash. */
+    byte[] recomputeHash(byte[] previous) {
+        return AuditLog.hash(previous, occurredAt, actor, role, action, target, outcome, sourceAddress, requestId, details);
+    }
 }

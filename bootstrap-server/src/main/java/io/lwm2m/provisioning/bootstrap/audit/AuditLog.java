@@ -28,6 +28,7 @@ public class AuditLog implements AuditSink {
 
     /** Serialises appends so that the chain has one order, across replicas too. */
     private static final long CHAIN_LOCK = 0x61756469744c6f67L; // "auditLog"
+    private static final int VERIFY_BATCH = 1000;
 
     @PersistenceContext
     private EntityManager em;
@@ -52,6 +53,89 @@ public class AuditLog implements AuditSink {
                 event.outcome().name(), event.sourceAddress(), event.requestId(), details);
         em.persist(new AuditEventRecord(now, event.actor(), event.role(), event.action(), event.target(),
                 event.outcome().name(), event.sourceAddress(), event.requestId(), details, prevHash, hash));
+    }
+
+    /**
+     * Events matching {@code query}, newest first, with ids below {@code beforeId} (a page's cursor;
+     * {@link Long#MAX_VALUE} for the newest).
+     */
+    @Transactional(readOnly = true)
+    public List<AuditEventRecord> search(AuditQuery query, long beforeId, int limit) {
+        StringBuilder jpql = new StringBuilder("select e from AuditEventRecord e where e.id < :beforeId");
+        Map<String, Object> parameters = new java.util.HashMap<>();
+        parameters.put("beforeId", beforeId);
+        if (query.actor() != null) {
+            jpql.append(" and e.actor = :actor");
+            parameters.put("actor", query.actor());
+        }
+        if (query.action() != null && query.action().endsWith("*")) {
+            jpql.append(" and e.action like :action escape '!'");
+            parameters.put("action", query.action().substring(0, query.action().length() - 1)
+                    .replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+        } else if (query.action() != null) {
+            jpql.append(" and e.action = :action");
+            parameters.put("action", query.action());
+        }
+        if (query.target() != null) {
+            jpql.append(" and e.target = :target");
+            parameters.put("target", query.target());
+        }
+        if (query.outcome() != null) {
+            jpql.append(" and e.outcome = :outcome");
+            parameters.put("outcome", query.outcome());
+        }
+        if (query.from() != null) {
+            jpql.append(" and e.occurredAt >= :from");
+            parameters.put("from", query.from());
+        }
+        if (query.to() != null) {
+            jpql.append(" and e.occurredAt < :to");
+            parameters.put("to", query.to());
+        }
+        jpql.append(" order by e.id desc");
+        var typed = em.createQuery(jpql.toString(), AuditEventRecord.class).setMaxResults(limit);
+        parameters.forEach(typed::setParameter);
+        return typed.getResultList();
+    }
+
+    /**
+     * Walks the chain from the first row in id order, a batch at a time, recomputing each row's hash
+     * from its stored fields and its predecessor's hash; stops at the first row that does not match
+     * (an edited row fails its own hash, a removed one breaks its successor's link).
+     */
+    @Transactional(readOnly = true)
+    public ChainVerification verify() {
+        byte[] previous = null;
+        long checked = 0;
+        long after = 0;
+        Long lastId = null;
+        while (true) {
+            List<AuditEventRecord> batch = em.createQuery(
+                            "select e from AuditEventRecord e where e.id > :after order by e.id", AuditEventRecord.class)
+                    .setParameter("after", after).setMaxResults(VERIFY_BATCH).getResultList();
+            for (AuditEventRecord row : batch) {
+                checked++;
+                if (!java.util.Arrays.equals(row.prevHash(), previous)) {
+                    return new ChainVerification(false, checked, row.id(), "its previous-hash does not match the hash of the "
+                            + "row before it (a row before it was removed, inserted or edited)", lastId, hex(previous));
+                }
+                if (!java.security.MessageDigest.isEqual(row.recomputeHash(previous), row.hash())) {
+                    return new ChainVerification(false, checked, row.id(), "its fields do not match its hash (the row was "
+                            + "edited)", lastId, hex(previous));
+                }
+                previous = row.hash();
+                lastId = row.id();
+                after = row.id();
+            }
+            em.clear();
+            if (batch.size() < VERIFY_BATCH) {
+                return new ChainVerification(true, checked, null, null, lastId, hex(previous));
+            }
+        }
+    }
+
+    private static String hex(byte[] bytes) {
+        return bytes == null ? null : java.util.HexFormat.of().formatHex(bytes);
     }
 
     /** Details as sorted {@code key=value} lines: one stable text for a map. */

@@ -64,7 +64,7 @@ public class CredentialLifecycle {
     @Transactional
     public void authenticatedWith(long credentialId) {
         credentials.findById(credentialId).filter(c -> c.status() == CredentialStatus.PENDING).ifPresent(pending -> {
-            promote(pending, Actor.SYSTEM.name(), "first authentication with the new credential");
+            promote(pending, Actor.SYSTEM, "first authentication with the new credential");
         });
     }
 
@@ -85,7 +85,7 @@ public class CredentialLifecycle {
             throw new io.lwm2m.provisioning.errors.ConflictException("status",
                     "credential " + credentialId + " is " + pending.status() + ", not PENDING");
         }
-        promote(pending, actor.name(), "confirmed by " + actor.name());
+        promote(pending, actor, "confirmed by " + actor.name());
         return pending;
     }
 
@@ -98,11 +98,11 @@ public class CredentialLifecycle {
             return;
         }
         for (DeviceCredential pending : credentials.findPendingDeliveredBefore(clock.instant().minus(gracePeriod))) {
-            promote(pending, Actor.SYSTEM.name(), "grace period of " + gracePeriod + " after delivery passed");
+            promote(pending, Actor.SYSTEM, "grace period of " + gracePeriod + " after delivery passed");
         }
     }
 
-    private void promote(DeviceCredential pending, String actor, String why) {
+    private void promote(DeviceCredential pending, Actor actor, String why) {
         Instant now = clock.instant();
         List<DeviceCredential> live = credentials.findLive(pending.device().id(), pending.channel(),
                 pending.server() == null ? null : pending.server().id(), LIVE);
@@ -112,8 +112,8 @@ public class CredentialLifecycle {
             }
         }
         pending.activate();
-        audit.record(new AuditEvent(actor, null, "credential.activate", "device:" + pending.device().endpoint(),
-                AuditEvent.Outcome.SUCCESS, null, null, Map.of("credentialId", pending.id().toString(),
+        audit.record(actor.event("credential.activate", "device:" + pending.device().endpoint(),
+                AuditEvent.Outcome.SUCCESS, Map.of("credentialId", pending.id().toString(),
                         "channel", pending.channel().name(), "server", serverName(pending), "reason", why)));
         log.info("Credential {} of {} is now active ({})", pending.id(), pending.device().endpoint(), why);
     }

@@ -105,4 +105,9 @@ public class Device {
     public Instant updatedAt() {
         return updatedAt;
     }
+
+    void changeState(DeviceState state, Instant now) {
+        this.state = state;
+        this.updatedAt = now;
+    }
 }

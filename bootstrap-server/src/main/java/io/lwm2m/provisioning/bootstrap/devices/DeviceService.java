@@ -46,6 +46,8 @@ import org.springframework.transaction.annotation.Transactional;
 public class DeviceService {
 
     private static final Set<CredentialStatus> LIVE = EnumSet.of(CredentialStatus.ACTIVE, CredentialStatus.PENDING);
+    /** RFC 5280 CRLReason cessationOfOperation: what a deleted device's certificates are revoked with. */
+    private static final int CESSATION_OF_OPERATION = 5;
 
     private final DeviceRepository devices;
     private final DeviceCredentialRepository credentials;
@@ -166,6 +168,7 @@ public class DeviceService {
     @Transactional
     public IssuedCredential rotate(String endpoint, String target, String serverName, Actor actor) {
         Device device = find(endpoint);
+        requireNotDeleted(device);
         DmServer server = channelServer(device, target, serverName);
         List<DeviceCredential> live = credentials.findLive(device.id(),
                 server == null ? CredentialChannel.BOOTSTRAP : CredentialChannel.SERVER, server == null ? null : server.id(), LIVE);
@@ -242,10 +245,90 @@ public class DeviceService {
         return view(device, credentials.findByDeviceIdAndStatusIn(device.id(), LIVE));
     }
 
-    /** The device's bootstrap sessions, newest first, with their steps. */
+    /** One page of the device's bootstrap sessions, newest first, after the cursor's session (null: the newest). */
     @Transactional(readOnly = true)
-    public List<BootstrapSessionRecord> sessions(String endpoint, int limit) {
-        return sessionHistory.forDevice(find(endpoint).id(), limit);
+    public List<BootstrapSessionRecord> sessions(String endpoint, Instant before, java.util.UUID afterId, int limit) {
+        return sessionHistory.pageForDevice(find(endpoint).id(), before, afterId, limit);
+    }
+
+    /**
+     * One page of devices in {@code states}, in registration order, after the device with internal id
+     * {@code afterId}; no credentials (list views stay one query).
+     */
+    @Transactional(readOnly = true)
+    public List<DeviceSummary> list(Set<DeviceState> states, long afterId, int limit) {
+        return devices.findByStateInAndIdGreaterThanOrderById(states, afterId, org.springframework.data.domain.Limit.of(limit))
+                .stream().map(d -> new DeviceSummary(d.id(), d.endpoint(), d.state(),
+                        d.profile() == null ? null : d.profile().name(), d.createdAt(), d.updatedAt()))
+                .toList();
+    }
+
+    /** Whether the device exists and may bootstrap and enroll (it is ACTIVE). */
+    @Transactional(readOnly = true)
+    public boolean isEnabled(String endpoint) {
+        return devices.findByEndpoint(endpoint).map(d -> d.state() == DeviceState.ACTIVE).orElse(false);
+    }
+
+    /**
+     * For paths that let a device obtain credentials (EST enrollment): 404 for an unknown device,
+     * a conflict on the {@code state} field for a disabled or deleted one.
+     */
+    @Transactional(readOnly = true)
+    public void requireEnabled(String endpoint) {
+        Device device = find(endpoint);
+        if (device.state() != DeviceState.ACTIVE) {
+            throw new ConflictException("state", "device '" + endpoint + "' is " + device.state());
+        }
+    }
+
+    /**
+     * Disables a device: its Bootstrap-Requests are refused (4.00, the reason in the session record
+     * and the audit log) until it is enabled again. Its credentials stay as they are.
+     */
+    @Transactional
+    public DeviceView disable(String endpoint, String reason, Actor actor) {
+        return changeState(endpoint, DeviceState.DISABLED, "device.disable", reason, actor);
+    }
+
+    /** Enables a disabled device again. */
+    @Transactional
+    public DeviceView enable(String endpoint, Actor actor) {
+        return changeState(endpoint, DeviceState.ACTIVE, "device.enable", null, actor);
+    }
+
+    private DeviceView changeState(String endpoint, DeviceState state, String action, String reason, Actor actor) {
+        Device device = find(endpoint);
+        requireNotDeleted(device);
+        if (device.state() != state) {
+            device.changeState(state, clock.instant());
+            audit.record(actor.event(action, "device:" + endpoint, AuditEvent.Outcome.SUCCESS,
+                    reason == null ? Map.of() : Map.of("reason", reason)));
+        }
+        return view(device, credentials.findByDeviceIdAndStatusIn(device.id(), LIVE));
+    }
+
+    /**
+     * Deletes a device: every live credential is revoked (certificates too, reason
+     * cessationOfOperation, into the CRL; DTLS connections dropped) and the device stays as a
+     * DELETED tombstone, so its sessions and audit events keep naming it and its endpoint is never
+     * reused for another device.
+     */
+    @Transactional
+    public DeviceView delete(String endpoint, Actor actor) {
+        Device device = find(endpoint);
+        requireNotDeleted(device);
+        List<DeviceCredential> live = credentials.findByDeviceIdAndStatusIn(device.id(), LIVE);
+        lifecycle.revoke(live, CESSATION_OF_OPERATION, actor);
+        device.changeState(DeviceState.DELETED, clock.instant());
+        audit.record(actor.event("device.delete", "device:" + endpoint, AuditEvent.Outcome.SUCCESS,
+                Map.of("revokedCredentials", Integer.toString(live.size()))));
+        return view(device, List.of());
+    }
+
+    private static void requireNotDeleted(Device device) {
+        if (device.state() == DeviceState.DELETED) {
+            throw new ConflictException("state", "device '" + device.endpoint() + "' was deleted; its endpoint stays reserved");
+        }
     }
 
     private List<DmServer> resolveServers(List<String> names) {

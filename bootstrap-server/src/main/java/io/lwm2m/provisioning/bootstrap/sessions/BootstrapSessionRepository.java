@@ -7,5 +7,12 @@ import org.springframework.data.jpa.repository.JpaRepository;
 
 interface BootstrapSessionRepository extends JpaRepository<BootstrapSessionRecord, UUID> {
 
-    List<BootstrapSessionRecord> findByDeviceIdOrderByStartedAtDesc(Long deviceId, Limit limit);
+    /** A device's sessions newest first, after the session ({@code at}, {@code id}): one page of its history. */
+    @org.springframework.data.jpa.repository.Query("""
+            select s from BootstrapSessionRecord s where s.deviceId = :deviceId
+              and (s.startedAt < :at or (s.startedAt = :at and s.id < :id))
+            order by s.startedAt desc, s.id desc""")
+    List<BootstrapSessionRecord> pageForDevice(@org.springframework.data.repository.query.Param("deviceId") Long deviceId,
+            @org.springframework.data.repository.query.Param("at") java.time.Instant at,
+            @org.springframework.data.repository.query.Param("id") UUID id, Limit limit);
 }

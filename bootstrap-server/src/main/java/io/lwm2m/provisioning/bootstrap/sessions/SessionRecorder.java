@@ -19,6 +19,9 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 public class SessionRecorder {
 
+    /** Later than any session: the keyset start of a device's newest-first history. */
+    private static final Instant PAGE_START = Instant.parse("9999-01-01T00:00:00Z");
+
     private final BootstrapSessionRepository sessions;
     private final JdbcTemplate jdbc;
     private final AuditSink audit;
@@ -115,9 +118,15 @@ public class SessionRecorder {
                 Map.of("reason", reason, "responseCode", responseCode, "securityMode", start.securityMode())));
     }
 
+    /**
+     * A device's sessions newest first, after the session started at {@code before} with id
+     * {@code afterId} (both null: from the newest), with their steps.
+     */
     @Transactional(readOnly = true)
-    public List<BootstrapSessionRecord> forDevice(long deviceId, int limit) {
-        List<BootstrapSessionRecord> records = sessions.findByDeviceIdOrderByStartedAtDesc(deviceId, Limit.of(limit));
+    public List<BootstrapSessionRecord> pageForDevice(long deviceId, Instant before, UUID afterId, int limit) {
+        List<BootstrapSessionRecord> records = before == null
+                ? sessions.pageForDevice(deviceId, PAGE_START, new UUID(0, 0), Limit.of(limit))
+                : sessions.pageForDevice(deviceId, before, afterId, Limit.of(limit));
         records.forEach(r -> r.steps().size()); // load the steps inside the transaction
         return records;
     }

@@ -1,0 +1,182 @@
+package io.lwm2m.provisioning.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+/** The API's protocol manners: OpenAPI, problem+json for every failure, size limits, request ids, cursor pages. */
+class ApiQualityTest {
+
+    private static TestServer server;
+    private static String dm;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.shared();
+        dm = Fixtures.server(server, "coaps://dm.example:5684", 131, 300, "U", "PSK", true);
+    }
+
+    @Test
+    void theOpenApiDocumentAndItsRenderingAreServedWithoutAKey() {
+        HttpResponse<String> docs = Http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v3/api-docs")));
+        assertThat(docs.statusCode()).isEqualTo(200);
+        JsonNode openapi = TestServer.JSON.readTree(docs.body());
+        assertThat(openapi.get("openapi").asString()).startsWith("3.");
+        assertThat(openapi.get("paths").propertyNames()).contains("/api/v1/devices", "/api/v1/devices/{endpoint}/disable",
+                "/api/v1/api-keys", "/api/v1/audit", "/api/v1/audit/verify", "/api/v1/servers", "/api/v1/certificates");
+        assertThat(openapi.get("components").get("securitySchemes").get("bearer").get("scheme").asString()).isEqualTo("bearer");
+
+        HttpResponse<String> ui = Http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/swagger-ui.html")));
+        assertThat(ui.statusCode()).isEqualTo(200);
+        assertThat(ui.body()).containsIgnoringCase("swagger");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/v1/nothing-here", "/api/v2/devices", "/nothing-here"})
+    void anUnknownPathIs404ProblemJson(String path) {
+        HttpResponse<String> response = Http.get(server, path);
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertProblem(response, 404);
+    }
+
+    @Test
+    void aWrongMethodIs405ProblemJsonNamingTheAllowedOnes() {
+        HttpResponse<String> response = Http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/servers"))
+                .header("Authorization", "Bearer " + server.adminKey()).method("PATCH", HttpRequest.BodyPublishers.noBody()));
+        assertThat(response.statusCode()).isEqualTo(405);
+        assertProblem(response, 405);
+        assertThat(response.headers().firstValue("Allow").orElse("")).contains("GET").contains("POST");
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIs415ProblemJson() {
+        HttpResponse<String> response = Http.send(post("/api/v1/servers", "text/plain", HttpRequest.BodyPublishers.ofString("dm-1")));
+        assertThat(response.statusCode()).isEqualTo(415);
+        assertProblem(response, 415);
+    }
+
+    @Test
+    void malformedJsonAndWrongTypesAre400WithTheFieldListed() {
+        HttpResponse<String> malformed = Http.send(post("/api/v1/devices", "application/json",
+                HttpRequest.BodyPublishers.ofString("{\"endpoint\": ")));
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertProblem(malformed, 400);
+        HttpResponse<String> wrongType = Http.send(post("/api/v1/servers", "application/json",
+                HttpRequest.BodyPublishers.ofString("{\"name\":\"x\",\"shortServerId\":[1]}")));
+        assertThat(wrongType.statusCode()).isEqualTo(400);
+        assertThat(assertProblem(wrongType, 400).get("errors").get(0).get("field").asString()).isEqualTo("shortServerId");
+    }
+
+    @Test
+    void anOversizedBodyIs413ProblemJsonWhetherDeclaredOrChunked() {
+        byte[] body = ("{\"name\":\"" + "a".repeat(2 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> declared = Http.send(post("/api/v1/servers", "application/json",
+                HttpRequest.BodyPublishers.ofByteArray(body)));
+        assertThat(declared.statusCode()).isEqualTo(413);
+        assertProblem(declared, 413);
+
+        HttpResponse<String> chunked = Http.send(post("/api/v1/servers", "application/json",
+                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+        assertThat(chunked.statusCode()).isEqualTo(413);
+        assertThat(assertProblem(chunked, 413).get("detail").asString()).contains("limit");
+        assertThat(server.call("GET", "/api/v1/servers/" + "a".repeat(64), null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void everyAnswerCarriesARequestIdAndASaneOneIsEchoed() {
+        HttpResponse<String> given = Http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/servers"))
+                .header("Authorization", "Bearer " + server.adminKey()).header("X-Request-Id", "line7-batch42"));
+        assertThat(given.headers().firstValue("X-Request-Id")).hasValue("line7-batch42");
+        HttpResponse<String> insane = Http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/servers"))
+                .header("X-Request-Id", "evil\tvalue with spaces"));
+        assertThat(insane.statusCode()).isEqualTo(401);
+        String generated = insane.headers().firstValue("X-Request-Id").orElseThrow();
+        assertThat(generated).matches("[0-9a-f-]{36}");
+        assertThat(TestServer.JSON.readTree(insane.body()).get("requestId").asString()).isEqualTo(generated);
+    }
+
+    @Test
+    void logLinesOfARequestCarryItsRequestId() {
+        Fixtures.Device device = Fixtures.device(server, dm);
+        TestServer.ApiResponse rotated = server.call("POST", "/api/v1/devices/" + device.endpoint() + "/credentials/rotate",
+                "{\"target\":\"server\",\"server\":\"" + dm + "\"}");
+        Fixtures.Device.rememberSecrets(rotated.json());
+        String requestId = Fixtures.unique("confirm").replace(':', '-');
+        HttpResponse<String> confirmed = Http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/devices/"
+                        + device.endpoint() + "/credentials/" + rotated.json().get("id").asLong() + "/confirm"))
+                .header("Authorization", "Bearer " + server.adminKey()).header("X-Request-Id", requestId)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);
+        assertThat(TestOutput.captured().lines().filter(line -> line.contains("[" + requestId + "]")))
+                .anyMatch(line -> line.contains("is now active"));
+    }
+
+    @Test
+    void everyListPagesWithACursorAndTheNextLink() {
+        for (int i = 0; i < 3; i++) {
+            Fixtures.device(server, dm);
+            Fixtures.deviceWith(server, "X509", dm);
+            Fixtures.server(server, "coaps://pages.example", 30 + i, 60, "U", "PSK", true);
+            ApiKeys.create(server, "auditor", null);
+        }
+        for (String list : List.of("/api/v1/servers", "/api/v1/devices", "/api/v1/certificates", "/api/v1/api-keys",
+                "/api/v1/profiles", "/api/v1/manufacturer-cas")) {
+            List<JsonNode> whole = Http.walk(server, list + "?limit=1000");
+            List<JsonNode> paged = Http.walk(server, list + "?limit=2");
+            assertThat(paged).as(list).isEqualTo(whole);
+        }
+        HttpResponse<String> first = Http.get(server, "/api/v1/servers?limit=1");
+        assertThat(Http.next(first)).hasValueSatisfying(next -> assertThat(next).contains("limit=1").contains("cursor="));
+        assertThat(TestServer.JSON.readTree(first.body())).hasSize(1);
+    }
+
+    @Test
+    void aDevicesSessionsPageNewestFirst() throws Exception {
+        Fixtures.Device device = Fixtures.device(server, dm);
+        try (RawCoapsDevice raw = RawCoapsDevice.psk(device.identity(), device.key(), RawCoapsDevice.silent())) {
+            for (int i = 0; i < 3; i++) {
+                // A name that is not the device's: refused, and recorded as one of its sessions.
+                raw.bootstrapRequest(server.coaps(), true, "ep=urn:dev:ops:not-me-" + i);
+            }
+        }
+        String sessions = "/api/v1/devices/" + device.endpoint() + "/sessions";
+        List<JsonNode> whole = Http.walk(server, sessions + "?limit=1000");
+        assertThat(whole).hasSize(3);
+        assertThat(whole.stream().map(s -> s.get("startedAt").asString()).toList())
+                .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(Http.walk(server, sessions + "?limit=1")).isEqualTo(whole);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"limit=0", "limit=1001", "limit=abc", "cursor=%25%25"})
+    void aBadPageRequestIs400NamingTheParameter(String query) {
+        HttpResponse<String> response = Http.get(server, "/api/v1/devices?" + query);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(assertProblem(response, 400).get("errors").get(0).get("field").asString()).isEqualTo(query.split("=")[0]);
+    }
+
+    private static HttpRequest.Builder post(String path, String contentType, HttpRequest.BodyPublisher body) {
+        return HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).header("Authorization", "Bearer " + server.adminKey())
+                .header("Content-Type", contentType).POST(body);
+    }
+
+    private static JsonNode assertProblem(HttpResponse<String> response, int status) {
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).as(response.body())
+                .startsWith("application/problem+json");
+        JsonNode problem = TestServer.JSON.readTree(response.body());
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        assertThat(problem.get("title").asString()).isNotBlank();
+        assertThat(problem.get("requestId").asString()).isNotBlank();
+        return problem;
+    }
+}
