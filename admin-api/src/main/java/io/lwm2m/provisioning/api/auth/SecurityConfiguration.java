@@ -17,6 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Every {@code /api/**} call carries a valid API key; failures answer RFC 9457 problem+json. */
 @Configuration(proxyBeanMethods = false)
+@org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity
 class SecurityConfiguration {
 
     @Bean

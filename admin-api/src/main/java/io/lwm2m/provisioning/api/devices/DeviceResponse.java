@@ -18,7 +18,8 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeviceResponse(String endpoint, String state, String profile, List<String> servers, Instant createdAt, Instant updatedAt,
-        Credential bootstrapCredential, List<Credential> pendingBootstrapCredentials, List<Credential> serverCredentials) {
+        Credential bootstrapCredential, List<Credential> pendingBootstrapCredentials, List<Credential> serverCredentials,
+        List<String> labels) {
 
     /**
      * One credential. {@code key}: the PSK key (hex); {@code privateKey}: PKCS#8 PEM; {@code publicKey}
@@ -55,7 +56,7 @@ public record DeviceResponse(String endpoint, String state, String profile, List
         return new DeviceResponse(device.endpoint(), device.state().name(), device.profile(), device.servers(), device.createdAt(),
                 device.updatedAt(), bootstrap.stream().filter(c -> c.status().equals("ACTIVE")).findFirst().orElse(null),
                 nullIfEmpty(bootstrap.stream().filter(c -> c.status().equals("PENDING")).toList()),
-                device.serverCredentials().stream().map(Credential::of).toList());
+                device.serverCredentials().stream().map(Credential::of).toList(), nullIfEmpty(device.labels()));
     }
 
     /** The creating response: the device, plus the secrets that were generated or supplied. */
@@ -66,7 +67,7 @@ public record DeviceResponse(String endpoint, String state, String profile, List
                 null,
                 device.serverCredentials().stream().map(c -> Credential.withSecrets(c, registration.serverCredentials().stream()
                         .filter(i -> i.credentialId() == c.id()).map(IssuedCredential::credential).findFirst().orElse(null)))
-                        .toList());
+                        .toList(), device.labels());
     }
 
     private static <T> List<T> nullIfEmpty(List<T> list) {

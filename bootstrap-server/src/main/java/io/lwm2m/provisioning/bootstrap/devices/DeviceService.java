@@ -58,10 +58,12 @@ public class DeviceService {
     private final ProfileService profiles;
     private final AuditSink audit;
     private final Clock clock;
+    private final DeviceBatchStore batches;
 
     DeviceService(DeviceRepository devices, DeviceCredentialRepository credentials, DmServerService servers,
             CredentialFactory factory, SecretCipher cipher, SessionRecorder sessionHistory, CredentialLifecycle lifecycle,
-            RotationAnnouncer announcer, ProfileService profiles, AuditSink audit, Clock clock) {
+            RotationAnnouncer announcer, ProfileService profiles, AuditSink audit, Clock clock, DeviceBatchStore batches) {
+        this.batches = batches;
         this.profiles = profiles;
         this.lifecycle = lifecycle;
         this.announcer = announcer;
@@ -109,7 +111,7 @@ public class DeviceService {
         Instant now = clock.instant();
         try {
             Device device = devices.saveAndFlush(new Device(spec.endpoint(), deviceServers, profile,
-                    ProfileService.json(spec.overrides()), now));
+                    ProfileService.json(spec.overrides()), spec.labels(), now));
             NewCredential bootstrap = supplied ? CredentialFactory.suppliedPsk(spec.pskIdentity(), spec.pskKey())
                     : spec.factoryCertificate() ? CredentialFactory.factoryCertificate()
                     : factory.generate(spec.bootstrapMode(), spec.endpoint(), actor.name());
@@ -144,6 +146,186 @@ public class DeviceService {
             }
             throw new ConflictException("endpoint", "a device with endpoint '" + spec.endpoint() + "' already exists");
         }
+    }
+
+    /**
+     * Registers many devices at once, by the rules of {@link #register}: each device gets its
+     * bootstrap credential and one credential per DM server of its profile. Set-based SQL, one
+     * statement per table for the whole batch; runs in the caller's transaction, so the caller
+     * commits the batch with its own bookkeeping. No audit event per device: the caller records one
+     * for the whole job. A device whose endpoint exists is reported {@code EXISTS_IDENTICAL} when
+     * the existing one has the same profile, bootstrap mode, supplied credential and labels, else
+     * {@code CONFLICT}. With {@code dryRun} nothing is generated or written.
+     *
+     * @param entries devices that passed the caller's syntax checks; each must name a profile
+     */
+    @Transactional
+    public List<BatchResult> registerBatch(List<BatchEntry> entries, boolean dryRun, Actor actor) {
+        Map<Long, BatchResult> results = new HashMap<>();
+        Map<String, Object> resolved = new HashMap<>();
+        Map<String, BatchEntry> firstByEndpoint = new HashMap<>();
+        Set<String> identitiesInBatch = new java.util.HashSet<>();
+        List<BatchEntry> candidates = new ArrayList<>();
+        for (BatchEntry entry : entries) {
+            NewDevice spec = entry.device();
+            Object profile = resolved.computeIfAbsent(spec.profile(), this::resolveProfile);
+            if (profile instanceof String problem) {
+                results.put(entry.line(), BatchResult.of(entry.line(), spec.endpoint(), BatchResult.Outcome.INVALID, problem));
+            } else if (firstByEndpoint.putIfAbsent(spec.endpoint(), entry) != null) {
+                results.put(entry.line(), BatchResult.of(entry.line(), spec.endpoint(), BatchResult.Outcome.CONFLICT,
+                        "endpoint '" + spec.endpoint() + "' also on line " + firstByEndpoint.get(spec.endpoint()).line()));
+            } else if (spec.pskIdentity() != null && !identitiesInBatch.add(spec.pskIdentity())) {
+                results.put(entry.line(), BatchResult.of(entry.line(), spec.endpoint(), BatchResult.Outcome.CONFLICT,
+                        "PSK identity '" + spec.pskIdentity() + "' is given to another device of this upload"));
+            } else {
+                candidates.add(entry);
+            }
+        }
+        Map<String, DeviceBatchStore.Existing> existing = batches.existing(candidates.stream().map(e -> e.device().endpoint()).toList());
+        List<BatchEntry> fresh = new ArrayList<>();
+        for (BatchEntry entry : candidates) {
+            DeviceBatchStore.Existing found = existing.get(entry.device().endpoint());
+            if (found == null) {
+                fresh.add(entry);
+            } else {
+                String difference = difference(found, entry.device());
+                results.put(entry.line(), BatchResult.of(entry.line(), entry.device().endpoint(),
+                        difference == null ? BatchResult.Outcome.EXISTS_IDENTICAL : BatchResult.Outcome.CONFLICT,
+                        difference == null ? null : "a device with endpoint '" + entry.device().endpoint()
+                                + "' exists with another " + difference));
+            }
+        }
+        Set<String> taken = batches.takenBootstrapIdentities(fresh.stream().map(e -> e.device().pskIdentity())
+                .filter(java.util.Objects::nonNull).toList());
+        List<BatchEntry> toCreate = new ArrayList<>();
+        for (BatchEntry entry : fresh) {
+            NewDevice spec = entry.device();
+            if (spec.pskIdentity() != null && taken.contains(spec.pskIdentity())) {
+                results.put(entry.line(), BatchResult.of(entry.line(), spec.endpoint(), BatchResult.Outcome.CONFLICT,
+                        "the PSK identity '" + spec.pskIdentity() + "' already belongs to another device"));
+            } else if (spec.rpkPublicKey() != null && batches.bootstrapPublicKeyTaken(spec.rpkPublicKey().getEncoded())) {
+                results.put(entry.line(), BatchResult.of(entry.line(), spec.endpoint(), BatchResult.Outcome.CONFLICT,
+                        "the public key already belongs to another device"));
+            } else if (dryRun) {
+                results.put(entry.line(), BatchResult.of(entry.line(), spec.endpoint(), BatchResult.Outcome.CREATED, null));
+            } else {
+                toCreate.add(entry);
+            }
+        }
+        if (!toCreate.isEmpty()) {
+            create(toCreate, resolved, actor, results);
+        }
+        return entries.stream().map(e -> results.get(e.line())).toList();
+    }
+
+    /** A profile resolved for bulk registration: the profile, its DM servers, and what devices get. */
+    private record ResolvedProfile(Profile profile, EffectiveProfile effective) {
+    }
+
+    /** The resolved profile, or a String saying why it cannot be used. */
+    private Object resolveProfile(String name) {
+        try {
+            Profile profile = profiles.get(name);
+            ProfileDefinition base = ProfileService.definition(profile);
+            List<DmServer> deviceServers = servers.findByNames(base.serverList().stream()
+                    .map(ProfileDefinition.ServerSettings::server).toList());
+            return new ResolvedProfile(profile, profiles.effective(profile.name(), base, deviceServers));
+        } catch (NotFoundException e) {
+            return "no profile named '" + name + "'";
+        } catch (InvalidInputException e) {
+            return "profile '" + name + "' cannot be used: " + e.getMessage();
+        }
+    }
+
+    /** What differs between an existing device and a new row for the same endpoint; null if identical. */
+    private String difference(DeviceBatchStore.Existing found, NewDevice spec) {
+        if (!java.util.Objects.equals(found.profile(), spec.profile())) {
+            return "profile ('" + found.profile() + "')";
+        }
+        if (found.mode() != spec.bootstrapMode()) {
+            return "bootstrap credential mode (" + found.mode() + ")";
+        }
+        if (!new java.util.HashSet<>(found.labels()).equals(new java.util.HashSet<>(spec.labels()))) {
+            return "set of labels";
+        }
+        if (spec.pskIdentity() != null) {
+            boolean same = spec.pskIdentity().equals(found.pskIdentity()) && found.secret() != null
+                    && java.security.MessageDigest.isEqual(spec.pskKey(), cipher.open(found.secret(),
+                            DeviceCredential.secretContext(found.endpoint(), CredentialChannel.BOOTSTRAP, null, found.pskIdentity())));
+            return same ? null : "PSK identity or key";
+        }
+        if (spec.rpkPublicKey() != null) {
+            return java.util.Arrays.equals(spec.rpkPublicKey().getEncoded(), found.publicKey()) ? null : "public key";
+        }
+        if (spec.factoryCertificate() && found.hasCertificate()) {
+            return "bootstrap certificate (ours, not a factory certificate)";
+        }
+        return null;
+    }
+
+    private void create(List<BatchEntry> toCreate, Map<String, Object> resolved, Actor actor, Map<Long, BatchResult> results) {
+        Instant now = clock.instant();
+        List<DeviceBatchStore.DeviceRow> rows = new ArrayList<>(toCreate.size());
+        for (BatchEntry entry : toCreate) {
+            ResolvedProfile profile = (ResolvedProfile) resolved.get(entry.device().profile());
+            rows.add(new DeviceBatchStore.DeviceRow(entry.device().endpoint(), profile.profile().id(), entry.device().labels(),
+                    profile.effective().servers().stream().map(s -> s.server().id()).toList()));
+        }
+        Map<String, Long> ids = batches.insertDevices(rows, now);
+        List<DeviceBatchStore.CredentialRow> credentialRows = new ArrayList<>();
+        List<List<NewCredential>> generated = new ArrayList<>();
+        List<BatchEntry> created = new ArrayList<>();
+        for (BatchEntry entry : toCreate) {
+            NewDevice spec = entry.device();
+            Long id = ids.get(spec.endpoint());
+            if (id == null) {
+                results.put(entry.line(), BatchResult.of(entry.line(), spec.endpoint(), BatchResult.Outcome.CONFLICT,
+                        "a device with endpoint '" + spec.endpoint() + "' was registered meanwhile by another request"));
+                continue;
+            }
+            ResolvedProfile profile = (ResolvedProfile) resolved.get(spec.profile());
+            NewCredential bootstrap = spec.pskIdentity() != null ? CredentialFactory.suppliedPsk(spec.pskIdentity(), spec.pskKey())
+                    : spec.rpkPublicKey() != null ? new NewCredential(SecurityMode.RPK, null, null,
+                            new java.security.KeyPair(spec.rpkPublicKey(), null), null)
+                    : spec.factoryCertificate() ? CredentialFactory.factoryCertificate()
+                    : factory.generate(spec.bootstrapMode(), spec.endpoint(), actor.name());
+            List<NewCredential> mine = new ArrayList<>();
+            mine.add(bootstrap);
+            credentialRows.add(row(id, spec.endpoint(), null, bootstrap));
+            for (EffectiveProfile.EffectiveServer server : profile.effective().servers()) {
+                NewCredential credential = factory.generate(server.securityMode(), spec.endpoint(), actor.name());
+                mine.add(credential);
+                credentialRows.add(row(id, spec.endpoint(), server.server(), credential));
+            }
+            generated.add(mine);
+            created.add(entry);
+        }
+        List<Long> credentialIds = batches.insertCredentials(credentialRows, now);
+        int next = 0;
+        for (int i = 0; i < created.size(); i++) {
+            BatchEntry entry = created.get(i);
+            ResolvedProfile profile = (ResolvedProfile) resolved.get(entry.device().profile());
+            List<NewCredential> mine = generated.get(i);
+            List<IssuedCredential> issued = new ArrayList<>(mine.size());
+            for (int c = 0; c < mine.size(); c++) {
+                String server = c == 0 ? null : profile.effective().servers().get(c - 1).server().name();
+                issued.add(new IssuedCredential(server, credentialIds.get(next++), mine.get(c)));
+            }
+            results.put(entry.line(), new BatchResult(entry.line(), entry.device().endpoint(), BatchResult.Outcome.CREATED,
+                    null, issued));
+        }
+    }
+
+    private DeviceBatchStore.CredentialRow row(long deviceId, String endpoint, DmServer server, NewCredential credential) {
+        byte[] secret = credential.secret();
+        SealedSecret sealed = secret == null ? null : cipher.seal(secret, DeviceCredential.secretContext(endpoint,
+                server == null ? CredentialChannel.BOOTSTRAP : CredentialChannel.SERVER,
+                server == null ? null : server.name(), credential.pskIdentity()));
+        byte[] certificate = credential.certificate() == null ? null : io.lwm2m.provisioning.crypto.Der.encoded(credential.certificate());
+        String serial = credential.certificate() == null ? null
+                : io.lwm2m.provisioning.certificates.CertificateAuthorityService.hex(credential.certificate().getSerialNumber());
+        return new DeviceBatchStore.CredentialRow(deviceId, server == null ? null : server.id(), credential.mode(),
+                credential.pskIdentity(), credential.publicKey(), certificate, serial, sealed);
     }
 
     /** Seals the credential's secret (bound to its row) and builds the row. */
@@ -282,6 +464,6 @@ public class DeviceService {
         }
         return new DeviceView(device.endpoint(), device.state(), device.profile() == null ? null : device.profile().name(),
                 device.servers().stream().map(DmServer::name).toList(),
-                device.createdAt(), device.updatedAt(), bootstrap, server);
+                device.createdAt(), device.updatedAt(), bootstrap, server, device.labels());
     }
 }
