@@ -6,6 +6,7 @@ import io.lwm2m.provisioning.bootstrap.devices.BatchEntry;
 import io.lwm2m.provisioning.bootstrap.devices.BatchResult;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceService;
 import io.lwm2m.provisioning.bootstrap.devices.IssuedCredential;
+import io.lwm2m.provisioning.bootstrap.devices.PreparedBatch;
 import io.lwm2m.provisioning.bootstrap.credentials.NewCredential;
 import io.lwm2m.provisioning.crypto.SealedSecret;
 import io.lwm2m.provisioning.crypto.SecretCipher;
@@ -21,6 +22,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -145,48 +151,123 @@ class ImportRunner {
         return claimed.isEmpty() ? null : claimed.get(0);
     }
 
+    /** A batch read, parsed and prepared (credentials generated and sealed) ahead of its transaction. */
+    private record Prepared(List<RecordReader.Record> records, List<BatchResult> invalid, PreparedBatch batch, Set<Long> supplied) {
+    }
+
+    private static final Object END = new Object();
+
+    /**
+     * Runs a job as a two-stage pipeline, so that the JVM's work and PostgreSQL's overlap: a
+     * preparing thread reads, parses and generates the next batch while this one commits the
+     * current one. One batch waits between them at most: the heap does not grow with the file.
+     */
     private void run(UUID id) {
         ImportJob job = jobs.load(id);
-        log.info("Import job {} {} at line {} ({} of {} bytes)", id, job.nextOffset() > 0 && job.rowsTotal() > 0 ? "resumes" : "starts",
+        log.info("Import job {} {} at line {} ({} of {} bytes)", id, job.rowsTotal() > 0 ? "resumes" : "starts",
                 job.nextLine(), job.nextOffset(), job.uploadBytes());
-        try (InputStream in = spool.open(id, job.nextOffset(), job.uploadChunks())) {
-            ImportRows rows = new ImportRows(job.csv() ? job.columns() : null, json);
-            RecordReader reader = new RecordReader(in, job.csv(), job.nextOffset(), job.nextLine());
+        BlockingQueue<Object> ready = new ArrayBlockingQueue<>(1);
+        Thread preparer = new Thread(() -> prepareAll(job, ready), "import-prepare-" + id.toString().substring(0, 8));
+        preparer.setDaemon(true);
+        preparer.start();
+        try {
             int seq = job.nextResultSeq();
-            List<RecordReader.Record> batch = new ArrayList<>(batchSize);
-            while (!stopping) {
-                batch.clear();
-                RecordReader.Record record;
-                while (batch.size() < batchSize && (record = reader.next()) != null) {
-                    batch.add(record);
+            while (true) {
+                if (stopping) {
+                    jdbc.update("UPDATE import_jobs SET lease_until = NULL WHERE id = ? AND lease_owner = ?", id, node);
+                    log.info("Import job {} paused by shutdown; it resumes at the next start", id);
+                    return;
                 }
-                if (batch.isEmpty()) {
+                Object next = ready.poll(1, TimeUnit.SECONDS);
+                if (next == null) {
+                    continue;
+                }
+                if (next == END) {
                     finish(job);
                     return;
                 }
-                seq = commit(job, rows, batch, seq);
+                if (next instanceof Throwable failure) {
+                    throw new IllegalStateException("preparing a batch failed", failure);
+                }
+                seq = commit(job, (Prepared) next, seq);
                 if (seq < 0) {
                     log.warn("Import job {} lost its lease; another replica continues it", id);
                     return;
                 }
             }
-            jdbc.update("UPDATE import_jobs SET lease_until = NULL WHERE id = ? AND lease_owner = ?", id, node);
-            log.info("Import job {} paused by shutdown; it resumes at the next start", id);
-        } catch (RuntimeException | IOException e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
             log.error("Import job {} failed", id, e);
             fail(id);
+        } finally {
+            preparer.interrupt();
         }
+    }
+
+    private void prepareAll(ImportJob job, BlockingQueue<Object> ready) {
+        try (InputStream in = spool.open(job.id(), job.nextOffset(), job.uploadChunks())) {
+            ImportRows rows = new ImportRows(job.csv() ? job.columns() : null, json);
+            RecordReader reader = new RecordReader(in, job.csv(), job.nextOffset(), job.nextLine());
+            while (!Thread.currentThread().isInterrupted()) {
+                List<RecordReader.Record> records = new ArrayList<>(batchSize);
+                RecordReader.Record record;
+                while (records.size() < batchSize && (record = reader.next()) != null) {
+                    records.add(record);
+                }
+                if (records.isEmpty()) {
+                    ready.put(END);
+                    return;
+                }
+                ready.put(prepare(job, rows, records));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            try {
+                ready.put(e);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Prepared prepare(ImportJob job, ImportRows rows, List<RecordReader.Record> records) {
+        List<BatchEntry> entries = new ArrayList<>(records.size());
+        List<BatchResult> invalid = new ArrayList<>();
+        Set<Long> supplied = new HashSet<>();
+        for (RecordReader.Record record : records) {
+            if (record.problem() != null) {
+                invalid.add(BatchResult.of(record.line(), null, BatchResult.Outcome.INVALID, record.problem()));
+                continue;
+            }
+            ImportRows.Row row = rows.parse(record.text());
+            if (row.problem() != null) {
+                invalid.add(BatchResult.of(record.line(), row.endpoint(), BatchResult.Outcome.INVALID, row.problem()));
+            } else {
+                entries.add(new BatchEntry(record.line(), row.device()));
+                if (row.device().pskKey() != null) {
+                    supplied.add(record.line());
+                }
+            }
+        }
+        return new Prepared(records, invalid, devices.prepareBatch(entries, job.dryRun(), job.actor()), supplied);
     }
 
     /**
      * One batch, one transaction; falls back to one row per transaction if the batch collides with
      * a concurrent write. Returns the next result chunk number, or -1 if the lease is lost.
      */
-    private int commit(ImportJob job, ImportRows rows, List<RecordReader.Record> batch, int seq) {
-        List<RecordReader.Record> records = List.copyOf(batch);
+    private int commit(ImportJob job, Prepared prepared, int seq) {
+        RecordReader.Record last = prepared.records().get(prepared.records().size() - 1);
         try {
             boolean held = Boolean.TRUE.equals(transactions.execute(status -> {
-                boolean ok = write(job, rows, records, seq);
+                List<BatchResult> results = new ArrayList<>(prepared.invalid());
+                if (!prepared.batch().entries().isEmpty()) {
+                    results.addAll(devices.registerBatch(prepared.batch()));
+                }
+                results.sort(Comparator.comparingLong(BatchResult::line));
+                boolean ok = writeResults(job, results, prepared.supplied(), last, seq);
                 if (!ok) {
                     status.setRollbackOnly();
                 }
@@ -196,17 +277,23 @@ class ImportRunner {
         } catch (DataIntegrityViolationException e) {
             log.info("Import job {}: a batch collided with a concurrent registration; retrying its rows one by one", job.id());
         }
-        // Row by row: each row its own result chunk; the seq numbers stay in order by sub-numbering.
+        Map<Long, BatchResult> invalid = new HashMap<>();
+        prepared.invalid().forEach(r -> invalid.put(r.line(), r));
+        Map<Long, BatchEntry> entries = new HashMap<>();
+        prepared.batch().entries().forEach(e -> entries.put(e.line(), e));
         int subSeq = seq;
-        for (RecordReader.Record record : records) {
+        for (RecordReader.Record record : prepared.records()) {
             final int s = subSeq;
             Boolean held;
             try {
-                held = transactions.execute(status -> write(job, rows, List.of(record), s));
+                held = transactions.execute(status -> writeResults(job, invalid.containsKey(record.line())
+                        ? List.of(invalid.get(record.line()))
+                        : devices.registerBatch(List.of(entries.get(record.line())), job.dryRun(), job.actor()),
+                        prepared.supplied(), record, s));
             } catch (DataIntegrityViolationException e) {
                 held = transactions.execute(status -> writeResults(job, List.of(BatchResult.of(record.line(), null,
                         BatchResult.Outcome.CONFLICT, "collided with a concurrent registration of the same endpoint or identity")),
-                        java.util.Set.of(), record, s));
+                        Set.of(), record, s));
             }
             if (!Boolean.TRUE.equals(held)) {
                 return -1;
@@ -216,36 +303,8 @@ class ImportRunner {
         return subSeq;
     }
 
-    private boolean write(ImportJob job, ImportRows rows, List<RecordReader.Record> records, int seq) {
-        List<BatchEntry> entries = new ArrayList<>(records.size());
-        List<BatchResult> results = new ArrayList<>(records.size());
-        for (RecordReader.Record record : records) {
-            if (record.problem() != null) {
-                results.add(BatchResult.of(record.line(), null, BatchResult.Outcome.INVALID, record.problem()));
-                continue;
-            }
-            ImportRows.Row row = rows.parse(record.text());
-            if (row.problem() != null) {
-                results.add(BatchResult.of(record.line(), row.endpoint(), BatchResult.Outcome.INVALID, row.problem()));
-            } else {
-                entries.add(new BatchEntry(record.line(), row.device()));
-            }
-        }
-        if (!entries.isEmpty()) {
-            results.addAll(devices.registerBatch(entries, job.dryRun(), job.actor()));
-        }
-        results.sort(Comparator.comparingLong(BatchResult::line));
-        java.util.Set<Long> supplied = new java.util.HashSet<>();
-        for (BatchEntry entry : entries) {
-            if (entry.device().pskKey() != null) {
-                supplied.add(entry.line());
-            }
-        }
-        return writeResults(job, results, supplied, records.get(records.size() - 1), seq);
-    }
-
     /** Stores a batch's results and secrets and moves the job past it; false if the lease is lost. */
-    private boolean writeResults(ImportJob job, List<BatchResult> results, java.util.Set<Long> supplied, RecordReader.Record last,
+    private boolean writeResults(ImportJob job, List<BatchResult> results, Set<Long> supplied, RecordReader.Record last,
             int seq) {
         long[] counts = new long[BatchResult.Outcome.values().length];
         ByteArrayOutputStream secrets = new ByteArrayOutputStream();

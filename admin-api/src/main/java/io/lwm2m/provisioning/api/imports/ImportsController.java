@@ -6,6 +6,7 @@ import io.lwm2m.provisioning.api.errors.RequestIds;
 import io.lwm2m.provisioning.audit.Actor;
 import io.lwm2m.provisioning.errors.InvalidInputException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -32,7 +33,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -115,11 +115,13 @@ class ImportsController {
 
     @GetMapping(value = "/{id}/rows", produces = NDJSON)
     @PreAuthorize("hasAnyRole('OPERATOR','ADMIN','SECURITY_OFFICER','AUDITOR')")
-    ResponseEntity<StreamingResponseBody> rowsStream(@PathVariable UUID id, @RequestParam(required = false) String outcome) {
+    void rowsStream(@PathVariable UUID id, @RequestParam(required = false) String outcome, HttpServletResponse response)
+            throws IOException {
         checkOutcome(outcome);
         jobs.load(id);
-        StreamingResponseBody body = out -> jobs.rows(id, 0, outcome, 0, row -> write(out, row));
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType(NDJSON)).body(body);
+        response.setContentType(NDJSON);
+        OutputStream out = response.getOutputStream();
+        jobs.rows(id, 0, outcome, 0, row -> write(out, row));
     }
 
     private void write(OutputStream out, JsonNode row) {
@@ -140,13 +142,13 @@ class ImportsController {
     /** The generated secrets as CSV, for the job's creator only, until acknowledged or expired. */
     @GetMapping(value = "/{id}/secrets", produces = "text/csv")
     @PreAuthorize("hasAnyRole('OPERATOR','ADMIN')")
-    ResponseEntity<StreamingResponseBody> secrets(@PathVariable UUID id, HttpServletRequest request) {
+    void secrets(@PathVariable UUID id, HttpServletRequest request, HttpServletResponse response) throws IOException {
         Actor actor = ApiActors.current(request);
         ImportJob job = jobs.secretsJob(id, actor);
-        StreamingResponseBody body = out -> jobs.writeSecrets(job, actor, out);
-        return ResponseEntity.ok().cacheControl(CacheControl.noStore())
-                .header("Content-Disposition", "attachment; filename=\"import-" + id + "-secrets.csv\"")
-                .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8)).body(body);
+        response.setHeader("Cache-Control", CacheControl.noStore().getHeaderValue());
+        response.setHeader("Content-Disposition", "attachment; filename=\"import-" + id + "-secrets.csv\"");
+        response.setContentType(new MediaType("text", "csv", StandardCharsets.UTF_8).toString());
+        jobs.writeSecrets(job, actor, response.getOutputStream());
     }
 
     @PostMapping("/{id}/secrets/acknowledge")

@@ -224,7 +224,7 @@ class DeviceBatchStore {
                         RETURNING id, device_id, server_id
                     )
                     SELECT i.ord, inserted.id FROM inserted JOIN input i
-                      ON i.device_id = inserted.device_id AND i.server_id IS NOT DISTINCT FROM inserted.server_id""")) {
+                      ON i.device_id = inserted.device_id AND coalesce(i.server_id, 0) = coalesce(inserted.server_id, 0)""")) {
                 ps.setArray(1, con.createArrayOf("bigint", deviceIds));
                 ps.setArray(2, con.createArrayOf("bigint", serverIds));
                 ps.setArray(3, con.createArrayOf("varchar", channels));

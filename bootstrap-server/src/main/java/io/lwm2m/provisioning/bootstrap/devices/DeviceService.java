@@ -59,11 +59,17 @@ public class DeviceService {
     private final AuditSink audit;
     private final Clock clock;
     private final DeviceBatchStore batches;
+    private final org.springframework.transaction.support.TransactionTemplate separateReadOnly;
 
     DeviceService(DeviceRepository devices, DeviceCredentialRepository credentials, DmServerService servers,
             CredentialFactory factory, SecretCipher cipher, SessionRecorder sessionHistory, CredentialLifecycle lifecycle,
-            RotationAnnouncer announcer, ProfileService profiles, AuditSink audit, Clock clock, DeviceBatchStore batches) {
+            RotationAnnouncer announcer, ProfileService profiles, AuditSink audit, Clock clock, DeviceBatchStore batches,
+            org.springframework.transaction.PlatformTransactionManager transactionManager) {
         this.batches = batches;
+        // Profile lookups of a batch run apart: an unknown profile must fail its rows, not the batch's transaction.
+        this.separateReadOnly = new org.springframework.transaction.support.TransactionTemplate(transactionManager);
+        this.separateReadOnly.setPropagationBehavior(org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.separateReadOnly.setReadOnly(true);
         this.profiles = profiles;
         this.lifecycle = lifecycle;
         this.announcer = announcer;
@@ -161,15 +167,62 @@ public class DeviceService {
      */
     @Transactional
     public List<BatchResult> registerBatch(List<BatchEntry> entries, boolean dryRun, Actor actor) {
-        Map<Long, BatchResult> results = new HashMap<>();
+        return registerBatch(prepareBatch(entries, dryRun, actor));
+    }
+
+    /**
+     * The half of {@link #registerBatch(List, boolean, Actor)} that needs no transaction: profiles
+     * resolved, and PSK and RPK credentials generated and sealed for every device that may be
+     * created (X.509 ones are issued at registration, so no certificate is issued for a row that
+     * turns out to conflict). A bulk import prepares the next batch while the previous one commits.
+     */
+    public PreparedBatch prepareBatch(List<BatchEntry> entries, boolean dryRun, Actor actor) {
         Map<String, Object> resolved = new HashMap<>();
+        List<List<PreparedBatch.Credential>> credentials = new ArrayList<>(entries.size());
+        for (BatchEntry entry : entries) {
+            Object profile = resolved.computeIfAbsent(entry.device().profile(), this::resolveProfile);
+            credentials.add(dryRun || !(profile instanceof ResolvedProfile p) ? null : pregenerate(entry.device(), p));
+        }
+        return new PreparedBatch(List.copyOf(entries), resolved, credentials, dryRun, actor);
+    }
+
+    /** The credentials of one device that can be made ahead: null entries are made at registration. */
+    private List<PreparedBatch.Credential> pregenerate(NewDevice spec, ResolvedProfile profile) {
+        List<PreparedBatch.Credential> list = new ArrayList<>(1 + profile.effective().servers().size());
+        NewCredential bootstrap = spec.pskIdentity() != null ? CredentialFactory.suppliedPsk(spec.pskIdentity(), spec.pskKey())
+                : spec.rpkPublicKey() != null ? new NewCredential(SecurityMode.RPK, null, null,
+                        new java.security.KeyPair(spec.rpkPublicKey(), null), null)
+                : spec.factoryCertificate() ? CredentialFactory.factoryCertificate()
+                : spec.bootstrapMode() == SecurityMode.X509 ? null
+                : factory.generate(spec.bootstrapMode(), spec.endpoint(), null);
+        list.add(bootstrap == null ? null : sealed(spec.endpoint(), null, bootstrap));
+        for (EffectiveProfile.EffectiveServer server : profile.effective().servers()) {
+            list.add(server.securityMode() == SecurityMode.X509 ? null
+                    : sealed(spec.endpoint(), server.server(), factory.generate(server.securityMode(), spec.endpoint(), null)));
+        }
+        return list;
+    }
+
+    private PreparedBatch.Credential sealed(String endpoint, DmServer server, NewCredential credential) {
+        byte[] secret = credential.secret();
+        SealedSecret sealed = secret == null ? null : cipher.seal(secret, DeviceCredential.secretContext(endpoint,
+                server == null ? CredentialChannel.BOOTSTRAP : CredentialChannel.SERVER,
+                server == null ? null : server.name(), credential.pskIdentity()));
+        return new PreparedBatch.Credential(credential, sealed);
+    }
+
+    /** The half of {@link #registerBatch(List, boolean, Actor)} that reads and writes, in the caller's transaction. */
+    @Transactional
+    public List<BatchResult> registerBatch(PreparedBatch batch) {
+        List<BatchEntry> entries = batch.entries();
+        Map<Long, BatchResult> results = new HashMap<>();
         Map<String, BatchEntry> firstByEndpoint = new HashMap<>();
         Set<String> identitiesInBatch = new java.util.HashSet<>();
-        List<BatchEntry> candidates = new ArrayList<>();
-        for (BatchEntry entry : entries) {
+        List<Integer> candidates = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            BatchEntry entry = entries.get(i);
             NewDevice spec = entry.device();
-            Object profile = resolved.computeIfAbsent(spec.profile(), this::resolveProfile);
-            if (profile instanceof String problem) {
+            if (batch.resolved().get(spec.profile()) instanceof String problem) {
                 results.put(entry.line(), BatchResult.of(entry.line(), spec.endpoint(), BatchResult.Outcome.INVALID, problem));
             } else if (firstByEndpoint.putIfAbsent(spec.endpoint(), entry) != null) {
                 results.put(entry.line(), BatchResult.of(entry.line(), spec.endpoint(), BatchResult.Outcome.CONFLICT,
@@ -178,15 +231,17 @@ public class DeviceService {
                 results.put(entry.line(), BatchResult.of(entry.line(), spec.endpoint(), BatchResult.Outcome.CONFLICT,
                         "PSK identity '" + spec.pskIdentity() + "' is given to another device of this upload"));
             } else {
-                candidates.add(entry);
+                candidates.add(i);
             }
         }
-        Map<String, DeviceBatchStore.Existing> existing = batches.existing(candidates.stream().map(e -> e.device().endpoint()).toList());
-        List<BatchEntry> fresh = new ArrayList<>();
-        for (BatchEntry entry : candidates) {
+        Map<String, DeviceBatchStore.Existing> existing = batches.existing(candidates.stream()
+                .map(i -> entries.get(i).device().endpoint()).toList());
+        List<Integer> fresh = new ArrayList<>();
+        for (int i : candidates) {
+            BatchEntry entry = entries.get(i);
             DeviceBatchStore.Existing found = existing.get(entry.device().endpoint());
             if (found == null) {
-                fresh.add(entry);
+                fresh.add(i);
             } else {
                 String difference = difference(found, entry.device());
                 results.put(entry.line(), BatchResult.of(entry.line(), entry.device().endpoint(),
@@ -195,10 +250,11 @@ public class DeviceService {
                                 + "' exists with another " + difference));
             }
         }
-        Set<String> taken = batches.takenBootstrapIdentities(fresh.stream().map(e -> e.device().pskIdentity())
+        Set<String> taken = batches.takenBootstrapIdentities(fresh.stream().map(i -> entries.get(i).device().pskIdentity())
                 .filter(java.util.Objects::nonNull).toList());
-        List<BatchEntry> toCreate = new ArrayList<>();
-        for (BatchEntry entry : fresh) {
+        List<Integer> toCreate = new ArrayList<>();
+        for (int i : fresh) {
+            BatchEntry entry = entries.get(i);
             NewDevice spec = entry.device();
             if (spec.pskIdentity() != null && taken.contains(spec.pskIdentity())) {
                 results.put(entry.line(), BatchResult.of(entry.line(), spec.endpoint(), BatchResult.Outcome.CONFLICT,
@@ -206,24 +262,34 @@ public class DeviceService {
             } else if (spec.rpkPublicKey() != null && batches.bootstrapPublicKeyTaken(spec.rpkPublicKey().getEncoded())) {
                 results.put(entry.line(), BatchResult.of(entry.line(), spec.endpoint(), BatchResult.Outcome.CONFLICT,
                         "the public key already belongs to another device"));
-            } else if (dryRun) {
+            } else if (batch.dryRun()) {
                 results.put(entry.line(), BatchResult.of(entry.line(), spec.endpoint(), BatchResult.Outcome.CREATED, null));
             } else {
-                toCreate.add(entry);
+                toCreate.add(i);
             }
         }
         if (!toCreate.isEmpty()) {
-            create(toCreate, resolved, actor, results);
+            create(batch, toCreate, results);
         }
         return entries.stream().map(e -> results.get(e.line())).toList();
     }
 
     /** A profile resolved for bulk registration: the profile, its DM servers, and what devices get. */
-    private record ResolvedProfile(Profile profile, EffectiveProfile effective) {
+    record ResolvedProfile(Profile profile, EffectiveProfile effective) {
     }
 
     /** The resolved profile, or a String saying why it cannot be used. */
     private Object resolveProfile(String name) {
+        Object[] result = new Object[1];
+        try {
+            separateReadOnly.executeWithoutResult(status -> result[0] = resolveProfileNow(name));
+        } catch (org.springframework.transaction.UnexpectedRollbackException e) {
+            // The lookup failed inside a participating service, which marked its own transaction; result says why.
+        }
+        return result[0];
+    }
+
+    private Object resolveProfileNow(String name) {
         try {
             Profile profile = profiles.get(name);
             ProfileDefinition base = ProfileService.definition(profile);
@@ -263,19 +329,21 @@ public class DeviceService {
         return null;
     }
 
-    private void create(List<BatchEntry> toCreate, Map<String, Object> resolved, Actor actor, Map<Long, BatchResult> results) {
+    private void create(PreparedBatch batch, List<Integer> toCreate, Map<Long, BatchResult> results) {
         Instant now = clock.instant();
         List<DeviceBatchStore.DeviceRow> rows = new ArrayList<>(toCreate.size());
-        for (BatchEntry entry : toCreate) {
-            ResolvedProfile profile = (ResolvedProfile) resolved.get(entry.device().profile());
-            rows.add(new DeviceBatchStore.DeviceRow(entry.device().endpoint(), profile.profile().id(), entry.device().labels(),
+        for (int i : toCreate) {
+            NewDevice spec = batch.entries().get(i).device();
+            ResolvedProfile profile = (ResolvedProfile) batch.resolved().get(spec.profile());
+            rows.add(new DeviceBatchStore.DeviceRow(spec.endpoint(), profile.profile().id(), spec.labels(),
                     profile.effective().servers().stream().map(s -> s.server().id()).toList()));
         }
         Map<String, Long> ids = batches.insertDevices(rows, now);
         List<DeviceBatchStore.CredentialRow> credentialRows = new ArrayList<>();
         List<List<NewCredential>> generated = new ArrayList<>();
         List<BatchEntry> created = new ArrayList<>();
-        for (BatchEntry entry : toCreate) {
+        for (int i : toCreate) {
+            BatchEntry entry = batch.entries().get(i);
             NewDevice spec = entry.device();
             Long id = ids.get(spec.endpoint());
             if (id == null) {
@@ -283,19 +351,18 @@ public class DeviceService {
                         "a device with endpoint '" + spec.endpoint() + "' was registered meanwhile by another request"));
                 continue;
             }
-            ResolvedProfile profile = (ResolvedProfile) resolved.get(spec.profile());
-            NewCredential bootstrap = spec.pskIdentity() != null ? CredentialFactory.suppliedPsk(spec.pskIdentity(), spec.pskKey())
-                    : spec.rpkPublicKey() != null ? new NewCredential(SecurityMode.RPK, null, null,
-                            new java.security.KeyPair(spec.rpkPublicKey(), null), null)
-                    : spec.factoryCertificate() ? CredentialFactory.factoryCertificate()
-                    : factory.generate(spec.bootstrapMode(), spec.endpoint(), actor.name());
-            List<NewCredential> mine = new ArrayList<>();
-            mine.add(bootstrap);
-            credentialRows.add(row(id, spec.endpoint(), null, bootstrap));
-            for (EffectiveProfile.EffectiveServer server : profile.effective().servers()) {
-                NewCredential credential = factory.generate(server.securityMode(), spec.endpoint(), actor.name());
-                mine.add(credential);
-                credentialRows.add(row(id, spec.endpoint(), server.server(), credential));
+            ResolvedProfile profile = (ResolvedProfile) batch.resolved().get(spec.profile());
+            List<PreparedBatch.Credential> prepared = batch.credentials().get(i);
+            List<NewCredential> mine = new ArrayList<>(prepared.size());
+            for (int c = 0; c < prepared.size(); c++) {
+                DmServer server = c == 0 ? null : profile.effective().servers().get(c - 1).server();
+                PreparedBatch.Credential credential = prepared.get(c);
+                if (credential == null) {
+                    SecurityMode mode = c == 0 ? spec.bootstrapMode() : profile.effective().servers().get(c - 1).securityMode();
+                    credential = sealed(spec.endpoint(), server, factory.generate(mode, spec.endpoint(), batch.actor().name()));
+                }
+                mine.add(credential.credential());
+                credentialRows.add(row(id, server, credential));
             }
             generated.add(mine);
             created.add(entry);
@@ -304,7 +371,7 @@ public class DeviceService {
         int next = 0;
         for (int i = 0; i < created.size(); i++) {
             BatchEntry entry = created.get(i);
-            ResolvedProfile profile = (ResolvedProfile) resolved.get(entry.device().profile());
+            ResolvedProfile profile = (ResolvedProfile) batch.resolved().get(entry.device().profile());
             List<NewCredential> mine = generated.get(i);
             List<IssuedCredential> issued = new ArrayList<>(mine.size());
             for (int c = 0; c < mine.size(); c++) {
@@ -316,16 +383,13 @@ public class DeviceService {
         }
     }
 
-    private DeviceBatchStore.CredentialRow row(long deviceId, String endpoint, DmServer server, NewCredential credential) {
-        byte[] secret = credential.secret();
-        SealedSecret sealed = secret == null ? null : cipher.seal(secret, DeviceCredential.secretContext(endpoint,
-                server == null ? CredentialChannel.BOOTSTRAP : CredentialChannel.SERVER,
-                server == null ? null : server.name(), credential.pskIdentity()));
+    private static DeviceBatchStore.CredentialRow row(long deviceId, DmServer server, PreparedBatch.Credential prepared) {
+        NewCredential credential = prepared.credential();
         byte[] certificate = credential.certificate() == null ? null : io.lwm2m.provisioning.crypto.Der.encoded(credential.certificate());
         String serial = credential.certificate() == null ? null
                 : io.lwm2m.provisioning.certificates.CertificateAuthorityService.hex(credential.certificate().getSerialNumber());
         return new DeviceBatchStore.CredentialRow(deviceId, server == null ? null : server.id(), credential.mode(),
-                credential.pskIdentity(), credential.publicKey(), certificate, serial, sealed);
+                credential.pskIdentity(), credential.publicKey(), certificate, serial, prepared.sealed());
     }
 
     /** Seals the credential's secret (bound to its row) and builds the row. */
