@@ -67,7 +67,9 @@ CREATE TABLE import_results (
     PRIMARY KEY (job_id, seq)
 );
 
--- admin-api: bulk rotate/revoke jobs over the devices a selector picks (profile or label).
+-- admin-api: bulk rotate/revoke jobs over the devices a selector picks (profile or label), in device id
+-- order; last_device_id moves in the same transaction as each device's change, so a resumed job skips
+-- exactly the devices already done.
 CREATE TABLE fleet_jobs (
     id              UUID         PRIMARY KEY,
     action          VARCHAR(16)  NOT NULL CHECK (action IN ('ROTATE', 'REVOKE')),
@@ -80,6 +82,8 @@ CREATE TABLE fleet_jobs (
     devices_failed  BIGINT       NOT NULL DEFAULT 0,
     last_device_id  BIGINT       NOT NULL DEFAULT 0,
     error           VARCHAR(512),
+    lease_owner     VARCHAR(64),
+    lease_until     TIMESTAMPTZ,
     source_address  VARCHAR(64),
     request_id      VARCHAR(64),
     created_at      TIMESTAMPTZ  NOT NULL,

@@ -252,6 +252,23 @@ class DeviceBatchStore {
         return con.createArrayOf("bytea", values);
     }
 
+    /** Devices of a profile (by name) or carrying a label, in id order after {@code afterId}. */
+    List<SelectedDevice> select(String profile, String label, long afterId, int limit) {
+        return jdbc.query("""
+                SELECT d.id, d.endpoint FROM devices d LEFT JOIN profiles p ON p.id = d.profile_id
+                WHERE d.id > ? AND (CAST(? AS varchar) IS NULL OR p.name = ?) AND (CAST(? AS text) IS NULL OR ? = ANY (d.labels))
+                ORDER BY d.id LIMIT ?""", (rs, i) -> new SelectedDevice(rs.getLong(1), rs.getString(2)),
+                afterId, profile, profile, label, label, limit);
+    }
+
+    long count(String profile, String label) {
+        Long count = jdbc.queryForObject("""
+                SELECT count(*) FROM devices d LEFT JOIN profiles p ON p.id = d.profile_id
+                WHERE (CAST(? AS varchar) IS NULL OR p.name = ?) AND (CAST(? AS text) IS NULL OR ? = ANY (d.labels))""",
+                Long.class, profile, profile, label, label);
+        return count == null ? 0 : count;
+    }
+
     /** A PostgreSQL array literal of the labels: each quoted, backslashes and quotes escaped. */
     private static String arrayLiteral(List<String> labels) {
         StringBuilder literal = new StringBuilder("{");

@@ -274,6 +274,27 @@ public class DeviceService {
         return entries.stream().map(e -> results.get(e.line())).toList();
     }
 
+    /**
+     * The devices a fleet action selects: those of {@code profile} or those labelled {@code label}
+     * (exactly one given), in id order after {@code afterId}.
+     */
+    @Transactional(readOnly = true)
+    public List<SelectedDevice> select(String profile, String label, long afterId, int limit) {
+        return batches.select(profile, label, afterId, limit);
+    }
+
+    /** How many devices {@link #select} would go through. */
+    @Transactional(readOnly = true)
+    public long countSelected(String profile, String label) {
+        return batches.count(profile, label);
+    }
+
+    /** The names of the DM servers a device is provisioned for. */
+    @Transactional(readOnly = true)
+    public List<String> serverNames(String endpoint) {
+        return find(endpoint).servers().stream().map(DmServer::name).toList();
+    }
+
     /** A profile resolved for bulk registration: the profile, its DM servers, and what devices get. */
     record ResolvedProfile(Profile profile, EffectiveProfile effective) {
     }
