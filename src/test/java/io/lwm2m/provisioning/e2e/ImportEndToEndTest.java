@@ -126,6 +126,11 @@ class ImportEndToEndTest {
         assertThat(counts.get("invalid").asLong()).isEqualTo(broken.values().stream().filter(e -> e.outcome().equals("invalid")).count());
         assertThat(counts.get("conflict").asLong()).isEqualTo(broken.values().stream().filter(e -> e.outcome().equals("conflict")).count());
         assertThat(counts.get("existsIdentical").asLong()).isZero();
+        io.micrometer.core.instrument.MeterRegistry meters = server.bean(io.micrometer.core.instrument.MeterRegistry.class);
+        assertThat(meters.get("provisioning.import.rows").tag("outcome", "created").tag("dry_run", "false").counter().count())
+                .isGreaterThanOrEqualTo(good);
+        assertThat(meters.get("provisioning.import.rows").tag("outcome", "invalid").tag("dry_run", "false").counter().count())
+                .isGreaterThanOrEqualTo(800);
 
         Map<Long, JsonNode> bad = Imports.rows(server, id, "invalid");
         bad.putAll(Imports.rows(server, id, "conflict"));

@@ -229,6 +229,9 @@ public class ImportJobs {
 
     /** Streams the secrets CSV of a job to its creator; audited as a disclosure. */
     void writeSecrets(ImportJob job, Actor actor, OutputStream out) throws IOException {
+        // Audited before the first byte leaves: a download broken off midway has disclosed part of it.
+        audit.record(actor.event("import.secrets.download", "import:" + job.id(), AuditEvent.Outcome.SUCCESS,
+                Map.of("rowsCreated", Long.toString(job.created()))));
         out.write(ImportRunner.SECRETS_HEADER.getBytes(StandardCharsets.UTF_8));
         int seq = -1;
         while (true) {
@@ -246,8 +249,6 @@ public class ImportJobs {
             out.write(csv);
             java.util.Arrays.fill(csv, (byte) 0);
         }
-        audit.record(actor.event("import.secrets.download", "import:" + job.id(), AuditEvent.Outcome.SUCCESS,
-                Map.of("rowsCreated", Long.toString(job.created()))));
     }
 
     /** The creator has the secrets: they are destroyed. */
