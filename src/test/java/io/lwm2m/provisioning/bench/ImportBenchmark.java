@@ -77,6 +77,7 @@ public final class ImportBenchmark {
                     Bench.jdkTool(30, "jcmd", Long.toString(s.pid()), "JFR.start", "name=import", "settings=profile",
                             "filename=" + Path.of(jfrPath).toAbsolutePath());
                 }
+                ProcCpu.Sample cpuStart = ProcCpu.sample(s.pid(), s.dataDir().toString());
                 long start = System.nanoTime();
                 HttpResponse<String> accepted = s.http().send(s.request("/api/v1/imports").timeout(Duration.ofMinutes(10))
                         .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofFile(csv)).build(),
@@ -110,6 +111,7 @@ public final class ImportBenchmark {
                     Thread.sleep(500);
                 }
                 double total = (System.nanoTime() - start) / 1e9;
+                ProcCpu.Sample cpuEnd = ProcCpu.sample(s.pid(), s.dataDir().toString());
                 if (jfrPath != null) {
                     Bench.jdkTool(60, "jcmd", Long.toString(s.pid()), "JFR.stop", "name=import");
                 }
@@ -125,6 +127,12 @@ public final class ImportBenchmark {
                         Files.size(csv) / 1e6 / uploadSeconds);
                 out.printf("  job run (started → finished):   %.1f s = %,.0f rows/s%n", jobSeconds, rows / jobSeconds);
                 out.printf("  end to end (POST → finished):   %.1f s = %,.0f rows/s%n", total, rows / total);
+                double javaCpu = ProcCpu.seconds(cpuEnd.javaTicks() - cpuStart.javaTicks());
+                double pgCpu = ProcCpu.seconds(cpuEnd.postgresTicks() - cpuStart.postgresTicks());
+                out.printf("  server CPU (upload + job):      java %.1f s + PostgreSQL %.1f s = %.1f µs per row;"
+                        + " at 2 cores fully used: %,.0f rows/s%n", javaCpu, pgCpu, (javaCpu + pgCpu) / rows * 1e6,
+                        2 * rows / (javaCpu + pgCpu));
+                out.printf("  machine load average at the end: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
                 out.printf("  server heap used, max sampled:  %.0f MB (committed max %.0f MB); before %.0f MB, after %.0f MB%n",
                         maxUsed, maxCommitted, before == null ? 0 : before.usedMb(), after == null ? 0 : after.usedMb());
                 if (before != null && after != null) {

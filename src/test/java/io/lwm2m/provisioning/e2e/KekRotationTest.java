@@ -39,12 +39,14 @@ class KekRotationTest {
                 "provisioning.secrets.kek-version", 2, "provisioning.secrets.previous-keks", "1:" + oldKek))) {
             JsonNode before = rotating.call("GET", "/api/v1/secrets/kek", null).json();
             assertThat(before.get("currentVersion").asInt()).isEqualTo(2);
-            assertThat(before.get("notCurrent").get("device-credentials").asLong()).isEqualTo(2);
+            assertThat(before.get("notCurrent").get("device-credentials").asLong()).isEqualTo(4);
+            assertThat(before.get("notCurrent").get("imports").asLong()).isEqualTo(1);
             assertBootstraps(rotating, device);
 
             TestServer.ApiResponse rewrap = rotating.call("POST", "/api/v1/secrets/rewrap", null);
             assertThat(rewrap.status()).isEqualTo(200);
-            assertThat(rewrap.json().get("rewrapped").get("device-credentials").asLong()).isEqualTo(2);
+            assertThat(rewrap.json().get("rewrapped").get("device-credentials").asLong()).as("two devices, two credentials each")
+                    .isEqualTo(4);
             assertThat(rewrap.json().get("rewrapped").get("imports").asLong()).isEqualTo(1);
             assertThat(rotating.call("GET", "/api/v1/secrets/kek", null).json().get("notCurrent").get("device-credentials").asLong())
                     .isZero();
