@@ -159,6 +159,16 @@ final class BenchServer implements AutoCloseable {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A request to the admin API with the admin key, for bodies other than JSON. */
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .header("Authorization", "Bearer " + adminKey);
+    }
+
+    HttpClient http() {
+        return http;
+    }
+
     /** The last lines of the server's log. */
     String tail(int lines) {
         try {

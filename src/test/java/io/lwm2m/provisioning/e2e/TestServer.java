@@ -148,6 +148,29 @@ final class TestServer implements AutoCloseable {
         return send(request(method, path, jsonBody).header("Authorization", "Bearer " + adminKey()).header(header, value));
     }
 
+    /**
+     * A call with a raw body of {@code contentType} and extra headers (name, value, ...); with the
+     * admin key unless the headers carry an Authorization of their own.
+     */
+    ApiResponse upload(String method, String path, String contentType, byte[] body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        boolean ownAuthorization = false;
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            ownAuthorization |= headers[i].equalsIgnoreCase("Authorization");
+        }
+        if (!ownAuthorization) {
+            request.header("Authorization", "Bearer " + adminKey());
+        }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request);
+    }
+
     /** A GET without API key, with an Accept header. */
     ApiResponse callWithAccept(String path, String accept) {
         return send(request("GET", path, null).header("Accept", accept));

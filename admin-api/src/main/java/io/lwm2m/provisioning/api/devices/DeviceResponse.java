@@ -19,7 +19,8 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeviceResponse(String endpoint, String state, String profile, List<String> servers, Instant createdAt, Instant updatedAt,
-        Credential bootstrapCredential, List<Credential> pendingBootstrapCredentials, List<Credential> serverCredentials) {
+        Credential bootstrapCredential, List<Credential> pendingBootstrapCredentials, List<Credential> serverCredentials,
+        List<String> labels) {
 
     /**
      * One credential. {@code key}: the PSK key (hex); {@code privateKey}: PKCS#8 PEM; {@code publicKey}
@@ -56,13 +57,13 @@ public record DeviceResponse(String endpoint, String state, String profile, List
         return new DeviceResponse(device.endpoint(), device.state().name(), device.profile(), device.servers(), device.createdAt(),
                 device.updatedAt(), bootstrap.stream().filter(c -> c.status().equals("ACTIVE")).findFirst().orElse(null),
                 nullIfEmpty(bootstrap.stream().filter(c -> c.status().equals("PENDING")).toList()),
-                device.serverCredentials().stream().map(Credential::of).toList());
+                device.serverCredentials().stream().map(Credential::of).toList(), nullIfEmpty(device.labels()));
     }
 
     /** A device in a list: no credentials. */
     static DeviceResponse of(DeviceSummary device) {
         return new DeviceResponse(device.endpoint(), device.state().name(), device.profile(), null, device.createdAt(),
-                device.updatedAt(), null, null, null);
+                device.updatedAt(), null, null, null, nullIfEmpty(device.labels()));
     }
 
     /** The creating response: the device, plus the secrets that were generated or supplied. */
@@ -73,7 +74,7 @@ public record DeviceResponse(String endpoint, String state, String profile, List
                 null,
                 device.serverCredentials().stream().map(c -> Credential.withSecrets(c, registration.serverCredentials().stream()
                         .filter(i -> i.credentialId() == c.id()).map(IssuedCredential::credential).findFirst().orElse(null)))
-                        .toList());
+                        .toList(), device.labels());
     }
 
     private static <T> List<T> nullIfEmpty(List<T> list) {

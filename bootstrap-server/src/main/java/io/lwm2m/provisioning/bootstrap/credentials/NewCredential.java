@@ -15,7 +15,7 @@ public record NewCredential(SecurityMode mode, String pskIdentity, byte[] pskKey
         if (pskKey != null) {
             return pskKey;
         }
-        return keyPair == null ? null : keyPair.getPrivate().getEncoded();
+        return keyPair == null || keyPair.getPrivate() == null ? null : keyPair.getPrivate().getEncoded();
     }
 
     /** The device's public key as SubjectPublicKeyInfo DER, for RPK and X509; else null. */

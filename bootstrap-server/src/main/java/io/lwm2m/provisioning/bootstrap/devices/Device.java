@@ -20,6 +20,8 @@ import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 /** A pre-registered LwM2M client, known by its endpoint name. */
 @Entity
@@ -51,6 +53,11 @@ public class Device {
     /** The device's overrides of its profile, as ProfileDefinition JSON. */
     private String overrides;
 
+    /** Free-form tags ("line=a", "batch-42") that bulk actions select devices by. */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "labels", nullable = false, columnDefinition = "text[]")
+    private String[] labels = new String[0];
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -63,8 +70,9 @@ public class Device {
     protected Device() {
     }
 
-    Device(String endpoint, List<DmServer> servers, Profile profile, String overrides, Instant now) {
+    Device(String endpoint, List<DmServer> servers, Profile profile, String overrides, List<String> labels, Instant now) {
         this.endpoint = endpoint;
+        this.labels = labels.toArray(String[]::new);
         this.state = DeviceState.ACTIVE;
         this.servers = new ArrayList<>(servers);
         this.profile = profile;
@@ -96,6 +104,10 @@ public class Device {
 
     public String overridesJson() {
         return overrides;
+    }
+
+    public List<String> labels() {
+        return List.of(labels);
     }
 
     public Instant createdAt() {

@@ -60,10 +60,18 @@ public class DeviceService {
     private final ProfileService profiles;
     private final AuditSink audit;
     private final Clock clock;
+    private final DeviceBatchStore batches;
+    private final org.springframework.transaction.support.TransactionTemplate separateReadOnly;
 
     DeviceService(DeviceRepository devices, DeviceCredentialRepository credentials, DmServerService servers,
             CredentialFactory factory, SecretCipher cipher, SessionRecorder sessionHistory, CredentialLifecycle lifecycle,
-            RotationAnnouncer announcer, ProfileService profiles, AuditSink audit, Clock clock) {
+            RotationAnnouncer announcer, ProfileService profiles, AuditSink audit, Clock clock, DeviceBatchStore batches,
+            org.springframework.transaction.PlatformTransactionManager transactionManager) {
+        this.batches = batches;
+        // Profile lookups of a batch run apart: an unknown profile must fail its rows, not the batch's transaction.
+        this.separateReadOnly = new org.springframework.transaction.support.TransactionTemplate(transactionManager);
+        this.separateReadOnly.setPropagationBehavior(org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.separateReadOnly.setReadOnly(true);
         this.profiles = profiles;
         this.lifecycle = lifecycle;
         this.announcer = announcer;
@@ -111,7 +119,7 @@ public class DeviceService {
         Instant now = clock.instant();
         try {
             Device device = devices.saveAndFlush(new Device(spec.endpoint(), deviceServers, profile,
-                    ProfileService.json(spec.overrides()), now));
+                    ProfileService.json(spec.overrides()), spec.labels(), now));
             NewCredential bootstrap = supplied ? CredentialFactory.suppliedPsk(spec.pskIdentity(), spec.pskKey())
                     : spec.factoryCertificate() ? CredentialFactory.factoryCertificate()
                     : factory.generate(spec.bootstrapMode(), spec.endpoint(), actor.name());
@@ -146,6 +154,265 @@ public class DeviceService {
             }
             throw new ConflictException("endpoint", "a device with endpoint '" + spec.endpoint() + "' already exists");
         }
+    }
+
+    /**
+     * Registers many devices at once, by the rules of {@link #register}: each device gets its
+     * bootstrap credential and one credential per DM server of its profile. Set-based SQL, one
+     * statement per table for the whole batch; runs in the caller's transaction, so the caller
+     * commits the batch with its own bookkeeping. No audit event per device: the caller records one
+     * for the whole job. A device whose endpoint exists is reported {@code EXISTS_IDENTICAL} when
+     * the existing one has the same profile, bootstrap mode, supplied credential and labels, else
+     * {@code CONFLICT}. With {@code dryRun} nothing is generated or written.
+     *
+     * @param entries devices that passed the caller's syntax checks; each must name a profile
+     */
+    @Transactional
+    public List<BatchResult> registerBatch(List<BatchEntry> entries, boolean dryRun, Actor actor) {
+        return registerBatch(prepareBatch(entries, dryRun, actor));
+    }
+
+    /**
+     * The half of {@link #registerBatch(List, boolean, Actor)} that needs no transaction: profiles
+     * resolved, and PSK and RPK credentials generated and sealed for every device that may be
+     * created (X.509 ones are issued at registration, so no certificate is issued for a row that
+     * turns out to conflict). A bulk import prepares the next batch while the previous one commits.
+     */
+    public PreparedBatch prepareBatch(List<BatchEntry> entries, boolean dryRun, Actor actor) {
+        Map<String, Object> resolved = new HashMap<>();
+        List<List<PreparedBatch.Credential>> credentials = new ArrayList<>(entries.size());
+        for (BatchEntry entry : entries) {
+            Object profile = resolved.computeIfAbsent(entry.device().profile(), this::resolveProfile);
+            credentials.add(dryRun || !(profile instanceof ResolvedProfile p) ? null : pregenerate(entry.device(), p));
+        }
+        return new PreparedBatch(List.copyOf(entries), resolved, credentials, dryRun, actor);
+    }
+
+    /** The credentials of one device that can be made ahead: null entries are made at registration. */
+    private List<PreparedBatch.Credential> pregenerate(NewDevice spec, ResolvedProfile profile) {
+        List<PreparedBatch.Credential> list = new ArrayList<>(1 + profile.effective().servers().size());
+        NewCredential bootstrap = spec.pskIdentity() != null ? CredentialFactory.suppliedPsk(spec.pskIdentity(), spec.pskKey())
+                : spec.rpkPublicKey() != null ? new NewCredential(SecurityMode.RPK, null, null,
+                        new java.security.KeyPair(spec.rpkPublicKey(), null), null)
+                : spec.factoryCertificate() ? CredentialFactory.factoryCertificate()
+                : spec.bootstrapMode() == SecurityMode.X509 ? null
+                : factory.generate(spec.bootstrapMode(), spec.endpoint(), null);
+        list.add(bootstrap == null ? null : sealed(spec.endpoint(), null, bootstrap));
+        for (EffectiveProfile.EffectiveServer server : profile.effective().servers()) {
+            list.add(server.securityMode() == SecurityMode.X509 ? null
+                    : sealed(spec.endpoint(), server.server(), factory.generate(server.securityMode(), spec.endpoint(), null)));
+        }
+        return list;
+    }
+
+    private PreparedBatch.Credential sealed(String endpoint, DmServer server, NewCredential credential) {
+        byte[] secret = credential.secret();
+        SealedSecret sealed = secret == null ? null : cipher.seal(secret, DeviceCredential.secretContext(endpoint,
+                server == null ? CredentialChannel.BOOTSTRAP : CredentialChannel.SERVER,
+                server == null ? null : server.name(), credential.pskIdentity()));
+        return new PreparedBatch.Credential(credential, sealed);
+    }
+
+    /** The half of {@link #registerBatch(List, boolean, Actor)} that reads and writes, in the caller's transaction. */
+    @Transactional
+    public List<BatchResult> registerBatch(PreparedBatch batch) {
+        List<BatchEntry> entries = batch.entries();
+        Map<Long, BatchResult> results = new HashMap<>();
+        Map<String, BatchEntry> firstByEndpoint = new HashMap<>();
+        Set<String> identitiesInBatch = new java.util.HashSet<>();
+        List<Integer> candidates = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            BatchEntry entry = entries.get(i);
+            NewDevice spec = entry.device();
+            if (batch.resolved().get(spec.profile()) instanceof String problem) {
+                results.put(entry.line(), BatchResult.of(entry.line(), spec.endpoint(), BatchResult.Outcome.INVALID, problem));
+            } else if (firstByEndpoint.putIfAbsent(spec.endpoint(), entry) != null) {
+                results.put(entry.line(), BatchResult.of(entry.line(), spec.endpoint(), BatchResult.Outcome.CONFLICT,
+                        "endpoint '" + spec.endpoint() + "' also on line " + firstByEndpoint.get(spec.endpoint()).line()));
+            } else if (spec.pskIdentity() != null && !identitiesInBatch.add(spec.pskIdentity())) {
+                results.put(entry.line(), BatchResult.of(entry.line(), spec.endpoint(), BatchResult.Outcome.CONFLICT,
+                        "PSK identity '" + spec.pskIdentity() + "' is given to another device of this upload"));
+            } else {
+                candidates.add(i);
+            }
+        }
+        Map<String, DeviceBatchStore.Existing> existing = batches.existing(candidates.stream()
+                .map(i -> entries.get(i).device().endpoint()).toList());
+        List<Integer> fresh = new ArrayList<>();
+        for (int i : candidates) {
+            BatchEntry entry = entries.get(i);
+            DeviceBatchStore.Existing found = existing.get(entry.device().endpoint());
+            if (found == null) {
+                fresh.add(i);
+            } else {
+                String difference = difference(found, entry.device());
+                results.put(entry.line(), BatchResult.of(entry.line(), entry.device().endpoint(),
+                        difference == null ? BatchResult.Outcome.EXISTS_IDENTICAL : BatchResult.Outcome.CONFLICT,
+                        difference == null ? null : "a device with endpoint '" + entry.device().endpoint()
+                                + "' exists with another " + difference));
+            }
+        }
+        Set<String> taken = batches.takenBootstrapIdentities(fresh.stream().map(i -> entries.get(i).device().pskIdentity())
+                .filter(java.util.Objects::nonNull).toList());
+        List<Integer> toCreate = new ArrayList<>();
+        for (int i : fresh) {
+            BatchEntry entry = entries.get(i);
+            NewDevice spec = entry.device();
+            if (spec.pskIdentity() != null && taken.contains(spec.pskIdentity())) {
+                results.put(entry.line(), BatchResult.of(entry.line(), spec.endpoint(), BatchResult.Outcome.CONFLICT,
+                        "the PSK identity '" + spec.pskIdentity() + "' already belongs to another device"));
+            } else if (spec.rpkPublicKey() != null && batches.bootstrapPublicKeyTaken(spec.rpkPublicKey().getEncoded())) {
+                results.put(entry.line(), BatchResult.of(entry.line(), spec.endpoint(), BatchResult.Outcome.CONFLICT,
+                        "the public key already belongs to another device"));
+            } else if (batch.dryRun()) {
+                results.put(entry.line(), BatchResult.of(entry.line(), spec.endpoint(), BatchResult.Outcome.CREATED, null));
+            } else {
+                toCreate.add(i);
+            }
+        }
+        if (!toCreate.isEmpty()) {
+            create(batch, toCreate, results);
+        }
+        return entries.stream().map(e -> results.get(e.line())).toList();
+    }
+
+    /**
+     * The devices a fleet action selects: those of {@code profile} or those labelled {@code label}
+     * (exactly one given), in id order after {@code afterId}.
+     */
+    @Transactional(readOnly = true)
+    public List<SelectedDevice> select(String profile, String label, long afterId, int limit) {
+        return batches.select(profile, label, afterId, limit);
+    }
+
+    /** How many devices {@link #select} would go through. */
+    @Transactional(readOnly = true)
+    public long countSelected(String profile, String label) {
+        return batches.count(profile, label);
+    }
+
+    /** The names of the DM servers a device is provisioned for. */
+    @Transactional(readOnly = true)
+    public List<String> serverNames(String endpoint) {
+        return find(endpoint).servers().stream().map(DmServer::name).toList();
+    }
+
+    /** A profile resolved for bulk registration: the profile, its DM servers, and what devices get. */
+    record ResolvedProfile(Profile profile, EffectiveProfile effective) {
+    }
+
+    /** The resolved profile, or a String saying why it cannot be used. */
+    private Object resolveProfile(String name) {
+        Object[] result = new Object[1];
+        try {
+            separateReadOnly.executeWithoutResult(status -> result[0] = resolveProfileNow(name));
+        } catch (org.springframework.transaction.UnexpectedRollbackException e) {
+            // The lookup failed inside a participating service, which marked its own transaction; result says why.
+        }
+        return result[0];
+    }
+
+    private Object resolveProfileNow(String name) {
+        try {
+            Profile profile = profiles.get(name);
+            ProfileDefinition base = ProfileService.definition(profile);
+            List<DmServer> deviceServers = servers.findByNames(base.serverList().stream()
+                    .map(ProfileDefinition.ServerSettings::server).toList());
+            return new ResolvedProfile(profile, profiles.effective(profile.name(), base, deviceServers));
+        } catch (NotFoundException e) {
+            return "no profile named '" + name + "'";
+        } catch (InvalidInputException e) {
+            return "profile '" + name + "' cannot be used: " + e.getMessage();
+        }
+    }
+
+    /** What differs between an existing device and a new row for the same endpoint; null if identical. */
+    private String difference(DeviceBatchStore.Existing found, NewDevice spec) {
+        if (!java.util.Objects.equals(found.profile(), spec.profile())) {
+            return "profile ('" + found.profile() + "')";
+        }
+        if (found.mode() != spec.bootstrapMode()) {
+            return "bootstrap credential mode (" + found.mode() + ")";
+        }
+        if (!new java.util.HashSet<>(found.labels()).equals(new java.util.HashSet<>(spec.labels()))) {
+            return "set of labels";
+        }
+        if (spec.pskIdentity() != null) {
+            boolean same = spec.pskIdentity().equals(found.pskIdentity()) && found.secret() != null
+                    && java.security.MessageDigest.isEqual(spec.pskKey(), cipher.open(found.secret(),
+                            DeviceCredential.secretContext(found.endpoint(), CredentialChannel.BOOTSTRAP, null, found.pskIdentity())));
+            return same ? null : "PSK identity or key";
+        }
+        if (spec.rpkPublicKey() != null) {
+            return java.util.Arrays.equals(spec.rpkPublicKey().getEncoded(), found.publicKey()) ? null : "public key";
+        }
+        if (spec.factoryCertificate() && found.hasCertificate()) {
+            return "bootstrap certificate (ours, not a factory certificate)";
+        }
+        return null;
+    }
+
+    private void create(PreparedBatch batch, List<Integer> toCreate, Map<Long, BatchResult> results) {
+        Instant now = clock.instant();
+        List<DeviceBatchStore.DeviceRow> rows = new ArrayList<>(toCreate.size());
+        for (int i : toCreate) {
+            NewDevice spec = batch.entries().get(i).device();
+            ResolvedProfile profile = (ResolvedProfile) batch.resolved().get(spec.profile());
+            rows.add(new DeviceBatchStore.DeviceRow(spec.endpoint(), profile.profile().id(), spec.labels(),
+                    profile.effective().servers().stream().map(s -> s.server().id()).toList()));
+        }
+        Map<String, Long> ids = batches.insertDevices(rows, now);
+        List<DeviceBatchStore.CredentialRow> credentialRows = new ArrayList<>();
+        List<List<NewCredential>> generated = new ArrayList<>();
+        List<BatchEntry> created = new ArrayList<>();
+        for (int i : toCreate) {
+            BatchEntry entry = batch.entries().get(i);
+            NewDevice spec = entry.device();
+            Long id = ids.get(spec.endpoint());
+            if (id == null) {
+                results.put(entry.line(), BatchResult.of(entry.line(), spec.endpoint(), BatchResult.Outcome.CONFLICT,
+                        "a device with endpoint '" + spec.endpoint() + "' was registered meanwhile by another request"));
+                continue;
+            }
+            ResolvedProfile profile = (ResolvedProfile) batch.resolved().get(spec.profile());
+            List<PreparedBatch.Credential> prepared = batch.credentials().get(i);
+            List<NewCredential> mine = new ArrayList<>(prepared.size());
+            for (int c = 0; c < prepared.size(); c++) {
+                DmServer server = c == 0 ? null : profile.effective().servers().get(c - 1).server();
+                PreparedBatch.Credential credential = prepared.get(c);
+                if (credential == null) {
+                    SecurityMode mode = c == 0 ? spec.bootstrapMode() : profile.effective().servers().get(c - 1).securityMode();
+                    credential = sealed(spec.endpoint(), server, factory.generate(mode, spec.endpoint(), batch.actor().name()));
+                }
+                mine.add(credential.credential());
+                credentialRows.add(row(id, server, credential));
+            }
+            generated.add(mine);
+            created.add(entry);
+        }
+        List<Long> credentialIds = batches.insertCredentials(credentialRows, now);
+        int next = 0;
+        for (int i = 0; i < created.size(); i++) {
+            BatchEntry entry = created.get(i);
+            ResolvedProfile profile = (ResolvedProfile) batch.resolved().get(entry.device().profile());
+            List<NewCredential> mine = generated.get(i);
+            List<IssuedCredential> issued = new ArrayList<>(mine.size());
+            for (int c = 0; c < mine.size(); c++) {
+                String server = c == 0 ? null : profile.effective().servers().get(c - 1).server().name();
+                issued.add(new IssuedCredential(server, credentialIds.get(next++), mine.get(c)));
+            }
+            results.put(entry.line(), new BatchResult(entry.line(), entry.device().endpoint(), BatchResult.Outcome.CREATED,
+                    null, issued));
+        }
+    }
+
+    private static DeviceBatchStore.CredentialRow row(long deviceId, DmServer server, PreparedBatch.Credential prepared) {
+        NewCredential credential = prepared.credential();
+        byte[] certificate = credential.certificate() == null ? null : io.lwm2m.provisioning.crypto.Der.encoded(credential.certificate());
+        String serial = credential.certificate() == null ? null
+                : io.lwm2m.provisioning.certificates.CertificateAuthorityService.hex(credential.certificate().getSerialNumber());
+        return new DeviceBatchStore.CredentialRow(deviceId, server == null ? null : server.id(), credential.mode(),
+                credential.pskIdentity(), credential.publicKey(), certificate, serial, prepared.sealed());
     }
 
     /** Seals the credential's secret (bound to its row) and builds the row. */
@@ -259,7 +526,7 @@ public class DeviceService {
     public List<DeviceSummary> list(Set<DeviceState> states, long afterId, int limit) {
         return devices.findByStateInAndIdGreaterThanOrderById(states, afterId, org.springframework.data.domain.Limit.of(limit))
                 .stream().map(d -> new DeviceSummary(d.id(), d.endpoint(), d.state(),
-                        d.profile() == null ? null : d.profile().name(), d.createdAt(), d.updatedAt()))
+                        d.profile() == null ? null : d.profile().name(), d.createdAt(), d.updatedAt(), d.labels()))
                 .toList();
     }
 
@@ -365,6 +632,6 @@ public class DeviceService {
         }
         return new DeviceView(device.endpoint(), device.state(), device.profile() == null ? null : device.profile().name(),
                 device.servers().stream().map(DmServer::name).toList(),
-                device.createdAt(), device.updatedAt(), bootstrap, server);
+                device.createdAt(), device.updatedAt(), bootstrap, server, device.labels());
     }
 }

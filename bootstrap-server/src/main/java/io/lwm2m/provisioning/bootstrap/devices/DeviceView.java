@@ -7,7 +7,7 @@ import java.util.stream.Stream;
 
 /** A device as reads show it: no key material, ever. */
 public record DeviceView(String endpoint, DeviceState state, String profile, List<String> servers, Instant createdAt,
-        Instant updatedAt, List<CredentialView> bootstrapCredentials, List<CredentialView> serverCredentials) {
+        Instant updatedAt, List<CredentialView> bootstrapCredentials, List<CredentialView> serverCredentials, List<String> labels) {
 
     /** One of the device's live credentials. */
     public CredentialView credential(long id) {

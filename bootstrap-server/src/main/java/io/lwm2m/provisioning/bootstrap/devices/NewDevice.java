@@ -8,17 +8,26 @@ import java.util.List;
  * A device to pre-register: its endpoint, either a profile (with optional overrides) or a plain
  * list of DM servers, and its bootstrap credential. {@code pskIdentity}/{@code pskKey} are set only
  * when the factory supplies them; {@code factoryCertificate} when the device authenticates with a
- * certificate from a registered manufacturer CA; otherwise the server generates the credential.
+ * certificate from a registered manufacturer CA; {@code rpkPublicKey} when
+ * the factory supplies the device's raw public key; otherwise the server generates the credential.
+ * {@code labels} are free-form tags that bulk actions select devices by.
  */
 public record NewDevice(String endpoint, List<String> servers, String profile, ProfileDefinition overrides,
-        SecurityMode bootstrapMode, String pskIdentity, byte[] pskKey, boolean factoryCertificate) {
+        SecurityMode bootstrapMode, String pskIdentity, byte[] pskKey, boolean factoryCertificate, java.security.PublicKey rpkPublicKey,
+        List<String> labels) {
 
     public NewDevice {
         servers = servers == null ? List.of() : List.copyOf(servers);
+        labels = labels == null ? List.of() : List.copyOf(labels);
+    }
+
+    public NewDevice(String endpoint, List<String> servers, String profile, ProfileDefinition overrides,
+            SecurityMode bootstrapMode, String pskIdentity, byte[] pskKey, boolean factoryCertificate) {
+        this(endpoint, servers, profile, overrides, bootstrapMode, pskIdentity, pskKey, factoryCertificate, null, null);
     }
 
     public NewDevice(String endpoint, List<String> servers, SecurityMode bootstrapMode, String pskIdentity, byte[] pskKey) {
-        this(endpoint, servers, null, null, bootstrapMode, pskIdentity, pskKey, false);
+        this(endpoint, servers, null, null, bootstrapMode, pskIdentity, pskKey, false, null, null);
     }
 
     @Override

@@ -1,0 +1,453 @@
+package io.lwm2m.provisioning.api.imports;
+
+import io.lwm2m.provisioning.audit.AuditEvent;
+import io.lwm2m.provisioning.audit.AuditSink;
+import io.lwm2m.provisioning.bootstrap.devices.BatchEntry;
+import io.lwm2m.provisioning.bootstrap.devices.BatchResult;
+import io.lwm2m.provisioning.bootstrap.devices.DeviceService;
+import io.lwm2m.provisioning.bootstrap.devices.IssuedCredential;
+import io.lwm2m.provisioning.bootstrap.devices.PreparedBatch;
+import io.lwm2m.provisioning.bootstrap.credentials.NewCredential;
+import io.lwm2m.provisioning.crypto.SealedSecret;
+import io.lwm2m.provisioning.crypto.SecretCipher;
+import jakarta.annotation.PreDestroy;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs import jobs in the background, batch by batch. Each batch is one transaction: the devices
+ * it creates, its per-row results, its sealed secrets, and the job's new position and counts. A
+ * crash therefore leaves whole batches only, and the job resumes at its last committed position
+ * (on this replica at its next start, or on another once the lease runs out).
+ */
+@Component
+class ImportRunner {
+
+    static final String SECRETS_HEADER = "line,endpoint,server,mode,psk_identity,psk_key,private_key,certificate\n";
+    private static final Logger log = LoggerFactory.getLogger(ImportRunner.class);
+
+    private final JdbcTemplate jdbc;
+    private final ImportJobs jobs;
+    private final ImportSpool spool;
+    private final DeviceService devices;
+    private final SecretCipher cipher;
+    private final AuditSink audit;
+    private final TransactionTemplate transactions;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final ObjectProvider<ImportEvents> events;
+    private final int batchSize;
+    private final Duration lease;
+    private final Duration secretsTtl;
+    private final String node = UUID.randomUUID().toString();
+    private final ExecutorService workers;
+    private final Semaphore idle;
+    private volatile boolean stopping;
+
+    ImportRunner(JdbcTemplate jdbc, ImportJobs jobs, ImportSpool spool, DeviceService devices, SecretCipher cipher,
+            AuditSink audit, TransactionTemplate transactions, JsonMapper json, Clock clock, ObjectProvider<ImportEvents> events,
+            @Value("${provisioning.imports.batch-size:1000}") int batchSize,
+            @Value("${provisioning.imports.lease:30s}") Duration lease,
+            @Value("${provisioning.imports.secrets-ttl:24h}") Duration secretsTtl,
+            @Value("${provisioning.imports.workers:1}") int workers) {
+        this.jdbc = jdbc;
+        this.jobs = jobs;
+        this.spool = spool;
+        this.devices = devices;
+        this.cipher = cipher;
+        this.audit = audit;
+        this.transactions = transactions;
+        this.json = json;
+        this.clock = clock;
+        this.events = events;
+        this.batchSize = batchSize;
+        this.lease = lease;
+        this.secretsTtl = secretsTtl;
+        AtomicInteger threads = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "import-worker-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.idle = new Semaphore(workers);
+    }
+
+    /** Jobs left RUNNING by a stopped or crashed server resume once the app is up. */
+    @EventListener(ApplicationReadyEvent.class)
+    void resumeAfterStart() {
+        wake();
+    }
+
+    /** Picks up queued jobs and jobs whose replica's lease ran out. */
+    @Scheduled(fixedDelayString = "${provisioning.imports.poll-interval:5s}")
+    void poll() {
+        wake();
+    }
+
+    /** Starts a worker if one is idle; it runs jobs until none is left to claim. */
+    void wake() {
+        if (stopping || !idle.tryAcquire()) {
+            return;
+        }
+        workers.execute(() -> {
+            try {
+                UUID id;
+                while (!stopping && (id = claim()) != null) {
+                    run(id);
+                }
+            } catch (RuntimeException e) {
+                log.error("Import worker failed", e);
+            } finally {
+                idle.release();
+            }
+        });
+    }
+
+    private UUID claim() {
+        List<UUID> claimed = jdbc.queryForList("""
+                UPDATE import_jobs SET state = 'RUNNING', lease_owner = ?, lease_until = now() + ?::interval,
+                                       started_at = coalesce(started_at, now())
+                WHERE id = (SELECT id FROM import_jobs WHERE state IN ('QUEUED', 'RUNNING')
+                              AND (lease_until IS NULL OR lease_until < now())
+                            ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+                RETURNING id""", UUID.class, node, lease.toMillis() + " milliseconds");
+        return claimed.isEmpty() ? null : claimed.get(0);
+    }
+
+    /** A batch read, parsed and prepared (credentials generated and sealed) ahead of its transaction. */
+    private record Prepared(List<RecordReader.Record> records, List<BatchResult> invalid, PreparedBatch batch, Set<Long> supplied) {
+    }
+
+    private static final Object END = new Object();
+
+    /**
+     * Runs a job as a two-stage pipeline, so that the JVM's work and PostgreSQL's overlap: a
+     * preparing thread reads, parses and generates the next batch while this one commits the
+     * current one. One batch waits between them at most: the heap does not grow with the file.
+     */
+    private void run(UUID id) {
+        ImportJob job = jobs.load(id);
+        log.info("Import job {} {} at line {} ({} of {} bytes)", id, job.rowsTotal() > 0 ? "resumes" : "starts",
+                job.nextLine(), job.nextOffset(), job.uploadBytes());
+        BlockingQueue<Object> ready = new ArrayBlockingQueue<>(1);
+        Thread preparer = new Thread(() -> prepareAll(job, ready), "import-prepare-" + id.toString().substring(0, 8));
+        preparer.setDaemon(true);
+        preparer.start();
+        try {
+            int seq = job.nextResultSeq();
+            while (true) {
+                if (stopping) {
+                    jdbc.update("UPDATE import_jobs SET lease_until = NULL WHERE id = ? AND lease_owner = ?", id, node);
+                    log.info("Import job {} paused by shutdown; it resumes at the next start", id);
+                    return;
+                }
+                Object next = ready.poll(1, TimeUnit.SECONDS);
+                if (next == null) {
+                    continue;
+                }
+                if (next == END) {
+                    finish(job);
+                    return;
+                }
+                if (next instanceof Throwable failure) {
+                    throw new IllegalStateException("preparing a batch failed", failure);
+                }
+                seq = commit(job, (Prepared) next, seq);
+                if (seq < 0) {
+                    log.warn("Import job {} lost its lease; another replica continues it", id);
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("Import job {} failed", id, e);
+            fail(id);
+        } finally {
+            preparer.interrupt();
+        }
+    }
+
+    private void prepareAll(ImportJob job, BlockingQueue<Object> ready) {
+        try (InputStream in = spool.open(job.id(), job.nextOffset(), job.uploadChunks())) {
+            ImportRows rows = new ImportRows(job.csv() ? job.columns() : null, json);
+            RecordReader reader = new RecordReader(in, job.csv(), job.nextOffset(), job.nextLine());
+            while (!Thread.currentThread().isInterrupted()) {
+                List<RecordReader.Record> records = new ArrayList<>(batchSize);
+                RecordReader.Record record;
+                while (records.size() < batchSize && (record = reader.next()) != null) {
+                    records.add(record);
+                }
+                if (records.isEmpty()) {
+                    ready.put(END);
+                    return;
+                }
+                ready.put(prepare(job, rows, records));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            try {
+                ready.put(e);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Prepared prepare(ImportJob job, ImportRows rows, List<RecordReader.Record> records) {
+        List<BatchEntry> entries = new ArrayList<>(records.size());
+        List<BatchResult> invalid = new ArrayList<>();
+        Set<Long> supplied = new HashSet<>();
+        for (RecordReader.Record record : records) {
+            if (record.problem() != null) {
+                invalid.add(BatchResult.of(record.line(), null, BatchResult.Outcome.INVALID, record.problem()));
+                continue;
+            }
+            ImportRows.Row row = rows.parse(record.text());
+            if (row.problem() != null) {
+                invalid.add(BatchResult.of(record.line(), row.endpoint(), BatchResult.Outcome.INVALID, row.problem()));
+            } else {
+                entries.add(new BatchEntry(record.line(), row.device()));
+                if (row.device().pskKey() != null) {
+                    supplied.add(record.line());
+                }
+            }
+        }
+        return new Prepared(records, invalid, devices.prepareBatch(entries, job.dryRun(), job.actor()), supplied);
+    }
+
+    /**
+     * One batch, one transaction; falls back to one row per transaction if the batch collides with
+     * a concurrent write. Returns the next result chunk number, or -1 if the lease is lost.
+     */
+    private int commit(ImportJob job, Prepared prepared, int seq) {
+        RecordReader.Record last = prepared.records().get(prepared.records().size() - 1);
+        try {
+            boolean held = Boolean.TRUE.equals(transactions.execute(status -> {
+                List<BatchResult> results = new ArrayList<>(prepared.invalid());
+                if (!prepared.batch().entries().isEmpty()) {
+                    results.addAll(devices.registerBatch(prepared.batch()));
+                }
+                results.sort(Comparator.comparingLong(BatchResult::line));
+                boolean ok = writeResults(job, results, prepared.supplied(), last, seq);
+                if (!ok) {
+                    status.setRollbackOnly();
+                }
+                return ok;
+            }));
+            return held ? seq + 1 : -1;
+        } catch (DataIntegrityViolationException e) {
+            log.info("Import job {}: a batch collided with a concurrent registration; retrying its rows one by one", job.id());
+        }
+        Map<Long, BatchResult> invalid = new HashMap<>();
+        prepared.invalid().forEach(r -> invalid.put(r.line(), r));
+        Map<Long, BatchEntry> entries = new HashMap<>();
+        prepared.batch().entries().forEach(e -> entries.put(e.line(), e));
+        int subSeq = seq;
+        for (RecordReader.Record record : prepared.records()) {
+            final int s = subSeq;
+            Boolean held;
+            try {
+                held = transactions.execute(status -> writeResults(job, invalid.containsKey(record.line())
+                        ? List.of(invalid.get(record.line()))
+                        : devices.registerBatch(List.of(entries.get(record.line())), job.dryRun(), job.actor()),
+                        prepared.supplied(), record, s));
+            } catch (DataIntegrityViolationException e) {
+                held = transactions.execute(status -> writeResults(job, List.of(BatchResult.of(record.line(), null,
+                        BatchResult.Outcome.CONFLICT, "collided with a concurrent registration of the same endpoint or identity")),
+                        Set.of(), record, s));
+            }
+            if (!Boolean.TRUE.equals(held)) {
+                return -1;
+            }
+            subSeq++;
+        }
+        return subSeq;
+    }
+
+    /** Stores a batch's results and secrets and moves the job past it; false if the lease is lost. */
+    private boolean writeResults(ImportJob job, List<BatchResult> results, Set<Long> supplied, RecordReader.Record last,
+            int seq) {
+        long[] counts = new long[BatchResult.Outcome.values().length];
+        ByteArrayOutputStream secrets = new ByteArrayOutputStream();
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            for (BatchResult r : results) {
+                counts[r.outcome().ordinal()]++;
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("line", r.line());
+                line.put("endpoint", r.endpoint());
+                line.put("outcome", outcomeName(r.outcome()));
+                if (r.reason() != null) {
+                    line.put("reason", r.reason());
+                }
+                out.write(json.writeValueAsBytes(line));
+                out.write('\n');
+                for (IssuedCredential issued : r.issued()) {
+                    secretsLine(secrets, r, issued, supplied.contains(r.line()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        SealedSecret sealed = null;
+        if (secrets.size() > 0) {
+            byte[] plain = secrets.toByteArray();
+            sealed = cipher.seal(plain, secretsContext(job.id(), seq));
+            java.util.Arrays.fill(plain, (byte) 0);
+        }
+        int updated = jdbc.update("""
+                UPDATE import_jobs SET next_offset = ?, next_line = ?, next_result_seq = ?, rows_total = rows_total + ?,
+                       rows_created = rows_created + ?, rows_identical = rows_identical + ?, rows_conflict = rows_conflict + ?,
+                       rows_invalid = rows_invalid + ?, lease_until = now() + ?::interval
+                WHERE id = ? AND lease_owner = ? AND state = 'RUNNING'""",
+                last.endOffset(), last.nextLine(), seq + 1, results.size(),
+                counts[BatchResult.Outcome.CREATED.ordinal()], counts[BatchResult.Outcome.EXISTS_IDENTICAL.ordinal()],
+                counts[BatchResult.Outcome.CONFLICT.ordinal()], counts[BatchResult.Outcome.INVALID.ordinal()],
+                lease.toMillis() + " milliseconds", job.id(), node);
+        if (updated != 1) {
+            return false;
+        }
+        jdbc.update("""
+                INSERT INTO import_results (job_id, seq, first_line, last_line, results, secrets_ciphertext, secrets_wrapped_data_key,
+                                            secrets_kek_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                job.id(), seq, results.isEmpty() ? last.line() : results.get(0).line(), last.line(), gz.toByteArray(),
+                sealed == null ? null : sealed.ciphertext(), sealed == null ? null : sealed.wrappedDataKey(),
+                sealed == null ? null : sealed.kekVersion());
+        ImportEvents sink = events.getIfAvailable();
+        if (sink != null) {
+            for (BatchResult.Outcome outcome : BatchResult.Outcome.values()) {
+                if (counts[outcome.ordinal()] > 0) {
+                    sink.rows(outcomeName(outcome), job.dryRun(), counts[outcome.ordinal()]);
+                }
+            }
+        }
+        return true;
+    }
+
+    static String outcomeName(BatchResult.Outcome outcome) {
+        return outcome.name().toLowerCase().replace('_', '-');
+    }
+
+    static String secretsContext(UUID job, int seq) {
+        return "import-secrets|" + job + "|" + seq;
+    }
+
+    /** One CSV line per generated secret: line, endpoint, server (empty: bootstrap), mode, identity, key (hex), private key and certificate (base64 DER). */
+    private static void secretsLine(ByteArrayOutputStream out, BatchResult r, IssuedCredential issued, boolean suppliedBootstrap) {
+        NewCredential c = issued.credential();
+        if (c.secret() == null || (issued.server() == null && suppliedBootstrap)) {
+            return;
+        }
+        String line = r.line() + "," + csv(r.endpoint()) + "," + csv(issued.server() == null ? "" : issued.server()) + ","
+                + c.mode().name() + "," + csv(c.pskIdentity() == null ? "" : c.pskIdentity()) + ","
+                + (c.pskKey() == null ? "" : HexFormat.of().formatHex(c.pskKey())) + ","
+                + (c.keyPair() == null || c.keyPair().getPrivate() == null ? ""
+                        : Base64.getEncoder().encodeToString(c.keyPair().getPrivate().getEncoded())) + ","
+                + (c.certificate() == null ? "" : base64(c.certificate())) + "\n";
+        out.writeBytes(line.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String base64(java.security.cert.X509Certificate certificate) {
+        try {
+            return Base64.getEncoder().encodeToString(certificate.getEncoded());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String csv(String value) {
+        if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0) {
+            return value;
+        }
+        return '"' + value.replace("\"", "\"\"") + '"';
+    }
+
+    private void finish(ImportJob started) {
+        transactions.executeWithoutResult(status -> {
+            boolean secrets = Boolean.TRUE.equals(jdbc.queryForObject(
+                    "SELECT EXISTS (SELECT 1 FROM import_results WHERE job_id = ? AND secrets_ciphertext IS NOT NULL)",
+                    Boolean.class, started.id()));
+            jdbc.update("""
+                    UPDATE import_jobs SET state = 'SUCCEEDED', finished_at = ?, lease_owner = NULL, lease_until = NULL,
+                           secrets_state = ?, secrets_expire_at = ?
+                    WHERE id = ?""", Timestamp.from(clock.instant()), secrets ? "AVAILABLE" : "NONE",
+                    secrets ? Timestamp.from(clock.instant().plus(secretsTtl)) : null, started.id());
+            spool.delete(started.id());
+            ImportJob job = jobs.load(started.id());
+            audit.record(job.actor().event("import.run", "import:" + job.id(), AuditEvent.Outcome.SUCCESS, details(job)));
+            log.info("Import job {} done: {}", job.id(), ImportJobs.counts(job));
+        });
+    }
+
+    private void fail(UUID id) {
+        try {
+            transactions.executeWithoutResult(status -> {
+                jdbc.update("""
+                        UPDATE import_jobs SET state = 'FAILED', finished_at = ?, lease_owner = NULL, lease_until = NULL,
+                               error = 'the server failed while importing; the rows counted were committed, the rest were not read'
+                        WHERE id = ?""", Timestamp.from(clock.instant()), id);
+                spool.delete(id);
+                ImportJob job = jobs.load(id);
+                audit.record(job.actor().event("import.run", "import:" + id, AuditEvent.Outcome.FAILURE, details(job)));
+            });
+        } catch (RuntimeException e) {
+            log.error("Could not mark import job {} as failed; it resumes when its lease runs out", id, e);
+        }
+    }
+
+    private static Map<String, String> details(ImportJob job) {
+        return Map.of("format", job.format(), "dryRun", Boolean.toString(job.dryRun()),
+                "rows", Long.toString(job.rowsTotal()), "created", Long.toString(job.created()),
+                "existsIdentical", Long.toString(job.identical()), "conflict", Long.toString(job.conflict()),
+                "invalid", Long.toString(job.invalid()));
+    }
+
+    /** Stops taking batches; a running job keeps its committed position and resumes at the next start. */
+    @PreDestroy
+    void stop() throws InterruptedException {
+        stopping = true;
+        workers.shutdown();
+        if (!workers.awaitTermination(20, TimeUnit.SECONDS)) {
+            workers.shutdownNow();
+        }
+    }
+}
