@@ -128,6 +128,14 @@ class RoleMatrixTest {
         calls.add(Call.of("DELETE /api/v1/api-keys/{id}", "DELETE", () -> "/api/v1/api-keys/" + freshKeyId(), () -> null, ADMIN, 200));
         calls.add(Call.of("GET", "/api/v1/audit", AUDIT, 200));
         calls.add(Call.of("GET", "/api/v1/audit/verify", AUDIT, 200));
+        // Merged from the import, export, fleet-action and EST work.
+        calls.add(Call.of("GET /api/v1/servers/{name}/credentials-export", "GET",
+                () -> "/api/v1/servers/" + dm + "/credentials-export", () -> null, SECURITY, 200));
+        calls.add(Call.of("POST /api/v1/fleet-actions (dry run)", "POST", () -> "/api/v1/fleet-actions",
+                () -> "{\"action\":\"rotate\",\"selector\":{\"profile\":\"" + profile + "\"},\"dryRun\":true}", SECURITY, 200));
+        calls.add(Call.of("GET", "/api/v1/est/enrollments", AUDIT, 200));
+        calls.add(Call.of("POST /api/v1/est/enrollments/{id}/approve", "POST", () -> "/api/v1/est/enrollments/999999999/approve",
+                () -> null, SECURITY, 404));
         return calls;
     }
 

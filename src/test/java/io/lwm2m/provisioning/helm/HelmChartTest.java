@@ -133,9 +133,9 @@ class HelmChartTest {
     assertThat(list(at(container, "securityContext.capabilities.drop"))).containsExactly("ALL");
     assertThat(at(container, "securityContext.seccompProfile.type")).isEqualTo("RuntimeDefault");
 
-    // container ports: UDP CoAP/CoAPS, TCP API and management
+    // container ports: UDP CoAP/CoAPS, TCP API, EST over HTTPS and management
     assertThat(portsByName(list(at(container, "ports")), "containerPort")).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "coap", "5683/UDP", "coaps", "5684/UDP", "http", "8080/TCP", "management", "8081/TCP"));
+        "coap", "5683/UDP", "coaps", "5684/UDP", "http", "8080/TCP", "est-https", "8443/TCP", "management", "8081/TCP"));
 
     // probes on the actuator endpoints of the management port
     assertThat(at(container, "startupProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
@@ -151,6 +151,7 @@ class HelmChartTest {
     assertThat(env.get("PROVISIONING_COAPS_PORT").get("value")).isEqualTo("5684");
     assertThat(env.get("SERVER_PORT").get("value")).isEqualTo("8080");
     assertThat(env.get("MANAGEMENT_SERVER_PORT").get("value")).isEqualTo("8081");
+    assertThat(env.get("PROVISIONING_EST_HTTPS_PORT").get("value")).isEqualTo("8443");
     assertThat(env.get("PROVISIONING_DATA_DIR").get("value")).isEqualTo("/data");
     assertThat(env.get("PROVISIONING_CA_MODE").get("value")).isEqualTo("generate");
     assertThat(env).doesNotContainKeys("SPRING_DATASOURCE_URL", "PROVISIONING_SECRETS_KEK", "PROVISIONING_CLUSTER_ENABLED",
@@ -173,7 +174,7 @@ class HelmChartTest {
         .containsExactlyInAnyOrderEntriesOf(Map.of("coap", "5683/UDP", "coaps", "5684/UDP"));
     Map<String, Object> api = single(docs, "Service", FULLNAME + "-api");
     assertThat(at(api, "spec.type")).isEqualTo("ClusterIP");
-    assertThat(portsByName(list(at(api, "spec.ports")), "port")).containsExactlyEntriesOf(Map.of("http", "8080/TCP"));
+    assertThat(portsByName(list(at(api, "spec.ports")), "port")).containsExactlyInAnyOrderEntriesOf(Map.of("http", "8080/TCP", "est-https", "8443/TCP"));
     Map<String, Object> management = single(docs, "Service", FULLNAME + "-management");
     assertThat(at(management, "spec.type")).isEqualTo("ClusterIP");
     assertThat(portsByName(list(at(management, "spec.ports")), "port"))

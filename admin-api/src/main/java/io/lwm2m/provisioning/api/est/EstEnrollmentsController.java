@@ -1,12 +1,14 @@
 package io.lwm2m.provisioning.api.est;
 
 import io.lwm2m.provisioning.api.ApiActors;
+import io.lwm2m.provisioning.api.auth.Roles;
 import io.lwm2m.provisioning.errors.InvalidInputException;
 import io.lwm2m.provisioning.est.EstService;
 import io.lwm2m.provisioning.est.PendingEnrollment;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.List;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -20,6 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/v1/est/enrollments")
+@PreAuthorize(Roles.SECURITY)
 class EstEnrollmentsController {
 
     private final EstService est;
@@ -30,6 +33,7 @@ class EstEnrollmentsController {
 
     /** The held CSRs, oldest first. */
     @GetMapping
+    @PreAuthorize(Roles.AUDIT)
     List<EnrollmentResponse> pending(@RequestParam(defaultValue = "100") int limit) {
         if (limit < 1 || limit > 1000) {
             throw new InvalidInputException("limit", "must be between 1 and 1000");

@@ -5,13 +5,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
-import io.lwm2m.provisioning.api.errors.Problems;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.access.AccessDeniedException;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -41,13 +35,6 @@ class FleetActionsController {
         }
         FleetJobs.Job job = jobs.create(action, ApiActors.current(request));
         return ResponseEntity.accepted().location(URI.create("/api/v1/fleet-actions/" + job.id())).body(job);
-    }
-
-    /** Method security's refusal; the general handler would take it for an unexpected error. */
-    @ExceptionHandler(AccessDeniedException.class)
-    ResponseEntity<ProblemDetail> denied(AccessDeniedException e) {
-        return ResponseEntity.status(HttpStatus.FORBIDDEN).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(Problems.of(HttpStatus.FORBIDDEN, "Forbidden", "Fleet actions are for the security-officer and admin roles."));
     }
 
     @GetMapping("/{id}")

@@ -77,14 +77,6 @@ class CredentialsExportController {
         }
     }
 
-    @org.springframework.web.bind.annotation.ExceptionHandler(org.springframework.security.access.AccessDeniedException.class)
-    org.springframework.http.ResponseEntity<org.springframework.http.ProblemDetail> denied(RuntimeException e) {
-        org.springframework.http.ProblemDetail problem = io.lwm2m.provisioning.api.errors.Problems.of(
-                org.springframework.http.HttpStatus.FORBIDDEN, "Forbidden", "Exports are for the security-officer and admin roles.");
-        return org.springframework.http.ResponseEntity.status(org.springframework.http.HttpStatus.FORBIDDEN)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
-    }
-
     private static void writeOurs(JsonGenerator out, ServerCredentialExport.ExportedCredential c) {
         out.writeStartObject();
         out.writeStringProperty("endpoint", c.endpoint());
