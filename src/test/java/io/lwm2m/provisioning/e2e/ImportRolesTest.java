@@ -34,6 +34,11 @@ class ImportRolesTest {
                 "Authorization", "Bearer " + operator);
         assertThat(foreign.status()).as("status; the body is not shown, it might hold secrets").isEqualTo(403);
         assertThat(foreign.contentType()).startsWith("application/problem+json");
+        assertThat(foreign.json().get("detail").asString()).contains("only the job's creator");
+        // An attempt at someone else's secrets is on the audit record.
+        assertThat(new org.springframework.jdbc.core.JdbcTemplate(server.bean(javax.sql.DataSource.class)).queryForObject(
+                "SELECT count(*) FROM audit_events WHERE action = 'api.denied' AND target = ?", Integer.class,
+                "api:GET /api/v1/imports/" + adminJob + "/secrets")).isEqualTo(1);
         assertThat(server.upload("POST", "/api/v1/imports/" + adminJob + "/secrets/acknowledge", null, null,
                 "Authorization", "Bearer " + operator).status()).isEqualTo(403);
 

@@ -45,7 +45,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(AccessDeniedException.class)
     ResponseEntity<ProblemDetail> forbidden(AccessDeniedException e, HttpServletRequest request) {
         denials.record(request);
-        return problem(HttpStatus.FORBIDDEN, "Forbidden", AccessDenials.DETAIL, List.of());
+        // Method security says "Access Denied"; an object-level refusal says which rule it applied.
+        String detail = e.getMessage() == null || e.getMessage().equals("Access Denied") ? AccessDenials.DETAIL : e.getMessage();
+        return problem(HttpStatus.FORBIDDEN, "Forbidden", detail, List.of());
     }
 
     @ExceptionHandler(InvalidInputException.class)
