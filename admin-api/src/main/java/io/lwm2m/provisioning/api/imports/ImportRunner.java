@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.api.imports;
 
+import io.lwm2m.provisioning.api.jobs.JobWorkers;
 import io.lwm2m.provisioning.audit.AuditEvent;
 import io.lwm2m.provisioning.audit.AuditSink;
 import io.lwm2m.provisioning.bootstrap.devices.BatchEntry;
@@ -32,11 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,9 +74,7 @@ class ImportRunner {
     private final Duration lease;
     private final Duration secretsTtl;
     private final String node = UUID.randomUUID().toString();
-    private final ExecutorService workers;
-    private final Semaphore idle;
-    private volatile boolean stopping;
+    private final JobWorkers workers;
 
     ImportRunner(JdbcTemplate jdbc, ImportJobs jobs, ImportSpool spool, DeviceService devices, SecretCipher cipher,
             AuditSink audit, TransactionTemplate transactions, JsonMapper json, Clock clock, ObjectProvider<ImportEvents> events,
@@ -100,13 +95,7 @@ class ImportRunner {
         this.batchSize = batchSize;
         this.lease = lease;
         this.secretsTtl = secretsTtl;
-        AtomicInteger threads = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "import-worker-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.idle = new Semaphore(workers);
+        this.workers = new JobWorkers("import-worker", workers, this::claim, this::run);
     }
 
     /** Jobs left RUNNING by a stopped or crashed server resume once the app is up. */
@@ -121,23 +110,8 @@ class ImportRunner {
         wake();
     }
 
-    /** Starts a worker if one is idle; it runs jobs until none is left to claim. */
     void wake() {
-        if (stopping || !idle.tryAcquire()) {
-            return;
-        }
-        workers.execute(() -> {
-            try {
-                UUID id;
-                while (!stopping && (id = claim()) != null) {
-                    run(id);
-                }
-            } catch (RuntimeException e) {
-                log.error("Import worker failed", e);
-            } finally {
-                idle.release();
-            }
-        });
+        workers.wake();
     }
 
     private UUID claim() {
@@ -173,7 +147,7 @@ class ImportRunner {
         try {
             int seq = job.nextResultSeq();
             while (true) {
-                if (stopping) {
+                if (workers.stopping()) {
                     jdbc.update("UPDATE import_jobs SET lease_until = NULL WHERE id = ? AND lease_owner = ?", id, node);
                     log.info("Import job {} paused by shutdown; it resumes at the next start", id);
                     return;
@@ -444,10 +418,6 @@ class ImportRunner {
     /** Stops taking batches; a running job keeps its committed position and resumes at the next start. */
     @PreDestroy
     void stop() throws InterruptedException {
-        stopping = true;
-        workers.shutdown();
-        if (!workers.awaitTermination(20, TimeUnit.SECONDS)) {
-            workers.shutdownNow();
-        }
+        workers.stop();
     }
 }

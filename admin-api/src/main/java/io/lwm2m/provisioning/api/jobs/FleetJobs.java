@@ -14,10 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -54,13 +50,7 @@ public class FleetJobs {
     private final Clock clock;
     private final Duration lease;
     private final String node = UUID.randomUUID().toString();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "fleet-worker");
-        t.setDaemon(true);
-        return t;
-    });
-    private final Semaphore idle = new Semaphore(1);
-    private volatile boolean stopping;
+    private final JobWorkers workers = new JobWorkers("fleet-worker", 1, this::claim, this::run);
 
     FleetJobs(JdbcTemplate jdbc, DeviceService devices, AuditSink audit, TransactionTemplate transactions, JsonMapper json,
             Clock clock, @Value("${provisioning.imports.lease:30s}") Duration lease) {
@@ -118,21 +108,7 @@ public class FleetJobs {
     }
 
     void wake() {
-        if (stopping || !idle.tryAcquire()) {
-            return;
-        }
-        worker.execute(() -> {
-            try {
-                UUID id;
-                while (!stopping && (id = claim()) != null) {
-                    run(id);
-                }
-            } catch (RuntimeException e) {
-                log.error("Fleet worker failed", e);
-            } finally {
-                idle.release();
-            }
-        });
+        workers.wake();
     }
 
     private UUID claim() {
@@ -157,14 +133,14 @@ public class FleetJobs {
                 (String) row.get("source_address"), (String) row.get("request_id"));
         long after = (Long) row.get("last_device_id");
         try {
-            while (!stopping) {
+            while (!workers.stopping()) {
                 List<SelectedDevice> page = devices.select(profile, label, after, PAGE);
                 if (page.isEmpty()) {
                     finish(id, "SUCCEEDED", null);
                     return;
                 }
                 for (SelectedDevice device : page) {
-                    if (stopping) {
+                    if (workers.stopping()) {
                         break;
                     }
                     if (!apply(id, device, rotate, target, reason, actor)) {
@@ -240,8 +216,6 @@ public class FleetJobs {
 
     @PreDestroy
     void stop() throws InterruptedException {
-        stopping = true;
-        worker.shutdown();
-        worker.awaitTermination(20, TimeUnit.SECONDS);
+        workers.stop();
     }
 }
