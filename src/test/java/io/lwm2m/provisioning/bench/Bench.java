@@ -19,6 +19,27 @@ final class Bench {
     private Bench() {
     }
 
+    /** A thread factory for the load generator's pools: daemon threads named {@code name-N}. */
+    static java.util.concurrent.ThreadFactory daemon(String name) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Californium logs every connector start at INFO: at hundreds of connectors per second, silence it. */
+    static void quietLogging() {
+        try {
+            ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN);
+            context.getLogger("org.eclipse.californium").setLevel(ch.qos.logback.classic.Level.ERROR);
+        } catch (ClassCastException | NoClassDefFoundError e) {
+            // another SLF4J backend: leave it
+        }
+    }
+
     /** A progress message on stderr (the report goes to stdout). */
     static void info(String message) {
         System.err.println("[bench " + LocalTime.now().format(TIME) + "] " + message);

@@ -24,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -138,7 +137,7 @@ public final class BootstrapBenchmark {
     }
 
     public static void main(String[] args) {
-        quietLogging();
+        Bench.quietLogging();
         int code;
         try {
             code = new BootstrapBenchmark(new Bench.Options(args)).run();
@@ -211,7 +210,7 @@ public final class BootstrapBenchmark {
         ScheduledThreadPoolExecutor coapPool = scheduledPool("bench-coap", clientThreads);
         ScheduledThreadPoolExecutor coapSecondary = scheduledPool("bench-coap-timer", 1);
         ThreadPoolExecutor closer = new ThreadPoolExecutor(2, 2, 10, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4096),
-                daemon("bench-close"), new ThreadPoolExecutor.CallerRunsPolicy());
+                Bench.daemon("bench-close"), new ThreadPoolExecutor.CallerRunsPolicy());
         SimulatedDevice.Stack stack = new SimulatedDevice.Stack(new InetSocketAddress(InetAddress.getLoopbackAddress(), s.coapsPort()),
                 cipher, dtlsPool, coapPool, coapSecondary, sessionTimeoutMillis, pct);
 
@@ -382,7 +381,7 @@ public final class BootstrapBenchmark {
             throw new IllegalStateException("creating the DM server: HTTP " + dm.statusCode() + " " + dm.body());
         }
         long t = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(registerConcurrency, daemon("bench-register"));
+        ExecutorService pool = Executors.newFixedThreadPool(registerConcurrency, Bench.daemon("bench-register"));
         try {
             List<Callable<Device>> calls = new ArrayList<>();
             for (int i = 0; i < devices; i++) {
@@ -623,29 +622,9 @@ public final class BootstrapBenchmark {
     }
 
     private static ScheduledThreadPoolExecutor scheduledPool(String name, int threads) {
-        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(threads, daemon(name));
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(threads, Bench.daemon(name));
         pool.setRemoveOnCancelPolicy(true);
         return pool;
-    }
-
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
-    /** Californium logs every connector start at INFO: at hundreds of connectors per second, silence it. */
-    private static void quietLogging() {
-        try {
-            ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
-            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN);
-            context.getLogger("org.eclipse.californium").setLevel(ch.qos.logback.classic.Level.ERROR);
-        } catch (ClassCastException | NoClassDefFoundError e) {
-            // another SLF4J backend: leave it
-        }
     }
 
     private static final class UsageException extends RuntimeException {

@@ -16,7 +16,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.security.auth.x500.X500Principal;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.Request;
@@ -86,7 +85,7 @@ public final class EstBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        quietLogging();
+        Bench.quietLogging();
         int code;
         try {
             code = new EstBenchmark(new Bench.Options(args)).run();
@@ -113,8 +112,8 @@ public final class EstBenchmark {
             Bench.info("server pid " + server.pid() + ", coaps port " + server.coapsPort());
             List<Device> devices = register(server);
             InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.coapsPort());
-            ScheduledThreadPoolExecutor dtlsPool = new ScheduledThreadPoolExecutor(2, daemon("bench-dtls"));
-            ScheduledThreadPoolExecutor coapPool = new ScheduledThreadPoolExecutor(2, daemon("bench-coap"));
+            ScheduledThreadPoolExecutor dtlsPool = new ScheduledThreadPoolExecutor(2, Bench.daemon("bench-dtls"));
+            ScheduledThreadPoolExecutor coapPool = new ScheduledThreadPoolExecutor(2, Bench.daemon("bench-coap"));
             Configuration config = clientConfiguration();
 
             List<List<Sample>> results = new ArrayList<>();
@@ -300,24 +299,5 @@ public final class EstBenchmark {
 
     private static double percentile(long[] sorted, int p) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1e6;
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
-    private static void quietLogging() {
-        try {
-            ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
-            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN);
-            context.getLogger("org.eclipse.californium").setLevel(ch.qos.logback.classic.Level.ERROR);
-        } catch (ClassCastException | NoClassDefFoundError e) {
-            // another SLF4J backend
-        }
     }
 }
