@@ -39,6 +39,16 @@ public record DeviceBootstrapConfig(long deviceId, String endpoint, DeviceState 
      * The client's own bootstrap-server account after a rotation: /0/x/2 mode, /0/x/3 identity or
      * public key or certificate, /0/x/4 this server's public key or certificate, /0/x/5 the secret.
      */
+    /**
+     * The pending credentials a successful session delivered: all of them, except a rotated bootstrap
+     * credential that was not written into the client's bootstrap account.
+     */
+    public List<Long> deliveredCredentialIds(boolean bootstrapAccountWritten) {
+        return pendingCredentialIds.stream()
+                .filter(id -> bootstrapAccount == null || id != bootstrapAccount.credentialId() || bootstrapAccountWritten)
+                .toList();
+    }
+
     public record BootstrapAccount(long credentialId, SecurityMode mode, byte[] publicKeyOrIdentity, byte[] serverPublicKey,
             byte[] secretKey) {
 

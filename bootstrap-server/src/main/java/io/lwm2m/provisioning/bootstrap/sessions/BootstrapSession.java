@@ -227,10 +227,7 @@ final class BootstrapSession {
 
     private void reportDelivered() {
         DeviceBootstrapConfig config = accepted.config();
-        List<Long> delivered = config.pendingCredentialIds().stream()
-                .filter(id -> config.bootstrapAccount() == null || id != config.bootstrapAccount().credentialId()
-                        || bootstrapAccountWritten)
-                .toList();
+        List<Long> delivered = config.deliveredCredentialIds(bootstrapAccountWritten);
         if (!delivered.isEmpty()) {
             try {
                 onDelivered.accept(delivered);

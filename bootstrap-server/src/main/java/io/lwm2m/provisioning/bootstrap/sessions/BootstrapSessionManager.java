@@ -116,9 +116,8 @@ public class BootstrapSessionManager implements DisposableBean {
         recorder.finish(start.id(), SessionOutcome.SUCCEEDED, null, "1.2",
                 java.util.List.of(new SessionStep("Bootstrap-Pack", "/bspack", "2.05", null, start.startedAt(),
                         (int) Duration.between(start.startedAt(), now).toMillis())), now);
-        java.util.List<Long> delivered = config.pendingCredentialIds().stream()
-                .filter(id -> config.bootstrapAccount() == null || id != config.bootstrapAccount().credentialId())
-                .toList();
+        // A pack never writes the client's bootstrap account, so a rotated bootstrap credential stays pending.
+        java.util.List<Long> delivered = config.deliveredCredentialIds(false);
         if (!delivered.isEmpty()) {
             lifecycle.delivered(delivered);
         }
