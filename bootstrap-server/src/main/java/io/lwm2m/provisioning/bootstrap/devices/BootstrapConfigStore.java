@@ -4,6 +4,7 @@ import io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel;
 import io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus;
 import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredential;
 import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredentialRepository;
+import io.lwm2m.provisioning.bootstrap.identity.BootstrapServerIdentity;
 import io.lwm2m.provisioning.bootstrap.lwm2m.DmServerAccount;
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
 import io.lwm2m.provisioning.bootstrap.profiles.EffectiveProfile;
@@ -12,10 +13,12 @@ import io.lwm2m.provisioning.bootstrap.servers.DmServer;
 import io.lwm2m.provisioning.bootstrap.sessions.ClientIdentity;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
 import io.lwm2m.provisioning.certificates.ManufacturerCaService;
-import io.lwm2m.provisioning.bootstrap.identity.BootstrapServerIdentity;
 import io.lwm2m.provisioning.crypto.Der;
+import io.lwm2m.provisioning.crypto.SealedSecret;
 import io.lwm2m.provisioning.crypto.SecretCipher;
 import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -24,13 +27,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Reads what the bootstrap interface needs, in a fixed number of queries per device: the key
  * behind a PSK identity or the credential behind a public key or certificate for the DTLS
  * handshake, and the device's whole configuration for a session.
+ *
+ * <p>The PSK path, which every PSK bootstrap takes, is plain SQL outside transactions: one
+ * statement in the handshake, one for the Bootstrap-Request (see ADR 013).
  */
 @Component
 public class BootstrapConfigStore {
@@ -43,21 +52,43 @@ public class BootstrapConfigStore {
     private final BootstrapServerIdentity serverIdentity;
     private final ProfileService profiles;
     private final CertificateAuthorityService ca;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate readOnly;
+    private final EffectiveProfileCache profileCache = new EffectiveProfileCache(4096);
 
     BootstrapConfigStore(DeviceRepository devices, DeviceCredentialRepository credentials, SecretCipher cipher,
-            BootstrapServerIdentity serverIdentity, ProfileService profiles, CertificateAuthorityService ca) {
+            BootstrapServerIdentity serverIdentity, ProfileService profiles, CertificateAuthorityService ca,
+            JdbcTemplate jdbc, PlatformTransactionManager transactions) {
         this.ca = ca;
         this.profiles = profiles;
         this.serverIdentity = serverIdentity;
         this.devices = devices;
         this.credentials = credentials;
         this.cipher = cipher;
+        this.jdbc = jdbc;
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
     }
 
-    /** The key of the live bootstrap credential with this PSK identity, for the DTLS handshake. */
-    @Transactional(readOnly = true)
-    public Optional<byte[]> bootstrapPskKey(String identity) {
-        return credentials.findBootstrapByPskIdentity(identity, LIVE).map(c -> cipher.open(c.sealedSecret(), c.secretContext()));
+    /**
+     * The live bootstrap credential with this PSK identity and its key, for the DTLS handshake:
+     * one statement outside any transaction, as it runs for every handshake.
+     */
+    public Optional<PskKey> bootstrapPsk(String identity) {
+        List<PskKey> keys = jdbc.query("""
+                SELECT c.id, d.endpoint, c.secret_ciphertext, c.wrapped_data_key, c.kek_version
+                FROM device_credentials c JOIN devices d ON d.id = c.device_id
+                WHERE c.channel = 'BOOTSTRAP' AND c.mode = 'PSK' AND c.psk_identity = ?
+                  AND c.status IN ('ACTIVE', 'PENDING')""",
+                (row, n) -> new PskKey(row.getLong(1), cipher.open(
+                        new SealedSecret(row.getBytes(3), row.getBytes(4), row.getInt(5)),
+                        DeviceCredential.secretContext(row.getString(2), CredentialChannel.BOOTSTRAP, null, identity))),
+                identity);
+        return keys.stream().findFirst();
+    }
+
+    /** A PSK bootstrap credential's id and its key, which the caller wipes after use. */
+    public record PskKey(long credentialId, byte[] key) {
     }
 
     /** The live bootstrap credential an authenticated DTLS identity stands for. */
@@ -79,10 +110,65 @@ public class BootstrapConfigStore {
         };
     }
 
-    /** The device that owns this bootstrap identity and everything it is to receive. */
-    @Transactional(readOnly = true)
+    /**
+     * The device that owns this bootstrap identity and everything it is to receive. When the
+     * handshake already named the credential ({@link ClientIdentity#credentialId()}), one
+     * statement reads the device and its live credentials, and the effective profile comes from a
+     * cache keyed by the row versions it was built from.
+     */
     public Optional<DeviceBootstrapConfig> findByBootstrapIdentity(ClientIdentity identity) {
-        return bootstrapCredential(identity).map(c -> load(c.device(), c.id()));
+        if (identity.credentialId() != null) {
+            return findByBootstrapCredential(identity.credentialId());
+        }
+        return readOnly.execute(tx -> bootstrapCredential(identity).map(c -> load(c.device(), c.id())));
+    }
+
+    private Optional<DeviceBootstrapConfig> findByBootstrapCredential(long credentialId) {
+        List<DeviceRow> rows = jdbc.query("""
+                SELECT d.id, d.endpoint, d.state, d.profile_id, d.overrides,
+                  (SELECT p.version FROM profiles p WHERE p.id = d.profile_id),
+                  (SELECT string_agg(s.id || ':' || s.version, ',' ORDER BY ds.position)
+                     FROM device_servers ds JOIN dm_servers s ON s.id = ds.server_id WHERE ds.device_id = d.id),
+                  c.id, c.channel, c.server_id, s.name, c.mode, c.status, c.psk_identity, c.public_key, c.certificate,
+                  c.secret_ciphertext, c.wrapped_data_key, c.kek_version
+                FROM device_credentials a
+                JOIN devices d ON d.id = a.device_id
+                JOIN device_credentials c ON c.device_id = d.id AND c.status IN ('ACTIVE', 'PENDING')
+                LEFT JOIN dm_servers s ON s.id = c.server_id
+                WHERE a.id = ? AND a.channel = 'BOOTSTRAP' AND a.status IN ('ACTIVE', 'PENDING')""",
+                (row, n) -> new DeviceRow(row.getLong(1), row.getString(2), DeviceState.valueOf(row.getString(3)),
+                        EffectiveProfileCache.key(row.getObject(4, Long.class), row.getObject(6, Long.class),
+                                row.getString(5), row.getString(7)),
+                        liveCredential(row)),
+                credentialId);
+        if (rows.isEmpty()) {
+            return Optional.empty(); // revoked or retired since the handshake
+        }
+        DeviceRow device = rows.get(0);
+        EffectiveProfile profile = profileCache.get(device.profileKey());
+        if (profile == null) {
+            profile = readOnly.execute(tx -> {
+                Device entity = devices.findById(device.id()).orElseThrow();
+                EffectiveProfile loaded = effectiveProfile(entity);
+                // Keyed by what was loaded: a change since the query above is a miss next time.
+                profileCache.put(EffectiveProfileCache.key(entity), loaded);
+                return loaded;
+            });
+        }
+        return Optional.of(assemble(device.id(), device.endpoint(), device.state(), profile,
+                rows.stream().map(DeviceRow::credential).toList(), credentialId));
+    }
+
+    private static LiveCredential liveCredential(ResultSet row) throws SQLException {
+        byte[] ciphertext = row.getBytes(17);
+        return new LiveCredential(row.getLong(8), CredentialChannel.valueOf(row.getString(9)),
+                row.getObject(10, Long.class), row.getString(11), SecurityMode.valueOf(row.getString(12)),
+                CredentialStatus.valueOf(row.getString(13)), row.getString(14), row.getBytes(15), row.getBytes(16),
+                ciphertext == null ? null : new SealedSecret(ciphertext, row.getBytes(18), row.getInt(19)));
+    }
+
+    /** One row of {@link #findByBootstrapCredential}: the device, repeated, and one of its live credentials. */
+    private record DeviceRow(long id, String endpoint, DeviceState state, String profileKey, LiveCredential credential) {
     }
 
     /** Whether a device with this endpoint name exists (for telling refusals apart). */
@@ -92,26 +178,31 @@ public class BootstrapConfigStore {
     }
 
     private DeviceBootstrapConfig load(Device device, long authenticatedWith) {
-        List<DeviceCredential> live = credentials.findByDeviceIdAndStatusIn(device.id(), LIVE);
-        Map<Long, DeviceCredential> byServer = new HashMap<>();
+        List<LiveCredential> live = credentials.findByDeviceIdAndStatusIn(device.id(), LIVE).stream()
+                .map(LiveCredential::of).toList();
+        return assemble(device.id(), device.endpoint(), device.state(), effectiveProfile(device), live, authenticatedWith);
+    }
+
+    private DeviceBootstrapConfig assemble(long deviceId, String endpoint, DeviceState state, EffectiveProfile profile,
+            List<LiveCredential> live, long authenticatedWith) {
+        Map<Long, LiveCredential> byServer = new HashMap<>();
         List<Long> pending = new ArrayList<>();
         live.stream()
                 .filter(c -> c.channel() == CredentialChannel.SERVER)
                 // PENDING before ACTIVE: a rotated credential is delivered; the DM server accepts both meanwhile.
-                .sorted(Comparator.comparing(DeviceCredential::status, Comparator.reverseOrder()))
-                .forEach(c -> byServer.putIfAbsent(c.server().id(), c));
-        EffectiveProfile profile = effectiveProfile(device);
+                .sorted(Comparator.comparing(LiveCredential::status, Comparator.reverseOrder()))
+                .forEach(c -> byServer.putIfAbsent(c.serverId(), c));
         List<DmServerAccount> accounts = new ArrayList<>();
         for (EffectiveProfile.EffectiveServer settings : profile.servers()) {
             DmServer server = settings.server();
-            DeviceCredential credential = byServer.get(server.id());
+            LiveCredential credential = byServer.get(server.id());
             if (credential != null && credential.status() == CredentialStatus.PENDING) {
                 pending.add(credential.id());
             }
             SecurityMode mode = credential == null ? settings.securityMode() : credential.mode();
             accounts.add(new DmServerAccount(server.name(), server.uri(), server.shortServerId(), settings.lifetime(),
                     settings.binding(), settings.notificationStoring(), mode, credential == null ? null : resource3(credential),
-                    server.securityObjectServerKey(), secret(credential), settings.defaultMinPeriod(),
+                    server.securityObjectServerKey(), secret(endpoint, credential), settings.defaultMinPeriod(),
                     settings.defaultMaxPeriod(), settings.disableTimeout(), settings.certificateUsage()));
         }
         // A rotated bootstrap credential the device has not used yet goes into its own bootstrap account.
@@ -120,15 +211,14 @@ public class BootstrapConfigStore {
                         && c.id() != authenticatedWith)
                 .findFirst()
                 .map(c -> new DeviceBootstrapConfig.BootstrapAccount(c.id(), c.mode(), resource3(c), bootstrapServerKey(c.mode()),
-                        secret(c)))
+                        secret(endpoint, c)))
                 .orElse(null);
         if (bootstrapAccount != null) {
             pending.add(bootstrapAccount.credentialId());
         }
         boolean pendingAuthentication = live.stream()
                 .anyMatch(c -> c.id() == authenticatedWith && c.status() == CredentialStatus.PENDING);
-        return new DeviceBootstrapConfig(device.id(), device.endpoint(), device.state(), authenticatedWith,
-                pendingAuthentication, accounts,
+        return new DeviceBootstrapConfig(deviceId, endpoint, state, authenticatedWith, pendingAuthentication, accounts,
                 bootstrapAccount, pending, profile.accessControl(), profile.deletePaths(), profile.allowNoSec());
     }
 
@@ -145,9 +235,10 @@ public class BootstrapConfigStore {
         return devices.findByEndpoint(endpoint).map(d -> load(d, -1));
     }
 
-    private byte[] secret(DeviceCredential credential) {
-        return credential == null || credential.sealedSecret() == null ? null
-                : cipher.open(credential.sealedSecret(), credential.secretContext());
+    private byte[] secret(String endpoint, LiveCredential credential) {
+        return credential == null || credential.sealed() == null ? null
+                : cipher.open(credential.sealed(), DeviceCredential.secretContext(endpoint, credential.channel(),
+                        credential.serverName(), credential.pskIdentity()));
     }
 
     /** /0/x/4 of the bootstrap account: this server's public key (RPK) or certificate (X509). */
@@ -160,12 +251,23 @@ public class BootstrapConfigStore {
     }
 
     /** /0/x/3: the PSK identity, the device's public key (RPK) or its certificate (X509). */
-    private static byte[] resource3(DeviceCredential credential) {
+    private static byte[] resource3(LiveCredential credential) {
         return switch (credential.mode()) {
             case PSK -> credential.pskIdentity().getBytes(StandardCharsets.UTF_8);
             case RPK -> credential.publicKey();
             case X509 -> credential.certificate();
             default -> null;
         };
+    }
+
+    /** A live credential as a configuration uses it, whether read through JPA or by one statement. */
+    private record LiveCredential(long id, CredentialChannel channel, Long serverId, String serverName, SecurityMode mode,
+            CredentialStatus status, String pskIdentity, byte[] publicKey, byte[] certificate, SealedSecret sealed) {
+
+        static LiveCredential of(DeviceCredential c) {
+            return new LiveCredential(c.id(), c.channel(), c.server() == null ? null : c.server().id(),
+                    c.server() == null ? null : c.server().name(), c.mode(), c.status(), c.pskIdentity(), c.publicKey(),
+                    c.certificate(), c.sealedSecret());
+        }
     }
 }

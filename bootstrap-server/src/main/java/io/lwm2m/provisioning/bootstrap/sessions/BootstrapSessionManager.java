@@ -185,12 +185,7 @@ public class BootstrapSessionManager implements DisposableBean {
 
     /** Starts the session of an accepted request; a running session of the same endpoint is superseded. */
     public void start(BootstrapDecision.Accepted accepted, BootstrapClient client) {
-        try {
-            recorder.begin(accepted.start());
-        } catch (org.springframework.dao.DataIntegrityViolationException e) {
-            // Another replica started a session of this device at the same moment: supersede it too.
-            recorder.begin(accepted.start());
-        }
+        recorder.begin(accepted.start());
         BootstrapSession session = new BootstrapSession(accepted, client, recorder, clock, this::ended,
                 bootstrapServerUri, lifecycle::delivered);
         events.forEach(e -> e.sessionStarted(accepted.start().securityMode()));

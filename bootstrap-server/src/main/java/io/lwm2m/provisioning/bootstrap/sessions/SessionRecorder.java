@@ -2,19 +2,21 @@ package io.lwm2m.provisioning.bootstrap.sessions;
 
 import io.lwm2m.provisioning.audit.AuditEvent;
 import io.lwm2m.provisioning.audit.AuditSink;
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.data.domain.Limit;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Writes the session history: one statement when a session starts, one when it ends (the row's
- * outcome and all its steps), whatever the number of steps: the hot path of every bootstrap.
+ * outcome and all its steps), whatever the number of steps: the hot path of every bootstrap. Both
+ * go through the {@link SessionHistoryWriter}'s group commit.
  */
 @Component
 public class SessionRecorder {
@@ -23,39 +25,54 @@ public class SessionRecorder {
     private static final Instant PAGE_START = Instant.parse("9999-01-01T00:00:00Z");
 
     private final BootstrapSessionRepository sessions;
-    private final JdbcTemplate jdbc;
+    private final SessionHistoryWriter writer;
     private final AuditSink audit;
 
-    SessionRecorder(BootstrapSessionRepository sessions, JdbcTemplate jdbc, AuditSink audit) {
+    SessionRecorder(BootstrapSessionRepository sessions, SessionHistoryWriter writer, AuditSink audit) {
         this.sessions = sessions;
-        this.jdbc = jdbc;
+        this.writer = writer;
         this.audit = audit;
     }
 
     /**
      * Records a starting session. A session of the same device still running (on any replica) is
      * ended first as superseded: PostgreSQL's unique index allows one running session per device.
-     * One statement, so one round trip: the INSERT reads the UPDATE's result, which makes
-     * PostgreSQL finish the UPDATE before the index sees the new running row.
+     * One statement: the INSERT reads the UPDATE's result, which makes PostgreSQL finish the
+     * UPDATE before the index sees the new running row. Queued for the group commit.
      */
     public void begin(SessionStart start) {
-        jdbc.update("""
-                WITH superseded AS (
-                  UPDATE bootstrap_sessions SET outcome = 'FAILED', reason = ?, ended_at = ?
-                  WHERE device_id = ? AND outcome = 'RUNNING' RETURNING 1)
-                INSERT INTO bootstrap_sessions (id, device_id, endpoint, peer_address, security_mode, identity,
-                  content_format, started_at, outcome)
-                SELECT ?, ?, ?, ?, ?, ?, ?, ?, 'RUNNING' FROM (SELECT count(*) FROM superseded) s""",
-                BootstrapSessionRecord.truncate("superseded by a new Bootstrap-Request (session " + start.id() + ")"),
-                Timestamp.from(start.startedAt()), start.deviceId(),
-                start.id(), start.deviceId(), start.endpoint(), start.peerAddress(), start.securityMode(),
-                start.identity(), start.contentFormat(), Timestamp.from(start.startedAt()));
+        writer.submit("the start of bootstrap session " + start.id(), connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(BEGIN)) {
+                Timestamp startedAt = Timestamp.from(start.startedAt());
+                statement.setString(1, BootstrapSessionRecord.truncate(
+                        "superseded by a new Bootstrap-Request (session " + start.id() + ")"));
+                statement.setTimestamp(2, startedAt);
+                statement.setObject(3, start.deviceId(), Types.BIGINT);
+                statement.setObject(4, start.id());
+                statement.setObject(5, start.deviceId(), Types.BIGINT);
+                statement.setString(6, start.endpoint());
+                statement.setString(7, start.peerAddress());
+                statement.setString(8, start.securityMode());
+                statement.setString(9, start.identity());
+                statement.setInt(10, start.contentFormat());
+                statement.setTimestamp(11, startedAt);
+                statement.executeUpdate();
+            }
+        });
     }
+
+    private static final String BEGIN = """
+            WITH superseded AS (
+              UPDATE bootstrap_sessions SET outcome = 'FAILED', reason = ?, ended_at = ?
+              WHERE device_id = ? AND outcome = 'RUNNING' RETURNING 1)
+            INSERT INTO bootstrap_sessions (id, device_id, endpoint, peer_address, security_mode, identity,
+              content_format, started_at, outcome)
+            SELECT ?, ?, ?, ?, ?, ?, ?, ?, 'RUNNING' FROM (SELECT count(*) FROM superseded) s""";
 
     /**
      * Records how a session ended: one statement that updates the session row (unless it was
      * superseded meanwhile, which keeps that outcome) and inserts all its steps from arrays, so one
-     * round trip whatever the number of steps.
+     * statement whatever the number of steps. Queued for the group commit, after the session's start.
      */
     public void finish(UUID id, SessionOutcome outcome, String reason, String lwm2mVersion, List<SessionStep> steps,
             Instant endedAt) {
@@ -77,16 +94,8 @@ public class SessionRecorder {
             sentAt[i] = Timestamp.from(step.sentAt());
             millis[i] = step.durationMs();
         }
-        jdbc.execute((java.sql.Connection connection) -> {
-            try (java.sql.PreparedStatement statement = connection.prepareStatement("""
-                    WITH ended AS (
-                      UPDATE bootstrap_sessions SET outcome = ?, reason = ?, lwm2m_version = ?, ended_at = ?
-                      WHERE id = ? AND outcome = 'RUNNING')
-                    INSERT INTO bootstrap_session_steps (session_id, seq, operation, path, response_code, detail,
-                      sent_at, duration_ms)
-                    SELECT ?, s.seq, s.operation, s.path, s.code, s.detail, s.sent_at, s.millis
-                    FROM unnest(?::int[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::int[])
-                      AS s(seq, operation, path, code, detail, sent_at, millis)""")) {
+        writer.submit("the end of bootstrap session " + id, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(FINISH)) {
                 statement.setString(1, outcome.name());
                 statement.setString(2, BootstrapSessionRecord.truncate(reason));
                 statement.setString(3, lwm2mVersion);
@@ -100,10 +109,20 @@ public class SessionRecorder {
                 statement.setArray(11, connection.createArrayOf("varchar", detail));
                 statement.setArray(12, connection.createArrayOf("timestamptz", sentAt));
                 statement.setArray(13, connection.createArrayOf("int4", millis));
-                return statement.executeUpdate();
+                statement.executeUpdate();
             }
         });
     }
+
+    private static final String FINISH = """
+            WITH ended AS (
+              UPDATE bootstrap_sessions SET outcome = ?, reason = ?, lwm2m_version = ?, ended_at = ?
+              WHERE id = ? AND outcome = 'RUNNING')
+            INSERT INTO bootstrap_session_steps (session_id, seq, operation, path, response_code, detail,
+              sent_at, duration_ms)
+            SELECT ?, s.seq, s.operation, s.path, s.code, s.detail, s.sent_at, s.millis
+            FROM unnest(?::int[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::int[])
+              AS s(seq, operation, path, code, detail, sent_at, millis)""";
 
     /** Records a Bootstrap-Request that was refused, and audits the refusal with its real reason. */
     @Transactional
@@ -124,6 +143,7 @@ public class SessionRecorder {
      */
     @Transactional(readOnly = true)
     public List<BootstrapSessionRecord> pageForDevice(long deviceId, Instant before, UUID afterId, int limit) {
+        writer.flush(); // sessions this replica has queued are part of the answer
         List<BootstrapSessionRecord> records = before == null
                 ? sessions.pageForDevice(deviceId, PAGE_START, new UUID(0, 0), Limit.of(limit))
                 : sessions.pageForDevice(deviceId, before, afterId, Limit.of(limit));

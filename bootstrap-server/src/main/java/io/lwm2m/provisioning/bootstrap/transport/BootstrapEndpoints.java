@@ -142,6 +142,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
         DtlsConnectorConfig.Builder builder = DtlsConnectorConfig.builder(config)
                 .setAddress(new InetSocketAddress(host, coapsPort))
                 .setAdvancedPskStore(new DatabasePskStore(configs, gate, pskLookups))
+                .setApplicationLevelInfoSupplier(DatabasePskStore.CREDENTIAL_INFO)
                 .setCertificateIdentityProvider(new SingleCertificateProvider(identity.privateKey(),
                         identity.certificateChain().toArray(new X509Certificate[0]),
                         CertificateType.RAW_PUBLIC_KEY, CertificateType.X_509))

@@ -97,7 +97,7 @@ final class BootstrapResource extends CoapResource {
         }
         ClientIdentity identity = null;
         if (peer.getPeerIdentity() instanceof PreSharedKeyIdentity psk) {
-            identity = ClientIdentity.psk(psk.getIdentity());
+            identity = ClientIdentity.psk(psk.getIdentity(), DatabasePskStore.credentialId(psk));
         } else if (peer.getPeerIdentity() instanceof RawPublicKeyIdentity rpk) {
             identity = ClientIdentity.rpk(rpk.getKey().getEncoded());
         } else if (peer.getPeerIdentity() instanceof X509CertPath path) {

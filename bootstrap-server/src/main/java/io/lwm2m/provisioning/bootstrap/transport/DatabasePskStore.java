@@ -5,6 +5,9 @@ import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.Optional;
 import javax.crypto.SecretKey;
+import org.eclipse.californium.elements.auth.AdditionalInfo;
+import org.eclipse.californium.elements.auth.ExtensiblePrincipal;
+import org.eclipse.californium.scandium.auth.ApplicationLevelInfoSupplier;
 import org.eclipse.californium.scandium.dtls.ConnectionId;
 import org.eclipse.californium.scandium.dtls.HandshakeResultHandler;
 import org.eclipse.californium.scandium.dtls.PskPublicInformation;
@@ -61,9 +64,9 @@ final class DatabasePskStore implements AdvancedPskStore {
     }
 
     private PskSecretResult lookup(ConnectionId cid, PskPublicInformation identity) {
-        Optional<byte[]> key;
+        Optional<BootstrapConfigStore.PskKey> key;
         try {
-            key = configs.bootstrapPskKey(identity.getPublicInfoAsString());
+            key = configs.bootstrapPsk(identity.getPublicInfoAsString());
         } catch (RuntimeException e) {
             log.error("PSK lookup failed for a handshake; refusing it", e);
             key = Optional.empty();
@@ -78,10 +81,25 @@ final class DatabasePskStore implements AdvancedPskStore {
             random.nextBytes(decoy);
             return new PskSecretResult(cid, identity, SecretUtil.create(decoy, "PSK"));
         }
-        byte[] bytes = key.get();
+        byte[] bytes = key.get().key();
         SecretKey secret = SecretUtil.create(bytes, "PSK");
         Arrays.fill(bytes, (byte) 0);
-        return new PskSecretResult(cid, identity, secret);
+        // The credential id rides along into the session's principal (see CREDENTIAL_ID), so the
+        // Bootstrap-Request need not look the identity up again.
+        return new PskSecretResult(cid, identity, secret, key.get().credentialId());
+    }
+
+    /** The key under which a PSK session's principal carries the id of the credential its handshake used. */
+    static final String CREDENTIAL_ID = "bootstrap-credential-id";
+
+    /** Turns the lookup's credential id into the principal's additional info. */
+    static final ApplicationLevelInfoSupplier CREDENTIAL_INFO = (principal, customArgument) ->
+            customArgument instanceof Long id ? AdditionalInfo.from(java.util.Map.of(CREDENTIAL_ID, id)) : AdditionalInfo.empty();
+
+    /** The credential id a PSK handshake of this endpoint stored in the principal, or null. */
+    static Long credentialId(java.security.Principal principal) {
+        return principal instanceof ExtensiblePrincipal<?> extensible ? extensible.getExtendedInfo().get(CREDENTIAL_ID, Long.class)
+                : null;
     }
 
     @Override
