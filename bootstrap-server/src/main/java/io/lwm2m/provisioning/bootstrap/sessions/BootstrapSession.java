@@ -306,7 +306,8 @@ final class BootstrapSession {
             synchronized (steps) {
                 recorded = List.copyOf(steps);
             }
-            recorder.finish(accepted.start().id(), outcome, reason, lwm2mVersion, recorded, clock.instant());
+            recorder.finish(accepted.start().id(), accepted.start().deviceId(), outcome, reason, lwm2mVersion, recorded,
+                    clock.instant());
             log.info("Bootstrap session {} of {} {}{}", accepted.start().id(), endpoint(), outcome,
                     reason == null ? "" : ": " + reason);
         } catch (RuntimeException e) {

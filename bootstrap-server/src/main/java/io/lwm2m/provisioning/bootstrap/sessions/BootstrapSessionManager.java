@@ -113,7 +113,7 @@ public class BootstrapSessionManager implements DisposableBean {
         }
         events.forEach(e -> e.sessionStarted(start.securityMode()));
         java.time.Instant now = clock.instant();
-        recorder.finish(start.id(), SessionOutcome.SUCCEEDED, null, "1.2",
+        recorder.finish(start.id(), start.deviceId(), SessionOutcome.SUCCEEDED, null, "1.2",
                 java.util.List.of(new SessionStep("Bootstrap-Pack", "/bspack", "2.05", null, start.startedAt(),
                         (int) Duration.between(start.startedAt(), now).toMillis())), now);
         // A pack never writes the client's bootstrap account, so a rotated bootstrap credential stays pending.

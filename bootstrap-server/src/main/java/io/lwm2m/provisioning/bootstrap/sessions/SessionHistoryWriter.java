@@ -1,9 +1,14 @@
 package io.lwm2m.provisioning.bootstrap.sessions;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -29,13 +34,17 @@ public class SessionHistoryWriter implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(SessionHistoryWriter.class);
     private static final int MAX_BATCH = 256;
 
-    /** One queued write, run on the writer's connection inside its transaction. */
+    /** Binds one queued write's parameters to its statement. */
     @FunctionalInterface
-    interface Write {
-        void apply(Connection connection) throws SQLException;
+    interface Binder {
+        void bind(PreparedStatement statement, Connection connection) throws SQLException;
     }
 
-    private record Queued(long sequence, String description, Write write) {
+    /**
+     * One queued write: a statement, its parameters, and the key (the device) that orders it
+     * against writes of other statements.
+     */
+    private record Queued(long sequence, String description, String sql, Object key, Binder binder) {
     }
 
     private final DataSource dataSource;
@@ -58,9 +67,9 @@ public class SessionHistoryWriter implements DisposableBean {
      * Queues a write. With the queue full (the database far behind) the caller waits for room: the
      * bootstrap traffic slows down rather than history being dropped or buffered without bound.
      */
-    void submit(String description, Write write) {
+    void submit(String description, String sql, Object key, Binder binder) {
         synchronized (enqueue) {
-            Queued item = new Queued(++queued, description, write);
+            Queued item = new Queued(++queued, description, sql, key, binder);
             if (!stopping) {
                 try {
                     queue.put(item);
@@ -131,34 +140,75 @@ public class SessionHistoryWriter implements DisposableBean {
         }
     }
 
-    /** All in one transaction; if that fails, each on its own so one bad write loses nothing else. */
+    /**
+     * All in one transaction, each statement's writes as one JDBC batch (one round trip, one plan).
+     * Statements run in the order they first appear in the batch, which may reorder writes of
+     * different statements: a write is therefore cut into the next transaction when an earlier
+     * write of the same key belongs to a statement that runs after its own (a session's end
+     * queued before the next session of the same device starts, say). If a transaction fails,
+     * each of its writes is retried on its own, so one bad write loses nothing else.
+     */
     private void writeBatch(List<Queued> batch) {
+        Map<String, List<Queued>> groups = new LinkedHashMap<>();
+        Map<Object, Integer> lastGroup = new HashMap<>();
+        for (Queued item : batch) {
+            List<String> order = new ArrayList<>(groups.keySet());
+            int group = order.indexOf(item.sql());
+            Integer last = item.key() == null ? null : lastGroup.get(item.key());
+            if (group >= 0 && last != null && last > group) {
+                writeGroups(groups);
+                groups.clear();
+                lastGroup.clear();
+                group = -1;
+            }
+            groups.computeIfAbsent(item.sql(), sql -> new ArrayList<>()).add(item);
+            if (item.key() != null) {
+                int index = group >= 0 ? group : groups.size() - 1;
+                lastGroup.merge(item.key(), index, Math::max);
+            }
+        }
+        writeGroups(groups);
+    }
+
+    private void writeGroups(Map<String, List<Queued>> groups) {
+        if (groups.isEmpty()) {
+            return;
+        }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                for (Queued item : batch) {
-                    item.write().apply(connection);
+                for (Map.Entry<String, List<Queued>> group : groups.entrySet()) {
+                    try (PreparedStatement statement = connection.prepareStatement(group.getKey())) {
+                        for (Queued item : group.getValue()) {
+                            item.binder().bind(statement, connection);
+                            statement.addBatch();
+                        }
+                        statement.executeBatch();
+                    }
                 }
                 connection.commit();
                 return;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
-                log.debug("Session history batch of {} failed ({}); writing one by one", batch.size(), e.getMessage());
+                log.debug("Session history transaction failed ({}); writing one by one", e.getMessage());
             } finally {
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            log.warn("Session history batch of {} could not be written ({}); writing one by one", batch.size(), e.getMessage());
+            log.warn("Session history transaction could not be written ({}); writing one by one", e.getMessage());
         }
-        batch.forEach(this::writeAlone);
+        groups.values().stream().flatMap(List::stream).sorted(Comparator.comparingLong(Queued::sequence))
+                .forEach(this::writeAlone);
     }
 
     private void writeAlone(Queued item) {
         // Twice: a start racing another replica's start of the same device breaks the unique index once.
         for (int attempt = 1; attempt <= 2; attempt++) {
-            try (Connection connection = dataSource.getConnection()) {
+            try (Connection connection = dataSource.getConnection();
+                    PreparedStatement statement = connection.prepareStatement(item.sql())) {
                 connection.setAutoCommit(true);
-                item.write().apply(connection);
+                item.binder().bind(statement, connection);
+                statement.executeUpdate();
                 return;
             } catch (SQLException | RuntimeException e) {
                 if (attempt == 2) {

@@ -2,7 +2,6 @@ package io.lwm2m.provisioning.bootstrap.sessions;
 
 import io.lwm2m.provisioning.audit.AuditEvent;
 import io.lwm2m.provisioning.audit.AuditSink;
-import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
@@ -41,8 +40,7 @@ public class SessionRecorder {
      * UPDATE before the index sees the new running row. Queued for the group commit.
      */
     public void begin(SessionStart start) {
-        writer.submit("the start of bootstrap session " + start.id(), connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(BEGIN)) {
+        writer.submit("the start of bootstrap session " + start.id(), BEGIN, start.deviceId(), (statement, connection) -> {
                 Timestamp startedAt = Timestamp.from(start.startedAt());
                 statement.setString(1, BootstrapSessionRecord.truncate(
                         "superseded by a new Bootstrap-Request (session " + start.id() + ")"));
@@ -56,8 +54,6 @@ public class SessionRecorder {
                 statement.setString(9, start.identity());
                 statement.setInt(10, start.contentFormat());
                 statement.setTimestamp(11, startedAt);
-                statement.executeUpdate();
-            }
         });
     }
 
@@ -74,8 +70,8 @@ public class SessionRecorder {
      * superseded meanwhile, which keeps that outcome) and inserts all its steps from arrays, so one
      * statement whatever the number of steps. Queued for the group commit, after the session's start.
      */
-    public void finish(UUID id, SessionOutcome outcome, String reason, String lwm2mVersion, List<SessionStep> steps,
-            Instant endedAt) {
+    public void finish(UUID id, Long deviceId, SessionOutcome outcome, String reason, String lwm2mVersion,
+            List<SessionStep> steps, Instant endedAt) {
         int n = steps.size();
         Integer[] seq = new Integer[n];
         String[] operation = new String[n];
@@ -94,8 +90,7 @@ public class SessionRecorder {
             sentAt[i] = Timestamp.from(step.sentAt());
             millis[i] = step.durationMs();
         }
-        writer.submit("the end of bootstrap session " + id, connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(FINISH)) {
+        writer.submit("the end of bootstrap session " + id, FINISH, deviceId, (statement, connection) -> {
                 statement.setString(1, outcome.name());
                 statement.setString(2, BootstrapSessionRecord.truncate(reason));
                 statement.setString(3, lwm2mVersion);
@@ -109,8 +104,6 @@ public class SessionRecorder {
                 statement.setArray(11, connection.createArrayOf("varchar", detail));
                 statement.setArray(12, connection.createArrayOf("timestamptz", sentAt));
                 statement.setArray(13, connection.createArrayOf("int4", millis));
-                statement.executeUpdate();
-            }
         });
     }
 

@@ -477,8 +477,8 @@ class BootstrapSessionTest {
         }
 
         @Override
-        public void finish(UUID id, SessionOutcome outcome, String reason, String lwm2mVersion, List<SessionStep> steps,
-                Instant endedAt) {
+        public void finish(UUID id, Long deviceId, SessionOutcome outcome, String reason, String lwm2mVersion,
+                List<SessionStep> steps, Instant endedAt) {
             finishes.add(new Finish(id, outcome, reason, lwm2mVersion, steps, endedAt));
         }
 
