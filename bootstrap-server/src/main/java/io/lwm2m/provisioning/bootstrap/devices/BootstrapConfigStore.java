@@ -39,7 +39,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * handshake, and the device's whole configuration for a session.
  *
  * <p>The PSK path, which every PSK bootstrap takes, is plain SQL outside transactions: one
- * statement in the handshake, one for the Bootstrap-Request (see ADR 013).
+ * statement in the handshake, one for the Bootstrap-Request (see ADR 015).
  */
 @Component
 public class BootstrapConfigStore {

@@ -99,7 +99,10 @@ final class BootstrapSession {
                     Set<Integer> reserved = reservedSecurityInstances(discovered);
                     CompletableFuture<DownlinkResponse> deletes = CompletableFuture.completedFuture(null);
                     for (String path : accepted.config().deletePaths()) {
-                        deletes = deletes.thenCompose(r -> exchange(DownlinkRequest.delete(path)));
+                        // Deletes only what it must: a factory-fresh client holds nothing but its bootstrap account.
+                        if (!discovered.holdsNothingAt(path, objectsKnown)) {
+                            deletes = deletes.thenCompose(r -> exchange(DownlinkRequest.delete(path)));
+                        }
                     }
                     return deletes
                             .thenCompose(r -> writeAccounts(reserved))
@@ -308,8 +311,12 @@ final class BootstrapSession {
             }
             recorder.finish(accepted.start().id(), accepted.start().deviceId(), outcome, reason, lwm2mVersion, recorded,
                     clock.instant());
-            log.info("Bootstrap session {} of {} {}{}", accepted.start().id(), endpoint(), outcome,
-                    reason == null ? "" : ": " + reason);
+            if (outcome == SessionOutcome.SUCCEEDED) {
+                // At a thousand sessions a second a line per success is noise; the history has them all.
+                log.debug("Bootstrap session {} of {} SUCCEEDED", accepted.start().id(), endpoint());
+            } else {
+                log.info("Bootstrap session {} of {} {}: {}", accepted.start().id(), endpoint(), outcome, reason);
+            }
         } catch (RuntimeException e) {
             log.error("Could not record the end of bootstrap session {}", accepted.start().id(), e);
         } finally {

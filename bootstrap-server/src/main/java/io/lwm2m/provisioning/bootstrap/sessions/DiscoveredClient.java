@@ -19,13 +19,52 @@ import java.util.TreeSet;
  * @param bootstrapAccountId the one Security instance without {@code ssid}, or null when there is
  *                           not exactly one
  * @param bootstrapAccountUri that instance's {@code uri} attribute, or null
+ * @param instances          object id → the instance ids the answer lists
  */
 record DiscoveredClient(String lwm2mVersion, Map<Integer, String> objectVersions, Set<Integer> securityInstances,
-        Integer bootstrapAccountId, String bootstrapAccountUri) {
+        Integer bootstrapAccountId, String bootstrapAccountUri, Map<Integer, Set<Integer>> instances) {
 
     DiscoveredClient {
         objectVersions = Collections.unmodifiableMap(new TreeMap<>(objectVersions));
         securityInstances = Collections.unmodifiableSet(new TreeSet<>(securityInstances));
+        instances = Collections.unmodifiableMap(new TreeMap<>(instances));
+    }
+
+    /**
+     * Whether a Bootstrap-Delete of {@code path} would delete nothing, judged from an answer that
+     * lists every object and instance the client has (a Discover of {@code /}), or only the
+     * Security object (a Discover of {@code /0}, then only paths under /0 are judged). The
+     * bootstrap account never counts: a Delete leaves it alone. {@code /} is never judged empty.
+     */
+    boolean holdsNothingAt(String path, boolean listsAllObjects) {
+        String[] segments = path.split("/");
+        if (segments.length < 2 || segments.length > 3 || !segments[0].isEmpty()) {
+            return false;
+        }
+        int objectId;
+        try {
+            objectId = Integer.parseInt(segments[1]);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        if (!listsAllObjects && objectId != 0) {
+            return false;
+        }
+        Set<Integer> held = new TreeSet<>(instances.getOrDefault(objectId, Set.of()));
+        if (objectId == 0) {
+            if (bootstrapAccountId == null) {
+                return held.isEmpty();
+            }
+            held.remove(bootstrapAccountId);
+        }
+        if (segments.length == 2) {
+            return held.isEmpty();
+        }
+        try {
+            return !held.contains(Integer.parseInt(segments[2]));
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /**
@@ -39,6 +78,7 @@ record DiscoveredClient(String lwm2mVersion, Map<Integer, String> objectVersions
         Map<Integer, String> explicitVersions = new TreeMap<>();
         Set<Integer> objects = new TreeSet<>();
         Set<Integer> security = new TreeSet<>();
+        Map<Integer, Set<Integer>> instances = new TreeMap<>();
         Map<Integer, String> bootstrapAccounts = new TreeMap<>();
         for (Link link : links) {
             if (link.target().equals("/")) {
@@ -53,6 +93,9 @@ record DiscoveredClient(String lwm2mVersion, Map<Integer, String> objectVersions
             objects.add(objectId);
             if (segments.length == 2 && link.attributes().containsKey("ver")) {
                 explicitVersions.put(objectId, link.attributes().get("ver"));
+            }
+            if (segments.length == 3) {
+                instances.computeIfAbsent(objectId, id -> new TreeSet<>()).add(number(segments[2], link.target()));
             }
             if (segments.length == 3 && objectId == 0) {
                 int instance = number(segments[2], link.target());
@@ -69,7 +112,7 @@ record DiscoveredClient(String lwm2mVersion, Map<Integer, String> objectVersions
         }
         Integer accountId = bootstrapAccounts.size() == 1 ? bootstrapAccounts.keySet().iterator().next() : null;
         return new DiscoveredClient(lwm2m, versions, security, accountId,
-                accountId == null ? null : bootstrapAccounts.get(accountId));
+                accountId == null ? null : bootstrapAccounts.get(accountId), instances);
     }
 
     boolean implementsObject(int objectId) {

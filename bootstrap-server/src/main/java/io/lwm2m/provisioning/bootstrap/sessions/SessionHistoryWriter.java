@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
  * queued. At a thousand sessions a second that is a commit (and a WAL flush) every few
  * milliseconds instead of two per session. A session never waits for its record; a reader of the
  * history calls {@link #flush()} first, so on this replica it sees every session recorded before.
- * See ADR 013 for what a crash can lose (the last few milliseconds of history, never a credential
+ * See ADR 015 for what a crash can lose (the last few milliseconds of history, never a credential
  * change: those are written synchronously elsewhere).
  */
 @Component

@@ -24,7 +24,11 @@ import org.junit.jupiter.api.Test;
 class BootstrapSessionTest {
 
     private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
-    private static final String LESHAN_DISCOVER =
+    /** A Leshan client's answer once it holds a DM account (Security 1, Server 0) besides its bootstrap account. */
+    private static final String LESHAN_DISCOVER = "</>;lwm2m=1.0,</0>;ver=1.2,</0/0>;uri=\"coaps://127.0.0.1:5684\","
+            + "</0/1>;ssid=101;uri=\"coaps://dm.example\",</1>,</1/0>;ssid=101,</3>;ver=1.2,</3/0>";
+    /** A factory-fresh Leshan client's answer: nothing but its bootstrap account. */
+    private static final String FRESH_LESHAN_DISCOVER =
             "</>;lwm2m=1.0,</0>;ver=1.2,</0/0>;uri=\"coaps://127.0.0.1:5684\",</1>,</3>;ver=1.2,</3/0>";
 
     private final UUID sessionId = UUID.randomUUID();
@@ -39,7 +43,7 @@ class BootstrapSessionTest {
 
     @Test
     void sendsDiscoverThenDeletesThenSecurityAndServerWritesPerAccountThenFinish() {
-        client.discoverAnswer("</0/0>;uri=\"x\",</0/1>;ssid=5");
+        client.discoverAnswer("</0/0>;uri=\"x\",</0/1>;ssid=5,</1/0>;ssid=5");
 
         session(first, second).run();
 
@@ -52,6 +56,40 @@ class BootstrapSessionTest {
                 "Bootstrap-Write /0/2",
                 "Bootstrap-Write /1/1",
                 "Bootstrap-Finish /bs");
+    }
+
+    @Test
+    void deletesNothingOnAClientThatHoldsOnlyItsBootstrapAccount() {
+        client.discoverAnswer(FRESH_LESHAN_DISCOVER);
+
+        session(first).run();
+
+        assertThat(client.sent()).containsExactly("Bootstrap-Discover /", "Bootstrap-Write /0/1", "Bootstrap-Write /1/0",
+                "Bootstrap-Finish /bs");
+        assertThat(recorder.single().outcome).isEqualTo(SessionOutcome.SUCCEEDED);
+    }
+
+    @Test
+    void deletesOnlyThePathsUnderWhichTheClientHoldsSomething() {
+        // A DM account in /0 but no Server instance: /0 must go, /1 holds nothing.
+        client.discoverAnswer("</>;lwm2m=1.1,</0/0>;uri=\"coaps://bs\",</0/3>;ssid=7,</1>,</3/0>");
+
+        session(first).run();
+
+        assertThat(client.sent()).containsExactly("Bootstrap-Discover /", "Bootstrap-Delete /0", "Bootstrap-Write /0/1",
+                "Bootstrap-Write /1/0", "Bootstrap-Finish /bs");
+    }
+
+    @Test
+    void deletesEveryPathWhenOnlyTheSecurityObjectWasDiscovered() {
+        // A client that refuses Discover of '/': /1 is unknown, so it is deleted; /0 is judged from the /0 answer.
+        client.answer("Bootstrap-Discover /", "4.00");
+        client.discoverAnswer("</0/0>;uri=\"coaps://bs\"");
+
+        session(first).run();
+
+        assertThat(client.sent()).containsExactly("Bootstrap-Discover /", "Bootstrap-Discover /0", "Bootstrap-Delete /1",
+                "Bootstrap-Write /0/1", "Bootstrap-Write /1/0", "Bootstrap-Finish /bs");
     }
 
     @Test
@@ -75,7 +113,7 @@ class BootstrapSessionTest {
 
     @Test
     void skipsTheBootstrapAccountAtInstanceZeroWhenChoosingSecurityInstances() {
-        client.discoverAnswer("</0/0>;uri=\"x\",</0/1>;ssid=5");
+        client.discoverAnswer("</0/0>;uri=\"x\",</0/1>;ssid=5,</1/0>;ssid=5");
 
         session(first, second).run();
 
@@ -318,7 +356,7 @@ class BootstrapSessionTest {
     @Test
     void fallsBackToADiscoverOfTheSecurityObjectWhenTheClientRefusesTheRoot() {
         client.answer("Bootstrap-Discover /", "4.05");
-        client.discoverAnswer("</0/0>;uri=\"x\",</0/1>;ssid=5");
+        client.discoverAnswer("</0/0>;uri=\"x\",</0/1>;ssid=5,</1/0>;ssid=5");
 
         session(first).run();
 
