@@ -65,6 +65,35 @@ class ProfilesEndToEndTest {
         }
     }
 
+    /** The PSK path caches effective profiles by row version: an edit must reach the very next bootstrap. */
+    @Test
+    void aProfileEditReachesTheNextBootstrap() throws Exception {
+        String profile = createProfile(false);
+        String endpoint = Fixtures.unique("urn:dev:ops:edited");
+        Fixtures.Device device = Fixtures.Device.of(server.call("POST", "/api/v1/devices", """
+                {"endpoint":"%s","profile":"%s","bootstrapCredential":{"mode":"PSK"}}""".formatted(endpoint, profile)).json());
+        try (LeshanDevice client = LeshanDevice.start(endpoint, server.coaps(), device.identity(), device.key(),
+                Flavour.LWM2M_1_1_SENML_CBOR)) {
+            assertThat(client.awaitBootstrap(Duration.ofSeconds(30)).success()).isTrue();
+            assertThat(lifetimeOf(client, 301)).isEqualTo(600L);
+
+            long version = server.call("GET", "/api/v1/profiles/" + profile, null).json().get("version").asLong();
+            TestServer.ApiResponse updated = server.callWithHeader("PUT", "/api/v1/profiles/" + profile, """
+                    {"definition":{"servers":[{"server":"%s","lifetime":4321}]}}""".formatted(pskServer),
+                    "If-Match", "\"" + version + "\"");
+            assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
+
+            assertThat(client.bootstrapAgain(Duration.ofSeconds(30)).success()).isTrue();
+            assertThat(lifetimeOf(client, 301)).isEqualTo(4321L);
+            assertThat(client.instances(1)).as("the edited profile names one server").hasSize(1);
+        }
+    }
+
+    private static Object lifetimeOf(LeshanDevice client, long shortServerId) {
+        return client.instances(1).values().stream().filter(r -> Long.valueOf(shortServerId).equals(r.get(0))).findFirst()
+                .orElseThrow().get(1);
+    }
+
     private static void assertHoldsTheProfile(LeshanDevice client) {
         Map<Integer, Map<Integer, Object>> security = client.instances(0);
         assertThat(security).hasSize(3);

@@ -55,6 +55,7 @@ public class BootstrapConfigStore {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate readOnly;
     private final EffectiveProfileCache profileCache = new EffectiveProfileCache(4096);
+    private final HandshakePrefetch prefetched = new HandshakePrefetch(java.time.Duration.ofSeconds(5), 10_000);
 
     BootstrapConfigStore(DeviceRepository devices, DeviceCredentialRepository credentials, SecretCipher cipher,
             BootstrapServerIdentity serverIdentity, ProfileService profiles, CertificateAuthorityService ca,
@@ -71,20 +72,24 @@ public class BootstrapConfigStore {
     }
 
     /**
-     * The live bootstrap credential with this PSK identity and its key, for the DTLS handshake:
-     * one statement outside any transaction, as it runs for every handshake.
+     * The live bootstrap credential with this PSK identity and its key, for the DTLS handshake. The
+     * same statement reads the device's whole configuration, which is kept for the Bootstrap-Request
+     * that follows the handshake (see {@link #findByBootstrapIdentity}): one statement per PSK
+     * bootstrap, outside any transaction.
      */
     public Optional<PskKey> bootstrapPsk(String identity) {
-        List<PskKey> keys = jdbc.query("""
-                SELECT c.id, d.endpoint, c.secret_ciphertext, c.wrapped_data_key, c.kek_version
-                FROM device_credentials c JOIN devices d ON d.id = c.device_id
-                WHERE c.channel = 'BOOTSTRAP' AND c.mode = 'PSK' AND c.psk_identity = ?
-                  AND c.status IN ('ACTIVE', 'PENDING')""",
-                (row, n) -> new PskKey(row.getLong(1), cipher.open(
-                        new SealedSecret(row.getBytes(3), row.getBytes(4), row.getInt(5)),
-                        DeviceCredential.secretContext(row.getString(2), CredentialChannel.BOOTSTRAP, null, identity))),
-                identity);
-        return keys.stream().findFirst();
+        List<DeviceRow> rows = jdbc.query(CONFIGURATION + """
+                WHERE a.channel = 'BOOTSTRAP' AND a.mode = 'PSK' AND a.psk_identity = ? AND a.status IN ('ACTIVE', 'PENDING')""",
+                BootstrapConfigStore::deviceRow, identity);
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        DeviceRow device = rows.get(0);
+        LiveCredential credential = rows.stream().map(DeviceRow::credential)
+                .filter(c -> c.id() == device.authenticatedWith()).findFirst().orElseThrow();
+        byte[] key = secret(device.endpoint(), credential);
+        prefetched.put(device.authenticatedWith(), configuration(rows));
+        return Optional.of(new PskKey(device.authenticatedWith(), key));
     }
 
     /** A PSK bootstrap credential's id and its key, which the caller wipes after use. */
@@ -112,9 +117,9 @@ public class BootstrapConfigStore {
 
     /**
      * The device that owns this bootstrap identity and everything it is to receive. When the
-     * handshake already named the credential ({@link ClientIdentity#credentialId()}), one
-     * statement reads the device and its live credentials, and the effective profile comes from a
-     * cache keyed by the row versions it was built from.
+     * handshake already named the credential ({@link ClientIdentity#credentialId()}), this is the
+     * configuration the handshake's lookup read, if it is at most a few seconds old, or else one
+     * statement; the effective profile comes from a cache keyed by the row versions it was built from.
      */
     public Optional<DeviceBootstrapConfig> findByBootstrapIdentity(ClientIdentity identity) {
         if (identity.credentialId() != null) {
@@ -124,51 +129,70 @@ public class BootstrapConfigStore {
     }
 
     private Optional<DeviceBootstrapConfig> findByBootstrapCredential(long credentialId) {
-        List<DeviceRow> rows = jdbc.query("""
-                SELECT d.id, d.endpoint, d.state, d.profile_id, d.overrides,
-                  (SELECT p.version FROM profiles p WHERE p.id = d.profile_id),
-                  (SELECT string_agg(s.id || ':' || s.version, ',' ORDER BY ds.position)
-                     FROM device_servers ds JOIN dm_servers s ON s.id = ds.server_id WHERE ds.device_id = d.id),
-                  c.id, c.channel, c.server_id, s.name, c.mode, c.status, c.psk_identity, c.public_key, c.certificate,
-                  c.secret_ciphertext, c.wrapped_data_key, c.kek_version
-                FROM device_credentials a
-                JOIN devices d ON d.id = a.device_id
-                JOIN device_credentials c ON c.device_id = d.id AND c.status IN ('ACTIVE', 'PENDING')
-                LEFT JOIN dm_servers s ON s.id = c.server_id
-                WHERE a.id = ? AND a.channel = 'BOOTSTRAP' AND a.status IN ('ACTIVE', 'PENDING')""",
-                (row, n) -> new DeviceRow(row.getLong(1), row.getString(2), DeviceState.valueOf(row.getString(3)),
-                        EffectiveProfileCache.key(row.getObject(4, Long.class), row.getObject(6, Long.class),
-                                row.getString(5), row.getString(7)),
-                        liveCredential(row)),
-                credentialId);
-        if (rows.isEmpty()) {
-            return Optional.empty(); // revoked or retired since the handshake
+        DeviceBootstrapConfig prefetch = prefetched.take(credentialId);
+        if (prefetch != null) {
+            return Optional.of(prefetch);
         }
+        List<DeviceRow> rows = jdbc.query(CONFIGURATION + """
+                WHERE a.id = ? AND a.channel = 'BOOTSTRAP' AND a.status IN ('ACTIVE', 'PENDING')""",
+                BootstrapConfigStore::deviceRow, credentialId);
+        // None: revoked or retired since the handshake.
+        return rows.isEmpty() ? Optional.empty() : Optional.of(configuration(rows));
+    }
+
+    /**
+     * A device and its live credentials, one row per credential, found by a bootstrap credential
+     * {@code a} that the WHERE clause appended to it names; with the versions that key the device's
+     * effective profile in {@link EffectiveProfileCache}.
+     */
+    private static final String CONFIGURATION = """
+            SELECT d.id, d.endpoint, d.state, d.profile_id, d.overrides,
+              (SELECT p.version FROM profiles p WHERE p.id = d.profile_id),
+              (SELECT string_agg(s.id || ':' || s.version, ',' ORDER BY ds.position)
+                 FROM device_servers ds JOIN dm_servers s ON s.id = ds.server_id WHERE ds.device_id = d.id),
+              c.id, c.channel, c.server_id, s.name, c.mode, c.status, c.psk_identity, c.public_key, c.certificate,
+              c.secret_ciphertext, c.wrapped_data_key, c.kek_version, a.id
+            FROM device_credentials a
+            JOIN devices d ON d.id = a.device_id
+            JOIN device_credentials c ON c.device_id = d.id AND c.status IN ('ACTIVE', 'PENDING')
+            LEFT JOIN dm_servers s ON s.id = c.server_id
+            """;
+
+    private static DeviceRow deviceRow(ResultSet row, int n) throws SQLException {
+        byte[] ciphertext = row.getBytes(17);
+        LiveCredential credential = new LiveCredential(row.getLong(8), CredentialChannel.valueOf(row.getString(9)),
+                row.getObject(10, Long.class), row.getString(11), SecurityMode.valueOf(row.getString(12)),
+                CredentialStatus.valueOf(row.getString(13)), row.getString(14), row.getBytes(15), row.getBytes(16),
+                ciphertext == null ? null : new SealedSecret(ciphertext, row.getBytes(18), row.getInt(19)));
+        return new DeviceRow(row.getLong(1), row.getString(2), DeviceState.valueOf(row.getString(3)),
+                EffectiveProfileCache.key(row.getObject(4, Long.class), row.getObject(6, Long.class), row.getString(5),
+                        row.getString(7)),
+                row.getLong(20), credential);
+    }
+
+    /** The configuration the rows of one device describe; the effective profile from the cache when it has it. */
+    private DeviceBootstrapConfig configuration(List<DeviceRow> rows) {
         DeviceRow device = rows.get(0);
         EffectiveProfile profile = profileCache.get(device.profileKey());
         if (profile == null) {
             profile = readOnly.execute(tx -> {
                 Device entity = devices.findById(device.id()).orElseThrow();
                 EffectiveProfile loaded = effectiveProfile(entity);
-                // Keyed by what was loaded: a change since the query above is a miss next time.
+                // Keyed by what was loaded: a change since the rows were read is a miss next time.
                 profileCache.put(EffectiveProfileCache.key(entity), loaded);
                 return loaded;
             });
         }
-        return Optional.of(assemble(device.id(), device.endpoint(), device.state(), profile,
-                rows.stream().map(DeviceRow::credential).toList(), credentialId));
+        return assemble(device.id(), device.endpoint(), device.state(), profile,
+                rows.stream().map(DeviceRow::credential).toList(), device.authenticatedWith());
     }
 
-    private static LiveCredential liveCredential(ResultSet row) throws SQLException {
-        byte[] ciphertext = row.getBytes(17);
-        return new LiveCredential(row.getLong(8), CredentialChannel.valueOf(row.getString(9)),
-                row.getObject(10, Long.class), row.getString(11), SecurityMode.valueOf(row.getString(12)),
-                CredentialStatus.valueOf(row.getString(13)), row.getString(14), row.getBytes(15), row.getBytes(16),
-                ciphertext == null ? null : new SealedSecret(ciphertext, row.getBytes(18), row.getInt(19)));
-    }
-
-    /** One row of {@link #findByBootstrapCredential}: the device, repeated, and one of its live credentials. */
-    private record DeviceRow(long id, String endpoint, DeviceState state, String profileKey, LiveCredential credential) {
+    /**
+     * One row of {@link #CONFIGURATION}: the device, repeated, one of its live credentials, and the
+     * bootstrap credential the query was for.
+     */
+    private record DeviceRow(long id, String endpoint, DeviceState state, String profileKey, long authenticatedWith,
+            LiveCredential credential) {
     }
 
     /** Whether a device with this endpoint name exists (for telling refusals apart). */
