@@ -51,7 +51,36 @@ class MigrationsTest {
             }
         }
         assertThat(tables).contains("dm_servers", "devices", "device_servers", "device_credentials",
-                "bootstrap_sessions", "bootstrap_session_steps", "audit_events", "api_keys");
+                "bootstrap_sessions", "audit_events", "api_keys");
+    }
+
+    @Test
+    void v10CarriesEachSessionsStepsIntoItsRowInOrder() throws Exception {
+        try (EmbeddedPostgres old = EmbeddedPostgres.builder().start()) {
+            Flyway.configure().dataSource(old.getPostgresDatabase()).locations("classpath:db/migration").target("7").load()
+                    .migrate();
+            try (Connection c = old.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO bootstrap_sessions (id, endpoint, peer_address, security_mode, started_at, outcome)"
+                        + " VALUES ('00000000-0000-0000-0000-000000000001', 'urn:dev:1', '192.0.2.1:5684', 'PSK', now(), 'SUCCEEDED'),"
+                        + " ('00000000-0000-0000-0000-000000000002', 'urn:dev:2', '192.0.2.2:5684', 'PSK', now(), 'FAILED')");
+                s.execute("INSERT INTO bootstrap_session_steps (session_id, seq, operation, path, response_code, detail, sent_at, duration_ms)"
+                        + " VALUES ('00000000-0000-0000-0000-000000000001', 1, 'Bootstrap-Finish', '/bs', '2.04', NULL, now(), 3),"
+                        + " ('00000000-0000-0000-0000-000000000001', 0, 'Bootstrap-Discover', '/', '2.05', 'x', now(), 7)");
+            }
+            assertThat(flyway(old).migrate().success).isTrue();
+            try (Connection c = old.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT endpoint, jsonb_array_length(steps::jsonb),"
+                            + " steps::jsonb -> 0 ->> 'operation', steps::jsonb -> 0 ->> 'detail', steps::jsonb -> 1 ->> 'durationMs'"
+                            + " FROM bootstrap_sessions ORDER BY endpoint")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(2)).isEqualTo(2);
+                assertThat(rs.getString(3)).isEqualTo("Bootstrap-Discover");
+                assertThat(rs.getString(4)).isEqualTo("x");
+                assertThat(rs.getString(5)).isEqualTo("3");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(2)).as("a session without steps").isZero();
+            }
+        }
     }
 
     @Test

@@ -1,17 +1,12 @@
 package io.lwm2m.provisioning.bootstrap.sessions;
 
-import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
-import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
-import jakarta.persistence.JoinColumn;
-import jakarta.persistence.OrderColumn;
 import jakarta.persistence.Table;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -54,10 +49,9 @@ public class BootstrapSessionRecord {
 
     private String reason;
 
-    @ElementCollection
-    @CollectionTable(name = "bootstrap_session_steps", joinColumns = @JoinColumn(name = "session_id"))
-    @OrderColumn(name = "seq")
-    private List<SessionStep> steps = new ArrayList<>();
+    /** The steps as a JSON array (see {@link SessionStep#toJson}). */
+    @Column(name = "steps", nullable = false)
+    private String steps = "[]";
 
     protected BootstrapSessionRecord() {
     }
@@ -78,8 +72,7 @@ public class BootstrapSessionRecord {
         this.outcome = outcome;
         this.reason = truncate(reason);
         this.lwm2mVersion = lwm2mVersion;
-        this.steps.clear();
-        this.steps.addAll(steps);
+        this.steps = SessionStep.toJson(steps);
         this.endedAt = endedAt;
     }
 
@@ -137,6 +130,6 @@ public class BootstrapSessionRecord {
     }
 
     public List<SessionStep> steps() {
-        return List.copyOf(steps);
+        return List.copyOf(SessionStep.fromJson(steps));
     }
 }

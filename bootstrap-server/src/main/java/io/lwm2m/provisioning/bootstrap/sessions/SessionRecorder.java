@@ -66,56 +66,26 @@ public class SessionRecorder {
             SELECT ?, ?, ?, ?, ?, ?, ?, ?, 'RUNNING' FROM (SELECT count(*) FROM superseded) s""";
 
     /**
-     * Records how a session ended: one statement that updates the session row (unless it was
-     * superseded meanwhile, which keeps that outcome) and inserts all its steps from arrays, so one
-     * statement whatever the number of steps. Queued for the group commit, after the session's start.
+     * Records how a session ended: one statement that updates the session row with its outcome and
+     * its steps (unless it was superseded meanwhile, which keeps that outcome). Queued for the group
+     * commit, after the session's start.
      */
     public void finish(UUID id, Long deviceId, SessionOutcome outcome, String reason, String lwm2mVersion,
             List<SessionStep> steps, Instant endedAt) {
-        int n = steps.size();
-        Integer[] seq = new Integer[n];
-        String[] operation = new String[n];
-        String[] path = new String[n];
-        String[] code = new String[n];
-        String[] detail = new String[n];
-        Timestamp[] sentAt = new Timestamp[n];
-        Integer[] millis = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            SessionStep step = steps.get(i);
-            seq[i] = i;
-            operation[i] = step.operation();
-            path[i] = step.path();
-            code[i] = step.responseCode();
-            detail[i] = step.detail();
-            sentAt[i] = Timestamp.from(step.sentAt());
-            millis[i] = step.durationMs();
-        }
+        String stepsJson = SessionStep.toJson(steps);
         writer.submit("the end of bootstrap session " + id, FINISH, deviceId, (statement, connection) -> {
-                statement.setString(1, outcome.name());
-                statement.setString(2, BootstrapSessionRecord.truncate(reason));
-                statement.setString(3, lwm2mVersion);
-                statement.setTimestamp(4, Timestamp.from(endedAt));
-                statement.setObject(5, id);
-                statement.setObject(6, id);
-                statement.setArray(7, connection.createArrayOf("int4", seq));
-                statement.setArray(8, connection.createArrayOf("varchar", operation));
-                statement.setArray(9, connection.createArrayOf("varchar", path));
-                statement.setArray(10, connection.createArrayOf("varchar", code));
-                statement.setArray(11, connection.createArrayOf("varchar", detail));
-                statement.setArray(12, connection.createArrayOf("timestamptz", sentAt));
-                statement.setArray(13, connection.createArrayOf("int4", millis));
+            statement.setString(1, outcome.name());
+            statement.setString(2, BootstrapSessionRecord.truncate(reason));
+            statement.setString(3, lwm2mVersion);
+            statement.setTimestamp(4, Timestamp.from(endedAt));
+            statement.setString(5, stepsJson);
+            statement.setObject(6, id);
         });
     }
 
     private static final String FINISH = """
-            WITH ended AS (
-              UPDATE bootstrap_sessions SET outcome = ?, reason = ?, lwm2m_version = ?, ended_at = ?
-              WHERE id = ? AND outcome = 'RUNNING')
-            INSERT INTO bootstrap_session_steps (session_id, seq, operation, path, response_code, detail,
-              sent_at, duration_ms)
-            SELECT ?, s.seq, s.operation, s.path, s.code, s.detail, s.sent_at, s.millis
-            FROM unnest(?::int[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::int[])
-              AS s(seq, operation, path, code, detail, sent_at, millis)""";
+            UPDATE bootstrap_sessions SET outcome = ?, reason = ?, lwm2m_version = ?, ended_at = ?, steps = ?
+            WHERE id = ? AND outcome = 'RUNNING'""";
 
     /** Records a Bootstrap-Request that was refused, and audits the refusal with its real reason. */
     @Transactional
@@ -140,7 +110,6 @@ public class SessionRecorder {
         List<BootstrapSessionRecord> records = before == null
                 ? sessions.pageForDevice(deviceId, PAGE_START, new UUID(0, 0), Limit.of(limit))
                 : sessions.pageForDevice(deviceId, before, afterId, Limit.of(limit));
-        records.forEach(r -> r.steps().size()); // load the steps inside the transaction
         return records;
     }
 }

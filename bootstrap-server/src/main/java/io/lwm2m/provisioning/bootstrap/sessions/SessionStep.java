@@ -1,63 +1,54 @@
 package io.lwm2m.provisioning.bootstrap.sessions;
 
-import jakarta.persistence.Column;
-import jakarta.persistence.Embeddable;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
-/** One request the server sent in a session, and what the client answered. */
-@Embeddable
-public class SessionStep {
+/**
+ * One request the server sent in a session, and what the client answered. A session's steps are
+ * kept as one JSON array in its row ({@code bootstrap_sessions.steps}), written with the session's
+ * end in one statement.
+ */
+public record SessionStep(String operation, String path, String responseCode, String detail, Instant sentAt,
+        Integer durationMs) {
 
-    @Column(nullable = false)
-    private String operation;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    @Column(nullable = false)
-    private String path;
-
-    @Column(name = "response_code")
-    private String responseCode;
-
-    private String detail;
-
-    @Column(name = "sent_at", nullable = false)
-    private Instant sentAt;
-
-    @Column(name = "duration_ms")
-    private Integer durationMs;
-
-    protected SessionStep() {
+    /** The JSON array the {@code steps} column holds. */
+    static String toJson(List<SessionStep> steps) {
+        ArrayNode array = JSON.createArrayNode();
+        for (SessionStep step : steps) {
+            ObjectNode node = array.addObject();
+            node.put("operation", step.operation());
+            node.put("path", step.path());
+            node.put("responseCode", step.responseCode());
+            node.put("detail", step.detail());
+            node.put("sentAt", step.sentAt().toString());
+            node.put("durationMs", step.durationMs());
+        }
+        return JSON.writeValueAsString(array);
     }
 
-    public SessionStep(String operation, String path, String responseCode, String detail, Instant sentAt, Integer durationMs) {
-        this.operation = operation;
-        this.path = path;
-        this.responseCode = responseCode;
-        this.detail = detail;
-        this.sentAt = sentAt;
-        this.durationMs = durationMs;
+    /** Reads the {@code steps} column; timestamps written by PostgreSQL (the V10 migration) carry an offset. */
+    static List<SessionStep> fromJson(String json) {
+        List<SessionStep> steps = new ArrayList<>();
+        if (json == null || json.isBlank()) {
+            return steps;
+        }
+        for (JsonNode node : JSON.readTree(json)) {
+            steps.add(new SessionStep(text(node, "operation"), text(node, "path"), text(node, "responseCode"),
+                    text(node, "detail"), OffsetDateTime.parse(text(node, "sentAt")).toInstant(),
+                    node.hasNonNull("durationMs") ? node.get("durationMs").asInt() : null));
+        }
+        return steps;
     }
 
-    public String operation() {
-        return operation;
-    }
-
-    public String path() {
-        return path;
-    }
-
-    public String responseCode() {
-        return responseCode;
-    }
-
-    public String detail() {
-        return detail;
-    }
-
-    public Instant sentAt() {
-        return sentAt;
-    }
-
-    public Integer durationMs() {
-        return durationMs;
+    private static String text(JsonNode node, String field) {
+        return node.hasNonNull(field) ? node.get(field).asString() : null;
     }
 }
