@@ -79,6 +79,8 @@ public class BootstrapEndpoints implements SmartLifecycle {
     private ScheduledExecutorService timers;
     private java.util.concurrent.ExecutorService pskLookups;
     private final int workerThreads;
+    private final int maxConnections;
+    private final Duration staleConnectionAfter;
     private final RecentPeers peers = new RecentPeers(100_000);
     private final FailureRateLimiter limiter;
     private final FailureGate gate;
@@ -97,9 +99,13 @@ public class BootstrapEndpoints implements SmartLifecycle {
             @Value("${provisioning.bootstrap.request-timeout:30s}") Duration requestTimeout,
             @Value("${provisioning.bootstrap.max-failures-per-source:20}") int maxFailuresPerSource,
             @Value("${provisioning.bootstrap.failure-window:60s}") Duration failureWindow,
-            @Value("${provisioning.coap.worker-threads:16}") int workerThreads, java.time.Clock clock,
+            @Value("${provisioning.coap.worker-threads:16}") int workerThreads,
+            @Value("${provisioning.coaps.max-connections:150000}") int maxConnections,
+            @Value("${provisioning.coaps.stale-connection-after:60s}") Duration staleConnectionAfter, java.time.Clock clock,
             java.util.List<io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents> events, ClusterSettings cluster) {
         this.workerThreads = workerThreads;
+        this.maxConnections = maxConnections;
+        this.staleConnectionAfter = staleConnectionAfter;
         this.events = events;
         this.cluster = cluster;
         this.clock = clock;
@@ -124,7 +130,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
         // A fresh Configuration holds the modules' defaults; Configuration.getStandard() would
         // read and write a Californium3.properties file in the working directory instead.
         Configuration config = new Configuration();
-        config.set(CoapConfig.MAX_ACTIVE_PEERS, 200_000);
+        config.set(CoapConfig.MAX_ACTIVE_PEERS, Math.max(maxConnections, 1000));
         // Bootstrap-Requests and session steps touch PostgreSQL; more protocol threads than cores
         // keep a waiting query from stalling the CoAP stack (Californium's default: one per core).
         config.set(CoapConfig.PROTOCOL_STAGE_THREAD_COUNT, workerThreads);
@@ -152,6 +158,12 @@ public class BootstrapEndpoints implements SmartLifecycle {
                 .setSessionListener(gate)
                 .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY)
                 .set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, CONNECTION_ID_LENGTH)
+                // A full connection store takes a new handshake only by evicting a connection idle for
+                // longer than the threshold (Scandium's default: 30 min). Bootstrap connections are
+                // done within a session's deadline, so with the default a server that saw 150,000
+                // devices in half an hour refused every further one.
+                .set(DtlsConfig.DTLS_MAX_CONNECTIONS, maxConnections)
+                .set(DtlsConfig.DTLS_STALE_CONNECTION_THRESHOLD, staleConnectionAfter.toSeconds(), TimeUnit.SECONDS)
                 // No session resumption: every new connection is a full handshake, which checks the
                 // credential again, so a revoked or retired one cannot come back through a cached session.
                 .set(DtlsConfig.DTLS_SERVER_USE_SESSION_ID, false)
