@@ -81,7 +81,7 @@ public final class CertificateIssuer {
         this.authorityKeyIdentifier = Certificates.authorityKeyIdentifier(issuingCertificate);
         this.crlDistributionPoint = crlDistributionPoint != null
                 ? Certificates.crlDistributionPoint(crlDistributionPoint) : null;
-        this.lightweightKey = signingProvider == null && issuingKey instanceof ECPrivateKey
+        this.lightweightKey = signingProvider == null && issuingKey instanceof ECPrivateKey && issuingKey.getEncoded() != null
                 ? Certificates.lightweightKey(issuingKey) : null;
     }
 
