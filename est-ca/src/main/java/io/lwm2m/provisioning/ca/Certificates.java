@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.ca;
 
+import java.io.IOException;
 import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -26,8 +27,14 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.bc.BcECContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** What CA and end-entity certificates share: key identifiers, CRL pointers, signing, the clock-skew margin. */
@@ -97,6 +104,26 @@ final class Certificates {
         } catch (OperatorCreationException e) {
             throw new IllegalStateException("cannot sign with " + algorithm + " using the " + key.getAlgorithm()
                     + " CA key" + (provider != null ? " in provider " + provider.getName() : ""), e);
+        }
+    }
+
+    /** A software private key as Bouncy Castle's lightweight API holds it (named curves get BC's optimised arithmetic). */
+    static AsymmetricKeyParameter lightweightKey(PrivateKey key) {
+        try {
+            return PrivateKeyFactory.createKey(key.getEncoded());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read the " + key.getAlgorithm() + " CA key for Bouncy Castle", e);
+        }
+    }
+
+    /** An ECDSA signer on Bouncy Castle's lightweight API, for a key from {@link #lightweightKey}. */
+    static ContentSigner lightweightSigner(String algorithm, AsymmetricKeyParameter key, SecureRandom random) {
+        AlgorithmIdentifier signature = new DefaultSignatureAlgorithmIdentifierFinder().find(algorithm);
+        AlgorithmIdentifier digest = new DefaultDigestAlgorithmIdentifierFinder().find(signature);
+        try {
+            return new BcECContentSignerBuilder(signature, digest).setSecureRandom(random).build(key);
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("cannot sign with " + algorithm + " using the CA key", e);
         }
     }
 

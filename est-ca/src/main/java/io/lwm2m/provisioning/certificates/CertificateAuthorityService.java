@@ -137,7 +137,8 @@ public class CertificateAuthorityService {
         Instant now = clock.instant();
         X509Certificate certificate = ca.issuer().issue(subjectKey, profile, commonName,
                 endpoint == null ? null : endpointUri(endpoint), serial, now);
-        certificates.save(new IssuedCertificate(hex(serial), ca.authorityId(), certificate.getSubjectX500Principal().getName(),
+        // persist, not save: the serial is assigned here, and save would SELECT it first to choose merge.
+        em.persist(new IssuedCertificate(hex(serial), ca.authorityId(), certificate.getSubjectX500Principal().getName(),
                 endpoint, profile.name(), certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
                 requestedBy, Der.encoded(certificate), now));
         return certificate;

@@ -3,6 +3,7 @@ package io.lwm2m.provisioning.est;
 import io.lwm2m.provisioning.ca.KeyAlgorithm;
 import java.io.IOException;
 import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -18,7 +19,11 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
+import org.bouncycastle.operator.ContentVerifierProvider;
+import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.bc.BcECContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
@@ -36,10 +41,7 @@ public final class CsrCheck {
     private static final Set<ASN1ObjectIdentifier> ALLOWED_ATTRIBUTES = Set.of(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
             PKCSObjectIdentifiers.pkcs_9_at_challengePassword);
 
-    /**
-     * Bouncy Castle's provider, used only here and not registered: its ECDSA verification is several
-     * times cheaper than the JDK 17 one, which dominated an enrollment's CPU time.
-     */
+    /** Bouncy Castle's provider, used only here and not registered, for RSA CSRs. */
     private static final java.security.Provider VERIFIER = new org.bouncycastle.jce.provider.BouncyCastleProvider();
 
     private CsrCheck() {
@@ -70,10 +72,10 @@ public final class CsrCheck {
             throw bad("csr.malformed", "not a DER PKCS#10 certification request (" + e.getClass().getSimpleName() + ")");
         }
         try {
-            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(VERIFIER).build(key))) {
+            if (!csr.isSignatureValid(verifier(csr, key))) {
                 throw bad("csr.signature", "the CSR's signature does not verify with its public key (no proof of possession)");
             }
-        } catch (OperatorCreationException | PKCSException e) {
+        } catch (OperatorCreationException | PKCSException | IOException | IllegalArgumentException e) {
             throw bad("csr.signature", "the CSR's signature cannot be checked: " + e.getMessage());
         }
         List<String> commonNames = new ArrayList<>();
@@ -109,6 +111,21 @@ public final class CsrCheck {
             }
         }
         return new VerifiedCsr(der.clone(), key, List.copyOf(commonNames), List.copyOf(sanUris));
+    }
+
+    /**
+     * EC signatures are checked with Bouncy Castle's lightweight API straight from the CSR's
+     * SubjectPublicKeyInfo: half the cost of going through a JCA provider, which first converts the
+     * JDK key, and several times cheaper than the JDK 17 ECDSA. Verification was the largest part of
+     * an enrollment's CPU time after signing.
+     */
+    private static ContentVerifierProvider verifier(JcaPKCS10CertificationRequest csr, PublicKey key)
+            throws OperatorCreationException, IOException {
+        if (key instanceof ECPublicKey) {
+            return new BcECContentVerifierProviderBuilder(new DefaultDigestAlgorithmIdentifierFinder())
+                    .build(PublicKeyFactory.createKey(csr.getSubjectPublicKeyInfo()));
+        }
+        return new JcaContentVerifierProviderBuilder().setProvider(VERIFIER).build(key);
     }
 
     /**

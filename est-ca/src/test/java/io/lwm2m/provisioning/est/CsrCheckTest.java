@@ -73,6 +73,26 @@ class CsrCheckTest {
     }
 
     @Test
+    void rejectsAnEcPointOffTheCurveAsABadRequest() throws Exception {
+        byte[] csr = csr(P256, "CN=" + EP, null);
+        byte[] spki = P256.getPublic().getEncoded();
+        byte[] point = Arrays.copyOfRange(spki, spki.length - 65, spki.length);
+        int at = indexOf(csr, point);
+        assertThat(at).as("the CSR carries the key's point").isPositive();
+        csr[at + 64] ^= 1; // the last byte of y: (x, y') is not on P-256
+        assertThat(rule(() -> CsrCheck.verify(csr))).isEqualTo("csr.signature");
+    }
+
+    private static int indexOf(byte[] data, byte[] part) {
+        for (int i = 0; i + part.length <= data.length; i++) {
+            if (Arrays.equals(data, i, i + part.length, part, 0, part.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
     void rejectsASubjectNamingAnotherEndpoint() throws Exception {
         CsrCheck.VerifiedCsr other = CsrCheck.verify(csr(P256, "CN=urn:dev:ops:2", null));
         assertThat(rule(() -> CsrCheck.checkSubject(other, EP, EP))).isEqualTo("csr.subject");

@@ -62,6 +62,20 @@ public interface DeviceCredentialRepository extends JpaRepository<DeviceCredenti
     Optional<DeviceCredential> findByCertificateSerial(String serial);
 
     /** A device's live credentials for its DM servers, with the server definitions. */
+    /**
+     * The live (ACTIVE or PENDING) mode-4 DM-server credentials of the device with this endpoint, with
+     * their servers. The statuses are literals, not a list parameter: Hibernate translates a query with
+     * a list parameter anew on every call, and EST asks this for every enrollment.
+     */
+    @Query("""
+            select c from DeviceCredential c join fetch c.server
+            where c.device.endpoint = :endpoint
+              and c.channel = io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel.SERVER
+              and c.mode = io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode.EST
+              and c.status in (io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus.ACTIVE,
+                               io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus.PENDING)""")
+    List<DeviceCredential> findLiveEstCredentials(@Param("endpoint") String endpoint);
+
     @Query("""
             select c from DeviceCredential c left join fetch c.server
             where c.device.id = :deviceId and c.status in :statuses""")

@@ -1,14 +1,10 @@
 package io.lwm2m.provisioning.bootstrap.devices;
 
-import io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel;
 import io.lwm2m.provisioning.bootstrap.credentials.CredentialLifecycle;
 import io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus;
 import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredential;
 import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredentialRepository;
-import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
-import io.lwm2m.provisioning.bootstrap.profiles.EffectiveProfile;
 import io.lwm2m.provisioning.bootstrap.profiles.ProfileService;
-import io.lwm2m.provisioning.bootstrap.sessions.ClientIdentity;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
 import io.lwm2m.provisioning.certificates.IssuedCertificate;
 import io.lwm2m.provisioning.certificates.ManufacturerCaService;
@@ -20,10 +16,8 @@ import io.lwm2m.provisioning.est.EstOperation;
 import io.lwm2m.provisioning.est.EstPolicy;
 import java.security.cert.X509Certificate;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -42,27 +36,26 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
 
-    private static final Set<CredentialStatus> LIVE = EnumSet.of(CredentialStatus.ACTIVE, CredentialStatus.PENDING);
-
     private final DeviceRepository devices;
     private final DeviceCredentialRepository credentials;
-    private final BootstrapConfigStore configs;
     private final ProfileService profiles;
     private final CertificateAuthorityService ca;
     private final ManufacturerCaService manufacturers;
     private final CredentialLifecycle lifecycle;
     private final TransactionTemplate readOnly;
+    private final Enrollees enrollees;
+    private final EstPolicies policies = new EstPolicies();
 
-    DeviceEnrollmentAuthorizer(DeviceRepository devices, DeviceCredentialRepository credentials, BootstrapConfigStore configs,
+    DeviceEnrollmentAuthorizer(DeviceRepository devices, DeviceCredentialRepository credentials,
             ProfileService profiles, CertificateAuthorityService ca, ManufacturerCaService manufacturers,
-            CredentialLifecycle lifecycle, PlatformTransactionManager transactionManager) {
+            CredentialLifecycle lifecycle, Enrollees enrollees, PlatformTransactionManager transactionManager) {
         this.devices = devices;
         this.credentials = credentials;
-        this.configs = configs;
         this.profiles = profiles;
         this.ca = ca;
         this.manufacturers = manufacturers;
         this.lifecycle = lifecycle;
+        this.enrollees = enrollees;
         this.readOnly = new TransactionTemplate(transactionManager);
         this.readOnly.setReadOnly(true);
     }
@@ -85,7 +78,7 @@ class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
     }
 
     private Decision decide(EstIdentity identity, String label) {
-        Device device;
+        Enrollee device;
         boolean overBootstrapCredential = false;
         Long pendingCredential = null;
         switch (identity.kind()) {
@@ -93,11 +86,12 @@ class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
                 X509Certificate certificate = identity.certificate();
                 String serial = CertificateAuthorityService.hex(certificate.getSerialNumber());
                 Optional<IssuedCertificate> ours = ca.find(serial);
+                Device found;
                 if (ours.isPresent()) {
                     if (!ca.isValid(identity.certificates())) {
                         throw forbidden("client.certificate", "the client's certificate from this CA is expired or revoked");
                     }
-                    device = ours.map(IssuedCertificate::endpoint).flatMap(devices::findByEndpoint)
+                    found = ours.map(IssuedCertificate::endpoint).flatMap(devices::findByEndpoint)
                             .orElseThrow(() -> forbidden("client.unknown", "the client's certificate names no registered device"));
                     pendingCredential = credentials.findByCertificateSerial(serial)
                             .filter(c -> c.status() == CredentialStatus.PENDING).map(DeviceCredential::id).orElse(null);
@@ -107,14 +101,13 @@ class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
                         throw forbidden("client.certificate",
                                 "the client's certificate is neither from this CA nor from a registered manufacturer CA (or it expired)");
                     }
-                    device = names.stream().map(devices::findByEndpoint).flatMap(Optional::stream).findFirst()
+                    found = names.stream().map(devices::findByEndpoint).flatMap(Optional::stream).findFirst()
                             .orElseThrow(() -> forbidden("client.unknown", "the factory certificate names no registered device"));
                 }
+                device = Enrollee.of(found);
             }
             case PSK, RPK -> {
-                ClientIdentity client = identity.kind() == EstIdentity.Kind.PSK ? ClientIdentity.psk(identity.pskIdentity())
-                        : ClientIdentity.rpk(identity.publicKey());
-                device = configs.bootstrapCredential(client).map(DeviceCredential::device)
+                device = enrollees.byBootstrapCredential(identity)
                         .orElseThrow(() -> forbidden("client.unknown", "the client's " + identity.kind()
                                 + " is no live bootstrap credential"));
                 overBootstrapCredential = true;
@@ -125,8 +118,10 @@ class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
         if (device.state() != DeviceState.ACTIVE) {
             throw forbidden("device.disabled", "device '" + device.endpoint() + "' is " + device.state());
         }
-        EffectiveProfile profile = profiles.effectiveFor(device.profile(), device.overridesJson(), device.servers());
-        EstPolicy policy = EstPolicy.parse(profile.est()).forLabel(label);
+        EstPolicy policy = policies.of(device, () -> {
+            Device entity = devices.findById(device.id()).orElseThrow();
+            return profiles.effectiveFor(entity.profile(), entity.overridesJson(), entity.servers()).est();
+        }).forLabel(label);
         if (overBootstrapCredential && !policy.allowBootstrapCredential()) {
             throw forbidden("client.bootstrap-credential", "the device's profile does not allow EST over its "
                     + identity.kind() + " bootstrap credential (est.allowBootstrapCredential); authenticate with a certificate");
@@ -136,10 +131,8 @@ class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
 
     @Override
     public void issued(EnrollmentGrant grant, EstIdentity identity, EstOperation operation, X509Certificate certificate) {
-        Device device = devices.findByEndpoint(grant.endpoint()).orElseThrow();
         String server = grant.policy().server();
-        List<DeviceCredential> est = credentials.findByDeviceIdAndStatusIn(device.id(), LIVE).stream()
-                .filter(c -> c.channel() == CredentialChannel.SERVER && c.mode() == SecurityMode.EST)
+        List<DeviceCredential> est = credentials.findLiveEstCredentials(grant.endpoint()).stream()
                 .filter(c -> server == null || c.server().name().equals(server))
                 .sorted(Comparator.comparing(DeviceCredential::id))
                 .toList();
