@@ -17,6 +17,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -269,14 +271,15 @@ class ImportRunner {
             final int s = subSeq;
             Boolean held;
             try {
-                held = transactions.execute(status -> commitWithoutWaitingForTheDisk() && writeResults(job, invalid.containsKey(record.line())
-                        ? List.of(invalid.get(record.line()))
-                        : devices.registerBatch(List.of(entries.get(record.line())), job.dryRun(), job.actor()),
-                        prepared.supplied(), record, s));
+                held = transactions.execute(status -> commitWithoutWaitingForTheDisk()
+                        && writeResults(job, invalid.containsKey(record.line())
+                                ? List.of(invalid.get(record.line()))
+                                : devices.registerBatch(List.of(entries.get(record.line())), job.dryRun(), job.actor()),
+                                prepared.supplied(), record, s));
             } catch (DataIntegrityViolationException e) {
-                held = transactions.execute(status -> commitWithoutWaitingForTheDisk() && writeResults(job, List.of(BatchResult.of(record.line(), null,
-                        BatchResult.Outcome.CONFLICT, "collided with a concurrent registration of the same endpoint or identity")),
-                        Set.of(), record, s));
+                held = transactions.execute(status -> commitWithoutWaitingForTheDisk()
+                        && writeResults(job, List.of(BatchResult.of(record.line(), null, BatchResult.Outcome.CONFLICT,
+                                "collided with a concurrent registration of the same endpoint or identity")), Set.of(), record, s));
             }
             if (!Boolean.TRUE.equals(held)) {
                 return -1;
@@ -327,8 +330,13 @@ class ImportRunner {
         }
         SealedSecret sealed = null;
         if (secrets.length() > 0) {
-            byte[] plain = secrets.toString().getBytes(StandardCharsets.UTF_8);
-            secrets.setLength(0);
+            ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(secrets));
+            byte[] plain = new byte[encoded.remaining()];
+            encoded.get(plain);
+            java.util.Arrays.fill(encoded.array(), (byte) 0);
+            for (int i = 0; i < secrets.length(); i++) {
+                secrets.setCharAt(i, ' ');
+            }
             sealed = cipher.seal(plain, secretsContext(job.id(), seq));
             java.util.Arrays.fill(plain, (byte) 0);
         }
