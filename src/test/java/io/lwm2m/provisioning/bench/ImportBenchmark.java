@@ -48,7 +48,7 @@ public final class ImportBenchmark {
         try (BenchServer s = BenchServer.create(keep)) {
             Runtime.getRuntime().addShutdownHook(new Thread(s::close));
             List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
-            s.launch(jar, jvm, List.of("--management.server.port=0", "--provisioning.imports.batch-size=" + batch), Duration.ofMillis(Math.round(startup * 1000)));
+            s.launch(jar, jvm, List.of("--provisioning.imports.batch-size=" + batch), Duration.ofMillis(Math.round(startup * 1000)));
             String dm = "bench-dm";
             check(s.api("POST", "/api/v1/servers", """
                     {"name":"%s","uri":"coaps://dm.example:5684","shortServerId":101,"lifetime":300,"binding":"U","securityMode":"PSK"}"""

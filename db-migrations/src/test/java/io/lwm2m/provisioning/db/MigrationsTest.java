@@ -125,4 +125,29 @@ class MigrationsTest {
                     .hasMessageContaining("device_credentials_secret_wrapped");
         }
     }
+    @Test
+    void aCertificateSerialBelongsToOneCredentialOnlyWhileCredentialsWithoutOneAreNotIndexed() throws SQLException {
+        try (Connection c = db.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO devices (endpoint, created_at, updated_at) VALUES ('ep-serial-a', now(), now()), ('ep-serial-b', now(), now())");
+            s.execute("INSERT INTO device_credentials (device_id, channel, mode, status, certificate_serial, created_at) "
+                    + "SELECT id, 'BOOTSTRAP', 'X509', 'ACTIVE', '0a1b2c', now() FROM devices WHERE endpoint = 'ep-serial-a'");
+            assertThatThrownBy(() -> s.execute("INSERT INTO device_credentials (device_id, channel, mode, status, certificate_serial, created_at) "
+                    + "SELECT id, 'BOOTSTRAP', 'X509', 'RETIRED', '0a1b2c', now() FROM devices WHERE endpoint = 'ep-serial-b'"))
+                    .hasMessageContaining("device_credentials_certificate_serial_key");
+            // Any number of credentials without a certificate.
+            s.execute("INSERT INTO device_credentials (device_id, channel, mode, status, created_at) "
+                    + "SELECT id, 'BOOTSTRAP', 'PSK', 'RETIRED', now() FROM devices, generate_series(1, 3)");
+            try (ResultSet rs = s.executeQuery("""
+                    SELECT pg_get_indexdef(i.indexrelid), i.indisunique FROM pg_index i
+                    WHERE i.indexrelid = 'device_credentials_certificate_serial_key'::regclass""")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).endsWith("WHERE (certificate_serial IS NOT NULL)");
+                assertThat(rs.getBoolean(2)).isTrue();
+            }
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_class WHERE relname = 'devices_labels_idx'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("the unused GIN label index is gone").isZero();
+            }
+        }
+    }
 }

@@ -8,6 +8,9 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /** Envelope encryption of secrets at rest. */
@@ -162,6 +165,117 @@ class SecretCipherTest {
         SecretCipher v2 = new SecretCipher(new KeyEncryptionKeys(2, NEW_KEK).add(1, OLD_KEK), random);
 
         assertThatExceptionOfType(SecretUnavailableException.class).isThrownBy(() -> v2.rewrap(old, "another-row"));
+    }
+
+    @Test
+    void secretsSealedUnderASharedDataKeyOpenLikeAnyOther() throws Exception {
+        SealedSecret a;
+        SealedSecret b;
+        try (SecretCipher.SharedDataKey shared = v1.shareDataKeys()) {
+            a = v1.seal(SECRET, CONTEXT);
+            b = v1.seal(SECRET, "device:urn:dev:2/credential:8");
+        }
+
+        assertThat(v1.open(a, CONTEXT)).isEqualTo(SECRET);
+        assertThat(v1.open(b, "device:urn:dev:2/credential:8")).isEqualTo(SECRET);
+        assertThat(unwrap(OLD_KEK, a, CONTEXT)).isEqualTo(unwrap(OLD_KEK, b, "device:urn:dev:2/credential:8"));
+        assertThat(a.wrappedDataKey()).hasSize(12 + 32 + 16).isNotEqualTo(b.wrappedDataKey());
+        assertThat(Arrays.copyOf(a.ciphertext(), 12)).as("nonce").isNotEqualTo(Arrays.copyOf(b.ciphertext(), 12));
+    }
+
+    @Test
+    void aSharedDataKeyIsStillBoundToEachSecretsContext() {
+        SealedSecret a;
+        SealedSecret b;
+        try (SecretCipher.SharedDataKey shared = v1.shareDataKeys()) {
+            a = v1.seal(SECRET, CONTEXT);
+            b = v1.seal(SECRET, "device:urn:dev:2/credential:8");
+        }
+
+        assertThatExceptionOfType(SecretUnavailableException.class)
+                .isThrownBy(() -> v1.open(a, "device:urn:dev:2/credential:8"));
+        assertThatExceptionOfType(SecretUnavailableException.class)
+                .isThrownBy(() -> v1.open(new SealedSecret(b.ciphertext(), a.wrappedDataKey(), 1), "device:urn:dev:2/credential:8"));
+    }
+
+    @Test
+    void opensSecretsSealedOneDataKeyEachBeforeSharingAlongsideSharedOnes() throws Exception {
+        // The stored form written before data keys were shared, built here by hand: a data key of
+        // its own, the secret and the data key each under AES-GCM with their purpose and context.
+        byte[] ownKey = filled(0x5a);
+        SealedSecret before = new SealedSecret(gcm(ownKey, SECRET, "secret|" + CONTEXT),
+                gcm(OLD_KEK, ownKey, "data-key:v1|" + CONTEXT), 1);
+        SealedSecret shared;
+        try (SecretCipher.SharedDataKey scope = v1.shareDataKeys()) {
+            shared = v1.seal(SECRET, "device:urn:dev:2/credential:8");
+        }
+
+        assertThat(v1.open(before, CONTEXT)).isEqualTo(SECRET);
+        assertThat(v1.open(shared, "device:urn:dev:2/credential:8")).isEqualTo(SECRET);
+        SecretCipher v2 = new SecretCipher(new KeyEncryptionKeys(2, NEW_KEK).add(1, OLD_KEK), random);
+        SecretCipher onlyV2 = new SecretCipher(new KeyEncryptionKeys(2, NEW_KEK), random);
+        assertThat(onlyV2.open(v2.rewrap(before, CONTEXT), CONTEXT)).isEqualTo(SECRET);
+        assertThat(onlyV2.open(v2.rewrap(shared, "device:urn:dev:2/credential:8"), "device:urn:dev:2/credential:8"))
+                .isEqualTo(SECRET);
+    }
+
+    @Test
+    void drawsAFreshSharedDataKeyAfterItsQuotaOfSecrets() throws Exception {
+        SealedSecret first;
+        SealedSecret lastOfFirstKey = null;
+        SealedSecret firstOfNextKey;
+        try (SecretCipher.SharedDataKey shared = v1.shareDataKeys()) {
+            first = v1.seal(SECRET, CONTEXT);
+            for (int i = 1; i < SecretCipher.SECRETS_PER_SHARED_DATA_KEY; i++) {
+                lastOfFirstKey = v1.seal(SECRET, CONTEXT);
+            }
+            firstOfNextKey = v1.seal(SECRET, CONTEXT);
+        }
+
+        assertThat(unwrap(OLD_KEK, lastOfFirstKey, CONTEXT)).isEqualTo(unwrap(OLD_KEK, first, CONTEXT));
+        assertThat(unwrap(OLD_KEK, firstOfNextKey, CONTEXT)).isNotEqualTo(unwrap(OLD_KEK, first, CONTEXT));
+        assertThat(v1.open(firstOfNextKey, CONTEXT)).isEqualTo(SECRET);
+    }
+
+    @Test
+    void outsideTheScopeEverySecretGetsItsOwnDataKeyAgain() throws Exception {
+        SealedSecret inside;
+        try (SecretCipher.SharedDataKey shared = v1.shareDataKeys()) {
+            inside = v1.seal(SECRET, CONTEXT);
+        }
+        SealedSecret a = v1.seal(SECRET, CONTEXT);
+        SealedSecret b = v1.seal(SECRET, CONTEXT);
+
+        assertThat(unwrap(OLD_KEK, a, CONTEXT)).isNotEqualTo(unwrap(OLD_KEK, b, CONTEXT))
+                .isNotEqualTo(unwrap(OLD_KEK, inside, CONTEXT));
+    }
+
+    @Test
+    void sharedDataKeyScopesDoNotNest() {
+        try (SecretCipher.SharedDataKey shared = v1.shareDataKeys()) {
+            assertThatExceptionOfType(IllegalStateException.class).isThrownBy(v1::shareDataKeys)
+                    .withMessage("this thread already shares a data key");
+        }
+    }
+
+    private static byte[] unwrap(byte[] kek, SealedSecret sealed, String context) throws Exception {
+        byte[] wrapped = sealed.wrappedDataKey();
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(kek, "AES"), new GCMParameterSpec(128, wrapped, 0, 12));
+        cipher.updateAAD(("data-key:v" + sealed.kekVersion() + "|" + context).getBytes(StandardCharsets.UTF_8));
+        return cipher.doFinal(wrapped, 12, wrapped.length - 12);
+    }
+
+    private static byte[] gcm(byte[] key, byte[] plaintext, String aad) throws Exception {
+        byte[] nonce = new byte[12];
+        new SecureRandom().nextBytes(nonce);
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
+        cipher.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
+        byte[] sealed = cipher.doFinal(plaintext);
+        byte[] out = Arrays.copyOf(nonce, 12 + sealed.length);
+        System.arraycopy(sealed, 0, out, 12, sealed.length);
+        return out;
     }
 
     @Test

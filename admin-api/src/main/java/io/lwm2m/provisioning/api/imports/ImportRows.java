@@ -36,6 +36,9 @@ final class ImportRows {
     static final Set<String> REQUIRED = Set.of(ENDPOINT, PROFILE, MODE);
     static final int MAX_LABELS = 32;
     static final int MAX_LABEL_LENGTH = 64;
+    /** The bootstrap credential modes a row may ask for, by lower-case name. */
+    private static final Map<String, SecurityMode> MODES = Map.of("psk", SecurityMode.PSK, "rpk", SecurityMode.RPK,
+            "x509", SecurityMode.X509);
 
     /** A parsed row: the device, or the endpoint (if readable) and the problem. */
     record Row(NewDevice device, String endpoint, String problem) {
@@ -144,9 +147,9 @@ final class ImportRows {
         return null;
     }
 
-    private static Row validate(Map<String, String> raw) {
-        Map<String, String> f = new LinkedHashMap<>();
-        raw.forEach((k, v) -> f.put(k, v == null || v.isBlank() ? null : v.trim()));
+    /** Validates the fields in place: blank values become null, the others are trimmed. */
+    private static Row validate(Map<String, String> f) {
+        f.replaceAll((k, v) -> v == null || v.isBlank() ? null : v.trim());
         String endpoint = f.get(ENDPOINT);
         List<String> problems = new ArrayList<>();
         if (endpoint == null) {
@@ -168,8 +171,7 @@ final class ImportRows {
         if (modeName == null) {
             problems.add("mode: is required (psk, rpk or x509)");
         } else {
-            mode = SecurityMode.fromName(modeName).filter(m -> m == SecurityMode.PSK || m == SecurityMode.RPK
-                    || m == SecurityMode.X509).orElse(null);
+            mode = MODES.get(modeName.toLowerCase(Locale.ROOT));
             if (mode == null) {
                 problems.add("mode: must be psk, rpk or x509");
             }

@@ -15,7 +15,10 @@ import jakarta.annotation.PreDestroy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -29,7 +32,6 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -46,6 +48,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -68,6 +72,8 @@ class ImportRunner {
     private final AuditSink audit;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
+    /** Writes per-row results as JSON lines. */
+    private final ObjectWriter resultLines;
     private final Clock clock;
     private final ObjectProvider<ImportEvents> events;
     private final int batchSize;
@@ -90,6 +96,7 @@ class ImportRunner {
         this.audit = audit;
         this.transactions = transactions;
         this.json = json;
+        this.resultLines = json.writer().withRootValueSeparator("\n");
         this.clock = clock;
         this.events = events;
         this.batchSize = batchSize;
@@ -225,7 +232,10 @@ class ImportRunner {
                 }
             }
         }
-        return new Prepared(records, invalid, devices.prepareBatch(entries, job.dryRun(), job.actor()), supplied);
+        // The batch's secrets share one data key, each still wrapped under its own row's context (decision 013).
+        try (SecretCipher.SharedDataKey shared = cipher.shareDataKeys()) {
+            return new Prepared(records, invalid, devices.prepareBatch(entries, job.dryRun(), job.actor()), supplied);
+        }
     }
 
     /**
@@ -236,6 +246,7 @@ class ImportRunner {
         RecordReader.Record last = prepared.records().get(prepared.records().size() - 1);
         try {
             boolean held = Boolean.TRUE.equals(transactions.execute(status -> {
+                commitWithoutWaitingForTheDisk();
                 List<BatchResult> results = new ArrayList<>(prepared.invalid());
                 if (!prepared.batch().entries().isEmpty()) {
                     results.addAll(devices.registerBatch(prepared.batch()));
@@ -260,14 +271,15 @@ class ImportRunner {
             final int s = subSeq;
             Boolean held;
             try {
-                held = transactions.execute(status -> writeResults(job, invalid.containsKey(record.line())
-                        ? List.of(invalid.get(record.line()))
-                        : devices.registerBatch(List.of(entries.get(record.line())), job.dryRun(), job.actor()),
-                        prepared.supplied(), record, s));
+                held = transactions.execute(status -> commitWithoutWaitingForTheDisk()
+                        && writeResults(job, invalid.containsKey(record.line())
+                                ? List.of(invalid.get(record.line()))
+                                : devices.registerBatch(List.of(entries.get(record.line())), job.dryRun(), job.actor()),
+                                prepared.supplied(), record, s));
             } catch (DataIntegrityViolationException e) {
-                held = transactions.execute(status -> writeResults(job, List.of(BatchResult.of(record.line(), null,
-                        BatchResult.Outcome.CONFLICT, "collided with a concurrent registration of the same endpoint or identity")),
-                        Set.of(), record, s));
+                held = transactions.execute(status -> commitWithoutWaitingForTheDisk()
+                        && writeResults(job, List.of(BatchResult.of(record.line(), null, BatchResult.Outcome.CONFLICT,
+                                "collided with a concurrent registration of the same endpoint or identity")), Set.of(), record, s));
             }
             if (!Boolean.TRUE.equals(held)) {
                 return -1;
@@ -277,34 +289,54 @@ class ImportRunner {
         return subSeq;
     }
 
+    /**
+     * Lets this transaction's commit return before its WAL reaches the disk. Safe for a batch: its
+     * rows, results, secrets file and the job's new position commit together, so a database crash
+     * that loses the commit loses all of it, and the job redoes the batch from its previous
+     * position (the WAL is flushed in order: anything committed durably later, such as the job's
+     * end or a device's bootstrap, flushes this batch first). Decision 013. Returns true.
+     */
+    private boolean commitWithoutWaitingForTheDisk() {
+        jdbc.execute("SET LOCAL synchronous_commit = off");
+        return true;
+    }
+
     /** Stores a batch's results and secrets and moves the job past it; false if the lease is lost. */
     private boolean writeResults(ImportJob job, List<BatchResult> results, Set<Long> supplied, RecordReader.Record last,
             int seq) {
         long[] counts = new long[BatchResult.Outcome.values().length];
-        ByteArrayOutputStream secrets = new ByteArrayOutputStream();
-        ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+        StringBuilder secrets = new StringBuilder();
+        ByteArrayOutputStream gz = new ByteArrayOutputStream(16 * 1024);
+        try (OutputStream out = new FastGzip(gz); JsonGenerator ndjson = resultLines.createGenerator(out)) {
             for (BatchResult r : results) {
                 counts[r.outcome().ordinal()]++;
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("line", r.line());
-                line.put("endpoint", r.endpoint());
-                line.put("outcome", outcomeName(r.outcome()));
+                ndjson.writeStartObject();
+                ndjson.writeNumberProperty("line", r.line());
+                ndjson.writeStringProperty("endpoint", r.endpoint());
+                ndjson.writeStringProperty("outcome", OUTCOME_NAMES[r.outcome().ordinal()]);
                 if (r.reason() != null) {
-                    line.put("reason", r.reason());
+                    ndjson.writeStringProperty("reason", r.reason());
                 }
-                out.write(json.writeValueAsBytes(line));
-                out.write('\n');
+                ndjson.writeEndObject();
                 for (IssuedCredential issued : r.issued()) {
                     secretsLine(secrets, r, issued, supplied.contains(r.line()));
                 }
+            }
+            if (!results.isEmpty()) {
+                ndjson.writeRaw('\n');
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         SealedSecret sealed = null;
-        if (secrets.size() > 0) {
-            byte[] plain = secrets.toByteArray();
+        if (secrets.length() > 0) {
+            ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(secrets));
+            byte[] plain = new byte[encoded.remaining()];
+            encoded.get(plain);
+            java.util.Arrays.fill(encoded.array(), (byte) 0);
+            for (int i = 0; i < secrets.length(); i++) {
+                secrets.setCharAt(i, ' ');
+            }
             sealed = cipher.seal(plain, secretsContext(job.id(), seq));
             java.util.Arrays.fill(plain, (byte) 0);
         }
@@ -341,23 +373,43 @@ class ImportRunner {
         return outcome.name().toLowerCase().replace('_', '-');
     }
 
+    private static final String[] OUTCOME_NAMES = java.util.Arrays.stream(BatchResult.Outcome.values())
+            .map(ImportRunner::outcomeName).toArray(String[]::new);
+    private static final HexFormat HEX = HexFormat.of();
+
+    /** Gzip at the fastest level: a batch's results are read back rarely, and written for every batch. */
+    private static final class FastGzip extends GZIPOutputStream {
+        FastGzip(OutputStream out) throws IOException {
+            super(out, 8192);
+            def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+        }
+    }
+
     static String secretsContext(UUID job, int seq) {
         return "import-secrets|" + job + "|" + seq;
     }
 
     /** One CSV line per generated secret: line, endpoint, server (empty: bootstrap), mode, identity, key (hex), private key and certificate (base64 DER). */
-    private static void secretsLine(ByteArrayOutputStream out, BatchResult r, IssuedCredential issued, boolean suppliedBootstrap) {
+    private static void secretsLine(StringBuilder out, BatchResult r, IssuedCredential issued, boolean suppliedBootstrap) {
         NewCredential c = issued.credential();
         if (c.secret() == null || (issued.server() == null && suppliedBootstrap)) {
             return;
         }
-        String line = r.line() + "," + csv(r.endpoint()) + "," + csv(issued.server() == null ? "" : issued.server()) + ","
-                + c.mode().name() + "," + csv(c.pskIdentity() == null ? "" : c.pskIdentity()) + ","
-                + (c.pskKey() == null ? "" : HexFormat.of().formatHex(c.pskKey())) + ","
-                + (c.keyPair() == null || c.keyPair().getPrivate() == null ? ""
-                        : Base64.getEncoder().encodeToString(c.keyPair().getPrivate().getEncoded())) + ","
-                + (c.certificate() == null ? "" : base64(c.certificate())) + "\n";
-        out.writeBytes(line.getBytes(StandardCharsets.UTF_8));
+        out.append(r.line()).append(',').append(csv(r.endpoint())).append(',')
+                .append(csv(issued.server() == null ? "" : issued.server())).append(',')
+                .append(c.mode().name()).append(',').append(csv(c.pskIdentity() == null ? "" : c.pskIdentity())).append(',');
+        if (c.pskKey() != null) {
+            HEX.formatHex(out, c.pskKey());
+        }
+        out.append(',');
+        if (c.keyPair() != null && c.keyPair().getPrivate() != null) {
+            out.append(Base64.getEncoder().encodeToString(c.keyPair().getPrivate().getEncoded()));
+        }
+        out.append(',');
+        if (c.certificate() != null) {
+            out.append(base64(c.certificate()));
+        }
+        out.append('\n');
     }
 
     private static String base64(java.security.cert.X509Certificate certificate) {
