@@ -15,3 +15,8 @@ FROM (SELECT session_id,
       FROM bootstrap_session_steps GROUP BY session_id) s
 WHERE b.id = s.session_id;
 DROP TABLE bootstrap_session_steps;
+
+-- The foreign key from a session to its device locked the device row (FOR KEY SHARE, a WAL record)
+-- on every session start. Devices are never physically deleted (a deleted device is a tombstone,
+-- ADR 007), and a history row keeps the device id it was recorded with, so the check bought nothing.
+ALTER TABLE bootstrap_sessions DROP CONSTRAINT bootstrap_sessions_device_id_fkey;

@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -53,11 +52,7 @@ public class BootstrapSessionManager implements DisposableBean {
         this.bootstrapServerUri = bootstrapServerUri;
         this.clock = clock;
         this.sessionTimeout = sessionTimeout;
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bootstrap-session-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timers = Timers.single("bootstrap-session-timer");
     }
 
     /**

@@ -33,6 +33,7 @@ public class SessionHistoryWriter implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(SessionHistoryWriter.class);
     private static final int MAX_BATCH = 256;
+    private static final long LINGER_MILLIS = 5;
 
     /** Binds one queued write's parameters to its statement. */
     @FunctionalInterface
@@ -117,6 +118,11 @@ public class SessionHistoryWriter implements DisposableBean {
                     continue;
                 }
                 batch.add(first);
+                if (queue.size() < MAX_BATCH / 4 && !stopping) {
+                    // Linger a moment so a quiet period's writes share a commit too: on an idle
+                    // server each session would otherwise pay a commit (and a WAL flush) of its own.
+                    Thread.sleep(LINGER_MILLIS);
+                }
                 queue.drainTo(batch, MAX_BATCH - 1);
                 writeBatch(batch);
                 markWritten(batch.get(batch.size() - 1).sequence());

@@ -20,7 +20,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.config.CoapConfig;
@@ -191,11 +190,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
                     .setHealthHandler(new ClusterTraffic(events));
         }
         DtlsConnectorConfig dtls = builder.build();
-        timers = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bootstrap-request-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        timers = io.lwm2m.provisioning.bootstrap.sessions.Timers.single("bootstrap-request-timer");
         coap = new CoapEndpoint.Builder().setConfiguration(config)
                 .setInetSocketAddress(new InetSocketAddress(host, coapPort)).build();
         dtlsConnector = cluster.enabled() ? clusterConnector(dtls) : new DTLSConnector(dtls);
