@@ -224,7 +224,7 @@ class BootstrapFailureTest {
     }
 
     /** A client that answers every bootstrap operation with success, its Discover naming a bootstrap account. */
-    private static Response wellBehaved(Request request) {
+    static Response wellBehaved(Request request) {
         return switch (request.getCode()) {
             case GET -> {
                 Response r = new Response(ResponseCode.CONTENT);
