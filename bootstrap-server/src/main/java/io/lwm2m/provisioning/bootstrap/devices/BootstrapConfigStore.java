@@ -54,7 +54,7 @@ public class BootstrapConfigStore {
     private final CertificateAuthorityService ca;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate readOnly;
-    private final EffectiveProfileCache profileCache = new EffectiveProfileCache(4096);
+    private final VersionKeyedCache<String, EffectiveProfile> profileCache = new VersionKeyedCache<>(4096);
     private final HandshakePrefetch prefetched = new HandshakePrefetch(java.time.Duration.ofSeconds(5), 10_000);
 
     BootstrapConfigStore(DeviceRepository devices, DeviceCredentialRepository credentials, SecretCipher cipher,
@@ -143,7 +143,7 @@ public class BootstrapConfigStore {
     /**
      * A device and its live credentials, one row per credential, found by a bootstrap credential
      * {@code a} that the WHERE clause appended to it names; with the versions that key the device's
-     * effective profile in {@link EffectiveProfileCache}.
+     * effective profile (see {@link EffectiveProfileKeys}).
      */
     private static final String CONFIGURATION = """
             SELECT d.id, d.endpoint, d.state, d.profile_id, d.overrides,
@@ -165,7 +165,7 @@ public class BootstrapConfigStore {
                 CredentialStatus.valueOf(row.getString(13)), row.getString(14), row.getBytes(15), row.getBytes(16),
                 ciphertext == null ? null : new SealedSecret(ciphertext, row.getBytes(18), row.getInt(19)));
         return new DeviceRow(row.getLong(1), row.getString(2), DeviceState.valueOf(row.getString(3)),
-                EffectiveProfileCache.key(row.getObject(4, Long.class), row.getObject(6, Long.class), row.getString(5),
+                EffectiveProfileKeys.key(row.getObject(4, Long.class), row.getObject(6, Long.class), row.getString(5),
                         row.getString(7)),
                 row.getLong(20), credential);
     }
@@ -179,7 +179,7 @@ public class BootstrapConfigStore {
                 Device entity = devices.findById(device.id()).orElseThrow();
                 EffectiveProfile loaded = effectiveProfile(entity);
                 // Keyed by what was loaded: a change since the rows were read is a miss next time.
-                profileCache.put(EffectiveProfileCache.key(entity), loaded);
+                profileCache.put(EffectiveProfileKeys.key(entity), loaded);
                 return loaded;
             });
         }

@@ -2,24 +2,23 @@ package io.lwm2m.provisioning.bootstrap.devices;
 
 import io.lwm2m.provisioning.est.EstPolicy;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
  * Parsed EST policies, keyed by what they are made of: the profile's id and version (its
  * optimistic-lock version, bumped by every edit) and the device's overrides. An edited profile or
  * changed overrides make a new key, so nothing is ever stale and nothing needs invalidating; the
- * map only saves resolving and parsing the same profile for every enrollment. Thread-safe.
+ * cache only saves resolving and parsing the same profile for every enrollment. Thread-safe.
  */
 final class EstPolicies {
 
-    /** More distinct (profile version, overrides) pairs than this and the map starts over. */
+    /** At most this many distinct (profile version, overrides) pairs are kept; the least recently used go first. */
     static final int MAX_ENTRIES = 10_000;
 
     private record Key(Long profileId, long profileVersion, String overridesJson) {
     }
 
-    private final Map<Key, EstPolicy.Labelled> parsed = new ConcurrentHashMap<>();
+    private final VersionKeyedCache<Key, EstPolicy.Labelled> parsed = new VersionKeyedCache<>(MAX_ENTRIES);
 
     /** {@code device}'s policies; {@code est} gives its profile's effective {@code est} object when not known yet. */
     EstPolicy.Labelled of(Enrollee device, Supplier<Map<String, Object>> est) {
@@ -27,9 +26,6 @@ final class EstPolicies {
         EstPolicy.Labelled policies = parsed.get(key);
         if (policies == null) {
             policies = EstPolicy.parse(est.get());
-            if (parsed.size() >= MAX_ENTRIES) {
-                parsed.clear();
-            }
             parsed.put(key, policies);
         }
         return policies;

@@ -15,19 +15,22 @@ import java.util.TreeSet;
  *
  * @param lwm2mVersion       the {@code lwm2m} attribute of {@code </>}, or null
  * @param objectVersions     object id → version, for every object the answer names
- * @param securityInstances  every Security (/0) instance id
  * @param bootstrapAccountId the one Security instance without {@code ssid}, or null when there is
  *                           not exactly one
  * @param bootstrapAccountUri that instance's {@code uri} attribute, or null
  * @param instances          object id → the instance ids the answer lists
  */
-record DiscoveredClient(String lwm2mVersion, Map<Integer, String> objectVersions, Set<Integer> securityInstances,
-        Integer bootstrapAccountId, String bootstrapAccountUri, Map<Integer, Set<Integer>> instances) {
+record DiscoveredClient(String lwm2mVersion, Map<Integer, String> objectVersions, Integer bootstrapAccountId,
+        String bootstrapAccountUri, Map<Integer, Set<Integer>> instances) {
 
     DiscoveredClient {
         objectVersions = Collections.unmodifiableMap(new TreeMap<>(objectVersions));
-        securityInstances = Collections.unmodifiableSet(new TreeSet<>(securityInstances));
         instances = Collections.unmodifiableMap(new TreeMap<>(instances));
+    }
+
+    /** Every Security (/0) instance id. */
+    Set<Integer> securityInstances() {
+        return Collections.unmodifiableSet(instances.getOrDefault(0, Set.of()));
     }
 
     /**
@@ -77,7 +80,6 @@ record DiscoveredClient(String lwm2mVersion, Map<Integer, String> objectVersions
         String lwm2m = null;
         Map<Integer, String> explicitVersions = new TreeMap<>();
         Set<Integer> objects = new TreeSet<>();
-        Set<Integer> security = new TreeSet<>();
         Map<Integer, Set<Integer>> instances = new TreeMap<>();
         Map<Integer, String> bootstrapAccounts = new TreeMap<>();
         for (Link link : links) {
@@ -95,12 +97,9 @@ record DiscoveredClient(String lwm2mVersion, Map<Integer, String> objectVersions
                 explicitVersions.put(objectId, link.attributes().get("ver"));
             }
             if (segments.length == 3) {
-                instances.computeIfAbsent(objectId, id -> new TreeSet<>()).add(number(segments[2], link.target()));
-            }
-            if (segments.length == 3 && objectId == 0) {
                 int instance = number(segments[2], link.target());
-                security.add(instance);
-                if (!link.attributes().containsKey("ssid")) {
+                instances.computeIfAbsent(objectId, id -> new TreeSet<>()).add(instance);
+                if (objectId == 0 && !link.attributes().containsKey("ssid")) {
                     bootstrapAccounts.put(instance, link.attributes().get("uri"));
                 }
             }
@@ -111,7 +110,7 @@ record DiscoveredClient(String lwm2mVersion, Map<Integer, String> objectVersions
             versions.put(objectId, explicitVersions.getOrDefault(objectId, objectId <= 1 ? enablerVersion : "1.0"));
         }
         Integer accountId = bootstrapAccounts.size() == 1 ? bootstrapAccounts.keySet().iterator().next() : null;
-        return new DiscoveredClient(lwm2m, versions, security, accountId,
+        return new DiscoveredClient(lwm2m, versions, accountId,
                 accountId == null ? null : bootstrapAccounts.get(accountId), instances);
     }
 

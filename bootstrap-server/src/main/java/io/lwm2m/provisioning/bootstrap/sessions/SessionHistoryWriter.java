@@ -156,21 +156,25 @@ public class SessionHistoryWriter implements DisposableBean {
      */
     private void writeBatch(List<Queued> batch) {
         Map<String, List<Queued>> groups = new LinkedHashMap<>();
-        Map<Object, Integer> lastGroup = new HashMap<>();
+        List<String> order = new ArrayList<>(); // the statements, in the order they run
+        Map<Object, Integer> lastGroup = new HashMap<>(); // key -> the last-running statement holding a write of it
         for (Queued item : batch) {
-            List<String> order = new ArrayList<>(groups.keySet());
             int group = order.indexOf(item.sql());
             Integer last = item.key() == null ? null : lastGroup.get(item.key());
             if (group >= 0 && last != null && last > group) {
                 writeGroups(groups);
                 groups.clear();
+                order.clear();
                 lastGroup.clear();
                 group = -1;
             }
+            if (group < 0) {
+                order.add(item.sql());
+                group = order.size() - 1;
+            }
             groups.computeIfAbsent(item.sql(), sql -> new ArrayList<>()).add(item);
             if (item.key() != null) {
-                int index = group >= 0 ? group : groups.size() - 1;
-                lastGroup.merge(item.key(), index, Math::max);
+                lastGroup.merge(item.key(), group, Math::max);
             }
         }
         writeGroups(groups);

@@ -2,35 +2,15 @@ package io.lwm2m.provisioning.bootstrap.devices;
 
 import io.lwm2m.provisioning.bootstrap.profiles.EffectiveProfile;
 import io.lwm2m.provisioning.bootstrap.servers.DmServer;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Effective profiles by the row versions they were computed from: the profile's id and version,
- * the device's overrides and its DM servers' ids and versions. Any change to one of those rows
- * bumps its JPA version, so a changed profile or server is simply a new key and never served
- * stale, on this replica or another; old keys age out. Bounded, least recently used first out.
+ * The keys of effective profiles in a {@link VersionKeyedCache}: the profile's id and version, the
+ * device's overrides and its DM servers' ids and versions, each bumped by any edit of its row.
  */
-final class EffectiveProfileCache {
+final class EffectiveProfileKeys {
 
-    private final Map<String, EffectiveProfile> entries;
-
-    EffectiveProfileCache(int capacity) {
-        this.entries = new LinkedHashMap<>(64, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, EffectiveProfile> eldest) {
-                return size() > capacity;
-            }
-        };
-    }
-
-    synchronized EffectiveProfile get(String key) {
-        return entries.get(key);
-    }
-
-    synchronized void put(String key, EffectiveProfile profile) {
-        entries.put(key, profile);
+    private EffectiveProfileKeys() {
     }
 
     /**
