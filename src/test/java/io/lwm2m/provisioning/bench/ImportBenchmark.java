@@ -87,28 +87,28 @@ public final class ImportBenchmark {
                 String id = JSON.readTree(accepted.body()).get("id").asString();
                 Bench.info(String.format("uploaded in %.1f s; job %s", uploadSeconds, id));
 
-                double maxUsed = 0;
-                double maxCommitted = 0;
                 JsonNode job;
                 long lastReport = 0;
-                while (true) {
-                    job = JSON.readTree(s.api("GET", "/api/v1/imports/" + id, null, Duration.ofSeconds(30)).body());
-                    Bench.Heap h = Bench.Heap.of(s.pid());
-                    if (h != null) {
-                        maxUsed = Math.max(maxUsed, h.usedMb());
-                        maxCommitted = Math.max(maxCommitted, h.committedMb());
+                double maxUsed;
+                double maxCommitted;
+                try (Bench.HeapSampler heapSamples = new Bench.HeapSampler(s.pid(), 500)) {
+                    while (true) {
+                        job = JSON.readTree(s.api("GET", "/api/v1/imports/" + id, null, Duration.ofSeconds(30)).body());
+                        String state = job.get("state").asString();
+                        if (state.equals("SUCCEEDED") || state.equals("FAILED")) {
+                            break;
+                        }
+                        long done = job.get("rows").get("total").asLong();
+                        if (System.nanoTime() - lastReport > 5e9) {
+                            lastReport = System.nanoTime();
+                            Bench.Heap h = heapSamples.latest();
+                            Bench.info(String.format("%s: %,d rows, %.0f rows/s so far, heap used %.0f MB of %.0f MB", state, done,
+                                    done / ((System.nanoTime() - start) / 1e9), h == null ? 0 : h.usedMb(), h == null ? 0 : h.committedMb()));
+                        }
+                        Thread.sleep(500);
                     }
-                    String state = job.get("state").asString();
-                    if (state.equals("SUCCEEDED") || state.equals("FAILED")) {
-                        break;
-                    }
-                    long done = job.get("rows").get("total").asLong();
-                    if (System.nanoTime() - lastReport > 5e9) {
-                        lastReport = System.nanoTime();
-                        Bench.info(String.format("%s: %,d rows, %.0f rows/s so far, heap used %.0f MB of %.0f MB", state, done,
-                                done / ((System.nanoTime() - start) / 1e9), h == null ? 0 : h.usedMb(), h == null ? 0 : h.committedMb()));
-                    }
-                    Thread.sleep(500);
+                    maxUsed = heapSamples.maxUsedMb();
+                    maxCommitted = heapSamples.maxCommittedMb();
                 }
                 double total = (System.nanoTime() - start) / 1e9;
                 ProcCpu.Sample cpuEnd = ProcCpu.sample(s.pid(), s.dataDir().toString());

@@ -227,6 +227,61 @@ class ImportEndToEndTest {
                 .contains("a", "b");
     }
 
+    /**
+     * Batches are written two at a time (decision 017). A batch repeating endpoints and identities
+     * of the batch before it must still see that batch's devices, exactly as a serial run would:
+     * every repeat is reported against the earlier row, none as a collision.
+     */
+    @Test
+    void rowsRepeatingTheBatchBeforeThemAreJudgedAgainstItsCommittedDevices() throws Exception {
+        String prefix = Fixtures.unique("urn:dev:imp-next");
+        StringBuilder csv = new StringBuilder("endpoint,profile,mode,psk_identity,psk_key,labels\n");
+        int firstBatch = 1000; // provisioning.imports.batch-size of the shared test server
+        // The first batch is slow to write (a certificate issued per row) and the next one quick to
+        // prepare, so the second reaches PostgreSQL while the first is still in flight.
+        for (int i = 0; i < firstBatch; i++) {
+            csv.append(i % 10 == 7 ? "%s-%d,%s,psk,id-%s-%d,%032x,lot=1\n".formatted(prefix, i, profile, prefix, i, i)
+                    : "%s-%d,%s,x509,,,lot=1\n".formatted(prefix, i, profile));
+        }
+        Map<Long, Expected> expected = new HashMap<>();
+        for (int i = 0; i < 2 * firstBatch; i++) {
+            long line = firstBatch + 2 + i;
+            int earlier = i % firstBatch;
+            if (i % 10 == 0) {
+                csv.append("%s-%d,%s,x509,,,lot=1\n".formatted(prefix, earlier, profile));
+                expected.put(line, new Expected("exists-identical", null));
+            } else if (i % 10 == 5) {
+                csv.append("%s-%d,%s,x509,,,lot=2\n".formatted(prefix, earlier, profile));
+                expected.put(line, new Expected("conflict", "exists with another set of labels"));
+            } else if (i % 10 == 7 && i >= firstBatch) {
+                // In the third batch only: in the second, a collision on the unique identity would
+                // send the whole batch down the one-row-at-a-time path, which waits anyway.
+                csv.append("%s-new-%d,%s,psk,id-%s-%d,%032x,\n".formatted(prefix, i, profile, prefix, earlier, i));
+                expected.put(line, new Expected("conflict", "already belongs to another device"));
+            } else {
+                csv.append("%s-new-%d,%s,psk,,,\n".formatted(prefix, i, profile));
+                expected.put(line, new Expected("created", null));
+            }
+        }
+        String id = Imports.upload(server, "text/csv", csv.toString().getBytes(StandardCharsets.UTF_8), "").json().get("id").asString();
+        JsonNode job = Imports.await(server, id, Duration.ofSeconds(60));
+
+        assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        Map<Long, JsonNode> rows = Imports.rows(server, id, null);
+        assertThat(rows).hasSize(3 * firstBatch);
+        expected.forEach((line, e) -> {
+            JsonNode row = rows.get(line);
+            assertThat(row.get("outcome").asString()).as("line %d: %s", line, row).isEqualTo(e.outcome());
+            if (e.reason() != null) {
+                assertThat(row.get("reason").asString()).as("line %d", line).contains(e.reason());
+            }
+        });
+        JsonNode counts = job.get("rows");
+        assertThat(counts.get("created").asLong()).isEqualTo(firstBatch + 2 * firstBatch * 7 / 10 + firstBatch / 10);
+        assertThat(counts.get("existsIdentical").asLong()).isEqualTo(2 * firstBatch / 10);
+        assertThat(counts.get("conflict").asLong()).isEqualTo(2 * firstBatch / 10 + firstBatch / 10);
+    }
+
     @Test
     void aDryRunValidatesEveryRowAndWritesNothing() throws Exception {
         String prefix = Fixtures.unique("urn:dev:imp-dry");

@@ -150,4 +150,38 @@ class MigrationsTest {
             }
         }
     }
+
+    @Test
+    void credentialsAndServerLinksNameAnExistingDeviceAndDevicesAreNeverDeleted() throws SQLException {
+        try (Connection c = db.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO devices (endpoint, created_at, updated_at) VALUES ('ep-parent', now(), now())");
+            s.execute("INSERT INTO dm_servers (name, uri, short_server_id, lifetime, binding, security_mode, created_at) "
+                    + "VALUES ('dm-parent', 'coaps://dm:5684', 7, 300, 'U', 'PSK', now())");
+            // Set-based inserts are checked as a whole: one row without a device refuses the statement.
+            assertThatThrownBy(() -> s.execute("INSERT INTO device_credentials (device_id, channel, mode, status, created_at) "
+                    + "SELECT id, 'BOOTSTRAP', 'PSK', 'ACTIVE', now() FROM devices WHERE endpoint = 'ep-parent' "
+                    + "UNION ALL SELECT -42, 'BOOTSTRAP', 'PSK', 'ACTIVE', now()"))
+                    .hasMessageContaining("device -42 does not exist")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23503"));
+            assertThatThrownBy(() -> s.execute("INSERT INTO device_servers (device_id, server_id, position) "
+                    + "SELECT -43, id, 0 FROM dm_servers WHERE name = 'dm-parent'"))
+                    .hasMessageContaining("device -43 does not exist");
+            s.execute("INSERT INTO device_credentials (device_id, channel, mode, status, created_at) "
+                    + "SELECT id, 'BOOTSTRAP', 'PSK', 'ACTIVE', now() FROM devices WHERE endpoint = 'ep-parent'");
+            s.execute("INSERT INTO device_servers (device_id, server_id, position) "
+                    + "SELECT d.id, s.id, 0 FROM devices d, dm_servers s WHERE d.endpoint = 'ep-parent' AND s.name = 'dm-parent'");
+            assertThatThrownBy(() -> s.execute("UPDATE device_credentials SET device_id = -44 "
+                    + "WHERE device_id = (SELECT id FROM devices WHERE endpoint = 'ep-parent')"))
+                    .hasMessageContaining("device -44 does not exist");
+            assertThatThrownBy(() -> s.execute("DELETE FROM devices WHERE endpoint = 'ep-parent'"))
+                    .hasMessageContaining("devices are never deleted");
+            assertThatThrownBy(() -> s.execute("TRUNCATE devices CASCADE"))
+                    .hasMessageContaining("devices are never deleted");
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM device_credentials c JOIN devices d ON d.id = c.device_id "
+                    + "WHERE d.endpoint = 'ep-parent'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("the refused statements changed nothing").isEqualTo(1);
+            }
+        }
+    }
 }

@@ -35,7 +35,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +52,7 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.ObjectWriter;
@@ -79,6 +85,8 @@ class ImportRunner {
     private final int batchSize;
     private final Duration lease;
     private final Duration secretsTtl;
+    /** Batches of one job written at once, each on its own connection (decision 017). */
+    private final int parallelBatches;
     private final String node = UUID.randomUUID().toString();
     private final JobWorkers workers;
 
@@ -87,7 +95,8 @@ class ImportRunner {
             @Value("${provisioning.imports.batch-size:1000}") int batchSize,
             @Value("${provisioning.imports.lease:30s}") Duration lease,
             @Value("${provisioning.imports.secrets-ttl:24h}") Duration secretsTtl,
-            @Value("${provisioning.imports.workers:1}") int workers) {
+            @Value("${provisioning.imports.workers:1}") int workers,
+            @Value("${provisioning.imports.parallel-batches:2}") int parallelBatches) {
         this.jdbc = jdbc;
         this.jobs = jobs;
         this.spool = spool;
@@ -102,6 +111,7 @@ class ImportRunner {
         this.batchSize = batchSize;
         this.lease = lease;
         this.secretsTtl = secretsTtl;
+        this.parallelBatches = Math.max(1, parallelBatches);
         this.workers = new JobWorkers("import-worker", workers, this::claim, this::run);
     }
 
@@ -132,58 +142,157 @@ class ImportRunner {
         return claimed.isEmpty() ? null : claimed.get(0);
     }
 
-    /** A batch read, parsed and prepared (credentials generated and sealed) ahead of its transaction. */
-    private record Prepared(List<RecordReader.Record> records, List<BatchResult> invalid, PreparedBatch batch, Set<Long> supplied) {
+    /**
+     * A batch read, parsed and prepared (credentials generated and sealed) ahead of its transaction.
+     * {@code keys} are what its rows claim (endpoints, supplied PSK identities and public keys): a
+     * batch that shares one with the batch before it waits for that batch's commit first.
+     */
+    private record Prepared(List<RecordReader.Record> records, List<BatchResult> invalid, PreparedBatch batch, Set<Long> supplied,
+            Set<String> keys) {
+
+        boolean sharesKeysWith(Prepared other) {
+            Set<String> small = keys.size() <= other.keys.size() ? keys : other.keys;
+            Set<String> large = small == keys ? other.keys : keys;
+            for (String key : small) {
+                if (large.contains(key)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private static final Object END = new Object();
 
+    /** How a batch's commit ended. */
+    private enum Outcome {
+        COMMITTED,
+        /** Another replica owns the job now (its lease ran out). */
+        LEASE_LOST,
+        /** Not committed because the batch before it was not. */
+        ABANDONED,
+        FAILED
+    }
+
     /**
-     * Runs a job as a two-stage pipeline, so that the JVM's work and PostgreSQL's overlap: a
-     * preparing thread reads, parses and generates the next batch while this one commits the
-     * current one. One batch waits between them at most: the heap does not grow with the file.
+     * A batch handed to a committer. Batches write in parallel but take their places in the job in
+     * file order: a batch updates the job row only after the batch before it has, and PostgreSQL's
+     * lock on that row then holds its commit until the one before has committed. So the job's
+     * position is always the end of a prefix of committed batches, as with one committer.
+     */
+    private static final class InFlight {
+        final Prepared prepared;
+        /** Dropped once this batch has ended, so that a job's batches (secrets included) do not stay reachable in a chain. */
+        InFlight previous;
+        /** The result chunk number of the first batch; used when there is no previous one. */
+        final int firstSeq;
+        /** The next result chunk number once this batch has moved the job row; -1 if it never will. */
+        final CompletableFuture<Integer> placed = new CompletableFuture<>();
+        final CompletableFuture<Outcome> ended = new CompletableFuture<>();
+        volatile Throwable failure;
+
+        InFlight(Prepared prepared, InFlight previous, int firstSeq) {
+            this.prepared = prepared;
+            this.previous = previous;
+            this.firstSeq = firstSeq;
+        }
+
+        /** The chunk number this batch's results get, once the batch before it has its place; -1 if that never comes. */
+        int awaitSeq() {
+            return previous == null ? firstSeq : previous.placed.join();
+        }
+
+        boolean previousCommitted() {
+            return previous == null || previous.ended.join() == Outcome.COMMITTED;
+        }
+    }
+
+    /**
+     * Runs a job as a pipeline, so that the JVM's work and PostgreSQL's overlap and PostgreSQL
+     * works on {@code parallelBatches} batches at once: a preparing thread reads, parses and
+     * generates the next batch while committers write the ones before it (decision 017). At most
+     * one prepared batch waits and {@code parallelBatches} are in flight: the heap does not grow
+     * with the file.
      */
     private void run(UUID id) {
         ImportJob job = jobs.load(id);
         log.info("Import job {} {} at line {} ({} of {} bytes)", id, job.rowsTotal() > 0 ? "resumes" : "starts",
                 job.nextLine(), job.nextOffset(), job.uploadBytes());
+        String tag = id.toString().substring(0, 8);
         BlockingQueue<Object> ready = new ArrayBlockingQueue<>(1);
-        Thread preparer = new Thread(() -> prepareAll(job, ready), "import-prepare-" + id.toString().substring(0, 8));
+        Thread preparer = new Thread(() -> prepareAll(job, ready), "import-prepare-" + tag);
         preparer.setDaemon(true);
         preparer.start();
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService committers = Executors.newFixedThreadPool(parallelBatches, r -> {
+            Thread t = new Thread(r, "import-commit-" + tag + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        Semaphore slots = new Semaphore(parallelBatches);
+        List<InFlight> open = new ArrayList<>();
+        InFlight latest = null;
+        Throwable preparing = null;
+        boolean complete = false;
         try {
-            int seq = job.nextResultSeq();
-            while (true) {
-                if (workers.stopping()) {
-                    jdbc.update("UPDATE import_jobs SET lease_until = NULL WHERE id = ? AND lease_owner = ?", id, node);
-                    log.info("Import job {} paused by shutdown; it resumes at the next start", id);
-                    return;
-                }
-                Object next = ready.poll(1, TimeUnit.SECONDS);
+            while (!workers.stopping() && !anyUnsuccessful(open)) {
+                open.removeIf(b -> b.ended.isDone() && b.ended.join() == Outcome.COMMITTED);
+                Object next = ready.poll(200, TimeUnit.MILLISECONDS);
                 if (next == null) {
                     continue;
                 }
                 if (next == END) {
-                    finish(job);
-                    return;
+                    complete = true;
+                    break;
                 }
                 if (next instanceof Throwable failure) {
-                    throw new IllegalStateException("preparing a batch failed", failure);
+                    preparing = failure;
+                    break;
                 }
-                seq = commit(job, (Prepared) next, seq);
-                if (seq < 0) {
-                    log.warn("Import job {} lost its lease; another replica continues it", id);
-                    return;
+                while (!slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                    // all committers busy; the loop condition sees a stop or a failure at the next batch
                 }
+                InFlight batch = new InFlight((Prepared) next, latest, job.nextResultSeq());
+                open.add(batch);
+                latest = batch;
+                committers.execute(() -> {
+                    try {
+                        commitInOrder(job, batch);
+                    } finally {
+                        slots.release();
+                    }
+                });
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("Import job {} failed", id, e);
-            fail(id);
         } finally {
             preparer.interrupt();
+            committers.shutdown();
         }
+        // What is in flight ends either way (committed or rolled back); then the job's state is decided.
+        List<Outcome> outcomes = open.stream().map(b -> b.ended.join()).toList();
+        Throwable failure = preparing != null ? preparing
+                : open.stream().map(b -> b.failure).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        if (failure != null) {
+            log.error("Import job {} failed", id, failure);
+            fail(id);
+        } else if (outcomes.contains(Outcome.LEASE_LOST) || outcomes.contains(Outcome.ABANDONED)) {
+            log.warn("Import job {} lost its lease; another replica continues it", id);
+        } else if (complete) {
+            finish(job);
+        } else {
+            jdbc.update("UPDATE import_jobs SET lease_until = NULL WHERE id = ? AND lease_owner = ?", id, node);
+            log.info("Import job {} paused by shutdown; it resumes at the next start", id);
+        }
+    }
+
+    private static boolean anyUnsuccessful(List<InFlight> open) {
+        for (InFlight b : open) {
+            if (b.ended.isDone() && b.ended.join() != Outcome.COMMITTED) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void prepareAll(ImportJob job, BlockingQueue<Object> ready) {
@@ -217,6 +326,7 @@ class ImportRunner {
         List<BatchEntry> entries = new ArrayList<>(records.size());
         List<BatchResult> invalid = new ArrayList<>();
         Set<Long> supplied = new HashSet<>();
+        Set<String> keys = new HashSet<>(records.size() * 2);
         for (RecordReader.Record record : records) {
             if (record.problem() != null) {
                 invalid.add(BatchResult.of(record.line(), null, BatchResult.Outcome.INVALID, record.problem()));
@@ -227,6 +337,13 @@ class ImportRunner {
                 invalid.add(BatchResult.of(record.line(), row.endpoint(), BatchResult.Outcome.INVALID, row.problem()));
             } else {
                 entries.add(new BatchEntry(record.line(), row.device()));
+                keys.add(row.device().endpoint());
+                if (row.device().pskIdentity() != null) {
+                    keys.add("\0psk:" + row.device().pskIdentity());
+                }
+                if (row.device().rpkPublicKey() != null) {
+                    keys.add("\0rpk:" + Base64.getEncoder().encodeToString(row.device().rpkPublicKey().getEncoded()));
+                }
                 if (row.device().pskKey() != null) {
                     supplied.add(record.line());
                 }
@@ -234,34 +351,70 @@ class ImportRunner {
         }
         // The batch's secrets share one data key, each still wrapped under its own row's context (decision 013).
         try (SecretCipher.SharedDataKey shared = cipher.shareDataKeys()) {
-            return new Prepared(records, invalid, devices.prepareBatch(entries, job.dryRun(), job.actor()), supplied);
+            return new Prepared(records, invalid, devices.prepareBatch(entries, job.dryRun(), job.actor()), supplied, keys);
+        }
+    }
+
+    private void commitInOrder(ImportJob job, InFlight batch) {
+        Outcome outcome = Outcome.FAILED;
+        try {
+            outcome = commit(job, batch);
+        } catch (RuntimeException | Error e) {
+            batch.failure = e;
+        } finally {
+            batch.previous = null;
+            batch.placed.complete(-1); // unless placed already: the next batch must not wait forever
+            batch.ended.complete(outcome);
         }
     }
 
     /**
      * One batch, one transaction; falls back to one row per transaction if the batch collides with
-     * a concurrent write. Returns the next result chunk number, or -1 if the lease is lost.
+     * a concurrent write. A batch sharing an endpoint or identity with the batch before it starts
+     * after that one's commit, so its per-row results are those of a serial run.
      */
-    private int commit(ImportJob job, Prepared prepared, int seq) {
+    private Outcome commit(ImportJob job, InFlight batch) {
+        Prepared prepared = batch.prepared;
+        if (batch.previous != null && prepared.sharesKeysWith(batch.previous.prepared) && !batch.previousCommitted()) {
+            return Outcome.ABANDONED;
+        }
         RecordReader.Record last = prepared.records().get(prepared.records().size() - 1);
         try {
-            boolean held = Boolean.TRUE.equals(transactions.execute(status -> {
+            return transactions.execute(status -> {
                 commitWithoutWaitingForTheDisk();
                 List<BatchResult> results = new ArrayList<>(prepared.invalid());
                 if (!prepared.batch().entries().isEmpty()) {
                     results.addAll(devices.registerBatch(prepared.batch()));
                 }
                 results.sort(Comparator.comparingLong(BatchResult::line));
-                boolean ok = writeResults(job, results, prepared.supplied(), last, seq);
-                if (!ok) {
+                ResultChunk chunk = encode(results, prepared.supplied());
+                int seq = batch.awaitSeq();
+                if (seq < 0) {
                     status.setRollbackOnly();
+                    return Outcome.ABANDONED;
                 }
-                return ok;
-            }));
-            return held ? seq + 1 : -1;
+                if (!store(status, job, chunk, last, seq)) {
+                    return Outcome.LEASE_LOST;
+                }
+                batch.placed.complete(seq + 1);
+                return Outcome.COMMITTED;
+            });
         } catch (DataIntegrityViolationException e) {
             log.info("Import job {}: a batch collided with a concurrent registration; retrying its rows one by one", job.id());
         }
+        if (!batch.previousCommitted()) {
+            return Outcome.ABANDONED;
+        }
+        int next = oneByOne(job, prepared, batch.awaitSeq());
+        if (next < 0) {
+            return Outcome.LEASE_LOST;
+        }
+        batch.placed.complete(next);
+        return Outcome.COMMITTED;
+    }
+
+    /** A batch's rows, one transaction each, from chunk number {@code seq}; the next chunk number, or -1 if the lease is lost. */
+    private int oneByOne(ImportJob job, Prepared prepared, int seq) {
         Map<Long, BatchResult> invalid = new HashMap<>();
         prepared.invalid().forEach(r -> invalid.put(r.line(), r));
         Map<Long, BatchEntry> entries = new HashMap<>();
@@ -272,14 +425,14 @@ class ImportRunner {
             Boolean held;
             try {
                 held = transactions.execute(status -> commitWithoutWaitingForTheDisk()
-                        && writeResults(job, invalid.containsKey(record.line())
+                        && store(status, job, encode(invalid.containsKey(record.line())
                                 ? List.of(invalid.get(record.line()))
                                 : devices.registerBatch(List.of(entries.get(record.line())), job.dryRun(), job.actor()),
-                                prepared.supplied(), record, s));
+                                prepared.supplied()), record, s));
             } catch (DataIntegrityViolationException e) {
                 held = transactions.execute(status -> commitWithoutWaitingForTheDisk()
-                        && writeResults(job, List.of(BatchResult.of(record.line(), null, BatchResult.Outcome.CONFLICT,
-                                "collided with a concurrent registration of the same endpoint or identity")), Set.of(), record, s));
+                        && store(status, job, encode(List.of(BatchResult.of(record.line(), null, BatchResult.Outcome.CONFLICT,
+                                "collided with a concurrent registration of the same endpoint or identity")), Set.of()), record, s));
             }
             if (!Boolean.TRUE.equals(held)) {
                 return -1;
@@ -301,9 +454,14 @@ class ImportRunner {
         return true;
     }
 
-    /** Stores a batch's results and secrets and moves the job past it; false if the lease is lost. */
-    private boolean writeResults(ImportJob job, List<BatchResult> results, Set<Long> supplied, RecordReader.Record last,
-            int seq) {
+    /**
+     * A batch's results encoded for storage: per-row results as gzipped JSON lines, the secrets
+     * file's lines (plain, until {@link #store} seals them under the chunk's number) and the counts.
+     */
+    private record ResultChunk(List<BatchResult> results, byte[] gzippedResults, StringBuilder secrets, long[] counts) {
+    }
+
+    private ResultChunk encode(List<BatchResult> results, Set<Long> supplied) {
         long[] counts = new long[BatchResult.Outcome.values().length];
         StringBuilder secrets = new StringBuilder();
         ByteArrayOutputStream gz = new ByteArrayOutputStream(16 * 1024);
@@ -328,7 +486,17 @@ class ImportRunner {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return new ResultChunk(results, gz.toByteArray(), secrets, counts);
+    }
+
+    /**
+     * Stores a batch's results as chunk {@code seq}, its secrets sealed, and moves the job past it;
+     * false, with the transaction marked for rollback, if the lease is lost or the batch before it
+     * never took its place.
+     */
+    private boolean store(TransactionStatus status, ImportJob job, ResultChunk chunk, RecordReader.Record last, int seq) {
         SealedSecret sealed = null;
+        StringBuilder secrets = chunk.secrets();
         if (secrets.length() > 0) {
             ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(secrets));
             byte[] plain = new byte[encoded.remaining()];
@@ -340,22 +508,28 @@ class ImportRunner {
             sealed = cipher.seal(plain, secretsContext(job.id(), seq));
             java.util.Arrays.fill(plain, (byte) 0);
         }
-        int updated = jdbc.update("""
-                UPDATE import_jobs SET next_offset = ?, next_line = ?, next_result_seq = ?, rows_total = rows_total + ?,
-                       rows_created = rows_created + ?, rows_identical = rows_identical + ?, rows_conflict = rows_conflict + ?,
-                       rows_invalid = rows_invalid + ?, lease_until = now() + ?::interval
-                WHERE id = ? AND lease_owner = ? AND state = 'RUNNING'""",
-                last.endOffset(), last.nextLine(), seq + 1, results.size(),
+        long[] counts = chunk.counts();
+        List<BatchResult> results = chunk.results();
+        // Waits on the job row's lock until the batch before this one has committed; the chunk
+        // number it leaves says whether it did (and whether this replica still holds the lease).
+        List<Integer> moved = jdbc.queryForList("""
+                UPDATE import_jobs SET next_offset = ?, next_line = ?, next_result_seq = next_result_seq + 1,
+                       rows_total = rows_total + ?, rows_created = rows_created + ?, rows_identical = rows_identical + ?,
+                       rows_conflict = rows_conflict + ?, rows_invalid = rows_invalid + ?, lease_until = now() + ?::interval
+                WHERE id = ? AND lease_owner = ? AND state = 'RUNNING'
+                RETURNING next_result_seq""", Integer.class,
+                last.endOffset(), last.nextLine(), results.size(),
                 counts[BatchResult.Outcome.CREATED.ordinal()], counts[BatchResult.Outcome.EXISTS_IDENTICAL.ordinal()],
                 counts[BatchResult.Outcome.CONFLICT.ordinal()], counts[BatchResult.Outcome.INVALID.ordinal()],
                 lease.toMillis() + " milliseconds", job.id(), node);
-        if (updated != 1) {
+        if (moved.size() != 1 || moved.get(0) != seq + 1) {
+            status.setRollbackOnly();
             return false;
         }
         jdbc.update("""
                 INSERT INTO import_results (job_id, seq, first_line, last_line, results, secrets_ciphertext, secrets_wrapped_data_key,
                                             secrets_kek_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                job.id(), seq, results.isEmpty() ? last.line() : results.get(0).line(), last.line(), gz.toByteArray(),
+                job.id(), seq, results.isEmpty() ? last.line() : results.get(0).line(), last.line(), chunk.gzippedResults(),
                 sealed == null ? null : sealed.ciphertext(), sealed == null ? null : sealed.wrappedDataKey(),
                 sealed == null ? null : sealed.kekVersion());
         ImportEvents sink = events.getIfAvailable();
