@@ -71,7 +71,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setServerConfig("max_connections", "100")
                 // The zonky default turns synchronous_commit off; a provisioning server must not
                 // lose acknowledged credentials on a crash.
-                .setServerConfig("synchronous_commit", "on");
+                .setServerConfig("synchronous_commit", "on")
+                // PostgreSQL's stock sizes are for a shared machine: with 128 MB of buffers a
+                // million devices no longer fit, and the importing backend writes out and
+                // checksums evicted pages itself; with 1 GB of WAL between checkpoints, a large
+                // import checkpoints midway and its WAL doubles with full-page images. Decision 017.
+                .setServerConfig("shared_buffers", "256MB")
+                .setServerConfig("max_wal_size", "4GB")
+                .setServerConfig("checkpoint_timeout", "15min");
         if (password != null) {
             builder.setConnectConfig("password", password);
         }
