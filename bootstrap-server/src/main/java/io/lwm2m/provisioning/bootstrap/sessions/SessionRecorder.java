@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -34,6 +36,8 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Component
 public class SessionRecorder implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionRecorder.class);
 
     /** Later than any session: the keyset start of a device's newest-first history. */
     private static final Instant PAGE_START = Instant.parse("9999-01-01T00:00:00Z");
@@ -132,7 +136,7 @@ public class SessionRecorder implements DisposableBean {
                 release(h);
             }
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(SessionRecorder.class).error("Releasing held session starts failed", e);
+            log.error("Releasing held session starts failed", e);
         }
     }
 
