@@ -211,8 +211,10 @@ public final class BootstrapBenchmark {
         ScheduledThreadPoolExecutor coapSecondary = scheduledPool("bench-coap-timer", 1);
         ThreadPoolExecutor closer = new ThreadPoolExecutor(2, 2, 10, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4096),
                 Bench.daemon("bench-close"), new ThreadPoolExecutor.CallerRunsPolicy());
+        // Reads the connectors' sockets: one pooled thread per open connector, reused across sessions.
+        ExecutorService receivers = Executors.newCachedThreadPool(Bench.daemon("bench-receive"));
         SimulatedDevice.Stack stack = new SimulatedDevice.Stack(new InetSocketAddress(InetAddress.getLoopbackAddress(), s.coapsPort()),
-                cipher, dtlsPool, coapPool, coapSecondary, sessionTimeoutMillis, pct);
+                cipher, dtlsPool, coapPool, coapSecondary, receivers, sessionTimeoutMillis, pct);
 
         @SuppressWarnings("unchecked")
         List<Result>[] results = new List[concurrency];
@@ -291,6 +293,7 @@ public final class BootstrapBenchmark {
         dtlsPool.shutdownNow();
         coapPool.shutdownNow();
         coapSecondary.shutdownNow();
+        receivers.shutdownNow();
         // The server records a session's end right after the Finish answer; give it a moment.
         long running = -1;
         for (int i = 0; i < 50; i++) {

@@ -1,6 +1,7 @@
 package io.lwm2m.provisioning.bench;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,6 +21,8 @@ import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.network.Exchange;
+import org.eclipse.californium.core.network.RandomTokenGenerator;
+import org.eclipse.californium.core.network.TokenGenerator;
 import org.eclipse.californium.core.server.MessageDeliverer;
 import org.eclipse.californium.elements.EndpointContext;
 import org.eclipse.californium.elements.config.Configuration;
@@ -34,6 +38,10 @@ import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
  * (so a full handshake, nothing to resume), {@code POST /bs?ep=..}, then scripted answers to the
  * server's Bootstrap-Discover (2.05 link-format), -Delete (2.02), -Write (2.04) and -Finish (2.04).
  * The session ends when the answer to Bootstrap-Finish has left the socket.
+ *
+ * <p>What sessions share costs nothing per session: thread pools, the configuration, the CoAP token
+ * generator, and the threads that read the connectors' sockets (a connector has no receiver thread
+ * of its own; a pooled thread reads its socket until it closes), so a session creates no thread.
  */
 final class SimulatedDevice {
 
@@ -66,10 +74,14 @@ final class SimulatedDevice {
         private final long timeoutNanos;
         private final String pct;
         private final byte[] discoverAnswer;
+        private final ExecutorService receivers;
+        private final TokenGenerator tokens;
 
         Stack(InetSocketAddress server, CipherSuite cipherSuite, ScheduledExecutorService dtlsExecutor,
-                ScheduledExecutorService coapExecutor, ScheduledExecutorService coapSecondary, long timeoutMillis, String pct) {
+                ScheduledExecutorService coapExecutor, ScheduledExecutorService coapSecondary, ExecutorService receivers,
+                long timeoutMillis, String pct) {
             this.server = server;
+            this.receivers = receivers;
             this.dtlsExecutor = dtlsExecutor;
             this.coapExecutor = coapExecutor;
             this.coapSecondary = coapSecondary;
@@ -81,7 +93,8 @@ final class SimulatedDevice {
             c.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY);
             c.set(DtlsConfig.DTLS_RECOMMENDED_CIPHER_SUITES_ONLY, false);
             c.setAsList(DtlsConfig.DTLS_CIPHER_SUITES, cipherSuite);
-            c.set(DtlsConfig.DTLS_RECEIVER_THREAD_COUNT, 1);
+            // No receiver thread per connector: a pooled one reads its socket (see PooledReceiverConnector).
+            c.set(DtlsConfig.DTLS_RECEIVER_THREAD_COUNT, 0);
             c.set(DtlsConfig.DTLS_CONNECTOR_THREAD_COUNT, 1);
             c.set(DtlsConfig.DTLS_MAX_CONNECTIONS, 4);
             // Known MTU: skips the network-interface lookup each connector would do at start.
@@ -90,6 +103,8 @@ final class SimulatedDevice {
             c.set(DtlsConfig.DTLS_SERVER_USE_SESSION_ID, false);
             c.set(CoapConfig.MAX_ACTIVE_PEERS, 4);
             this.config = c;
+            // One for all endpoints: each would otherwise seed a SecureRandom of its own.
+            this.tokens = new RandomTokenGenerator(c);
         }
 
         /** One bootstrap of {@code device}; never longer than the session timeout (plus scheduling). */
@@ -123,12 +138,14 @@ final class SimulatedDevice {
                         .setAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                         .setAdvancedPskStore(new AdvancedSinglePskStore(device.identity(), device.key()))
                         .build();
-                DTLSConnector connector = new DTLSConnector(dtls);
+                PooledReceiverConnector connector = new PooledReceiverConnector(dtls);
                 connector.setExecutor(stack.dtlsExecutor);
-                endpoint = new CoapEndpoint.Builder().setConfiguration(stack.config).setConnector(connector).build();
+                endpoint = new CoapEndpoint.Builder().setConfiguration(stack.config).setConnector(connector)
+                        .setTokenGenerator(stack.tokens).build();
                 endpoint.setExecutors(stack.coapExecutor, stack.coapSecondary);
                 endpoint.setMessageDeliverer(new Deliverer());
                 endpoint.start();
+                stack.receivers.execute(connector::receiveUntilClosed);
 
                 Request request = Request.newPost();
                 request.setURI("coaps://127.0.0.1:" + stack.server.getPort() + "/bs?ep=" + device.endpoint()
@@ -259,6 +276,38 @@ final class SimulatedDevice {
             @Override
             public void deliverResponse(Exchange exchange, Response response) {
                 exchange.getRequest().setResponse(response);
+            }
+        }
+    }
+
+    /**
+     * A Scandium connector without receiver threads of its own ({@code DTLS_RECEIVER_THREAD_COUNT} 0):
+     * {@link #receiveUntilClosed} reads its socket on a pooled thread, exactly as Scandium's receiver
+     * would, until the connector stops. Starting a thread per session cost the load generator more
+     * than the handshake.
+     */
+    static final class PooledReceiverConnector extends DTLSConnector {
+
+        /** Each pooled thread's buffer, as large as any datagram. */
+        private static final ThreadLocal<DatagramPacket> PACKET = ThreadLocal.withInitial(() -> new DatagramPacket(new byte[65536], 65536));
+
+        PooledReceiverConnector(DtlsConnectorConfig config) {
+            super(config);
+        }
+
+        void receiveUntilClosed() {
+            DatagramPacket packet = PACKET.get();
+            while (isRunning()) {
+                try {
+                    packet.setData(packet.getData());
+                    receiveNextDatagramFromNetwork(packet);
+                } catch (IOException e) {
+                    return; // closed
+                } catch (RuntimeException e) {
+                    if (!isRunning()) {
+                        return;
+                    }
+                }
             }
         }
     }

@@ -2,23 +2,42 @@ package io.lwm2m.provisioning.bootstrap.sessions;
 
 import io.lwm2m.provisioning.audit.AuditEvent;
 import io.lwm2m.provisioning.audit.AuditSink;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Writes the session history: one statement when a session starts, one when it ends (the row's
- * outcome and all its steps), whatever the number of steps: the hot path of every bootstrap. Both
- * go through the {@link SessionHistoryWriter}'s group commit.
+ * Writes the session history through the {@link SessionHistoryWriter}'s group commit: the hot path
+ * of every bootstrap. A session's start is held back for a moment ({@code
+ * provisioning.bootstrap.history-hold}, 100 ms): a session that ends meanwhile, as a PSK bootstrap
+ * usually does, is written as one INSERT of the finished row; a longer one gets its RUNNING row when
+ * the hold passes and one UPDATE at its end. A finished row never enters the index of running
+ * sessions, so PostgreSQL writes one row version and no dead index entries per session (ADR 016).
  */
 @Component
-public class SessionRecorder {
+public class SessionRecorder implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionRecorder.class);
 
     /** Later than any session: the keyset start of a device's newest-first history. */
     private static final Instant PAGE_START = Instant.parse("9999-01-01T00:00:00Z");
@@ -27,34 +46,117 @@ public class SessionRecorder {
     private final SessionHistoryWriter writer;
     private final AuditSink audit;
 
+    /** Starts held back, oldest first; the map finds a session's own. */
+    private final Queue<HeldStart> heldOrder = new ConcurrentLinkedQueue<>();
+    private final ConcurrentMap<UUID, HeldStart> held = new ConcurrentHashMap<>();
+    private final long holdNanos;
+    private final ScheduledExecutorService releaser;
+
+    /** Without a hold: every start is queued at once (tests that need no timer thread). */
     SessionRecorder(BootstrapSessionRepository sessions, SessionHistoryWriter writer, AuditSink audit) {
+        this(sessions, writer, audit, Duration.ZERO);
+    }
+
+    @Autowired
+    SessionRecorder(BootstrapSessionRepository sessions, SessionHistoryWriter writer, AuditSink audit,
+            @Value("${provisioning.bootstrap.history-hold:100ms}") Duration hold) {
         this.sessions = sessions;
         this.writer = writer;
         this.audit = audit;
+        this.holdNanos = Math.max(0, hold.toNanos());
+        if (holdNanos > 0) {
+            this.releaser = Timers.single("session-history-hold");
+            long every = Math.max(1, TimeUnit.NANOSECONDS.toMillis(holdNanos) / 4);
+            releaser.scheduleWithFixedDelay(this::releaseExpired, every, every, TimeUnit.MILLISECONDS);
+        } else {
+            this.releaser = null;
+        }
     }
 
     /**
      * Records a starting session. A session of the same device still running (on any replica) is
      * ended first as superseded: PostgreSQL's unique index allows one running session per device.
      * One statement: the INSERT reads the UPDATE's result, which makes PostgreSQL finish the
-     * UPDATE before the index sees the new running row. Queued for the group commit.
+     * UPDATE before the index sees the new running row. Held back for the hold, then queued for
+     * the group commit, unless the session ended meanwhile (see {@link #finish}).
      */
     public void begin(SessionStart start) {
+        if (releaser == null) {
+            submitBegin(start);
+            return;
+        }
+        HeldStart h = new HeldStart(start, System.nanoTime() + holdNanos);
+        held.put(start.id(), h);
+        heldOrder.add(h);
+    }
+
+    private void submitBegin(SessionStart start) {
         writer.submit("the start of bootstrap session " + start.id(), BEGIN, start.deviceId(), (statement, connection) -> {
-                Timestamp startedAt = Timestamp.from(start.startedAt());
-                statement.setString(1, BootstrapSessionRecord.truncate(
-                        "superseded by a new Bootstrap-Request (session " + start.id() + ")"));
-                statement.setTimestamp(2, startedAt);
-                statement.setObject(3, start.deviceId(), Types.BIGINT);
-                statement.setObject(4, start.id());
-                statement.setObject(5, start.deviceId(), Types.BIGINT);
-                statement.setString(6, start.endpoint());
-                statement.setString(7, start.peerAddress());
-                statement.setString(8, start.securityMode());
-                statement.setString(9, start.identity());
-                statement.setInt(10, start.contentFormat());
-                statement.setTimestamp(11, startedAt);
+            statement.setString(1, BootstrapSessionRecord.truncate(
+                    "superseded by a new Bootstrap-Request (session " + start.id() + ")"));
+            statement.setTimestamp(2, Timestamp.from(start.startedAt()));
+            statement.setObject(3, start.deviceId(), Types.BIGINT);
+            bindStart(statement, 4, start);
+            statement.setString(12, "RUNNING");
         });
+    }
+
+    /** Binds id, device, endpoint, peer, mode, identity, format and start time from {@code index} on (8 parameters). */
+    private static void bindStart(PreparedStatement statement, int index, SessionStart start) throws SQLException {
+        statement.setObject(index, start.id());
+        statement.setObject(index + 1, start.deviceId(), Types.BIGINT);
+        statement.setString(index + 2, start.endpoint());
+        statement.setString(index + 3, start.peerAddress());
+        statement.setString(index + 4, start.securityMode());
+        statement.setString(index + 5, start.identity());
+        statement.setInt(index + 6, start.contentFormat());
+        statement.setTimestamp(index + 7, Timestamp.from(start.startedAt()));
+    }
+
+    /** A start waiting out its hold; its state changes under its own lock. */
+    private static final class HeldStart {
+        final SessionStart start;
+        final long releaseAt;
+        /** Whether the start is written (released) or folded into the session's end: then nothing more happens to it. */
+        boolean done;
+
+        HeldStart(SessionStart start, long releaseAt) {
+            this.start = start;
+            this.releaseAt = releaseAt;
+        }
+    }
+
+    /** Queues the starts whose hold has passed. */
+    private void releaseExpired() {
+        try {
+            long now = System.nanoTime();
+            HeldStart h;
+            while ((h = heldOrder.peek()) != null && now - h.releaseAt >= 0) {
+                heldOrder.poll();
+                release(h);
+            }
+        } catch (RuntimeException e) {
+            log.error("Releasing held session starts failed", e);
+        }
+    }
+
+    /** Queues every held start now (readers of the history, shutdown). */
+    void releaseAll() {
+        HeldStart h;
+        while ((h = heldOrder.poll()) != null) {
+            release(h);
+        }
+    }
+
+    private void release(HeldStart h) {
+        synchronized (h) {
+            if (!h.done) {
+                h.done = true;
+                // Queued under the lock: an end that finds the start released is queued after it.
+                submitBegin(h.start);
+            }
+        }
+        held.remove(h.start.id(), h);
     }
 
     private static final String BEGIN = """
@@ -63,7 +165,7 @@ public class SessionRecorder {
               WHERE device_id = ? AND outcome = 'RUNNING' RETURNING 1)
             INSERT INTO bootstrap_sessions (id, device_id, endpoint, peer_address, security_mode, identity,
               content_format, started_at, outcome)
-            SELECT ?, ?, ?, ?, ?, ?, ?, ?, 'RUNNING' FROM (SELECT count(*) FROM superseded) s""";
+            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM (SELECT count(*) FROM superseded) s""";
 
     /**
      * Records how a session ended: one statement that updates the session row with its outcome and
@@ -73,6 +175,16 @@ public class SessionRecorder {
     public void finish(UUID id, Long deviceId, SessionOutcome outcome, String reason, String lwm2mVersion,
             List<SessionStep> steps, Instant endedAt) {
         String stepsJson = SessionStep.toJson(steps);
+        HeldStart h = held.remove(id);
+        if (h != null) {
+            synchronized (h) {
+                if (!h.done) {
+                    h.done = true;
+                    submitWhole(h.start, outcome, reason, lwm2mVersion, stepsJson, endedAt);
+                    return;
+                }
+            }
+        }
         writer.submit("the end of bootstrap session " + id, FINISH, deviceId, (statement, connection) -> {
             statement.setString(1, outcome.name());
             statement.setString(2, BootstrapSessionRecord.truncate(reason));
@@ -82,6 +194,31 @@ public class SessionRecorder {
             statement.setObject(6, id);
         });
     }
+
+    /** A session that ended within its start's hold: its start and end as one row, superseding as {@link #BEGIN} does. */
+    private void submitWhole(SessionStart start, SessionOutcome outcome, String reason, String lwm2mVersion, String stepsJson,
+            Instant endedAt) {
+        writer.submit("bootstrap session " + start.id(), WHOLE, start.deviceId(), (statement, connection) -> {
+            statement.setString(1, BootstrapSessionRecord.truncate(
+                    "superseded by a new Bootstrap-Request (session " + start.id() + ")"));
+            statement.setTimestamp(2, Timestamp.from(start.startedAt()));
+            statement.setObject(3, start.deviceId(), Types.BIGINT);
+            bindStart(statement, 4, start);
+            statement.setString(12, outcome.name());
+            statement.setString(13, BootstrapSessionRecord.truncate(reason));
+            statement.setString(14, lwm2mVersion);
+            statement.setTimestamp(15, Timestamp.from(endedAt));
+            statement.setString(16, stepsJson);
+        });
+    }
+
+    private static final String WHOLE = """
+            WITH superseded AS (
+              UPDATE bootstrap_sessions SET outcome = 'FAILED', reason = ?, ended_at = ?
+              WHERE device_id = ? AND outcome = 'RUNNING' RETURNING 1)
+            INSERT INTO bootstrap_sessions (id, device_id, endpoint, peer_address, security_mode, identity,
+              content_format, started_at, outcome, reason, lwm2m_version, ended_at, steps)
+            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM (SELECT count(*) FROM superseded) s""";
 
     private static final String FINISH = """
             UPDATE bootstrap_sessions SET outcome = ?, reason = ?, lwm2m_version = ?, ended_at = ?, steps = ?
@@ -106,10 +243,19 @@ public class SessionRecorder {
      */
     @Transactional(readOnly = true)
     public List<BootstrapSessionRecord> pageForDevice(long deviceId, Instant before, UUID afterId, int limit) {
-        writer.flush(); // sessions this replica has queued are part of the answer
+        releaseAll(); // sessions this replica holds or has queued are part of the answer
+        writer.flush();
         List<BootstrapSessionRecord> records = before == null
                 ? sessions.pageForDevice(deviceId, PAGE_START, new UUID(0, 0), Limit.of(limit))
                 : sessions.pageForDevice(deviceId, before, afterId, Limit.of(limit));
         return records;
+    }
+
+    @Override
+    public void destroy() {
+        if (releaser != null) {
+            releaser.shutdownNow();
+        }
+        releaseAll();
     }
 }

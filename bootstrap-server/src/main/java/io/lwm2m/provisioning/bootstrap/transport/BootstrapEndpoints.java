@@ -76,7 +76,6 @@ public class BootstrapEndpoints implements SmartLifecycle {
     private CoapEndpoint coaps;
     private DTLSConnector dtlsConnector;
     private ScheduledExecutorService timers;
-    private java.util.concurrent.ExecutorService pskLookups;
     private final int workerThreads;
     private final int maxConnections;
     private final Duration staleConnectionAfter;
@@ -99,7 +98,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
             @Value("${provisioning.bootstrap.max-failures-per-source:20}") int maxFailuresPerSource,
             @Value("${provisioning.bootstrap.failure-window:60s}") Duration failureWindow,
             @Value("${provisioning.coap.worker-threads:16}") int workerThreads,
-            @Value("${provisioning.coaps.max-connections:150000}") int maxConnections,
+            @Value("${provisioning.coaps.max-connections:300000}") int maxConnections,
             @Value("${provisioning.coaps.stale-connection-after:60s}") Duration staleConnectionAfter, java.time.Clock clock,
             java.util.List<io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents> events, ClusterSettings cluster) {
         this.workerThreads = workerThreads;
@@ -133,12 +132,6 @@ public class BootstrapEndpoints implements SmartLifecycle {
         // Bootstrap-Requests and session steps touch PostgreSQL; more protocol threads than cores
         // keep a waiting query from stalling the CoAP stack (Californium's default: one per core).
         config.set(CoapConfig.PROTOCOL_STAGE_THREAD_COUNT, workerThreads);
-        pskLookups = new java.util.concurrent.ThreadPoolExecutor(workerThreads, workerThreads, 60, TimeUnit.SECONDS,
-                new java.util.concurrent.ArrayBlockingQueue<>(10_000), r -> {
-                    Thread t = new Thread(r, "dtls-psk-lookup");
-                    t.setDaemon(true);
-                    return t;
-                });
         // Blockwise (RFC 7959) for EST: CSRs and certificate chains exceed a datagram. Transfers are
         // matched by URI and peer, not by token, so libcoap's new token per block (with Request-Tag,
         // an elective option) is followed; a body above the limit gets 4.13.
@@ -146,7 +139,12 @@ public class BootstrapEndpoints implements SmartLifecycle {
         config.set(CoapConfig.BLOCKWISE_STRICT_BLOCK1_OPTION, true);
         DtlsConnectorConfig.Builder builder = DtlsConnectorConfig.builder(config)
                 .setAddress(new InetSocketAddress(host, coapsPort))
-                .setAdvancedPskStore(new DatabasePskStore(configs, gate, pskLookups))
+                // The PSK lookup (one SQL statement, ADR 015) answers synchronously on the DTLS worker
+                // that runs the handshake: a hand-off to another pool and back cost more than the
+                // lookup's wait. The workers are as many as the CoAP protocol threads, so a slow
+                // database stalls only the handshakes waiting on it (ADR 016).
+                .setAdvancedPskStore(new DatabasePskStore(configs, gate, null))
+                .set(DtlsConfig.DTLS_CONNECTOR_THREAD_COUNT, workerThreads)
                 .setApplicationLevelInfoSupplier(DatabasePskStore.CREDENTIAL_INFO)
                 .setCertificateIdentityProvider(new SingleCertificateProvider(identity.privateKey(),
                         identity.certificateChain().toArray(new X509Certificate[0]),
@@ -160,7 +158,10 @@ public class BootstrapEndpoints implements SmartLifecycle {
                 // A full connection store takes a new handshake only by evicting a connection idle for
                 // longer than the threshold (Scandium's default: 30 min). Bootstrap connections are
                 // done within a session's deadline, so with the default a server that saw 150,000
-                // devices in half an hour refused every further one.
+                // devices in half an hour refused every further one. The size also bounds the rate
+                // of new handshakes: Scandium refuses a ClientHello while more than this many
+                // handshakes completed in the last 135 s, so 150,000 capped a replica at 1,111
+                // handshakes/s and 300,000 at 2,222/s (ADR 016).
                 .set(DtlsConfig.DTLS_MAX_CONNECTIONS, maxConnections)
                 .set(DtlsConfig.DTLS_STALE_CONNECTION_THRESHOLD, staleConnectionAfter.toSeconds(), TimeUnit.SECONDS)
                 // No session resumption: every new connection is a full handshake, which checks the
@@ -272,7 +273,6 @@ public class BootstrapEndpoints implements SmartLifecycle {
             server = null;
             estExecutor.shutdownNow();
             timers.shutdownNow();
-            pskLookups.shutdownNow();
             log.info("Bootstrap server stopped");
         }
     }

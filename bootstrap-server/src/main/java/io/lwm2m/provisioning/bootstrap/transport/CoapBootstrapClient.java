@@ -65,7 +65,7 @@ final class CoapBootstrapClient implements BootstrapClient {
             @Override
             public void onResponse(Response response) {
                 CoAP.ResponseCode code = response.getCode();
-                answer.complete(new DownlinkResponse(code.codeClass + "." + String.format("%02d", code.codeDetail),
+                answer.complete(new DownlinkResponse(code.codeClass + (code.codeDetail < 10 ? ".0" : ".") + code.codeDetail,
                         response.getPayload() == null ? new byte[0] : response.getPayload()));
             }
 

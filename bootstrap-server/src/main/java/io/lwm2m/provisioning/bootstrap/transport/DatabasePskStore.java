@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The DTLS handshake's PSK lookup: a live bootstrap credential's key, decrypted for this handshake
- * only. The lookup runs on {@code lookups}, not on Scandium's few connector threads, and hands its
- * result back through Scandium's result handler, so a slow database never stalls other handshakes.
+ * only. Without {@code lookups} (the server's choice, ADR 016) the lookup answers synchronously on
+ * the DTLS worker running the handshake; with it, the lookup runs there and hands its result back
+ * through Scandium's result handler.
  */
 final class DatabasePskStore implements AdvancedPskStore {
 

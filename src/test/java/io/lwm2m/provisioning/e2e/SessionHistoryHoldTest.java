@@ -1,0 +1,161 @@
+package io.lwm2m.provisioning.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lwm2m.provisioning.bootstrap.sessions.SessionHistoryWriter;
+import io.lwm2m.provisioning.bootstrap.sessions.SessionOutcome;
+import io.lwm2m.provisioning.bootstrap.sessions.SessionRecorder;
+import io.lwm2m.provisioning.bootstrap.sessions.SessionStart;
+import io.lwm2m.provisioning.bootstrap.sessions.SessionStep;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The session history's held starts (ADR 016), against the server's real recorder and PostgreSQL:
+ * a session that ends within the hold is one INSERT of the finished row (never an UPDATE, never a
+ * RUNNING row), superseding what runs for the device just as a start does; a longer one is RUNNING
+ * in the database once the hold has passed and is updated at its end. A trigger, present only
+ * during this test, records every UPDATE of a session row.
+ */
+class SessionHistoryHoldTest {
+
+    private static TestServer server;
+    private static JdbcTemplate jdbc;
+    private static SessionRecorder recorder;
+    private static SessionHistoryWriter writer;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.shared();
+        jdbc = new JdbcTemplate(server.bean(javax.sql.DataSource.class));
+        recorder = server.bean(SessionRecorder.class);
+        writer = server.bean(SessionHistoryWriter.class);
+        jdbc.execute("CREATE TABLE IF NOT EXISTS hold_test_updates (id UUID NOT NULL, old_outcome VARCHAR(16), new_outcome VARCHAR(16))");
+        jdbc.execute("""
+                CREATE OR REPLACE FUNCTION hold_test_record_update() RETURNS trigger AS $$
+                BEGIN
+                  INSERT INTO hold_test_updates VALUES (OLD.id, OLD.outcome, NEW.outcome);
+                  RETURN NEW;
+                END $$ LANGUAGE plpgsql""");
+        jdbc.execute("CREATE TRIGGER hold_test_updates AFTER UPDATE ON bootstrap_sessions "
+                + "FOR EACH ROW EXECUTE FUNCTION hold_test_record_update()");
+    }
+
+    @AfterAll
+    static void dropTrigger() {
+        jdbc.execute("DROP TRIGGER IF EXISTS hold_test_updates ON bootstrap_sessions");
+        jdbc.execute("DROP FUNCTION IF EXISTS hold_test_record_update()");
+        jdbc.execute("DROP TABLE IF EXISTS hold_test_updates");
+    }
+
+    @Test
+    void aSessionEndingWithinTheHoldIsOneInsertOfTheFinishedRow() {
+        long device = unusedDeviceId();
+        SessionStart start = start(device);
+        recorder.begin(start);
+        recorder.finish(start.id(), device, SessionOutcome.SUCCEEDED, null, "1.1", steps(start), Instant.now());
+        writer.flush();
+
+        Map<String, Object> row = row(start.id());
+        assertThat(row.get("outcome")).isEqualTo("SUCCEEDED");
+        assertThat(row.get("lwm2m_version")).isEqualTo("1.1");
+        assertThat(row.get("ended_at")).isNotNull();
+        assertThat(row.get("endpoint")).isEqualTo(start.endpoint());
+        assertThat((String) row.get("steps")).contains("Bootstrap-Finish");
+        assertThat(updatesOf(start.id())).isEmpty();
+    }
+
+    @Test
+    void aSessionOutlastingTheHoldIsRunningInTheDatabaseAndUpdatedAtItsEnd() throws Exception {
+        long device = unusedDeviceId();
+        SessionStart start = start(device);
+        recorder.begin(start);
+        // The hold is 100 ms; the start is queued within a quarter of that after it passes.
+        Map<String, Object> running = awaitRow(start.id());
+        assertThat(running.get("outcome")).isEqualTo("RUNNING");
+        assertThat(running.get("ended_at")).isNull();
+
+        recorder.finish(start.id(), device, SessionOutcome.FAILED, "the client answered 5.00 to Write /0/1", "1.1", steps(start),
+                Instant.now());
+        writer.flush();
+        assertThat(row(start.id()).get("outcome")).isEqualTo("FAILED");
+        assertThat(row(start.id()).get("reason")).isEqualTo("the client answered 5.00 to Write /0/1");
+        assertThat(updatesOf(start.id())).containsExactly("RUNNING->FAILED");
+    }
+
+    @Test
+    void aSessionEndingWithinTheHoldSupersedesWhatRunsForItsDevice() {
+        long device = unusedDeviceId();
+        // A session another replica left running.
+        UUID orphan = UUID.randomUUID();
+        jdbc.update("INSERT INTO bootstrap_sessions (id, device_id, endpoint, peer_address, security_mode, started_at, outcome) "
+                + "VALUES (?, ?, 'urn:dev:hold-orphan', '192.0.2.1:5684', 'PSK', now(), 'RUNNING')", orphan, device);
+        SessionStart start = start(device);
+        recorder.begin(start);
+        recorder.finish(start.id(), device, SessionOutcome.SUCCEEDED, null, "1.1", steps(start), Instant.now());
+        writer.flush();
+
+        assertThat(row(start.id()).get("outcome")).isEqualTo("SUCCEEDED");
+        assertThat(row(orphan).get("outcome")).isEqualTo("FAILED");
+        assertThat((String) row(orphan).get("reason")).isEqualTo("superseded by a new Bootstrap-Request (session " + start.id() + ")");
+        assertThat(updatesOf(start.id())).isEmpty();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM bootstrap_sessions WHERE device_id = ? AND outcome = 'RUNNING'",
+                Integer.class, device)).isZero();
+    }
+
+    @Test
+    void aReaderOfTheHistorySeesAHeldStartAtOnce() {
+        long device = unusedDeviceId();
+        SessionStart start = start(device);
+        recorder.begin(start);
+        // The sessions API reads through pageForDevice, which queues held starts and flushes first.
+        assertThat(recorder.pageForDevice(device, null, null, 10)).singleElement()
+                .satisfies(r -> assertThat(r.outcome()).isEqualTo(SessionOutcome.RUNNING));
+        recorder.finish(start.id(), device, SessionOutcome.SUCCEEDED, null, "1.1", steps(start), Instant.now());
+        writer.flush();
+        assertThat(row(start.id()).get("outcome")).isEqualTo("SUCCEEDED");
+        assertThat(updatesOf(start.id())).containsExactly("RUNNING->SUCCEEDED");
+    }
+
+    private static SessionStart start(long device) {
+        return new SessionStart(UUID.randomUUID(), device, "urn:dev:hold-" + device, "127.0.0.1:40000", "PSK",
+                "psk:hold-" + device, 11542, Instant.now());
+    }
+
+    private static List<SessionStep> steps(SessionStart start) {
+        return List.of(new SessionStep("Bootstrap-Discover", "/", "2.05", null, start.startedAt(), 3),
+                new SessionStep("Bootstrap-Finish", "/bs", "2.04", null, start.startedAt(), 2));
+    }
+
+    /** A device id no real device has (sessions reference devices without a foreign key, V10). */
+    private static long unusedDeviceId() {
+        return 1_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000L);
+    }
+
+    private static Map<String, Object> row(UUID id) {
+        return jdbc.queryForMap("SELECT * FROM bootstrap_sessions WHERE id = ?", id);
+    }
+
+    private static Map<String, Object> awaitRow(UUID id) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            List<Map<String, Object>> rows = jdbc.queryForList("SELECT * FROM bootstrap_sessions WHERE id = ?", id);
+            if (!rows.isEmpty()) {
+                return rows.get(0);
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("session " + id + " not written within 5 s");
+    }
+
+    private static List<String> updatesOf(UUID id) {
+        return jdbc.queryForList("SELECT old_outcome || '->' || new_outcome FROM hold_test_updates WHERE id = ?", String.class, id);
+    }
+}
