@@ -163,6 +163,8 @@ class ImportRunner {
     }
 
     private static final Object END = new Object();
+    /** How long a job's batches reuse a resolved profile (decision 017). */
+    private static final Duration PROFILES_MAX_AGE = Duration.ofSeconds(2);
 
     /** How a batch's commit ended. */
     private enum Outcome {
@@ -298,6 +300,7 @@ class ImportRunner {
     private void prepareAll(ImportJob job, BlockingQueue<Object> ready) {
         try (InputStream in = spool.open(job.id(), job.nextOffset(), job.uploadChunks())) {
             ImportRows rows = new ImportRows(job.csv() ? job.columns() : null, json);
+            DeviceService.ResolvedProfiles profiles = new DeviceService.ResolvedProfiles(PROFILES_MAX_AGE);
             RecordReader reader = new RecordReader(in, job.csv(), job.nextOffset(), job.nextLine());
             while (!Thread.currentThread().isInterrupted()) {
                 List<RecordReader.Record> records = new ArrayList<>(batchSize);
@@ -309,7 +312,7 @@ class ImportRunner {
                     ready.put(END);
                     return;
                 }
-                ready.put(prepare(job, rows, records));
+                ready.put(prepare(job, rows, profiles, records));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -322,7 +325,8 @@ class ImportRunner {
         }
     }
 
-    private Prepared prepare(ImportJob job, ImportRows rows, List<RecordReader.Record> records) {
+    private Prepared prepare(ImportJob job, ImportRows rows, DeviceService.ResolvedProfiles profiles,
+            List<RecordReader.Record> records) {
         List<BatchEntry> entries = new ArrayList<>(records.size());
         List<BatchResult> invalid = new ArrayList<>();
         Set<Long> supplied = new HashSet<>();
@@ -351,7 +355,8 @@ class ImportRunner {
         }
         // The batch's secrets share one data key, each still wrapped under its own row's context (decision 013).
         try (SecretCipher.SharedDataKey shared = cipher.shareDataKeys()) {
-            return new Prepared(records, invalid, devices.prepareBatch(entries, job.dryRun(), job.actor()), supplied, keys);
+            return new Prepared(records, invalid, devices.prepareBatch(entries, job.dryRun(), job.actor(), profiles), supplied,
+                    keys);
         }
     }
 

@@ -27,6 +27,7 @@ import io.lwm2m.provisioning.errors.ConflictException;
 import io.lwm2m.provisioning.errors.FieldProblems;
 import io.lwm2m.provisioning.errors.NotFoundException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -179,10 +180,43 @@ public class DeviceService {
      * turns out to conflict). A bulk import prepares the next batch while the previous one commits.
      */
     public PreparedBatch prepareBatch(List<BatchEntry> entries, boolean dryRun, Actor actor) {
+        return prepareBatch(entries, dryRun, actor, new ResolvedProfiles(Duration.ZERO));
+    }
+
+    /**
+     * Profiles resolved for bulk registration, kept across the batches of one job for at most
+     * {@code maxAge}: resolving a profile (its servers and effective settings) costs a few
+     * milliseconds, per batch that was a sizeable part of an import's JVM time (decision 017). A
+     * profile edited during an import reaches its batches after {@code maxAge} at most, as it
+     * already reached the batch being prepared ahead only at its turn.
+     */
+    public static final class ResolvedProfiles {
+        private final Map<String, Object> byName = new HashMap<>();
+        private final long maxAgeNanos;
+        private long resolvedAt = System.nanoTime();
+
+        public ResolvedProfiles(Duration maxAge) {
+            this.maxAgeNanos = maxAge.toNanos();
+        }
+
+        Map<String, Object> current() {
+            long now = System.nanoTime();
+            if (now - resolvedAt > maxAgeNanos) {
+                byName.clear();
+                resolvedAt = now;
+            }
+            return byName;
+        }
+    }
+
+    /** {@link #prepareBatch(List, boolean, Actor)} with profiles resolved by earlier batches of the same job. */
+    public PreparedBatch prepareBatch(List<BatchEntry> entries, boolean dryRun, Actor actor, ResolvedProfiles profiles) {
+        Map<String, Object> known = profiles.current();
         Map<String, Object> resolved = new HashMap<>();
         List<List<PreparedBatch.Credential>> credentials = new ArrayList<>(entries.size());
         for (BatchEntry entry : entries) {
-            Object profile = resolved.computeIfAbsent(entry.device().profile(), this::resolveProfile);
+            Object profile = resolved.computeIfAbsent(entry.device().profile(),
+                    name -> known.computeIfAbsent(name, this::resolveProfile));
             credentials.add(dryRun || !(profile instanceof ResolvedProfile p) ? null : pregenerate(entry.device(), p));
         }
         return new PreparedBatch(List.copyOf(entries), resolved, credentials, dryRun, actor);
