@@ -152,36 +152,87 @@ class MigrationsTest {
     }
 
     @Test
-    void credentialsAndServerLinksNameAnExistingDeviceAndDevicesAreNeverDeleted() throws SQLException {
+    void devicesCredentialsAndLinksNameExistingParentsWhichCannotBeRemovedUnderThem() throws SQLException {
         try (Connection c = db.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO devices (endpoint, created_at, updated_at) VALUES ('ep-parent', now(), now())");
+            s.execute("INSERT INTO profiles (name, definition, created_at, updated_at) VALUES ('prof-parent', '{}', now(), now())");
+            s.execute("INSERT INTO devices (endpoint, profile_id, created_at, updated_at) "
+                    + "SELECT 'ep-parent', id, now(), now() FROM profiles WHERE name = 'prof-parent'");
             s.execute("INSERT INTO dm_servers (name, uri, short_server_id, lifetime, binding, security_mode, created_at) "
                     + "VALUES ('dm-parent', 'coaps://dm:5684', 7, 300, 'U', 'PSK', now())");
-            // Set-based inserts are checked as a whole: one row without a device refuses the statement.
+            // Set-based inserts are checked as a whole: one row without its parent refuses the statement.
             assertThatThrownBy(() -> s.execute("INSERT INTO device_credentials (device_id, channel, mode, status, created_at) "
                     + "SELECT id, 'BOOTSTRAP', 'PSK', 'ACTIVE', now() FROM devices WHERE endpoint = 'ep-parent' "
                     + "UNION ALL SELECT -42, 'BOOTSTRAP', 'PSK', 'ACTIVE', now()"))
-                    .hasMessageContaining("device -42 does not exist")
+                    .hasMessageContaining("names device -42, which does not exist")
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23503"));
+            assertThatThrownBy(() -> s.execute("INSERT INTO device_credentials (device_id, channel, server_id, mode, status, created_at) "
+                    + "SELECT id, 'SERVER', -7, 'PSK', 'ACTIVE', now() FROM devices WHERE endpoint = 'ep-parent'"))
+                    .hasMessageContaining("names DM server -7, which does not exist");
             assertThatThrownBy(() -> s.execute("INSERT INTO device_servers (device_id, server_id, position) "
                     + "SELECT -43, id, 0 FROM dm_servers WHERE name = 'dm-parent'"))
-                    .hasMessageContaining("device -43 does not exist");
-            s.execute("INSERT INTO device_credentials (device_id, channel, mode, status, created_at) "
-                    + "SELECT id, 'BOOTSTRAP', 'PSK', 'ACTIVE', now() FROM devices WHERE endpoint = 'ep-parent'");
+                    .hasMessageContaining("names device -43, which does not exist");
+            assertThatThrownBy(() -> s.execute("INSERT INTO device_servers (device_id, server_id, position) "
+                    + "SELECT id, -8, 0 FROM devices WHERE endpoint = 'ep-parent'"))
+                    .hasMessageContaining("names DM server -8, which does not exist");
+            assertThatThrownBy(() -> s.execute("INSERT INTO devices (endpoint, profile_id, created_at, updated_at) "
+                    + "VALUES ('ep-orphan', -9, now(), now())"))
+                    .hasMessageContaining("names profile -9, which does not exist");
+            s.execute("INSERT INTO device_credentials (device_id, channel, server_id, mode, status, created_at) "
+                    + "SELECT d.id, 'SERVER', s.id, 'PSK', 'ACTIVE', now() FROM devices d, dm_servers s "
+                    + "WHERE d.endpoint = 'ep-parent' AND s.name = 'dm-parent'");
             s.execute("INSERT INTO device_servers (device_id, server_id, position) "
                     + "SELECT d.id, s.id, 0 FROM devices d, dm_servers s WHERE d.endpoint = 'ep-parent' AND s.name = 'dm-parent'");
             assertThatThrownBy(() -> s.execute("UPDATE device_credentials SET device_id = -44 "
                     + "WHERE device_id = (SELECT id FROM devices WHERE endpoint = 'ep-parent')"))
-                    .hasMessageContaining("device -44 does not exist");
+                    .hasMessageContaining("names device -44, which does not exist");
+            assertThatThrownBy(() -> s.execute("UPDATE devices SET profile_id = -45 WHERE endpoint = 'ep-parent'"))
+                    .hasMessageContaining("names profile -45, which does not exist");
             assertThatThrownBy(() -> s.execute("DELETE FROM devices WHERE endpoint = 'ep-parent'"))
                     .hasMessageContaining("devices are never deleted");
             assertThatThrownBy(() -> s.execute("TRUNCATE devices CASCADE"))
                     .hasMessageContaining("devices are never deleted");
+            assertThatThrownBy(() -> s.execute("DELETE FROM dm_servers WHERE name = 'dm-parent'"))
+                    .hasMessageContaining("DM servers are never deleted");
+            assertThatThrownBy(() -> s.execute("DELETE FROM profiles WHERE name = 'prof-parent'"))
+                    .hasMessageContaining("would leave devices naming profile")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23503"));
+            // An unused profile can still be deleted.
+            s.execute("INSERT INTO profiles (name, definition, created_at, updated_at) VALUES ('prof-unused', '{}', now(), now())");
+            assertThat(s.executeUpdate("DELETE FROM profiles WHERE name = 'prof-unused'")).isEqualTo(1);
             try (ResultSet rs = s.executeQuery("SELECT count(*) FROM device_credentials c JOIN devices d ON d.id = c.device_id "
                     + "WHERE d.endpoint = 'ep-parent'")) {
                 rs.next();
                 assertThat(rs.getInt(1)).as("the refused statements changed nothing").isEqualTo(1);
             }
+        }
+    }
+
+    /** Two transactions: a profile delete waits for a device insert naming it, then refuses. */
+    @Test
+    void aProfileDeletedWhileADeviceNamingItIsInsertedIsRefused() throws Exception {
+        try (Connection setup = db.getPostgresDatabase().getConnection(); Statement s = setup.createStatement()) {
+            s.execute("INSERT INTO profiles (name, definition, created_at, updated_at) VALUES ('prof-race', '{}', now(), now())");
+        }
+        try (Connection inserting = db.getPostgresDatabase().getConnection();
+                Connection deleting = db.getPostgresDatabase().getConnection()) {
+            inserting.setAutoCommit(false);
+            try (Statement s = inserting.createStatement()) {
+                s.execute("INSERT INTO devices (endpoint, profile_id, created_at, updated_at) "
+                        + "SELECT 'ep-race', id, now(), now() FROM profiles WHERE name = 'prof-race'");
+            }
+            java.util.concurrent.CompletableFuture<Throwable> delete = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (Statement s = deleting.createStatement()) {
+                    s.execute("DELETE FROM profiles WHERE name = 'prof-race'");
+                    return null;
+                } catch (SQLException e) {
+                    return e;
+                }
+            });
+            Thread.sleep(300);
+            assertThat(delete).as("the delete waits for the inserting transaction").isNotDone();
+            inserting.commit();
+            assertThat(delete.get(10, java.util.concurrent.TimeUnit.SECONDS)).isNotNull()
+                    .hasMessageContaining("would leave devices naming profile");
         }
     }
 }

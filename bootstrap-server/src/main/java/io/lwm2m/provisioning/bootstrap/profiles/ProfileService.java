@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
@@ -92,7 +93,13 @@ public class ProfileService {
         if (users.longValue() > 0) {
             throw new ConflictException("name", "profile '" + name + "' is used by " + users + " device(s)");
         }
-        profiles.delete(profile);
+        try {
+            profiles.delete(profile);
+            profiles.flush();
+        } catch (DataIntegrityViolationException e) {
+            // A device naming it was created since the count (V13's check refuses the delete).
+            throw new ConflictException("name", "profile '" + name + "' is used by a device created meanwhile");
+        }
         audit.record(actor.event("profile.delete", "profile:" + name, AuditEvent.Outcome.SUCCESS, Map.of()));
     }
 
