@@ -232,6 +232,7 @@ public final class BootstrapBenchmark {
         for (Thread w : workers) {
             w.start();
         }
+        HeapTrend heapTrend = new HeapTrend(s.pid(), loadStart);
 
         // Warm-up.
         sleepWithProgress(loadStart, Math.round(warmupSeconds * 1000), "warm-up");
@@ -280,6 +281,10 @@ public final class BootstrapBenchmark {
         Bench.Heap heapAfter = Bench.Heap.of(s.pid());
         Map<String, Long> pgAfter = s.postgresCounters();
         Map<String, Long> tablesAfter = s.tableCounters();
+        heapTrend.close();
+        // What is live at the end of the window: the heap right after a full collection.
+        Bench.jdkTool(60, "jcmd", Long.toString(s.pid()), "GC.run");
+        Bench.Heap liveAfterWindow = Bench.Heap.of(s.pid());
 
         // Drain: no new sessions, let the running ones end (bounded by the session timeout).
         stop.set(true);
@@ -316,6 +321,7 @@ public final class BootstrapBenchmark {
         }
         int exit = report(all, windowStart, windowEnd, cpuStart, cpuEnd, heapBefore, heapAfter, pgBefore, pgAfter, tablesBefore,
                 tablesAfter, serverOutcomes, running, problems, stuck, serverThreads);
+        heapTrend.print(out, liveAfterWindow);
         if (!statements.isEmpty()) {
             long inWindow = all.stream().filter(r -> r.ok() && r.endNanos() >= windowStart && r.endNanos() <= windowEnd).count();
             int total = statements.values().stream().mapToInt(Integer::intValue).sum();
@@ -580,6 +586,53 @@ public final class BootstrapBenchmark {
     private String serverDir() {
         BenchServer s = server.get();
         return s == null ? "?" : s.log().getParent().toString();
+    }
+
+    /**
+     * The server's used heap sampled every second from the start of the load (one long-running
+     * jstat), as the lowest and highest sample of each minute. The lowest is what survived the
+     * last young collection: a heap that keeps something per session climbs minute by minute.
+     */
+    private static final class HeapTrend implements AutoCloseable {
+        private final Bench.HeapSampler sampler;
+        private final Thread collector;
+        private final java.util.SortedMap<Long, double[]> minutes = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+        HeapTrend(long pid, long loadStart) throws java.io.IOException {
+            sampler = new Bench.HeapSampler(pid, 1000);
+            collector = new Thread(() -> {
+                try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        Thread.sleep(1000);
+                        Bench.Heap h = sampler.latest();
+                        if (h != null) {
+                            long minute = TimeUnit.NANOSECONDS.toMinutes(System.nanoTime() - loadStart);
+                            minutes.merge(minute, new double[] {h.usedMb(), h.usedMb()},
+                                    (a, b) -> new double[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    // closed
+                }
+            }, "heap-trend");
+            collector.setDaemon(true);
+            collector.start();
+        }
+
+        void print(PrintStream out, Bench.Heap liveAfterWindow) {
+            StringBuilder b = new StringBuilder("server heap used per minute of load (lowest-highest sample, MB):");
+            minutes.forEach((minute, range) -> b.append(String.format(" [%d] %.0f-%.0f", minute + 1, range[0], range[1])));
+            out.println(b);
+            out.printf("server heap      : %.0f MB highest sample (committed at most %.0f MB); %s%n", sampler.maxUsedMb(),
+                    sampler.maxCommittedMb(), liveAfterWindow == null ? "no sample after a full GC"
+                            : String.format("%.0f MB used right after a full GC at the end of the window", liveAfterWindow.usedMb()));
+        }
+
+        @Override
+        public void close() {
+            collector.interrupt();
+            sampler.close();
+        }
     }
 
     private void sleepWithProgress(long loadStart, long millis, String phase) throws InterruptedException {

@@ -159,6 +159,11 @@ public final class RawCoapsDevice implements AutoCloseable {
         return response;
     }
 
+    /** The local address the device sends from (its DTLS peer address at the server). */
+    public InetSocketAddress address() {
+        return endpoint.getAddress();
+    }
+
     @Override
     public void close() {
         endpoint.destroy();

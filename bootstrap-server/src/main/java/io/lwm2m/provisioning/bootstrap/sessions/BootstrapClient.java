@@ -16,4 +16,11 @@ public interface BootstrapClient {
 
     /** Stops waiting for any outstanding answer. */
     void cancel();
+
+    /**
+     * The session has ended, whatever its outcome; called once, after its last answer arrived or
+     * was given up on. The transport may release the connection.
+     */
+    default void sessionEnded() {
+    }
 }

@@ -321,6 +321,7 @@ final class BootstrapSession {
             log.error("Could not record the end of bootstrap session {}", accepted.start().id(), e);
         } finally {
             onEnd.ended(this, outcome, reason);
+            client.sessionEnded();
         }
         return true;
     }

@@ -28,6 +28,10 @@ import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
 import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.DtlsManagedClusterConnector;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.network.interceptors.MessageInterceptorAdapter;
+import org.eclipse.californium.scandium.dtls.InMemoryReadWriteLockConnectionStore;
+import org.eclipse.californium.scandium.dtls.ResumptionSupportingConnectionStore;
 import org.eclipse.californium.scandium.config.DtlsClusterConnectorConfig;
 import org.eclipse.californium.scandium.dtls.MultiNodeConnectionIdGenerator;
 import org.eclipse.californium.scandium.util.SecretUtil;
@@ -79,6 +83,9 @@ public class BootstrapEndpoints implements SmartLifecycle {
     private final int workerThreads;
     private final int maxConnections;
     private final Duration staleConnectionAfter;
+    private final Duration closeAfterSession;
+    private ResumptionSupportingConnectionStore connectionStore;
+    private EndedSessionConnections endedSessions;
     private final RecentPeers peers = new RecentPeers(100_000);
     private final FailureRateLimiter limiter;
     private final FailureGate gate;
@@ -98,12 +105,14 @@ public class BootstrapEndpoints implements SmartLifecycle {
             @Value("${provisioning.bootstrap.max-failures-per-source:20}") int maxFailuresPerSource,
             @Value("${provisioning.bootstrap.failure-window:60s}") Duration failureWindow,
             @Value("${provisioning.coap.worker-threads:16}") int workerThreads,
-            @Value("${provisioning.coaps.max-connections:300000}") int maxConnections,
-            @Value("${provisioning.coaps.stale-connection-after:60s}") Duration staleConnectionAfter, java.time.Clock clock,
+            @Value("${provisioning.coaps.max-connections:100000}") int maxConnections,
+            @Value("${provisioning.coaps.stale-connection-after:60s}") Duration staleConnectionAfter,
+            @Value("${provisioning.coaps.close-after-session:5s}") Duration closeAfterSession, java.time.Clock clock,
             java.util.List<io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents> events, ClusterSettings cluster) {
         this.workerThreads = workerThreads;
         this.maxConnections = maxConnections;
         this.staleConnectionAfter = staleConnectionAfter;
+        this.closeAfterSession = closeAfterSession;
         this.events = events;
         this.cluster = cluster;
         this.clock = clock;
@@ -160,8 +169,8 @@ public class BootstrapEndpoints implements SmartLifecycle {
                 // done within a session's deadline, so with the default a server that saw 150,000
                 // devices in half an hour refused every further one. The size also bounds the rate
                 // of new handshakes: Scandium refuses a ClientHello while more than this many
-                // handshakes completed in the last 135 s, so 150,000 capped a replica at 1,111
-                // handshakes/s and 300,000 at 2,222/s (ADR 016).
+                // handshakes completed recently. A connection kept open counts for 135 s, one closed
+                // after its session (EndedSessionConnections) for at most about 40 s (ADR 018).
                 .set(DtlsConfig.DTLS_MAX_CONNECTIONS, maxConnections)
                 .set(DtlsConfig.DTLS_STALE_CONNECTION_THRESHOLD, staleConnectionAfter.toSeconds(), TimeUnit.SECONDS)
                 // No session resumption: every new connection is a full handshake, which checks the
@@ -194,13 +203,26 @@ public class BootstrapEndpoints implements SmartLifecycle {
         timers = io.lwm2m.provisioning.bootstrap.sessions.Timers.single("bootstrap-request-timer");
         coap = new CoapEndpoint.Builder().setConfiguration(config)
                 .setInetSocketAddress(new InetSocketAddress(host, coapPort)).build();
-        dtlsConnector = cluster.enabled() ? clusterConnector(dtls) : new DTLSConnector(dtls);
+        // The store Scandium would create itself, kept here so that ended sessions' connections can leave it.
+        connectionStore = new InMemoryReadWriteLockConnectionStore(dtls.get(DtlsConfig.DTLS_MAX_CONNECTIONS),
+                dtls.get(DtlsConfig.DTLS_STALE_CONNECTION_THRESHOLD, TimeUnit.SECONDS), dtls.getSessionStore(),
+                dtls.get(DtlsConfig.DTLS_REMOVE_STALE_DOUBLE_PRINCIPALS)).setTag(dtls.getLoggingTag());
+        dtlsConnector = cluster.enabled() ? clusterConnector(dtls, connectionStore) : new DTLSConnector(dtls, connectionStore) {
+        };
+        endedSessions = new EndedSessionConnections(dtlsConnector, connectionStore, closeAfterSession);
         coaps = new CoapEndpoint.Builder().setConfiguration(config).setConnector(dtlsConnector).build();
+        EndedSessionConnections closer = endedSessions;
+        coaps.addInterceptor(new MessageInterceptorAdapter() {
+            @Override
+            public void receiveRequest(Request request) {
+                closer.requestReceived(request.getSourceContext().getPeerAddress());
+            }
+        });
         server = new CoapServer(config);
         server.addEndpoint(coap);
         server.addEndpoint(coaps);
-        server.add(new BootstrapResource(sessions, timers, requestTimeout, peers, limiter),
-                new BootstrapPackResource(sessions, peers, limiter));
+        server.add(new BootstrapResource(sessions, timers, requestTimeout, peers, limiter, endedSessions),
+                new BootstrapPackResource(sessions, peers, limiter, endedSessions));
         // EST requests reach the database and the CA: they run on their own bounded pool, not on the
         // CoAP threads that carry the bootstrap sessions. A full queue drops the request (the client retransmits).
         estExecutor = new ThreadPoolExecutor(estThreads, estThreads, 0, TimeUnit.MILLISECONDS,
@@ -223,7 +245,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
      * shared secret, and the forwarded records carry a MAC under those keys, so nothing arriving
      * there unauthenticated is acted upon.
      */
-    private DTLSConnector clusterConnector(DtlsConnectorConfig dtls) {
+    private DTLSConnector clusterConnector(DtlsConnectorConfig dtls, ResumptionSupportingConnectionStore store) {
         byte[] raw = cluster.secretKey();
         javax.crypto.SecretKey key = SecretUtil.create(raw, "PSK");
         java.util.Arrays.fill(raw, (byte) 0);
@@ -238,7 +260,8 @@ public class BootstrapEndpoints implements SmartLifecycle {
         } finally {
             SecretUtil.destroy(key);
         }
-        DtlsManagedClusterConnector connector = new DtlsManagedClusterConnector(dtls, clusterConfig);
+        DtlsManagedClusterConnector connector = new DtlsManagedClusterConnector(dtls, clusterConfig, store) {
+        };
         membership = new ClusterMembership(connector, cluster);
         return connector;
     }
@@ -271,6 +294,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
             }
             server.destroy();
             server = null;
+            endedSessions.close();
             estExecutor.shutdownNow();
             timers.shutdownNow();
             log.info("Bootstrap server stopped");
@@ -313,6 +337,11 @@ public class BootstrapEndpoints implements SmartLifecycle {
             events.forEach(e -> e.connectionsClosed(count));
         }
         return closed;
+    }
+
+    /** Whether the DTLS connection store holds a connection with the device at {@code peer}. */
+    public synchronized boolean holdsDtlsConnection(InetSocketAddress peer) {
+        return connectionStore != null && connectionStore.get(peer) != null;
     }
 
     /** The address the plain CoAP endpoint is bound to (the real port when 0 was configured). */

@@ -19,9 +19,12 @@ final class BootstrapPackResource extends CoapResource {
     private final BootstrapSessionManager sessions;
     private final RecentPeers peers;
     private final FailureRateLimiter limiter;
+    private final EndedSessionConnections connections;
 
-    BootstrapPackResource(BootstrapSessionManager sessions, RecentPeers peers, FailureRateLimiter limiter) {
+    BootstrapPackResource(BootstrapSessionManager sessions, RecentPeers peers, FailureRateLimiter limiter,
+            EndedSessionConnections connections) {
         super("bspack");
+        this.connections = connections;
         this.sessions = sessions;
         this.peers = peers;
         this.limiter = limiter;
@@ -48,6 +51,8 @@ final class BootstrapPackResource extends CoapResource {
                 response.setPayload(answer.payload());
                 exchange.respond(response);
                 peers.remember(answer.endpoint(), peer.getPeerAddress());
+                // A request for the next block of a large pack arrives on the connection and keeps it open.
+                connections.exchangeEnded(peer);
             }
             case "5.03" -> exchange.respond(ResponseCode.SERVICE_UNAVAILABLE);
             case "4.06" -> {

@@ -25,10 +25,12 @@ final class BootstrapResource extends CoapResource {
     private final Duration requestTimeout;
     private final RecentPeers peers;
     private final FailureRateLimiter limiter;
+    private final EndedSessionConnections connections;
 
     BootstrapResource(BootstrapSessionManager sessions, ScheduledExecutorService timers, Duration requestTimeout,
-            RecentPeers peers, FailureRateLimiter limiter) {
+            RecentPeers peers, FailureRateLimiter limiter, EndedSessionConnections connections) {
         super("bs");
+        this.connections = connections;
         this.peers = peers;
         this.limiter = limiter;
         this.sessions = sessions;
@@ -59,8 +61,10 @@ final class BootstrapResource extends CoapResource {
         }
         exchange.respond(ResponseCode.CHANGED);
         peers.remember(((BootstrapDecision.Accepted) decision).config().endpoint(), peer.getPeerAddress());
+        // Counted before the start, which ends a session this one supersedes (maybe on this very connection).
+        connections.sessionStarted(peer);
         sessions.start((BootstrapDecision.Accepted) decision,
-                new CoapBootstrapClient(exchange.advanced().getEndpoint(), peer, timers, requestTimeout));
+                new CoapBootstrapClient(exchange.advanced().getEndpoint(), peer, timers, requestTimeout, connections));
     }
 
     static BootstrapRequest parse(List<String> query, EndpointContext peer) {

@@ -27,10 +27,13 @@ final class CoapBootstrapClient implements BootstrapClient {
     private final EndpointContext peer;
     private final ScheduledExecutorService timers;
     private final Duration requestTimeout;
+    private final EndedSessionConnections connections;
     private volatile Request outstanding;
 
-    CoapBootstrapClient(Endpoint endpoint, EndpointContext peer, ScheduledExecutorService timers, Duration requestTimeout) {
+    CoapBootstrapClient(Endpoint endpoint, EndpointContext peer, ScheduledExecutorService timers, Duration requestTimeout,
+            EndedSessionConnections connections) {
         this.endpoint = endpoint;
+        this.connections = connections;
         this.peer = peer;
         this.timers = timers;
         this.requestTimeout = requestTimeout;
@@ -100,5 +103,10 @@ final class CoapBootstrapClient implements BootstrapClient {
         if (request != null) {
             request.cancel();
         }
+    }
+
+    @Override
+    public void sessionEnded() {
+        connections.sessionEnded(peer);
     }
 }

@@ -1,0 +1,105 @@
+package io.lwm2m.provisioning.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lwm2m.provisioning.bootstrap.transport.BootstrapEndpoints;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The DTLS connection of an ended bootstrap session leaves the server's connection store once the
+ * device has been quiet on it for {@code provisioning.coaps.close-after-session} (ADR 018), so the
+ * store holds running sessions, not every device seen lately. A device that uses the connection
+ * after its session (EST enrollment) keeps it.
+ */
+class BootstrapConnectionCloseTest {
+
+    private static TestServer server;
+    private static String dmServer;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(TestServer.newDataDir(), Map.of("provisioning.coaps.close-after-session", "1s"));
+        dmServer = Fixtures.server(server, "coaps://dm.example:5684", 12, 300, "U", "PSK", true);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void anEndedSessionsConnectionLeavesTheStoreAndTheDeviceBootstrapsAgainWithANewHandshake() throws Exception {
+        Fixtures.Device device = Fixtures.device(server, dmServer);
+        try (RawCoapsDevice client = RawCoapsDevice.psk(device.identity(), device.key(), BootstrapFailureTest::wellBehaved)) {
+            double handshakes = handshakes();
+            Response first = client.bootstrapRequest(server.coaps(), true, "ep=" + device.endpoint());
+            assertThat(first.getCode()).isEqualTo(ResponseCode.CHANGED);
+            awaitSessions(device.endpoint(), 1);
+            assertThat(holds(client.address())).as("connection held right after the session").isTrue();
+            awaitUntil("the connection leaves the store", () -> !holds(client.address()), Duration.ofSeconds(5));
+            assertThat(handshakes()).isEqualTo(handshakes + 1);
+
+            // The same client asks again: the server closed the connection, so this is a new handshake.
+            Response second = client.bootstrapRequest(server.coaps(), true, "ep=" + device.endpoint());
+            assertThat(second).as("second Bootstrap-Request").isNotNull();
+            assertThat(second.getCode()).isEqualTo(ResponseCode.CHANGED);
+            awaitSessions(device.endpoint(), 2);
+            assertThat(handshakes()).isEqualTo(handshakes + 2);
+            awaitUntil("the second connection leaves the store", () -> !holds(client.address()), Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aConnectionUsedAfterItsSessionStaysOpen() throws Exception {
+        Fixtures.Device device = Fixtures.device(server, dmServer);
+        try (RawCoapsDevice client = RawCoapsDevice.psk(device.identity(), device.key(), BootstrapFailureTest::wellBehaved)) {
+            assertThat(client.bootstrapRequest(server.coaps(), true, "ep=" + device.endpoint()).getCode())
+                    .isEqualTo(ResponseCode.CHANGED);
+            awaitSessions(device.endpoint(), 1);
+            // What a mode-4 device does after Bootstrap-Finish: an EST request on the same connection.
+            Response cacerts = client.get(server.coaps(), "/.well-known/est/crts", Duration.ofSeconds(5));
+            assertThat(cacerts).as("EST crts on the bootstrap connection").isNotNull();
+            double handshakes = handshakes();
+            Thread.sleep(2_500); // past the quiet period and two sweeps
+            assertThat(holds(client.address())).as("connection held after EST traffic").isTrue();
+            Response again = client.get(server.coaps(), "/.well-known/est/crts", Duration.ofSeconds(5));
+            assertThat(again.getCode()).isEqualTo(cacerts.getCode());
+            assertThat(handshakes()).as("no new handshake").isEqualTo(handshakes);
+        }
+    }
+
+    private static boolean holds(InetSocketAddress peer) {
+        return server.bean(BootstrapEndpoints.class).holdsDtlsConnection(peer);
+    }
+
+    private static double handshakes() {
+        return server.bean(MeterRegistry.class).get("provisioning.dtls.handshakes").tag("outcome", "success").counter().count();
+    }
+
+    private static void awaitSessions(String endpoint, int succeeded) throws InterruptedException {
+        awaitUntil(succeeded + " succeeded sessions of " + endpoint, () -> {
+            JsonNode sessions = server.call("GET", "/api/v1/devices/" + endpoint + "/sessions", null).json();
+            return sessions.valueStream().filter(s -> s.get("outcome").asString().equals("SUCCEEDED")).count() == succeeded;
+        }, Duration.ofSeconds(10));
+    }
+
+    private static void awaitUntil(String what, BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + timeout.toMillis() + " ms: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
