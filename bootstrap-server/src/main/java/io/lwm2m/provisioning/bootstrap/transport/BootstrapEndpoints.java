@@ -84,6 +84,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
     private final int maxConnections;
     private final Duration staleConnectionAfter;
     private final Duration closeAfterSession;
+    private final Duration exchangeLifetime;
     private ResumptionSupportingConnectionStore connectionStore;
     private EndedSessionConnections endedSessions;
     private final RecentPeers peers = new RecentPeers(100_000);
@@ -107,12 +108,18 @@ public class BootstrapEndpoints implements SmartLifecycle {
             @Value("${provisioning.coap.worker-threads:16}") int workerThreads,
             @Value("${provisioning.coaps.max-connections:100000}") int maxConnections,
             @Value("${provisioning.coaps.stale-connection-after:60s}") Duration staleConnectionAfter,
-            @Value("${provisioning.coaps.close-after-session:5s}") Duration closeAfterSession, java.time.Clock clock,
+            @Value("${provisioning.coaps.close-after-session:5s}") Duration closeAfterSession,
+            @Value("${provisioning.coap.exchange-lifetime:60s}") Duration exchangeLifetime, java.time.Clock clock,
             java.util.List<io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents> events, ClusterSettings cluster) {
         this.workerThreads = workerThreads;
         this.maxConnections = maxConnections;
         this.staleConnectionAfter = staleConnectionAfter;
         this.closeAfterSession = closeAfterSession;
+        if (exchangeLifetime.compareTo(Duration.ofSeconds(50)) < 0) {
+            throw new IllegalArgumentException("provisioning.coap.exchange-lifetime must be at least 50 s (a client's"
+                    + " retransmissions span 45 s), not " + exchangeLifetime);
+        }
+        this.exchangeLifetime = exchangeLifetime;
         this.events = events;
         this.cluster = cluster;
         this.clock = clock;
@@ -141,6 +148,13 @@ public class BootstrapEndpoints implements SmartLifecycle {
         // Bootstrap-Requests and session steps touch PostgreSQL; more protocol threads than cores
         // keep a waiting query from stalling the CoAP stack (Californium's default: one per core).
         config.set(CoapConfig.PROTOCOL_STAGE_THREAD_COUNT, workerThreads);
+        // Deduplication keeps every incoming request's exchange (request and response, ~3 KB) for
+        // the exchange lifetime: at 1,300 bootstraps/s RFC 7252's 247 s held ~1 GB. A client's
+        // retransmissions end within MAX_TRANSMIT_SPAN (45 s with the default parameters), so a
+        // shorter lifetime still answers every retransmission from the cache (ADR 018).
+        config.set(CoapConfig.EXCHANGE_LIFETIME, exchangeLifetime.toMillis(), TimeUnit.MILLISECONDS);
+        config.set(CoapConfig.NON_LIFETIME, Math.min(exchangeLifetime.toMillis(),
+                config.get(CoapConfig.NON_LIFETIME, TimeUnit.MILLISECONDS)), TimeUnit.MILLISECONDS);
         // Blockwise (RFC 7959) for EST: CSRs and certificate chains exceed a datagram. Transfers are
         // matched by URI and peer, not by token, so libcoap's new token per block (with Request-Tag,
         // an elective option) is followed; a body above the limit gets 4.13.
