@@ -1,6 +1,7 @@
 package io.lwm2m.provisioning.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lwm2m.provisioning.bootstrap.transport.BootstrapEndpoints;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.coap.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +21,8 @@ import tools.jackson.databind.JsonNode;
  * The DTLS connection of an ended bootstrap session leaves the server's connection store once the
  * device has been quiet on it for {@code provisioning.coaps.close-after-session} (ADR 018), so the
  * store holds running sessions, not every device seen lately. A device that uses the connection
- * after its session (EST enrollment) keeps it.
+ * after its session (EST enrollment) keeps it. CoAP keeps a request's exchange for
+ * {@code provisioning.coap.exchange-lifetime} (60 s, not 247 s) to answer retransmissions.
  */
 class BootstrapConnectionCloseTest {
 
@@ -76,6 +79,37 @@ class BootstrapConnectionCloseTest {
             assertThat(again.getCode()).isEqualTo(cacerts.getCode());
             assertThat(handshakes()).as("no new handshake").isEqualTo(handshakes);
         }
+    }
+
+    @Test
+    void aRetransmittedBootstrapRequestIsAnsweredFromTheExchangeCacheWithoutASecondSession() throws Exception {
+        Fixtures.Device device = Fixtures.device(server, dmServer);
+        try (RawCoapsDevice client = RawCoapsDevice.psk(device.identity(), device.key(), BootstrapFailureTest::wellBehaved)) {
+            String uri = "coaps://127.0.0.1:" + server.coaps().getPort() + "/bs?ep=" + device.endpoint();
+            Request first = Request.newPost();
+            first.setURI(uri);
+            Response answer = client.send(first);
+            assertThat(answer.getCode()).isEqualTo(ResponseCode.CHANGED);
+            // What a client whose 2.04 was lost sends: the same message (message id and token) again.
+            Request retransmission = Request.newPost();
+            retransmission.setURI(uri);
+            retransmission.setMID(first.getMID());
+            retransmission.setToken(first.getToken());
+            Response again = client.send(retransmission);
+            assertThat(again).as("answer to the retransmission").isNotNull();
+            assertThat(again.getCode()).isEqualTo(ResponseCode.CHANGED);
+            assertThat(again.getMID()).as("the cached ACK").isEqualTo(answer.getMID());
+            awaitSessions(device.endpoint(), 1);
+            Thread.sleep(1_000);
+            assertThat(server.call("GET", "/api/v1/devices/" + device.endpoint() + "/sessions", null).json().size())
+                    .as("sessions: the retransmission started none").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anExchangeLifetimeShorterThanAClientsRetransmissionsIsRefusedAtStart() {
+        assertThatThrownBy(() -> TestServer.start(TestServer.newDataDir(), Map.of("provisioning.coap.exchange-lifetime", "10s")))
+                .rootCause().hasMessageContaining("must be at least 50 s");
     }
 
     private static boolean holds(InetSocketAddress peer) {
