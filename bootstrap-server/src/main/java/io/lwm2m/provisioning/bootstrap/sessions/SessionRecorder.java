@@ -92,25 +92,29 @@ public class SessionRecorder implements DisposableBean {
 
     private void submitBegin(SessionStart start) {
         writer.submit("the start of bootstrap session " + start.id(), BEGIN, start.deviceId(), (statement, connection) -> {
-            statement.setString(1, BootstrapSessionRecord.truncate(
-                    "superseded by a new Bootstrap-Request (session " + start.id() + ")"));
-            statement.setTimestamp(2, Timestamp.from(start.startedAt()));
-            statement.setObject(3, start.deviceId(), Types.BIGINT);
-            bindStart(statement, 4, start);
+            bindSupersedingStart(statement, start);
             statement.setString(12, "RUNNING");
         });
     }
 
-    /** Binds id, device, endpoint, peer, mode, identity, format and start time from {@code index} on (8 parameters). */
-    private static void bindStart(PreparedStatement statement, int index, SessionStart start) throws SQLException {
-        statement.setObject(index, start.id());
-        statement.setObject(index + 1, start.deviceId(), Types.BIGINT);
-        statement.setString(index + 2, start.endpoint());
-        statement.setString(index + 3, start.peerAddress());
-        statement.setString(index + 4, start.securityMode());
-        statement.setString(index + 5, start.identity());
-        statement.setInt(index + 6, start.contentFormat());
-        statement.setTimestamp(index + 7, Timestamp.from(start.startedAt()));
+    /**
+     * Binds the first 11 parameters of {@link #BEGIN} and {@link #WHOLE}: the superseding of the
+     * device's running session (reason, end time, device), then the new row's id, device,
+     * endpoint, peer, mode, identity, format and start time.
+     */
+    private static void bindSupersedingStart(PreparedStatement statement, SessionStart start) throws SQLException {
+        statement.setString(1, BootstrapSessionRecord.truncate(
+                "superseded by a new Bootstrap-Request (session " + start.id() + ")"));
+        statement.setTimestamp(2, Timestamp.from(start.startedAt()));
+        statement.setObject(3, start.deviceId(), Types.BIGINT);
+        statement.setObject(4, start.id());
+        statement.setObject(5, start.deviceId(), Types.BIGINT);
+        statement.setString(6, start.endpoint());
+        statement.setString(7, start.peerAddress());
+        statement.setString(8, start.securityMode());
+        statement.setString(9, start.identity());
+        statement.setInt(10, start.contentFormat());
+        statement.setTimestamp(11, Timestamp.from(start.startedAt()));
     }
 
     /** A start waiting out its hold; its state changes under its own lock. */
@@ -199,11 +203,7 @@ public class SessionRecorder implements DisposableBean {
     private void submitWhole(SessionStart start, SessionOutcome outcome, String reason, String lwm2mVersion, String stepsJson,
             Instant endedAt) {
         writer.submit("bootstrap session " + start.id(), WHOLE, start.deviceId(), (statement, connection) -> {
-            statement.setString(1, BootstrapSessionRecord.truncate(
-                    "superseded by a new Bootstrap-Request (session " + start.id() + ")"));
-            statement.setTimestamp(2, Timestamp.from(start.startedAt()));
-            statement.setObject(3, start.deviceId(), Types.BIGINT);
-            bindStart(statement, 4, start);
+            bindSupersedingStart(statement, start);
             statement.setString(12, outcome.name());
             statement.setString(13, BootstrapSessionRecord.truncate(reason));
             statement.setString(14, lwm2mVersion);

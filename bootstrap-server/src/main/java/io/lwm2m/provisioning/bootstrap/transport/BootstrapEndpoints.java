@@ -166,7 +166,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
                 // that runs the handshake: a hand-off to another pool and back cost more than the
                 // lookup's wait. The workers are as many as the CoAP protocol threads, so a slow
                 // database stalls only the handshakes waiting on it (ADR 016).
-                .setAdvancedPskStore(new DatabasePskStore(configs, gate, null))
+                .setAdvancedPskStore(new DatabasePskStore(configs, gate))
                 .set(DtlsConfig.DTLS_CONNECTOR_THREAD_COUNT, workerThreads)
                 .setApplicationLevelInfoSupplier(DatabasePskStore.CREDENTIAL_INFO)
                 .setCertificateIdentityProvider(new SingleCertificateProvider(identity.privateKey(),

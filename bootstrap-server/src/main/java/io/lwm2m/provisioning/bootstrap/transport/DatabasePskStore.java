@@ -20,9 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The DTLS handshake's PSK lookup: a live bootstrap credential's key, decrypted for this handshake
- * only. Without {@code lookups} (the server's choice, ADR 016) the lookup answers synchronously on
- * the DTLS worker running the handshake; with it, the lookup runs there and hands its result back
- * through Scandium's result handler.
+ * only. The lookup answers synchronously on the DTLS worker running the handshake (ADR 016): a
+ * hand-off to another pool and back through Scandium's result handler cost more than its wait.
  */
 final class DatabasePskStore implements AdvancedPskStore {
 
@@ -33,14 +32,9 @@ final class DatabasePskStore implements AdvancedPskStore {
 
     private final FailureGate gate;
 
-    private final java.util.concurrent.Executor lookups;
-    private volatile HandshakeResultHandler resultHandler;
-
-    /** @param lookups where lookups run; null answers synchronously on the caller's thread */
-    DatabasePskStore(BootstrapConfigStore configs, FailureGate gate, java.util.concurrent.Executor lookups) {
+    DatabasePskStore(BootstrapConfigStore configs, FailureGate gate) {
         this.configs = configs;
         this.gate = gate;
-        this.lookups = lookups;
     }
 
     @Override
@@ -51,20 +45,6 @@ final class DatabasePskStore implements AdvancedPskStore {
     @Override
     public PskSecretResult requestPskSecretResult(ConnectionId cid, ServerNames serverName, PskPublicInformation identity,
             String hmacAlgorithm, SecretKey otherSecret, byte[] seed, boolean useExtendedMasterSecret) {
-        HandshakeResultHandler handler = resultHandler;
-        if (lookups == null || handler == null) {
-            return lookup(cid, identity);
-        }
-        try {
-            lookups.execute(() -> handler.apply(lookup(cid, identity)));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // Shutting down or swamped: look up right here rather than drop the handshake.
-            return lookup(cid, identity);
-        }
-        return null;
-    }
-
-    private PskSecretResult lookup(ConnectionId cid, PskPublicInformation identity) {
         Optional<BootstrapConfigStore.PskKey> key;
         try {
             key = configs.bootstrapPsk(identity.getPublicInfoAsString());
@@ -110,6 +90,6 @@ final class DatabasePskStore implements AdvancedPskStore {
 
     @Override
     public void setResultHandler(HandshakeResultHandler resultHandler) {
-        this.resultHandler = resultHandler;
+        // every result is returned synchronously
     }
 }
