@@ -47,6 +47,24 @@ final class Fixtures {
         return Device.of(response.json());
     }
 
+    /** Creates a profile (201 expected) from a definition's JSON and returns its name. */
+    static String profile(TestServer server, String definitionJson) {
+        String name = unique("profile");
+        TestServer.ApiResponse response = server.call("POST", "/api/v1/profiles",
+                "{\"name\":\"" + name + "\",\"definition\":" + definitionJson + "}");
+        assertThat(response.status()).as(response.toString()).isEqualTo(201);
+        return name;
+    }
+
+    /** Registers a device of {@code profile} with a generated bootstrap PSK (201 expected). */
+    static Device deviceOfProfile(TestServer server, String profile) {
+        String endpoint = unique("urn:dev:ops:e2e");
+        TestServer.ApiResponse response = server.call("POST", "/api/v1/devices", """
+                {"endpoint":"%s","profile":"%s","bootstrapCredential":{"mode":"PSK"}}""".formatted(endpoint, profile));
+        assertThat(response.status()).as(response.toString()).isEqualTo(201);
+        return Device.of(response.json());
+    }
+
     /** The DER of the first PEM block in {@code pem}. */
     static byte[] der(String pem) {
         String body = pem.replaceAll("(?s)^.*?-----BEGIN [A-Z ]+-----", "").replaceAll("(?s)-----END [A-Z ]+-----.*$", "");

@@ -85,6 +85,7 @@ class Lwm2m12EndToEndTest {
     @Test
     void aBootstrapPackInSenmlCborHoldsTheWholeConfigurationAndDecodesWithLeshan() throws Exception {
         Fixtures.Device device = Fixtures.device(server, pskServer);
+        discoveredOnce(device);
         Response response;
         try (RawCoapsDevice client = RawCoapsDevice.psk(device.identity(), device.key(), RawCoapsDevice.silent())) {
             response = client.get(server.coaps(), "/bspack?ep=" + device.endpoint(), 112);
@@ -104,7 +105,7 @@ class Lwm2m12EndToEndTest {
         assertThat(value(nodes, "/1/0/0")).isEqualTo(121L);
         assertThat(value(nodes, "/1/0/1")).isEqualTo(300L);
         assertThat(value(nodes, "/1/0/7")).isEqualTo("U");
-        // Instance 0 is the client's bootstrap account by convention: the pack leaves it alone.
+        // The earlier session's Discover showed the client's bootstrap account at /0/0: the pack leaves it alone.
         assertThat(nodes.keySet()).noneMatch(p -> p.toString().startsWith("/0/0"));
 
         JsonNode session = awaitOutcome(device.endpoint(), "SUCCEEDED");
@@ -117,6 +118,7 @@ class Lwm2m12EndToEndTest {
     @Test
     void aBootstrapPackLargerThanOneDatagramArrivesBlockWise() throws Exception {
         Fixtures.Device device = Fixtures.device(server, pskServer, x509Server);
+        discoveredOnce(device);
         Response response;
         try (RawCoapsDevice client = RawCoapsDevice.psk(device.identity(), device.key(), RawCoapsDevice.silent())) {
             response = client.get(server.coaps(), "/bspack?ep=" + device.endpoint(), 11544);
@@ -162,6 +164,7 @@ class Lwm2m12EndToEndTest {
     @Test
     void aBootstrapPackWithoutEpNamesTheDeviceFromItsDtlsIdentity() throws Exception {
         Fixtures.Device device = Fixtures.device(server, pskServer);
+        discoveredOnce(device);
         try (RawCoapsDevice client = RawCoapsDevice.psk(device.identity(), device.key(), RawCoapsDevice.silent())) {
             Response response = client.get(server.coaps(), "/bspack", (Integer) null);
             assertThat(response.getCode()).isEqualTo(ResponseCode.CONTENT);
@@ -169,6 +172,15 @@ class Lwm2m12EndToEndTest {
             assertThat(response.getOptions().getContentFormat()).isEqualTo(112);
         }
         assertThat(latestSession(device.endpoint()).get("outcome").asString()).isEqualTo("SUCCEEDED");
+    }
+
+    /** A Bootstrap-Request session whose Discover shows the client's bootstrap account at /0/0. */
+    private static void discoveredOnce(Fixtures.Device device) throws Exception {
+        try (RawCoapsDevice client = RawCoapsDevice.psk(device.identity(), device.key(), request -> answer(request, new ArrayList<>()))) {
+            assertThat(client.bootstrapRequest(server.coaps(), true, "ep=" + device.endpoint() + "&pct=112").getCode())
+                    .isEqualTo(ResponseCode.CHANGED);
+            awaitOutcome(device.endpoint(), "SUCCEEDED");
+        }
     }
 
     private static Object value(Map<LwM2mPath, LwM2mNode> nodes, String path) {

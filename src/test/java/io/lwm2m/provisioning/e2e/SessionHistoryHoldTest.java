@@ -3,6 +3,7 @@ package io.lwm2m.provisioning.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lwm2m.provisioning.bootstrap.sessions.SessionHistoryWriter;
+import io.lwm2m.provisioning.bootstrap.sessions.SessionEnd;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionOutcome;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionRecorder;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionStart;
@@ -60,12 +61,14 @@ class SessionHistoryHoldTest {
         long device = unusedDeviceId();
         SessionStart start = start(device);
         recorder.begin(start);
-        recorder.finish(start.id(), device, SessionOutcome.SUCCEEDED, null, "1.1", steps(start), Instant.now());
+        recorder.finish(start.id(), device, new SessionEnd(SessionOutcome.SUCCEEDED, null, "1.1", steps(start), 0, Instant.now()));
         writer.flush();
 
         Map<String, Object> row = row(start.id());
         assertThat(row.get("outcome")).isEqualTo("SUCCEEDED");
         assertThat(row.get("lwm2m_version")).isEqualTo("1.1");
+        assertThat(row.get("bootstrap_account_instance")).isEqualTo(0);
+        assertThat(recorder.learnedBootstrapAccountInstance(device)).contains(0);
         assertThat(row.get("ended_at")).isNotNull();
         assertThat(row.get("endpoint")).isEqualTo(start.endpoint());
         assertThat((String) row.get("steps")).contains("Bootstrap-Finish");
@@ -82,11 +85,12 @@ class SessionHistoryHoldTest {
         assertThat(running.get("outcome")).isEqualTo("RUNNING");
         assertThat(running.get("ended_at")).isNull();
 
-        recorder.finish(start.id(), device, SessionOutcome.FAILED, "the client answered 5.00 to Write /0/1", "1.1", steps(start),
-                Instant.now());
+        recorder.finish(start.id(), device, new SessionEnd(SessionOutcome.FAILED, "the client answered 5.00 to Write /0/1",
+                "1.1", steps(start), 1, Instant.now()));
         writer.flush();
         assertThat(row(start.id()).get("outcome")).isEqualTo("FAILED");
         assertThat(row(start.id()).get("reason")).isEqualTo("the client answered 5.00 to Write /0/1");
+        assertThat(row(start.id()).get("bootstrap_account_instance")).isEqualTo(1);
         assertThat(updatesOf(start.id())).containsExactly("RUNNING->FAILED");
     }
 
@@ -99,7 +103,7 @@ class SessionHistoryHoldTest {
                 + "VALUES (?, ?, 'urn:dev:hold-orphan', '192.0.2.1:5684', 'PSK', now(), 'RUNNING')", orphan, device);
         SessionStart start = start(device);
         recorder.begin(start);
-        recorder.finish(start.id(), device, SessionOutcome.SUCCEEDED, null, "1.1", steps(start), Instant.now());
+        recorder.finish(start.id(), device, new SessionEnd(SessionOutcome.SUCCEEDED, null, "1.1", steps(start), 0, Instant.now()));
         writer.flush();
 
         assertThat(row(start.id()).get("outcome")).isEqualTo("SUCCEEDED");
@@ -118,7 +122,7 @@ class SessionHistoryHoldTest {
         // The sessions API reads through pageForDevice, which queues held starts and flushes first.
         assertThat(recorder.pageForDevice(device, null, null, 10)).singleElement()
                 .satisfies(r -> assertThat(r.outcome()).isEqualTo(SessionOutcome.RUNNING));
-        recorder.finish(start.id(), device, SessionOutcome.SUCCEEDED, null, "1.1", steps(start), Instant.now());
+        recorder.finish(start.id(), device, new SessionEnd(SessionOutcome.SUCCEEDED, null, "1.1", steps(start), 0, Instant.now()));
         writer.flush();
         assertThat(row(start.id()).get("outcome")).isEqualTo("SUCCEEDED");
         assertThat(updatesOf(start.id())).containsExactly("RUNNING->SUCCEEDED");

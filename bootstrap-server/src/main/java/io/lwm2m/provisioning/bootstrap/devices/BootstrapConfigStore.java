@@ -243,7 +243,8 @@ public class BootstrapConfigStore {
         boolean pendingAuthentication = live.stream()
                 .anyMatch(c -> c.id() == authenticatedWith && c.status() == CredentialStatus.PENDING);
         return new DeviceBootstrapConfig(deviceId, endpoint, state, authenticatedWith, pendingAuthentication, accounts,
-                bootstrapAccount, pending, profile.accessControl(), profile.deletePaths(), profile.allowNoSec());
+                bootstrapAccount, pending, profile.accessControl(), profile.deletePaths(), profile.allowNoSec(),
+                profile.compatibility());
     }
 
     private EffectiveProfile effectiveProfile(Device device) {

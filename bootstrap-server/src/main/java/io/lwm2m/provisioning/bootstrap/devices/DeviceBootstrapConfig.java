@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.bootstrap.devices;
 
 import io.lwm2m.provisioning.bootstrap.lwm2m.DmServerAccount;
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
+import io.lwm2m.provisioning.bootstrap.profiles.Compatibility;
 import io.lwm2m.provisioning.bootstrap.profiles.EffectiveProfile;
 import io.lwm2m.provisioning.bootstrap.profiles.ProfileDefinition;
 import java.util.List;
@@ -16,12 +17,15 @@ import java.util.List;
  * @param bootstrapAccount      a rotated bootstrap credential to write into the client's own bootstrap
  *                              account, or null
  * @param pendingCredentialIds  the pending credentials this configuration delivers
+ * @param compatibility         the profile's settings for clients that deviate from the specification's defaults
  */
 public record DeviceBootstrapConfig(long deviceId, String endpoint, DeviceState state, long bootstrapCredentialId,
         boolean bootstrapCredentialPending, List<DmServerAccount> accounts, BootstrapAccount bootstrapAccount, List<Long> pendingCredentialIds,
-        List<ProfileDefinition.AccessControl> accessControl, List<String> deletePaths, boolean allowNoSec) {
+        List<ProfileDefinition.AccessControl> accessControl, List<String> deletePaths, boolean allowNoSec,
+        Compatibility compatibility) {
 
     public DeviceBootstrapConfig {
+        compatibility = compatibility == null ? Compatibility.DEFAULT : compatibility;
         accounts = List.copyOf(accounts);
         pendingCredentialIds = List.copyOf(pendingCredentialIds);
         accessControl = accessControl == null ? List.of() : List.copyOf(accessControl);
@@ -32,13 +36,9 @@ public record DeviceBootstrapConfig(long deviceId, String endpoint, DeviceState 
     public DeviceBootstrapConfig(long deviceId, String endpoint, DeviceState state, long bootstrapCredentialId,
             List<DmServerAccount> accounts, BootstrapAccount bootstrapAccount, List<Long> pendingCredentialIds) {
         this(deviceId, endpoint, state, bootstrapCredentialId, false, accounts, bootstrapAccount, pendingCredentialIds,
-                List.of(), EffectiveProfile.DEFAULT_DELETE_PATHS, false);
+                List.of(), EffectiveProfile.DEFAULT_DELETE_PATHS, false, Compatibility.DEFAULT);
     }
 
-    /**
-     * The client's own bootstrap-server account after a rotation: /0/x/2 mode, /0/x/3 identity or
-     * public key or certificate, /0/x/4 this server's public key or certificate, /0/x/5 the secret.
-     */
     /**
      * The pending credentials a successful session delivered: all of them, except a rotated bootstrap
      * credential that was not written into the client's bootstrap account.
@@ -49,6 +49,10 @@ public record DeviceBootstrapConfig(long deviceId, String endpoint, DeviceState 
                 .toList();
     }
 
+    /**
+     * The client's own bootstrap-server account after a rotation: /0/x/2 mode, /0/x/3 identity or
+     * public key or certificate, /0/x/4 this server's public key or certificate, /0/x/5 the secret.
+     */
     public record BootstrapAccount(long credentialId, SecurityMode mode, byte[] publicKeyOrIdentity, byte[] serverPublicKey,
             byte[] secretKey) {
 

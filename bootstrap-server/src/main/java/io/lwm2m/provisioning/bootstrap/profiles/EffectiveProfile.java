@@ -11,7 +11,7 @@ import java.util.Map;
  */
 public record EffectiveProfile(String profileName, List<EffectiveServer> servers,
         List<ProfileDefinition.AccessControl> accessControl, List<String> deletePaths, boolean allowNoSec,
-        Map<String, Object> est) {
+        Map<String, Object> est, Compatibility compatibility) {
 
     public static final List<String> DEFAULT_DELETE_PATHS = List.of("/0", "/1");
 

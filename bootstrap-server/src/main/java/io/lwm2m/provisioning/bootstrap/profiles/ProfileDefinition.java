@@ -14,10 +14,11 @@ import java.util.Map;
  * @param deletePaths   what Bootstrap-Delete removes before the writes (default {@code /0}, {@code /1})
  * @param allowNoSec    whether the device may bootstrap over plain CoAP
  * @param est           EST enrollment policy (used by the EST endpoints)
+ * @param compatibility settings for clients that deviate from the specification's defaults
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProfileDefinition(List<ServerSettings> servers, List<AccessControl> accessControl, List<String> deletePaths,
-        Boolean allowNoSec, Map<String, Object> est) {
+        Boolean allowNoSec, Map<String, Object> est, Compatibility compatibility) {
 
     /**
      * One DM server in a profile; null fields fall back to the server definition (or the LwM2M default).
@@ -43,6 +44,11 @@ public record ProfileDefinition(List<ServerSettings> servers, List<AccessControl
         return servers == null ? List.of() : servers;
     }
 
+    /** The compatibility settings, or the defaults when not given. */
+    public Compatibility compatibilitySettings() {
+        return compatibility == null ? Compatibility.DEFAULT : compatibility;
+    }
+
     public List<AccessControl> accessControlList() {
         return accessControl == null ? List.of() : accessControl;
     }
@@ -58,7 +64,9 @@ public record ProfileDefinition(List<ServerSettings> servers, List<AccessControl
                 overrides.accessControl != null ? overrides.accessControl : accessControl,
                 overrides.deletePaths != null ? overrides.deletePaths : deletePaths,
                 overrides.allowNoSec != null ? overrides.allowNoSec : allowNoSec,
-                overrides.est != null ? overrides.est : est);
+                overrides.est != null ? overrides.est : est,
+                compatibility == null ? overrides.compatibility
+                        : compatibility.overriddenBy(overrides.compatibility));
     }
 
     private static ServerSettings merge(ServerSettings base, ServerSettings o) {

@@ -150,7 +150,7 @@ public class ProfileService {
         if (definition == null) {
             return new EffectiveProfile(null, deviceServers.stream().map(s -> new EffectiveProfile.EffectiveServer(s,
                     s.securityMode(), s.lifetime(), null, null, s.notificationStoring(), s.binding(), null, null)).toList(),
-                    List.of(), EffectiveProfile.DEFAULT_DELETE_PATHS, false, Map.of());
+                    List.of(), EffectiveProfile.DEFAULT_DELETE_PATHS, false, Map.of(), Compatibility.DEFAULT);
         }
         Map<String, DmServer> byName = deviceServers.stream().collect(Collectors.toMap(DmServer::name, Function.identity()));
         List<EffectiveProfile.EffectiveServer> effective = new ArrayList<>();
@@ -169,7 +169,8 @@ public class ProfileService {
         }
         return new EffectiveProfile(profileName, effective, definition.accessControlList(),
                 definition.deletePaths() != null ? definition.deletePaths() : EffectiveProfile.DEFAULT_DELETE_PATHS,
-                Boolean.TRUE.equals(definition.allowNoSec()), definition.est() == null ? Map.of() : definition.est());
+                Boolean.TRUE.equals(definition.allowNoSec()), definition.est() == null ? Map.of() : definition.est(),
+                definition.compatibilitySettings());
     }
 
     private void validate(ProfileDefinition definition, String field, boolean serversRequired, FieldProblems problems) {
@@ -260,6 +261,10 @@ public class ProfileService {
             } catch (InvalidInputException e) {
                 e.problems().forEach(p -> problems.add(field + "." + p.field(), p.message()));
             }
+        }
+        Integer accountInstance = definition.compatibilitySettings().bootstrapAccountInstance();
+        if (accountInstance != null && (accountInstance < 0 || accountInstance > 65534)) {
+            problems.add(field + ".compatibility.bootstrapAccountInstance", "must be a Security instance id 0..65534");
         }
         if (definition.deletePaths() != null) {
             for (int i = 0; i < definition.deletePaths().size(); i++) {

@@ -6,8 +6,18 @@ import io.lwm2m.provisioning.bootstrap.lwm2m.InstanceEncoder;
 /** What to answer a Bootstrap-Request: 2.04 and a session, or a refusal. */
 public sealed interface BootstrapDecision {
 
-    /** Answer 2.04 and run {@code session}. */
-    record Accepted(SessionStart start, DeviceBootstrapConfig config, InstanceEncoder encoder) implements BootstrapDecision {
+    /**
+     * Answer 2.04 and run the session.
+     *
+     * @param clientVersion the LwM2M version the request implies ("1.0" without {@code pct}, "1.1" or
+     *                      "1.2" with one), for a session whose client answers no Discover; null if unknown
+     */
+    record Accepted(SessionStart start, DeviceBootstrapConfig config, InstanceEncoder encoder, String clientVersion)
+            implements BootstrapDecision {
+
+        public Accepted(SessionStart start, DeviceBootstrapConfig config, InstanceEncoder encoder) {
+            this(start, config, encoder, null);
+        }
     }
 
     /**

@@ -13,23 +13,28 @@ import java.util.TreeMap;
 /**
  * The instances of a LwM2M 1.2 Bootstrap-Pack: one Security (/0) and one Server (/1) instance per
  * DM server and the profile's Access Control (/2) instances, for a client that asked without a
- * Discover, so none of its instance ids is known. Security instances start at 1: instance 0 is
- * where clients keep their bootstrap account by convention, and the pack must not overwrite it.
- * The objects are written in their 1.1+ shape (a 1.2 client asked).
+ * Discover. Nothing reserves an instance id for the client's bootstrap-server account (Anjay keeps
+ * it at /0/1, Wakaama and Leshan at /0/0), and a client writes a pack's instances over what it
+ * holds: the DM Security instances skip the id the server knows the account at (ADR 019). The
+ * objects are written in their 1.1+ shape (a 1.2 client asked).
  */
 final class BootstrapPack {
-
-    /** The first Security instance id of a pack. */
-    static final int FIRST_SECURITY_INSTANCE = 1;
 
     private BootstrapPack() {
     }
 
-    static List<ObjectInstance> instances(DeviceBootstrapConfig config) {
+    /**
+     * @param bootstrapAccountInstance the Security instance id of the client's bootstrap account,
+     *                                 which the pack leaves alone
+     */
+    static List<ObjectInstance> instances(DeviceBootstrapConfig config, int bootstrapAccountInstance) {
         List<ObjectInstance> instances = new ArrayList<>();
-        int securityId = FIRST_SECURITY_INSTANCE;
+        int securityId = 0;
         int serverId = 0;
         for (DmServerAccount account : config.accounts()) {
+            if (securityId == bootstrapAccountInstance) {
+                securityId++;
+            }
             instances.add(account.securityInstance(securityId++, true));
         }
         for (DmServerAccount account : config.accounts()) {

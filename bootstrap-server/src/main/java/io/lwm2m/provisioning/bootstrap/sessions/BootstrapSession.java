@@ -50,6 +50,10 @@ final class BootstrapSession {
     private volatile boolean securityVersion11;
     private volatile boolean serverVersion11;
     private volatile boolean objectsKnown;
+    /** Whether the session runs without a usable Discover answer, on the profile's word (compatibility). */
+    private volatile boolean discoverless;
+    /** The bootstrap account's instance as a real Discover answer showed it, for the history. */
+    private volatile Integer learnedBootstrapAccount;
 
     /** Told once when the session ends. */
     interface EndListener {
@@ -100,7 +104,7 @@ final class BootstrapSession {
                     CompletableFuture<DownlinkResponse> deletes = CompletableFuture.completedFuture(null);
                     for (String path : accepted.config().deletePaths()) {
                         // Deletes only what it must: a factory-fresh client holds nothing but its bootstrap account.
-                        if (!discovered.holdsNothingAt(path, objectsKnown)) {
+                        if (discoverless || !discovered.holdsNothingAt(path, objectsKnown)) {
                             deletes = deletes.thenCompose(r -> exchange(DownlinkRequest.delete(path)));
                         }
                     }
@@ -126,8 +130,11 @@ final class BootstrapSession {
 
     /**
      * Bootstrap-Discover of {@code /}, which names every object with its version; a client that
-     * refuses that gets a Discover of {@code /0}, enough to find its bootstrap account. Checks
-     * that the configuration fits the client's objects before anything on it changes.
+     * refuses that (4.xx) gets a Discover of {@code /0}, enough to find its bootstrap account. A
+     * client that refuses both, or whose answer lists no Security instance, is bootstrapped only
+     * where its profile names the instance of its bootstrap account ({@code
+     * compatibility.bootstrapAccountInstance}): without it a write could overwrite that account.
+     * Checks that the configuration fits the client's objects before anything on it changes.
      */
     private CompletableFuture<DiscoveredClient> discover() {
         return exchange(DownlinkRequest.discover("/"), true).thenCompose(root -> {
@@ -135,15 +142,23 @@ final class BootstrapSession {
                 objectsKnown = true;
                 return CompletableFuture.completedFuture(root);
             }
-            return exchange(DownlinkRequest.discover("/0"));
+            return exchange(DownlinkRequest.discover("/0"), true);
         }).thenApply(answer -> {
-            DiscoveredClient discovered;
-            try {
-                discovered = DiscoveredClient.from(Link.parse(new String(answer.payload(), StandardCharsets.UTF_8)));
-            } catch (IllegalArgumentException e) {
-                throw new SessionFailure("the client's Bootstrap-Discover answer is not usable link-format: " + e.getMessage());
+            DiscoveredClient discovered = null;
+            if (answer.isSuccess()) {
+                try {
+                    discovered = DiscoveredClient.parse(new String(answer.payload(), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    throw new SessionFailure("the client's Bootstrap-Discover answer is not usable link-format: " + e.getMessage());
+                }
+                lwm2mVersion = discovered.lwm2mVersion();
             }
-            lwm2mVersion = discovered.lwm2mVersion();
+            if (discovered == null || discovered.securityInstances().isEmpty()) {
+                discovered = withoutDiscover(discovered == null ? "the client refused Bootstrap-Discover of / and /0"
+                        : "the client's Bootstrap-Discover answer lists no Security (/0) instance");
+            } else {
+                learnedBootstrapAccount = discovered.bootstrapAccountId();
+            }
             securityVersion11 = discovered.objectAtLeast(0, 1, 1);
             // Without a Discover of '/', the Server object's version is the client's LwM2M version.
             serverVersion11 = objectsKnown ? discovered.objectAtLeast(1, 1, 1) : lwm2mVersion != null && !lwm2mVersion.equals("1.0");
@@ -152,6 +167,25 @@ final class BootstrapSession {
             checkFits(discovered);
             return discovered;
         });
+    }
+
+    /**
+     * What the session assumes when Discover told it nothing usable: the bootstrap account where the
+     * profile says the client keeps it, and nothing else known (so every delete path is sent).
+     * Refuses, before anything is deleted, when the profile does not say.
+     */
+    private DiscoveredClient withoutDiscover(String why) {
+        Integer assumed = accepted.config().compatibility().bootstrapAccountInstance();
+        if (assumed == null) {
+            throw new SessionFailure(why + ", so a write could overwrite its bootstrap-server account; its profile's"
+                    + " compatibility.bootstrapAccountInstance names where such clients keep it");
+        }
+        discoverless = true;
+        objectsKnown = false;
+        if (lwm2mVersion == null && accepted.clientVersion() != null) {
+            lwm2mVersion = accepted.clientVersion();
+        }
+        return DiscoveredClient.assumed(assumed, lwm2mVersion);
     }
 
     /** Refuses, before deleting anything, a configuration the client's objects cannot hold. */
@@ -309,8 +343,8 @@ final class BootstrapSession {
             synchronized (steps) {
                 recorded = List.copyOf(steps);
             }
-            recorder.finish(accepted.start().id(), accepted.start().deviceId(), outcome, reason, lwm2mVersion, recorded,
-                    clock.instant());
+            recorder.finish(accepted.start().id(), accepted.start().deviceId(),
+                    new SessionEnd(outcome, reason, lwm2mVersion, recorded, learnedBootstrapAccount, clock.instant()));
             if (outcome == SessionOutcome.SUCCEEDED) {
                 // At a thousand sessions a second a line per success is noise; the history has them all.
                 log.debug("Bootstrap session {} of {} SUCCEEDED", accepted.start().id(), endpoint());

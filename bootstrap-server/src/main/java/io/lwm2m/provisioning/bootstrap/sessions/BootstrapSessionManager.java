@@ -7,6 +7,7 @@ import io.lwm2m.provisioning.bootstrap.devices.DeviceState;
 import io.lwm2m.provisioning.bootstrap.lwm2m.ContentFormat;
 import io.lwm2m.provisioning.bootstrap.lwm2m.InstanceEncoder;
 import io.lwm2m.provisioning.bootstrap.lwm2m.PackEncoder;
+import io.lwm2m.provisioning.bootstrap.profiles.Compatibility;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -64,18 +65,32 @@ public class BootstrapSessionManager implements DisposableBean {
         if (checked.refusal() != null) {
             return checked.refusal();
         }
-        InstanceEncoder encoder = InstanceEncoder.forContentFormat(checked.start().contentFormat()).orElse(null);
+        DeviceBootstrapConfig config = checked.config();
+        SessionStart start = checked.start();
+        Compatibility.WriteFormat forced = config.compatibility().contentFormat();
+        if (forced != null) {
+            if (request.preferredContentFormat() == null && forced != Compatibility.WriteFormat.TLV) {
+                return refuse(start, "4.15", "the profile writes " + forced + " but the client sent no pct: an LwM2M 1.0"
+                        + " client, which takes TLV only");
+            }
+            start = start.withContentFormat(forced.contentFormat());
+        }
+        InstanceEncoder encoder = InstanceEncoder.forContentFormat(start.contentFormat()).orElse(null);
         if (encoder == null) {
-            return refuse(checked.start(), "4.15", "the client asked for content format " + checked.start().contentFormat()
+            return refuse(start, "4.15", "the client asked for content format " + start.contentFormat()
                     + " (pct), which this server does not write; supported: TLV 11542, SenML-JSON 110, SenML-CBOR 112,"
                     + " LwM2M-CBOR 11544");
         }
-        DeviceBootstrapConfig config = checked.config();
         // The first authentication with a rotated bootstrap credential proves the device holds it.
         if (request.identity() != null && config.bootstrapCredentialPending()) {
             lifecycle.authenticatedWith(config.bootstrapCredentialId());
         }
-        return new BootstrapDecision.Accepted(checked.start(), config, encoder);
+        return new BootstrapDecision.Accepted(start, config, encoder, impliedVersion(request.preferredContentFormat()));
+    }
+
+    /** The LwM2M version a Bootstrap-Request's {@code pct} implies: none before 1.1, LwM2M-CBOR since 1.2. */
+    private static String impliedVersion(Integer pct) {
+        return pct == null ? "1.0" : pct == ContentFormat.LWM2M_CBOR ? "1.2" : "1.1";
     }
 
     /**
@@ -87,38 +102,59 @@ public class BootstrapSessionManager implements DisposableBean {
     public PackAnswer pack(BootstrapRequest request) {
         Checked checked = check(request, ContentFormat.SENML_CBOR, "Bootstrap-Pack-Request");
         if (checked.refusal() != null) {
-            return new PackAnswer(checked.refusal().responseCode(), checked.refusal().reason(), null, -1, null);
-        }
-        SessionStart start = checked.start();
-        PackEncoder encoder = PackEncoder.forContentFormat(start.contentFormat()).orElse(null);
-        if (encoder == null) {
-            BootstrapDecision.Refused refused = refuse(start, "4.06", "the client asked for a Bootstrap-Pack in content format "
-                    + start.contentFormat() + " (Accept); supported: SenML-CBOR 112, SenML-JSON 110, LwM2M-CBOR 11544");
-            return new PackAnswer(refused.responseCode(), refused.reason(), null, -1, null);
+            return PackAnswer.refused(checked.refusal());
         }
         DeviceBootstrapConfig config = checked.config();
+        SessionStart start = checked.start();
+        Compatibility compatibility = config.compatibility();
+        if (!compatibility.packAllowed()) {
+            return PackAnswer.refused(refuse(start, "4.05", "the profile of '" + config.endpoint()
+                    + "' forbids Bootstrap-Pack (compatibility.bootstrapPack); the client may send a Bootstrap-Request"));
+        }
+        Integer forced = compatibility.forcedContentFormat();
+        if (forced != null) {
+            if (request.preferredContentFormat() != null && !request.preferredContentFormat().equals(forced)) {
+                return PackAnswer.refused(refuse(start, "4.06", "the client asked for a Bootstrap-Pack in content format "
+                        + request.preferredContentFormat() + " (Accept) but its profile writes " + compatibility.contentFormat()));
+            }
+            start = start.withContentFormat(forced);
+        }
+        PackEncoder encoder = PackEncoder.forContentFormat(start.contentFormat()).orElse(null);
+        if (encoder == null) {
+            return PackAnswer.refused(refuse(start, "4.06", "a Bootstrap-Pack in content format " + start.contentFormat()
+                    + " was asked (Accept) or set by the profile; supported: SenML-CBOR 112, SenML-JSON 110, LwM2M-CBOR 11544"));
+        }
+        // Without a Discover the pack can only avoid the client's bootstrap account where the server knows it.
+        Integer bootstrapAccount = recorder.learnedBootstrapAccountInstance(config.deviceId())
+                .orElse(compatibility.bootstrapAccountInstance());
+        if (bootstrapAccount == null) {
+            return PackAnswer.refused(refuse(start, "4.05", "no Bootstrap-Discover has shown where the client keeps its"
+                    + " bootstrap-server account, which a pack could overwrite; the client may send a Bootstrap-Request"
+                    + " (or its profile may name compatibility.bootstrapAccountInstance)"));
+        }
         if (request.identity() != null && config.bootstrapCredentialPending()) {
             lifecycle.authenticatedWith(config.bootstrapCredentialId());
         }
-        byte[] payload = encoder.encodePack(BootstrapPack.instances(config));
-        recorder.begin(start);
+        byte[] payload = encoder.encodePack(BootstrapPack.instances(config, bootstrapAccount));
+        SessionStart packed = start;
+        recorder.begin(packed);
         BootstrapSession previous = running.remove(config.endpoint());
         if (previous != null) {
-            previous.abort("superseded by a Bootstrap-Pack-Request (session " + start.id() + ")");
+            previous.abort("superseded by a Bootstrap-Pack-Request (session " + packed.id() + ")");
         }
-        events.forEach(e -> e.sessionStarted(start.securityMode()));
+        events.forEach(e -> e.sessionStarted(packed.securityMode()));
         java.time.Instant now = clock.instant();
-        recorder.finish(start.id(), start.deviceId(), SessionOutcome.SUCCEEDED, null, "1.2",
-                java.util.List.of(new SessionStep("Bootstrap-Pack", "/bspack", "2.05", null, start.startedAt(),
-                        (int) Duration.between(start.startedAt(), now).toMillis())), now);
+        recorder.finish(packed.id(), packed.deviceId(), new SessionEnd(SessionOutcome.SUCCEEDED, null, "1.2",
+                java.util.List.of(new SessionStep("Bootstrap-Pack", "/bspack", "2.05", null, packed.startedAt(),
+                        (int) Duration.between(packed.startedAt(), now).toMillis())), null, now));
         // A pack never writes the client's bootstrap account, so a rotated bootstrap credential stays pending.
         java.util.List<Long> delivered = config.deliveredCredentialIds(false);
         if (!delivered.isEmpty()) {
             lifecycle.delivered(delivered);
         }
-        log.info("Bootstrap session {} of {} SUCCEEDED: Bootstrap-Pack of {} bytes", start.id(), config.endpoint(), payload.length);
-        events.forEach(e -> e.sessionEnded(SessionOutcome.SUCCEEDED, "none", start.securityMode(),
-                Duration.between(start.startedAt(), now)));
+        log.info("Bootstrap session {} of {} SUCCEEDED: Bootstrap-Pack of {} bytes", packed.id(), config.endpoint(), payload.length);
+        events.forEach(e -> e.sessionEnded(SessionOutcome.SUCCEEDED, "none", packed.securityMode(),
+                Duration.between(packed.startedAt(), now)));
         return new PackAnswer("2.05", null, config.endpoint(), encoder.contentFormat(), payload);
     }
 
@@ -128,6 +164,10 @@ public class BootstrapSessionManager implements DisposableBean {
      * stays on this side.
      */
     public record PackAnswer(String code, String reason, String endpoint, int contentFormat, byte[] payload) {
+
+        static PackAnswer refused(BootstrapDecision.Refused refused) {
+            return new PackAnswer(refused.responseCode(), refused.reason(), null, -1, null);
+        }
     }
 
     /** A request that passed the checks ({@code config} set) or was refused ({@code refusal} set). */

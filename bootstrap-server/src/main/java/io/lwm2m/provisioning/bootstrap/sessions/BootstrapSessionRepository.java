@@ -15,4 +15,12 @@ interface BootstrapSessionRepository extends JpaRepository<BootstrapSessionRecor
     List<BootstrapSessionRecord> pageForDevice(@org.springframework.data.repository.query.Param("deviceId") Long deviceId,
             @org.springframework.data.repository.query.Param("at") java.time.Instant at,
             @org.springframework.data.repository.query.Param("id") UUID id, Limit limit);
+
+    /** The bootstrap account's instance id the device's latest session that learned one recorded. */
+    @org.springframework.data.jpa.repository.Query(nativeQuery = true, value = """
+            SELECT bootstrap_account_instance FROM bootstrap_sessions
+            WHERE device_id = :deviceId AND bootstrap_account_instance IS NOT NULL
+            ORDER BY started_at DESC LIMIT 1""")
+    java.util.Optional<Integer> learnedBootstrapAccountInstance(
+            @org.springframework.data.repository.query.Param("deviceId") long deviceId);
 }

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a Bootstrap-Discover of {@code /} tells about the client (LwM2M Core §5.2.7.1): its LwM2M
@@ -26,6 +28,15 @@ record DiscoveredClient(String lwm2mVersion, Map<Integer, String> objectVersions
     DiscoveredClient {
         objectVersions = Collections.unmodifiableMap(new TreeMap<>(objectVersions));
         instances = Collections.unmodifiableMap(new TreeMap<>(instances));
+    }
+
+    /**
+     * A client nothing was discovered of, assumed to keep its bootstrap account at {@code instance}
+     * (a profile's word for clients that refuse Discover).
+     */
+    static DiscoveredClient assumed(int instance, String lwm2mVersion) {
+        Map<Integer, String> versions = lwm2mVersion == null ? Map.of() : Map.of(0, lwm2mVersion, 1, lwm2mVersion);
+        return new DiscoveredClient(lwm2mVersion, versions, instance, null, Map.of(0, Set.of(instance)));
     }
 
     /** Every Security (/0) instance id. */
@@ -71,25 +82,63 @@ record DiscoveredClient(String lwm2mVersion, Map<Integer, String> objectVersions
     }
 
     /**
-     * Reads a link-format Discover answer. An object listed without {@code ver} has the version its
-     * enabler defines: for the Security and Server objects that is the client's LwM2M version.
+     * Reads a Bootstrap-Discover answer as clients in the field send it: RFC 6690 link-format,
+     * optionally led by the LwM2M version as a bare token instead of a {@code </>} link, as LwM2M
+     * 1.0 clients do ({@code lwm2m=1.0,</0/0>,...} from Wakaama, {@code lwm2m="1.0",</0>,...} from
+     * Anjay; Core 1.1.1 §6.1.7.3 lets a server accept it). A {@code </>} link's version wins over
+     * the token.
      *
-     * @throws IllegalArgumentException if a link names a path that is not numeric
+     * @throws IllegalArgumentException if the body is not link-format or a path is not an LwM2M path
      */
+    static DiscoveredClient parse(String body) {
+        Matcher token = VERSION_TOKEN.matcher(body);
+        if (!token.lookingAt()) {
+            return from(Link.parse(body), null);
+        }
+        String version = version(token.group(1) != null ? token.group(1) : token.group(2).trim());
+        String links = body.substring(token.end());
+        if (token.group(3) != null && links.isBlank()) {
+            throw new IllegalArgumentException("link-format: nothing after ',' at offset " + (token.end() - 1));
+        }
+        return from(Link.parse(links), version);
+    }
+
+    /**
+     * A leading {@code lwm2m=VERSION} element, its value quoted or not, up to its comma. Possessive
+     * quantifiers: the client chose the text, so no backtracking over it.
+     */
+    private static final Pattern VERSION_TOKEN = Pattern.compile(
+            "\\s*+lwm2m\\s*+=\\s*+(?:\"([^\"]*+)\"|([^,\"]*+))\\s*+(?:(,)|$)", Pattern.CASE_INSENSITIVE);
+
+    /** Reads link-format Discover links (see {@link #from(List, String)}). */
     static DiscoveredClient from(List<Link> links) {
-        String lwm2m = null;
+        return from(links, null);
+    }
+
+    /**
+     * Reads the links of a Discover answer. An object listed without {@code ver} has the version its
+     * enabler defines: for the Security and Server objects that is the client's LwM2M version.
+     * Links that name no LwM2M object (a non-numeric path) carry nothing the bootstrap needs and
+     * are skipped; ids beyond 65535 are refused.
+     *
+     * @param leadingVersion the version of a leading {@code lwm2m=} token, or null
+     * @throws IllegalArgumentException if a link names an object or instance id out of range
+     */
+    static DiscoveredClient from(List<Link> links, String leadingVersion) {
+        String lwm2m = leadingVersion;
         Map<Integer, String> explicitVersions = new TreeMap<>();
         Set<Integer> objects = new TreeSet<>();
         Map<Integer, Set<Integer>> instances = new TreeMap<>();
         Map<Integer, String> bootstrapAccounts = new TreeMap<>();
         for (Link link : links) {
             if (link.target().equals("/")) {
-                lwm2m = link.attributes().getOrDefault("lwm2m", lwm2m);
+                String root = link.attributes().get("lwm2m");
+                lwm2m = root == null ? lwm2m : version(root);
                 continue;
             }
-            String[] segments = link.target().split("/");
-            if (segments.length < 2 || !segments[0].isEmpty()) {
-                throw new IllegalArgumentException("not an LwM2M path: " + link.target());
+            String[] segments = link.target().split("/", -1);
+            if (segments.length < 2 || segments.length > 4 || !segments[0].isEmpty() || !isNumber(segments[1])) {
+                continue;
             }
             int objectId = number(segments[1], link.target());
             objects.add(objectId);
@@ -134,11 +183,33 @@ record DiscoveredClient(String lwm2mVersion, Map<Integer, String> objectVersions
         }
     }
 
+    private static boolean isNumber(String segment) {
+        return !segment.isEmpty() && segment.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    /** An object or instance id (0..65535). */
     private static int number(String segment, String target) {
-        try {
-            return Integer.parseInt(segment);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("names a bad instance: " + target);
+        if (!isNumber(segment)) {
+            throw new IllegalArgumentException("not an LwM2M path: " + truncated(target));
         }
+        int value = segment.length() > 5 ? Integer.MAX_VALUE : Integer.parseInt(segment);
+        if (value > 65535) {
+            throw new IllegalArgumentException("id out of range (0..65535) in " + truncated(target));
+        }
+        return value;
+    }
+
+    /** An LwM2M version as {@code MAJOR.MINOR}. */
+    private static String version(String value) {
+        if (!value.matches("\\d{1,3}\\.\\d{1,3}")) {
+            throw new IllegalArgumentException("lwm2m version '" + truncated(value) + "' is not MAJOR.MINOR");
+        }
+        return value;
+    }
+
+    /** The client chose this text: a bounded, printable excerpt for a session's reason. */
+    private static String truncated(String text) {
+        String printable = text.replaceAll("\\p{Cntrl}", "?");
+        return printable.length() <= 40 ? printable : printable.substring(0, 40) + "...";
     }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -176,39 +177,39 @@ public class SessionRecorder implements DisposableBean {
      * its steps (unless it was superseded meanwhile, which keeps that outcome). Queued for the group
      * commit, after the session's start.
      */
-    public void finish(UUID id, Long deviceId, SessionOutcome outcome, String reason, String lwm2mVersion,
-            List<SessionStep> steps, Instant endedAt) {
-        String stepsJson = SessionStep.toJson(steps);
+    public void finish(UUID id, Long deviceId, SessionEnd end) {
+        String stepsJson = SessionStep.toJson(end.steps());
         HeldStart h = held.remove(id);
         if (h != null) {
             synchronized (h) {
                 if (!h.done) {
                     h.done = true;
-                    submitWhole(h.start, outcome, reason, lwm2mVersion, stepsJson, endedAt);
+                    submitWhole(h.start, end, stepsJson);
                     return;
                 }
             }
         }
         writer.submit("the end of bootstrap session " + id, FINISH, deviceId, (statement, connection) -> {
-            statement.setString(1, outcome.name());
-            statement.setString(2, BootstrapSessionRecord.truncate(reason));
-            statement.setString(3, lwm2mVersion);
-            statement.setTimestamp(4, Timestamp.from(endedAt));
+            statement.setString(1, end.outcome().name());
+            statement.setString(2, BootstrapSessionRecord.truncate(end.reason()));
+            statement.setString(3, end.lwm2mVersion());
+            statement.setTimestamp(4, Timestamp.from(end.endedAt()));
             statement.setString(5, stepsJson);
-            statement.setObject(6, id);
+            statement.setObject(6, end.bootstrapAccountInstance(), Types.INTEGER);
+            statement.setObject(7, id);
         });
     }
 
     /** A session that ended within its start's hold: its start and end as one row, superseding as {@link #BEGIN} does. */
-    private void submitWhole(SessionStart start, SessionOutcome outcome, String reason, String lwm2mVersion, String stepsJson,
-            Instant endedAt) {
+    private void submitWhole(SessionStart start, SessionEnd end, String stepsJson) {
         writer.submit("bootstrap session " + start.id(), WHOLE, start.deviceId(), (statement, connection) -> {
             bindSupersedingStart(statement, start);
-            statement.setString(12, outcome.name());
-            statement.setString(13, BootstrapSessionRecord.truncate(reason));
-            statement.setString(14, lwm2mVersion);
-            statement.setTimestamp(15, Timestamp.from(endedAt));
+            statement.setString(12, end.outcome().name());
+            statement.setString(13, BootstrapSessionRecord.truncate(end.reason()));
+            statement.setString(14, end.lwm2mVersion());
+            statement.setTimestamp(15, Timestamp.from(end.endedAt()));
             statement.setString(16, stepsJson);
+            statement.setObject(17, end.bootstrapAccountInstance(), Types.INTEGER);
         });
     }
 
@@ -217,12 +218,23 @@ public class SessionRecorder implements DisposableBean {
               UPDATE bootstrap_sessions SET outcome = 'FAILED', reason = ?, ended_at = ?
               WHERE device_id = ? AND outcome = 'RUNNING' RETURNING 1)
             INSERT INTO bootstrap_sessions (id, device_id, endpoint, peer_address, security_mode, identity,
-              content_format, started_at, outcome, reason, lwm2m_version, ended_at, steps)
-            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM (SELECT count(*) FROM superseded) s""";
+              content_format, started_at, outcome, reason, lwm2m_version, ended_at, steps, bootstrap_account_instance)
+            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM (SELECT count(*) FROM superseded) s""";
 
     private static final String FINISH = """
-            UPDATE bootstrap_sessions SET outcome = ?, reason = ?, lwm2m_version = ?, ended_at = ?, steps = ?
+            UPDATE bootstrap_sessions SET outcome = ?, reason = ?, lwm2m_version = ?, ended_at = ?, steps = ?,
+              bootstrap_account_instance = ?
             WHERE id = ? AND outcome = 'RUNNING'""";
+
+    /**
+     * Where the device's client keeps its bootstrap-server account, as the latest Bootstrap-Discover
+     * that showed it said; empty when no session of the device learned it.
+     */
+    @Transactional(readOnly = true)
+    public Optional<Integer> learnedBootstrapAccountInstance(long deviceId) {
+        writer.flush(); // a session that just ended on this replica counts
+        return sessions.learnedBootstrapAccountInstance(deviceId);
+    }
 
     /** Records a Bootstrap-Request that was refused, and audits the refusal with its real reason. */
     @Transactional

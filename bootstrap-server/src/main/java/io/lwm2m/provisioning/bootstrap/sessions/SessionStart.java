@@ -6,4 +6,9 @@ import java.util.UUID;
 /** The facts known when a Bootstrap-Request arrives. {@code deviceId} is null when no device matched. */
 public record SessionStart(UUID id, Long deviceId, String endpoint, String peerAddress, String securityMode,
         String identity, Integer contentFormat, Instant startedAt) {
+
+    /** This start with the format the session really writes in. */
+    public SessionStart withContentFormat(int format) {
+        return new SessionStart(id, deviceId, endpoint, peerAddress, securityMode, identity, format, startedAt);
+    }
 }

@@ -55,6 +55,8 @@ final class BootstrapPackResource extends CoapResource {
                 connections.exchangeEnded(peer);
             }
             case "5.03" -> exchange.respond(ResponseCode.SERVICE_UNAVAILABLE);
+            // A profile's policy, not the client's fault: the client falls back to a Bootstrap-Request.
+            case "4.05" -> exchange.respond(ResponseCode.METHOD_NOT_ALLOWED);
             case "4.06" -> {
                 limiter.recordFailure(peer.getPeerAddress().getAddress());
                 exchange.respond(ResponseCode.NOT_ACCEPTABLE);

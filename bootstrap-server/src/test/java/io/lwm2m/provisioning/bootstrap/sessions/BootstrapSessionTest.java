@@ -8,6 +8,7 @@ import io.lwm2m.provisioning.bootstrap.lwm2m.ContentFormat;
 import io.lwm2m.provisioning.bootstrap.lwm2m.DmServerAccount;
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
 import io.lwm2m.provisioning.bootstrap.lwm2m.TlvEncoder;
+import io.lwm2m.provisioning.bootstrap.profiles.Compatibility;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -415,7 +416,7 @@ class BootstrapSessionTest {
         client.discoverAnswer("</>;lwm2m=1.1,</0/0>;uri=\"x\",</1>,</3/0>");
         DeviceBootstrapConfig config = new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceState.ACTIVE, 1L, false, List.of(first),
                 null, List.of(), List.of(new io.lwm2m.provisioning.bootstrap.profiles.ProfileDefinition.AccessControl(3, 0,
-                        Map.of(101, 1), 101)), null, false);
+                        Map.of(101, 1), 101)), null, false, null);
 
         session(config).run();
 
@@ -436,6 +437,110 @@ class BootstrapSessionTest {
         assertThat(discovered.bootstrapAccountUri()).isEqualTo("coaps://bs");
         assertThat(discovered.objectAtLeast(1, 1, 1)).isTrue();
         assertThat(discovered.objectAtLeast(3, 1, 2)).isFalse();
+    }
+
+    @Test
+    void bootstrapsAWakaama10ClientThatLeadsItsDiscoverAnswerWithTheVersionToken() {
+        client.discoverAnswer(DiscoveredClientTest.WAKAAMA_1_0);
+
+        session(first).run();
+
+        assertThat(client.sent()).containsExactly("Bootstrap-Discover /", "Bootstrap-Delete /0", "Bootstrap-Delete /1",
+                "Bootstrap-Write /0/1", "Bootstrap-Write /1/0", "Bootstrap-Finish /bs");
+        assertThat(recorder.single().outcome).isEqualTo(SessionOutcome.SUCCEEDED);
+        assertThat(recorder.single().lwm2mVersion).isEqualTo("1.0");
+        assertThat(recorder.single().bootstrapAccountInstance).isZero();
+    }
+
+    @Test
+    void keepsTheBootstrapAccountOfAnAnjay10ClientAtInstanceOne() {
+        client.discoverAnswer(DiscoveredClientTest.ANJAY_1_0);
+
+        session(first, second).run();
+
+        assertThat(client.writtenPaths()).containsExactly("/0/0", "/1/0", "/0/2", "/1/1");
+        assertThat(recorder.single().bootstrapAccountInstance).isEqualTo(1);
+    }
+
+    @Test
+    void refusesBeforeDeletingAnythingAClientThatRefusesBothDiscovers() {
+        client.answer("Bootstrap-Discover /", "4.05");
+        client.answer("Bootstrap-Discover /0", "4.04");
+
+        session(first).run();
+
+        assertThat(client.sent()).containsExactly("Bootstrap-Discover /", "Bootstrap-Discover /0");
+        assertThat(recorder.single().outcome).isEqualTo(SessionOutcome.FAILED);
+        assertThat(recorder.single().reason).startsWith("the client refused Bootstrap-Discover of / and /0")
+                .contains("compatibility.bootstrapAccountInstance");
+    }
+
+    @Test
+    void bootstrapsAClientThatRefusesDiscoverWhereItsProfileNamesItsBootstrapAccount() {
+        client.answer("Bootstrap-Discover /", "4.05");
+        client.answer("Bootstrap-Discover /0", "4.05");
+
+        session(withCompatibility(new Compatibility(null, null, 0), first, second)).run();
+
+        // Nothing is known of the client: every delete path is sent, and the writes avoid the named account.
+        assertThat(client.sent()).containsExactly("Bootstrap-Discover /", "Bootstrap-Discover /0", "Bootstrap-Delete /0",
+                "Bootstrap-Delete /1", "Bootstrap-Write /0/1", "Bootstrap-Write /1/0", "Bootstrap-Write /0/2",
+                "Bootstrap-Write /1/1", "Bootstrap-Finish /bs");
+        assertThat(recorder.single().outcome).isEqualTo(SessionOutcome.SUCCEEDED);
+        // The profile's word is no observation: the history learns nothing from this session.
+        assertThat(recorder.single().bootstrapAccountInstance).isNull();
+    }
+
+    @Test
+    void refusesBeforeDeletingAnythingAnEmptyDiscoverAnswer() {
+        client.discoverAnswer("");
+
+        session(first).run();
+
+        assertThat(client.sent()).containsExactly("Bootstrap-Discover /");
+        assertThat(recorder.single().reason).startsWith("the client's Bootstrap-Discover answer lists no Security (/0) instance");
+    }
+
+    @Test
+    void refusesBeforeDeletingAnythingAnAnswerThatNamesOnlyItsVersion() {
+        client.discoverAnswer("lwm2m=1.0");
+
+        session(first).run();
+
+        assertThat(client.sent()).containsExactly("Bootstrap-Discover /");
+        assertThat(recorder.single().outcome).isEqualTo(SessionOutcome.FAILED);
+        assertThat(recorder.single().lwm2mVersion).isEqualTo("1.0");
+    }
+
+    @Test
+    void refusesBeforeDeletingAnythingADiscoverAnswerOf64KilobytesOfGarbage() {
+        client.discoverAnswer("<".repeat(64 * 1024));
+
+        session(first).run();
+
+        assertThat(client.sent()).containsExactly("Bootstrap-Discover /");
+        assertThat(recorder.single().reason).startsWith("the client's Bootstrap-Discover answer is not usable link-format")
+                .hasSizeLessThan(300);
+    }
+
+    @Test
+    void writesAroundTenThousandListedInstances() {
+        StringBuilder answer = new StringBuilder("</>;lwm2m=1.1,</0/0>");
+        for (int i = 1; i <= 10_000; i++) {
+            answer.append(",</0/").append(i).append(">;ssid=").append(i);
+        }
+        client.discoverAnswer(answer.toString());
+
+        session(first).run();
+
+        assertThat(client.sent()).containsExactly("Bootstrap-Discover /", "Bootstrap-Delete /0", "Bootstrap-Write /0/1",
+                "Bootstrap-Write /1/0", "Bootstrap-Finish /bs");
+        assertThat(recorder.single().outcome).isEqualTo(SessionOutcome.SUCCEEDED);
+    }
+
+    private DeviceBootstrapConfig withCompatibility(Compatibility compatibility, DmServerAccount... accounts) {
+        return new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceState.ACTIVE, 1L, false, List.of(accounts), null, List.of(),
+                List.of(), null, false, compatibility);
     }
 
     private BootstrapSession session(DmServerAccount... accounts) {
@@ -503,7 +608,7 @@ class BootstrapSessionTest {
     }
 
     record Finish(UUID id, SessionOutcome outcome, String reason, String lwm2mVersion, List<SessionStep> steps,
-            Instant endedAt) {
+            Instant endedAt, Integer bootstrapAccountInstance) {
     }
 
     /** A recorder without a database: keeps what the session reports at its end. */
@@ -515,9 +620,9 @@ class BootstrapSessionTest {
         }
 
         @Override
-        public void finish(UUID id, Long deviceId, SessionOutcome outcome, String reason, String lwm2mVersion,
-                List<SessionStep> steps, Instant endedAt) {
-            finishes.add(new Finish(id, outcome, reason, lwm2mVersion, steps, endedAt));
+        public void finish(UUID id, Long deviceId, SessionEnd end) {
+            finishes.add(new Finish(id, end.outcome(), end.reason(), end.lwm2mVersion(), end.steps(), end.endedAt(),
+                    end.bootstrapAccountInstance()));
         }
 
         Finish single() {

@@ -1,0 +1,21 @@
+package io.lwm2m.provisioning.bootstrap.sessions;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * How a session ended, as its history row keeps it.
+ *
+ * @param reason                   why it failed, or null
+ * @param lwm2mVersion             the client's LwM2M version as its Discover answer gave it, or null
+ * @param steps                    every request sent and its answer
+ * @param bootstrapAccountInstance the Security instance of the client's bootstrap account as its Discover
+ *                                 answer showed it, or null when the session did not learn it
+ */
+public record SessionEnd(SessionOutcome outcome, String reason, String lwm2mVersion, List<SessionStep> steps,
+        Integer bootstrapAccountInstance, Instant endedAt) {
+
+    public SessionEnd {
+        steps = List.copyOf(steps);
+    }
+}
