@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.app;
 
+import io.lwm2m.provisioning.bootstrap.handshakes.HandshakeFailureReason;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionOutcome;
 import io.micrometer.core.instrument.Counter;
@@ -25,18 +26,27 @@ class BootstrapMetrics implements BootstrapEvents {
     static final String DTLS_HANDSHAKES = "provisioning.dtls.handshakes";
     static final String CLUSTER_RECORDS = "provisioning.dtls.cluster.records";
     static final String CONNECTIONS_CLOSED = "provisioning.dtls.connections.closed";
+    static final String HANDSHAKE_FAILURES = "provisioning.dtls.handshake.failures";
 
     private static final Logger log = LoggerFactory.getLogger(BootstrapMetrics.class);
 
     private final MeterRegistry registry;
     private final Counter handshakesSucceeded;
     private final Counter handshakesFailed;
+    private final java.util.Map<HandshakeFailureReason, Counter> handshakeFailures = new java.util.EnumMap<>(HandshakeFailureReason.class);
 
     BootstrapMetrics(MeterRegistry registry) {
         this.registry = registry;
         // Registered up front, so both series exist (at 0) before the first handshake.
         this.handshakesSucceeded = handshakeCounter("success");
         this.handshakesFailed = handshakeCounter("failure");
+        for (HandshakeFailureReason reason : HandshakeFailureReason.values()) {
+            handshakeFailures.put(reason, Counter.builder(HANDSHAKE_FAILURES)
+                    .description("Failed DTLS handshakes on the CoAPS endpoint by reason (wrong-key, unknown-psk-identity,"
+                            + " certificate-expired, no-common-cipher-suite, timeout, server-error, ...)")
+                    .tag("reason", reason.label())
+                    .register(registry));
+        }
     }
 
     @Override
@@ -91,6 +101,11 @@ class BootstrapMetrics implements BootstrapEvents {
     @Override
     public void handshake(boolean success) {
         (success ? handshakesSucceeded : handshakesFailed).increment();
+    }
+
+    @Override
+    public void handshakeFailed(HandshakeFailureReason reason) {
+        handshakeFailures.get(reason).increment();
     }
 
     @Override

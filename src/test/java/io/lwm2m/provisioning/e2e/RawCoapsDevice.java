@@ -44,13 +44,26 @@ public final class RawCoapsDevice implements AutoCloseable {
     /** As {@link #psk(String, byte[], Function)}, offering only {@code cipherSuites} (null: Scandium's defaults). */
     public static RawCoapsDevice psk(String identity, byte[] key, Function<Request, Response> script,
             java.util.List<org.eclipse.californium.scandium.dtls.cipher.CipherSuite> cipherSuites) {
+        return psk(InetAddress.getLoopbackAddress(), identity, key, script, cipherSuites);
+    }
+
+    /**
+     * A silent device sending from {@code source}, another loopback address (127.0.0.2, ...): a source
+     * of its own in the server's per-address failure limit.
+     */
+    public static RawCoapsDevice pskFrom(InetAddress source, String identity, byte[] key) {
+        return psk(source, identity, key, silent(), null);
+    }
+
+    private static RawCoapsDevice psk(InetAddress source, String identity, byte[] key, Function<Request, Response> script,
+            java.util.List<org.eclipse.californium.scandium.dtls.cipher.CipherSuite> cipherSuites) {
         Configuration config = new Configuration();
         DtlsConnectorConfig.Builder builder = DtlsConnectorConfig.builder(config);
         if (cipherSuites != null) {
             builder.set(DtlsConfig.DTLS_RECOMMENDED_CIPHER_SUITES_ONLY, false).set(DtlsConfig.DTLS_CIPHER_SUITES, cipherSuites);
         }
         DtlsConnectorConfig dtls = builder
-                .setAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .setAddress(new InetSocketAddress(source, 0))
                 .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
                 .set(DtlsConfig.DTLS_MAX_RETRANSMISSIONS, 1)
                 .set(DtlsConfig.DTLS_RETRANSMISSION_TIMEOUT, 500, TimeUnit.MILLISECONDS)

@@ -89,11 +89,11 @@ public class BootstrapConfigStore {
                 .filter(c -> c.id() == device.authenticatedWith()).findFirst().orElseThrow();
         byte[] key = secret(device.endpoint(), credential);
         prefetched.put(device.authenticatedWith(), configuration(rows));
-        return Optional.of(new PskKey(device.authenticatedWith(), key));
+        return Optional.of(new PskKey(device.authenticatedWith(), device.id(), device.endpoint(), key));
     }
 
-    /** A PSK bootstrap credential's id and its key, which the caller wipes after use. */
-    public record PskKey(long credentialId, byte[] key) {
+    /** A PSK bootstrap credential's id, its device, and its key, which the caller wipes after use. */
+    public record PskKey(long credentialId, long deviceId, String endpoint, byte[] key) {
     }
 
     /** The live bootstrap credential an authenticated DTLS identity stands for. */
@@ -193,6 +193,12 @@ public class BootstrapConfigStore {
      */
     private record DeviceRow(long id, String endpoint, DeviceState state, String profileKey, long authenticatedWith,
             LiveCredential credential) {
+    }
+
+    /** The id of the device with this endpoint name, if there is one. */
+    @Transactional(readOnly = true)
+    public Optional<Long> deviceIdOf(String endpoint) {
+        return devices.findByEndpoint(endpoint).map(Device::id);
     }
 
     /** Whether a device with this endpoint name exists (for telling refusals apart). */

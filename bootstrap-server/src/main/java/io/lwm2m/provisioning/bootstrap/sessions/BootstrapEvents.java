@@ -29,6 +29,10 @@ public interface BootstrapEvents {
     default void handshake(boolean success) {
     }
 
+    /** A DTLS handshake failed, for this reason (told once per failed handshake). */
+    default void handshakeFailed(io.lwm2m.provisioning.bootstrap.handshakes.HandshakeFailureReason reason) {
+    }
+
     /**
      * A DTLS record crossed the cluster port.
      *

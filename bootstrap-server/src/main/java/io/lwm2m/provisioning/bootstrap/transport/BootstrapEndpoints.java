@@ -3,6 +3,7 @@ package io.lwm2m.provisioning.bootstrap.transport;
 import io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel;
 import io.lwm2m.provisioning.bootstrap.credentials.CredentialEnded;
 import io.lwm2m.provisioning.bootstrap.devices.BootstrapConfigStore;
+import io.lwm2m.provisioning.bootstrap.handshakes.HandshakeFailures;
 import io.lwm2m.provisioning.bootstrap.identity.BootstrapServerIdentity;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
 import io.lwm2m.provisioning.certificates.ManufacturerCaService;
@@ -92,6 +93,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
     private final FailureGate gate;
     private final java.util.List<io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents> events;
     private final ClusterSettings cluster;
+    private final DtlsCipherSuites cipherSuites;
     private final java.time.Clock clock;
     private ClusterMembership membership;
 
@@ -110,7 +112,9 @@ public class BootstrapEndpoints implements SmartLifecycle {
             @Value("${provisioning.coaps.stale-connection-after:60s}") Duration staleConnectionAfter,
             @Value("${provisioning.coaps.close-after-session:5s}") Duration closeAfterSession,
             @Value("${provisioning.coap.exchange-lifetime:60s}") Duration exchangeLifetime, java.time.Clock clock,
-            java.util.List<io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents> events, ClusterSettings cluster) {
+            java.util.List<io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents> events, ClusterSettings cluster,
+            DtlsCipherSuites cipherSuites, HandshakeFailures handshakeFailures) {
+        this.cipherSuites = cipherSuites;
         this.workerThreads = workerThreads;
         this.maxConnections = maxConnections;
         this.staleConnectionAfter = staleConnectionAfter;
@@ -124,7 +128,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
         this.cluster = cluster;
         this.clock = clock;
         this.limiter = new FailureRateLimiter(maxFailuresPerSource, failureWindow, clock);
-        this.gate = new FailureGate(limiter, events);
+        this.gate = new FailureGate(limiter, handshakeFailures, events);
         this.sessions = sessions;
         this.configs = configs;
         this.identity = identity;
@@ -172,7 +176,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
                 .setCertificateIdentityProvider(new SingleCertificateProvider(identity.privateKey(),
                         identity.certificateChain().toArray(new X509Certificate[0]),
                         CertificateType.RAW_PUBLIC_KEY, CertificateType.X_509))
-                .setAdvancedCertificateVerifier(new DeviceCertificateVerifier(configs, ca, manufacturers, clock))
+                .setAdvancedCertificateVerifier(new DeviceCertificateVerifier(configs, ca, manufacturers, clock, gate))
                 .set(DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE, CertificateAuthenticationMode.NEEDED)
                 .setDatagramFilter(gate)
                 .setSessionListener(gate)
@@ -194,19 +198,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
                 // Preselected rather than fixed: the suites this connector's credentials allow, in
                 // this order. The cluster port's DTLS inherits this configuration and, holding only
                 // the cluster PSK, picks the PSK suites of the same list.
-                .setAsList(DtlsConfig.DTLS_PRESELECTED_CIPHER_SUITES,
-                        CipherSuite.TLS_PSK_WITH_AES_128_CCM_8,
-                        CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256,
-                        CipherSuite.TLS_PSK_WITH_AES_256_GCM_SHA378,
-                        CipherSuite.TLS_PSK_WITH_AES_128_CCM,
-                        CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_CCM_8_SHA256,
-                        CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256,
-                        CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256,
-                        // RPK and X.509: CCM_8 is RFC 7252's mandatory suite, GCM what Zephyr asks for.
-                        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8,
-                        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-                        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-                        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM);
+                .setAsList(DtlsConfig.DTLS_PRESELECTED_CIPHER_SUITES, cipherSuites.cipherSuites().toArray(new CipherSuite[0]));
         if (cluster.enabled()) {
             // The node id is the first byte of every Connection ID this replica issues: a peer that
             // receives a record of this connection forwards it here.

@@ -45,29 +45,38 @@ final class DatabasePskStore implements AdvancedPskStore {
     @Override
     public PskSecretResult requestPskSecretResult(ConnectionId cid, ServerNames serverName, PskPublicInformation identity,
             String hmacAlgorithm, SecretKey otherSecret, byte[] seed, boolean useExtendedMasterSecret) {
+        String name = identity.getPublicInfoAsString();
         Optional<BootstrapConfigStore.PskKey> key;
         try {
-            key = configs.bootstrapPsk(identity.getPublicInfoAsString());
+            key = configs.bootstrapPsk(name);
         } catch (RuntimeException e) {
-            log.error("PSK lookup failed for a handshake; refusing it", e);
-            key = Optional.empty();
+            // This server's failure, not the client's: it fails the handshake but never counts against its source.
+            log.warn("PSK lookup failed for a handshake; refusing it: {}", e.toString());
+            gate.lookupFailed(cid, name);
+            return decoy(cid, identity);
         }
         if (key.isEmpty()) {
-            // A random key instead of none: the handshake then fails at once on the client's Finished
-            // (counted per source by FailureGate), exactly as with a wrong key, so probing identities
-            // learns nothing and a failed client is not left waiting for a timeout.
-            log.info("DTLS handshake with unknown PSK identity '{}' refused", identity.getPublicInfoAsString());
-            gate.unknownIdentity(cid);
-            byte[] decoy = new byte[16];
-            random.nextBytes(decoy);
-            return new PskSecretResult(cid, identity, SecretUtil.create(decoy, "PSK"));
+            gate.unknownPskIdentity(cid, name);
+            return decoy(cid, identity);
         }
+        gate.knownPskIdentity(cid, key.get().deviceId(), key.get().endpoint(), name);
         byte[] bytes = key.get().key();
         SecretKey secret = SecretUtil.create(bytes, "PSK");
         Arrays.fill(bytes, (byte) 0);
         // The credential id rides along into the session's principal (see CREDENTIAL_ID), so the
         // Bootstrap-Request need not look the identity up again.
         return new PskSecretResult(cid, identity, secret, key.get().credentialId());
+    }
+
+    /**
+     * A random key instead of none: the handshake then fails at once on the client's Finished,
+     * exactly as with a wrong key, so probing identities learns nothing and a failed client is not
+     * left waiting for a timeout.
+     */
+    private PskSecretResult decoy(ConnectionId cid, PskPublicInformation identity) {
+        byte[] decoy = new byte[16];
+        random.nextBytes(decoy);
+        return new PskSecretResult(cid, identity, SecretUtil.create(decoy, "PSK"));
     }
 
     /** The key under which a PSK session's principal carries the id of the credential its handshake used. */

@@ -1,8 +1,10 @@
 package io.lwm2m.provisioning.bootstrap.transport;
 
 import io.lwm2m.provisioning.bootstrap.devices.BootstrapConfigStore;
+import io.lwm2m.provisioning.bootstrap.handshakes.HandshakeFailureReason;
 import io.lwm2m.provisioning.bootstrap.sessions.ClientIdentity;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
+import io.lwm2m.provisioning.certificates.IssuedCertificate;
 import io.lwm2m.provisioning.certificates.ManufacturerCaService;
 import java.net.InetSocketAddress;
 import java.security.PublicKey;
@@ -11,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import javax.security.auth.x500.X500Principal;
 import org.eclipse.californium.scandium.dtls.AlertMessage;
 import org.eclipse.californium.scandium.dtls.CertificateMessage;
@@ -39,9 +42,11 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
     private final CertificateAuthorityService ca;
     private final ManufacturerCaService manufacturers;
     private final Clock clock;
+    private final FailureGate gate;
 
     DeviceCertificateVerifier(BootstrapConfigStore configs, CertificateAuthorityService ca, ManufacturerCaService manufacturers,
-            Clock clock) {
+            Clock clock, FailureGate gate) {
+        this.gate = gate;
         this.configs = configs;
         this.ca = ca;
         this.manufacturers = manufacturers;
@@ -64,39 +69,84 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
                 if (key != null && configs.bootstrapCredential(ClientIdentity.rpk(key.getEncoded())).isPresent()) {
                     return new CertificateVerificationResult(cid, key, null);
                 }
-                return refuse(cid, remotePeer, "raw public key of no live bootstrap credential");
+                return refuse(cid, remotePeer, new Refusal(HandshakeFailureReason.UNKNOWN_PUBLIC_KEY,
+                        "raw public key of no live bootstrap credential", null, null));
             }
             @SuppressWarnings("unchecked")
             List<X509Certificate> certificates = (List<X509Certificate>) path.getCertificates();
             if (certificates.isEmpty()) {
-                return refuse(cid, remotePeer, "empty certificate chain");
+                return refuse(cid, remotePeer, new Refusal(HandshakeFailureReason.CERTIFICATE_UNTRUSTED, "empty certificate chain",
+                        null, null));
             }
-            X509Certificate device = certificates.get(0);
-            String certificate = "certificate '" + printable(device.getSubjectX500Principal().getName()) + "' (serial "
-                    + CertificateAuthorityService.hex(device.getSerialNumber()) + ")";
-            Instant now = clock.instant();
-            if (now.isAfter(device.getNotAfter().toInstant())) {
-                return refuse(cid, remotePeer, certificate + " expired at " + device.getNotAfter().toInstant());
-            }
-            if (now.isBefore(device.getNotBefore().toInstant())) {
-                return refuse(cid, remotePeer, certificate + " is not valid before " + device.getNotBefore().toInstant());
-            }
-            boolean ours = ca.isValid(certificates);
-            List<String> vouched = ours ? List.of() : manufacturers.endpointsVouchedFor(certificates);
-            if (!ours && vouched.isEmpty()) {
-                return refuse(cid, remotePeer, certificate + " of issuer '" + printable(device.getIssuerX500Principal().getName())
-                        + "' chains to neither this server's CA nor a registered manufacturer CA, or is revoked");
-            }
-            // A live bootstrap credential may bootstrap; any other valid certificate naming a registered
-            // device may only use EST (its own from our CA for sren, or a factory one): /bs refuses it.
-            if (configs.bootstrapCredential(ClientIdentity.x509(device)).isEmpty()
-                    && !namesRegisteredDevice(device, ours, vouched)) {
-                return refuse(cid, remotePeer, certificate + " is no live bootstrap credential and names no registered device");
-            }
-            return new CertificateVerificationResult(cid, path, null);
+            Refusal refusal = check(certificates);
+            return refusal == null ? new CertificateVerificationResult(cid, path, null) : refuse(cid, remotePeer, refusal);
         } catch (RuntimeException e) {
             log.error("Certificate verification failed unexpectedly; refusing the handshake", e);
-            return refuse(cid, remotePeer, "verification error");
+            return refuse(cid, remotePeer, new Refusal(HandshakeFailureReason.SERVER_ERROR, "verification error", null, null));
+        }
+    }
+
+    /** Why a certificate chain may not bootstrap, or null when it may. */
+    private Refusal check(List<X509Certificate> certificates) {
+        X509Certificate device = certificates.get(0);
+        String certificate = "certificate '" + printable(device.getSubjectX500Principal().getName()) + "' (serial "
+                + CertificateAuthorityService.hex(device.getSerialNumber()) + ")";
+        // One this CA issued (its signature checks, whatever its dates): failures are told to its device's history.
+        Optional<IssuedCertificate> issued = issuedByUs(device);
+        Instant now = clock.instant();
+        if (now.isAfter(device.getNotAfter().toInstant())) {
+            return refusal(HandshakeFailureReason.CERTIFICATE_EXPIRED, certificate + " expired at " + device.getNotAfter().toInstant(),
+                    issued, certificate);
+        }
+        if (now.isBefore(device.getNotBefore().toInstant())) {
+            return refusal(HandshakeFailureReason.CERTIFICATE_NOT_YET_VALID, certificate + " is not valid before "
+                    + device.getNotBefore().toInstant(), issued, certificate);
+        }
+        if (issued.isPresent() && issued.get().status() == IssuedCertificate.Status.REVOKED) {
+            return refusal(HandshakeFailureReason.CERTIFICATE_REVOKED, certificate + " is revoked", issued, certificate);
+        }
+        boolean ours = ca.isValid(certificates);
+        List<String> vouched = ours ? List.of() : manufacturers.endpointsVouchedFor(certificates);
+        if (!ours && vouched.isEmpty()) {
+            return refusal(HandshakeFailureReason.CERTIFICATE_UNTRUSTED, certificate + " of issuer '"
+                    + printable(device.getIssuerX500Principal().getName())
+                    + "' chains to neither this server's CA nor a registered manufacturer CA, or is revoked", issued, certificate);
+        }
+        // A live bootstrap credential may bootstrap; any other valid certificate naming a registered
+        // device may only use EST (its own from our CA for sren, or a factory one): /bs refuses it.
+        if (configs.bootstrapCredential(ClientIdentity.x509(device)).isEmpty()
+                && !namesRegisteredDevice(device, ours, vouched)) {
+            return refusal(HandshakeFailureReason.CERTIFICATE_UNKNOWN, certificate
+                    + " is no live bootstrap credential and names no registered device", issued, certificate);
+        }
+        return null;
+    }
+
+    /** The record of a certificate this CA issued, when its signature proves it (so no one can blame a device). */
+    private Optional<IssuedCertificate> issuedByUs(X509Certificate certificate) {
+        Optional<IssuedCertificate> issued = ca.find(CertificateAuthorityService.hex(certificate.getSerialNumber()));
+        if (issued.isEmpty()) {
+            return issued;
+        }
+        try {
+            certificate.verify(ca.chain().get(0).getPublicKey());
+            return issued;
+        } catch (java.security.GeneralSecurityException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Refusal refusal(HandshakeFailureReason reason, String detail, Optional<IssuedCertificate> issued, String identity) {
+        String endpoint = issued.map(IssuedCertificate::endpoint).orElse(null);
+        Long deviceId = endpoint == null ? null : configs.deviceIdOf(endpoint).orElse(null);
+        return new Refusal(reason, detail, deviceId, deviceId == null ? null : endpoint, identity);
+    }
+
+    /** Why the credential may not bootstrap, and the device it belongs to where that is proven. */
+    private record Refusal(HandshakeFailureReason reason, String detail, Long deviceId, String endpoint, String identity) {
+
+        Refusal(HandshakeFailureReason reason, String detail, Long deviceId, String endpoint) {
+            this(reason, detail, deviceId, endpoint, null);
         }
     }
 
@@ -108,15 +158,16 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
     private boolean namesRegisteredDevice(X509Certificate certificate, boolean ours, List<String> vouched) {
         if (ours) {
             return ca.find(CertificateAuthorityService.hex(certificate.getSerialNumber()))
-                    .map(io.lwm2m.provisioning.certificates.IssuedCertificate::endpoint)
+                    .map(IssuedCertificate::endpoint)
                     .filter(configs::isRegistered).isPresent();
         }
         return vouched.stream().anyMatch(configs::isRegistered);
     }
 
-    private static CertificateVerificationResult refuse(ConnectionId cid, InetSocketAddress peer, String reason) {
-        log.info("DTLS handshake from {} refused: {}", peer, reason);
-        return new CertificateVerificationResult(cid, new HandshakeException(reason,
+    private CertificateVerificationResult refuse(ConnectionId cid, InetSocketAddress peer, Refusal refusal) {
+        log.debug("DTLS handshake from {} refused: {}", peer, refusal.detail());
+        gate.credentialRefused(cid, peer, refusal.reason(), refusal.deviceId(), refusal.endpoint(), refusal.identity());
+        return new CertificateVerificationResult(cid, new HandshakeException(refusal.detail(),
                 new AlertMessage(AlertMessage.AlertLevel.FATAL, AlertMessage.AlertDescription.BAD_CERTIFICATE)), null);
     }
 
