@@ -9,6 +9,6 @@ CREATE TABLE handshake_failures (
     first_at      TIMESTAMPTZ  NOT NULL,
     last_at       TIMESTAMPTZ  NOT NULL,
     last_peer     VARCHAR(64),
-    last_identity VARCHAR(160),
+    last_identity VARCHAR(255),
     PRIMARY KEY (device_id, reason)
 );

@@ -39,7 +39,9 @@ class DtlsHandshakesEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         server = TestServer.start(TestServer.newDataDir(), Map.of(
-                "provisioning.bootstrap.max-failures-per-source", 4, "provisioning.bootstrap.failure-window", "60s"));
+                "provisioning.bootstrap.max-failures-per-source", 4, "provisioning.bootstrap.failure-window", "60s",
+                "provisioning.bootstrap.hostname", "bs.example.com",
+                "provisioning.bootstrap.subject-alt-names", "bs.example.com,bootstrap.example.net,10.1.2.3,127.0.0.1"));
         dm = Fixtures.server(server, "coaps://dm.suites.example:5684", 11, 300, "U", "PSK", true);
         work = Files.createTempDirectory("dtls-suites-");
     }
@@ -152,6 +154,37 @@ class DtlsHandshakesEndToEndTest {
             assertThat(f.get("reason").asString()).isEqualTo("CERTIFICATE_REVOKED");
             assertThat(f.get("lastIdentity").asString()).contains(credential.get("certificateSerial").asString());
         });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-verify_hostname=bs.example.com", "-verify_hostname=bootstrap.example.net", "-verify_ip=10.1.2.3",
+            "-verify_ip=127.0.0.1"})
+    void theBootstrapServersCertificatePassesAClientsNameCheckForEachConfiguredName(String check) throws Exception {
+        Fixtures.Device device = Fixtures.deviceWith(server, "X509", dm);
+        JsonNode credential = device.created().get("bootstrapCredential");
+        Path cert = write("names-cert.pem", credential.get("certificate").asString());
+        Path key = write("names-key.pem", credential.get("privateKey").asString());
+        Path ca = write("ca.pem", server.call("GET", "/api/v1/ca/certificates", null, null).body());
+        String[] option = check.split("=");
+
+        String out = sClient("-cert", cert.toString(), "-key", key.toString(), "-CAfile", ca.toString(),
+                "-verify_return_error", option[0], option[1]);
+
+        assertThat(out).contains("CONNECTION ESTABLISHED").contains("Verification: OK");
+    }
+
+    @Test
+    void aNameTheCertificateDoesNotCarryFailsTheClientsCheck() throws Exception {
+        Fixtures.Device device = Fixtures.deviceWith(server, "X509", dm);
+        JsonNode credential = device.created().get("bootstrapCredential");
+        Path cert = write("other-cert.pem", credential.get("certificate").asString());
+        Path key = write("other-key.pem", credential.get("privateKey").asString());
+        Path ca = write("ca-other.pem", server.call("GET", "/api/v1/ca/certificates", null, null).body());
+
+        String out = sClient("-cert", cert.toString(), "-key", key.toString(), "-CAfile", ca.toString(),
+                "-verify_return_error", "-verify_hostname", "localhost");
+
+        assertThat(out).doesNotContain("CONNECTION ESTABLISHED").contains("hostname mismatch");
     }
 
     @Test

@@ -93,6 +93,18 @@ public final class CertificateIssuer {
      */
     public X509Certificate issue(PublicKey subjectKey, CertificateProfile profile, String commonName, URI sanUri,
                                  BigInteger serial, Instant now) {
+        return issue(subjectKey, profile, commonName, sanUri == null ? null
+                : new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, sanUri.toString())), serial, now);
+    }
+
+    /** A server certificate whose subjectAltName carries {@code names} (DNS names, IP addresses), as TLS clients check them. */
+    public X509Certificate issueServer(PublicKey subjectKey, CertificateProfile profile, String commonName, ServerNames names,
+                                       BigInteger serial, Instant now) {
+        return issue(subjectKey, profile, commonName, names.isEmpty() ? null : names.generalNames(), serial, now);
+    }
+
+    private X509Certificate issue(PublicKey subjectKey, CertificateProfile profile, String commonName, GeneralNames altNames,
+                                  BigInteger serial, Instant now) {
         Objects.requireNonNull(subjectKey, "subjectKey must be given");
         Objects.requireNonNull(profile, "profile must be given");
         Objects.requireNonNull(now, "now must be given");
@@ -121,9 +133,8 @@ public final class CertificateIssuer {
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
             builder.addExtension(Extension.subjectKeyIdentifier, false, Certificates.subjectKeyIdentifier(subjectKey));
             builder.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier);
-            if (sanUri != null) {
-                builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
-                        new GeneralName(GeneralName.uniformResourceIdentifier, sanUri.toString())));
+            if (altNames != null) {
+                builder.addExtension(Extension.subjectAlternativeName, false, altNames);
             }
             if (crlDistributionPoint != null) {
                 builder.addExtension(Extension.cRLDistributionPoints, false, crlDistributionPoint);

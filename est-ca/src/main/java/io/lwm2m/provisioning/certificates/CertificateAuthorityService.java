@@ -9,6 +9,7 @@ import io.lwm2m.provisioning.ca.CertificateProfile;
 import io.lwm2m.provisioning.ca.GeneratedCa;
 import io.lwm2m.provisioning.ca.ImportedCa;
 import io.lwm2m.provisioning.ca.KeyAlgorithm;
+import io.lwm2m.provisioning.ca.ServerNames;
 import io.lwm2m.provisioning.ca.Pem;
 import io.lwm2m.provisioning.ca.Pkcs11;
 import io.lwm2m.provisioning.ca.RevokedEntry;
@@ -141,6 +142,24 @@ public class CertificateAuthorityService {
         em.persist(new IssuedCertificate(hex(serial), ca.authorityId(), certificate.getSubjectX500Principal().getName(),
                 endpoint, profile.name(), certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
                 requestedBy, Der.encoded(certificate), now));
+        return certificate;
+    }
+
+    /**
+     * A server (serverAuth) certificate for this server's own TLS and DTLS endpoints, carrying
+     * {@code names} as subjectAltNames, recorded and audited like every certificate.
+     */
+    @Transactional
+    public X509Certificate issueServer(PublicKey subjectKey, String commonName, ServerNames names, String requestedBy) {
+        LoadedCa ca = ca();
+        CertificateProfile profile = profile(CertificateProfile.Purpose.SERVER);
+        BigInteger serial = CertificateIssuer.randomSerial(random);
+        Instant now = clock.instant();
+        X509Certificate certificate = ca.issuer().issueServer(subjectKey, profile, commonName, names, serial, now);
+        em.persist(new IssuedCertificate(hex(serial), ca.authorityId(), certificate.getSubjectX500Principal().getName(),
+                null, profile.name(), certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
+                requestedBy, Der.encoded(certificate), now));
+        auditIssued(certificate, CertificateProfile.Purpose.SERVER, commonName, null, requestedBy);
         return certificate;
     }
 

@@ -156,7 +156,7 @@ public class HandshakeFailures implements DisposableBean {
             return null;
         }
         String line = identity.replaceAll("\\p{Cntrl}", "?");
-        return line.length() <= 128 ? line : line.substring(0, 128) + "...";
+        return line.length() <= 250 ? line : line.substring(0, 250) + "...";
     }
 
     @Override

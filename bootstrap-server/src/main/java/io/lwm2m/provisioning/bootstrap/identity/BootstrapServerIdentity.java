@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.bootstrap.identity;
 
 import io.lwm2m.provisioning.ca.CertificateProfile;
 import io.lwm2m.provisioning.ca.KeyAlgorithm;
+import io.lwm2m.provisioning.ca.ServerNames;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
 import io.lwm2m.provisioning.crypto.Der;
 import io.lwm2m.provisioning.crypto.KeyEncryptionKeys;
@@ -47,11 +48,15 @@ public class BootstrapServerIdentity implements RewrappableSecrets {
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final String hostname;
+    private final ServerNames names;
+    private final boolean reissue;
     private volatile Loaded loaded;
 
     BootstrapServerIdentity(BootstrapServerKeyRepository keys, CertificateAuthorityService ca, SecretCipher cipher,
             KeyEncryptionKeys keks, SecureRandom random, TransactionTemplate transactions, Clock clock,
-            @Value("${provisioning.bootstrap.hostname:localhost}") String hostname) {
+            @Value("${provisioning.bootstrap.hostname:localhost}") String hostname,
+            @Value("${provisioning.bootstrap.subject-alt-names:}") List<String> subjectAltNames,
+            @Value("${provisioning.bootstrap.reissue-certificate:false}") boolean reissue) {
         this.keys = keys;
         this.ca = ca;
         this.cipher = cipher;
@@ -60,7 +65,10 @@ public class BootstrapServerIdentity implements RewrappableSecrets {
         this.transactions = transactions;
         this.clock = clock;
         this.hostname = hostname;
+        this.names = ServerNames.forHost(hostname, subjectAltNames, "provisioning.bootstrap.subject-alt-names");
+        this.reissue = reissue;
     }
+
 
     public PrivateKey privateKey() {
         return loaded().privateKey();
@@ -86,9 +94,14 @@ public class BootstrapServerIdentity implements RewrappableSecrets {
                 if (current == null) {
                     current = transactions.execute(status -> {
                         AdvisoryLocks.lock(em, KEY_LOCK);
-                        return open(keys.findFirstByOrderByIdAsc().orElseGet(this::create));
+                        return open(keys.findFirstByOrderByIdAsc().map(this::checkNames).orElseGet(this::create));
                     });
                     loaded = current;
+                    if (names.onlyLocal()) {
+                        log.warn("The bootstrap server's certificate names only this host ({}): devices that check the"
+                                + " server's name (Anjay does) fail for any other address. Set provisioning.bootstrap.hostname"
+                                + " and provisioning.bootstrap.subject-alt-names to the names devices use.", names);
+                    }
                 }
             }
         }
@@ -97,11 +110,35 @@ public class BootstrapServerIdentity implements RewrappableSecrets {
 
     private BootstrapServerKey create() {
         KeyPair keyPair = KeyAlgorithm.EC_P256.generate(random);
-        X509Certificate certificate = ca.issue(keyPair.getPublic(), CertificateProfile.Purpose.SERVER, hostname, null,
-                "system:bootstrap-server");
-        log.info("Created the bootstrap server's DTLS key and certificate (CN={})", hostname);
+        X509Certificate certificate = ca.issueServer(keyPair.getPublic(), hostname, names, "system:bootstrap-server");
+        log.info("Created the bootstrap server's DTLS key and certificate (CN={}, subjectAltNames {})", hostname, names);
         return keys.save(new BootstrapServerKey(cipher.seal(keyPair.getPrivate().getEncoded(), BootstrapServerKey.KEY_CONTEXT),
                 keyPair.getPublic().getEncoded(), Der.encoded(certificate), clock.instant()));
+    }
+
+    /**
+     * A certificate whose names differ from the configuration is re-issued for the same key only on
+     * request ({@code provisioning.bootstrap.reissue-certificate}): a device whose bootstrap account
+     * pins the certificate itself (certificate usage 3) would refuse the new one (ADR 020).
+     */
+    private BootstrapServerKey checkNames(BootstrapServerKey row) {
+        X509Certificate current = Der.certificate(row.certificate());
+        String cn = current.getSubjectX500Principal().getName();
+        ServerNames held = ServerNames.of(current);
+        if (held.sameAs(names) && cn.equals("CN=" + hostname)) {
+            return row;
+        }
+        if (!reissue) {
+            log.warn("The bootstrap server's certificate has {} and subjectAltNames [{}], the configuration asks for CN={} and [{}]."
+                    + " It is kept: devices may pin it. Start once with provisioning.bootstrap.reissue-certificate=true to"
+                    + " re-issue it for the same key.", cn, held, hostname, names);
+            return row;
+        }
+        X509Certificate certificate = ca.issueServer(current.getPublicKey(), hostname, names, "system:bootstrap-server");
+        row.recertified(Der.encoded(certificate));
+        log.warn("Re-issued the bootstrap server's certificate for the same key: CN={}, subjectAltNames [{}] (was {}, [{}])",
+                hostname, names, cn, held);
+        return row;
     }
 
     private Loaded open(BootstrapServerKey row) {

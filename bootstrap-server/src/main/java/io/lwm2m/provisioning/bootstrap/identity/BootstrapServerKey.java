@@ -52,6 +52,11 @@ class BootstrapServerKey {
         return new SealedSecret(keyCiphertext, wrappedDataKey, kekVersion);
     }
 
+    /** A new certificate for the same key (other names). */
+    void recertified(byte[] certificate) {
+        this.certificate = certificate;
+    }
+
     void resealed(SealedSecret key) {
         this.keyCiphertext = key.ciphertext();
         this.wrappedDataKey = key.wrappedDataKey();

@@ -308,7 +308,8 @@ final class BootstrapSession {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 steps.add(new SessionStep(request.operation().specName(), request.path(), null, truncate(cause.getMessage()), sentAt, millis));
-                throw new SessionFailure("no answer to " + request + ": " + cause.getMessage());
+                throw new SessionFailure((cause instanceof UnusableAnswerException ? "unusable answer to " : "no answer to ")
+                        + request + ": " + cause.getMessage());
             }
             steps.add(new SessionStep(request.operation().specName(), request.path(), response.code(), null, sentAt, millis));
             // Deleting what is not there leaves the client as wanted: a 4.04 to Bootstrap-Delete is fine.

@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.bootstrap.transport;
 
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapClient;
 import io.lwm2m.provisioning.bootstrap.sessions.ClientUnreachableException;
+import io.lwm2m.provisioning.bootstrap.sessions.UnusableAnswerException;
 import io.lwm2m.provisioning.bootstrap.sessions.DownlinkRequest;
 import io.lwm2m.provisioning.bootstrap.sessions.DownlinkResponse;
 import java.time.Duration;
@@ -85,6 +86,12 @@ final class CoapBootstrapClient implements BootstrapClient {
             @Override
             public void onCancel() {
                 answer.completeExceptionally(new ClientUnreachableException("request cancelled"));
+            }
+
+            /** A block-wise answer beyond provisioning.coap.max-body-size, for one. */
+            @Override
+            public void onResponseHandlingError(Throwable cause) {
+                answer.completeExceptionally(new UnusableAnswerException(cause.getMessage()));
             }
 
             @Override

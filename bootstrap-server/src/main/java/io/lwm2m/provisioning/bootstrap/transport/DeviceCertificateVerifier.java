@@ -96,28 +96,28 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
         Instant now = clock.instant();
         if (now.isAfter(device.getNotAfter().toInstant())) {
             return refusal(HandshakeFailureReason.CERTIFICATE_EXPIRED, certificate + " expired at " + device.getNotAfter().toInstant(),
-                    issued, certificate);
+                    issued);
         }
         if (now.isBefore(device.getNotBefore().toInstant())) {
             return refusal(HandshakeFailureReason.CERTIFICATE_NOT_YET_VALID, certificate + " is not valid before "
-                    + device.getNotBefore().toInstant(), issued, certificate);
+                    + device.getNotBefore().toInstant(), issued);
         }
         if (issued.isPresent() && issued.get().status() == IssuedCertificate.Status.REVOKED) {
-            return refusal(HandshakeFailureReason.CERTIFICATE_REVOKED, certificate + " is revoked", issued, certificate);
+            return refusal(HandshakeFailureReason.CERTIFICATE_REVOKED, certificate + " is revoked", issued);
         }
         boolean ours = ca.isValid(certificates);
         List<String> vouched = ours ? List.of() : manufacturers.endpointsVouchedFor(certificates);
         if (!ours && vouched.isEmpty()) {
             return refusal(HandshakeFailureReason.CERTIFICATE_UNTRUSTED, certificate + " of issuer '"
                     + printable(device.getIssuerX500Principal().getName())
-                    + "' chains to neither this server's CA nor a registered manufacturer CA, or is revoked", issued, certificate);
+                    + "' chains to neither this server's CA nor a registered manufacturer CA, or is revoked", issued);
         }
         // A live bootstrap credential may bootstrap; any other valid certificate naming a registered
         // device may only use EST (its own from our CA for sren, or a factory one): /bs refuses it.
         if (configs.bootstrapCredential(ClientIdentity.x509(device)).isEmpty()
                 && !namesRegisteredDevice(device, ours, vouched)) {
             return refusal(HandshakeFailureReason.CERTIFICATE_UNKNOWN, certificate
-                    + " is no live bootstrap credential and names no registered device", issued, certificate);
+                    + " is no live bootstrap credential and names no registered device", issued);
         }
         return null;
     }
@@ -136,18 +136,18 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
         }
     }
 
-    private Refusal refusal(HandshakeFailureReason reason, String detail, Optional<IssuedCertificate> issued, String identity) {
+    private Refusal refusal(HandshakeFailureReason reason, String detail, Optional<IssuedCertificate> issued) {
         String endpoint = issued.map(IssuedCertificate::endpoint).orElse(null);
         Long deviceId = endpoint == null ? null : configs.deviceIdOf(endpoint).orElse(null);
-        return new Refusal(reason, detail, deviceId, deviceId == null ? null : endpoint, identity);
+        return new Refusal(reason, detail, deviceId, deviceId == null ? null : endpoint);
     }
 
-    /** Why the credential may not bootstrap, and the device it belongs to where that is proven. */
-    private record Refusal(HandshakeFailureReason reason, String detail, Long deviceId, String endpoint, String identity) {
-
-        Refusal(HandshakeFailureReason reason, String detail, Long deviceId, String endpoint) {
-            this(reason, detail, deviceId, endpoint, null);
-        }
+    /**
+     * Why the credential may not bootstrap, and the device it belongs to where that is proven. The
+     * detail names the certificate (subject, serial) and the precise reason; it is what the failure
+     * record and the log show as the presented identity.
+     */
+    private record Refusal(HandshakeFailureReason reason, String detail, Long deviceId, String endpoint) {
     }
 
     /** The name as one log line: the peer chose it, so control characters are replaced. */
@@ -166,7 +166,7 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
 
     private CertificateVerificationResult refuse(ConnectionId cid, InetSocketAddress peer, Refusal refusal) {
         log.debug("DTLS handshake from {} refused: {}", peer, refusal.detail());
-        gate.credentialRefused(cid, peer, refusal.reason(), refusal.deviceId(), refusal.endpoint(), refusal.identity());
+        gate.credentialRefused(cid, peer, refusal.reason(), refusal.deviceId(), refusal.endpoint(), refusal.detail());
         return new CertificateVerificationResult(cid, new HandshakeException(refusal.detail(),
                 new AlertMessage(AlertMessage.AlertLevel.FATAL, AlertMessage.AlertDescription.BAD_CERTIFICATE)), null);
     }

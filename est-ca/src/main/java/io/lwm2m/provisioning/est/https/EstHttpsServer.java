@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.lwm2m.provisioning.ca.CertificateProfile;
 import io.lwm2m.provisioning.ca.KeyAlgorithm;
+import io.lwm2m.provisioning.ca.ServerNames;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
 import io.lwm2m.provisioning.certificates.ManufacturerCaService;
 import io.lwm2m.provisioning.est.EstService;
@@ -54,6 +55,7 @@ public class EstHttpsServer implements SmartLifecycle {
     private final String address;
     private final int port;
     private final String hostname;
+    private final ServerNames names;
     private final int threads;
     private HttpsServer server;
     private ExecutorService executor;
@@ -62,7 +64,9 @@ public class EstHttpsServer implements SmartLifecycle {
             @Value("${provisioning.est.https.address:0.0.0.0}") String address,
             @Value("${provisioning.est.https.port:8443}") int port,
             @Value("${provisioning.est.https.hostname:${provisioning.bootstrap.hostname:localhost}}") String hostname,
+            @Value("${provisioning.est.https.subject-alt-names:${provisioning.bootstrap.subject-alt-names:}}") List<String> altNames,
             @Value("${provisioning.est.https.threads:8}") int threads) {
+        this.names = ServerNames.forHost(hostname, altNames, "provisioning.est.https.subject-alt-names");
         this.est = est;
         this.ca = ca;
         this.manufacturers = manufacturers;
@@ -129,8 +133,7 @@ public class EstHttpsServer implements SmartLifecycle {
     private SSLContext tlsContext() {
         try {
             KeyPair keys = KeyAlgorithm.EC_P256.generate(random);
-            X509Certificate certificate = ca.issue(keys.getPublic(), CertificateProfile.Purpose.SERVER, hostname, null,
-                    "system:est-https");
+            X509Certificate certificate = ca.issueServer(keys.getPublic(), hostname, names, "system:est-https");
             List<Certificate> chain = new ArrayList<>();
             chain.add(certificate);
             chain.addAll(ca.chain());
