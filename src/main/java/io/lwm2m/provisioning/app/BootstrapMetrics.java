@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.app;
 
 import io.lwm2m.provisioning.bootstrap.handshakes.HandshakeFailureReason;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents;
+import io.lwm2m.provisioning.bootstrap.sessions.SessionHistoryWriter;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,19 +28,32 @@ class BootstrapMetrics implements BootstrapEvents {
     static final String CLUSTER_RECORDS = "provisioning.dtls.cluster.records";
     static final String CONNECTIONS_CLOSED = "provisioning.dtls.connections.closed";
     static final String HANDSHAKE_FAILURES = "provisioning.dtls.handshake.failures";
+    static final String SOURCES_BLOCKED = "provisioning.bootstrap.sources.blocked";
+    static final String HISTORY_DROPPED = "provisioning.bootstrap.history.dropped";
+    static final String HISTORY_BACKLOG = "provisioning.bootstrap.history.backlog";
 
     private static final Logger log = LoggerFactory.getLogger(BootstrapMetrics.class);
 
     private final MeterRegistry registry;
     private final Counter handshakesSucceeded;
     private final Counter handshakesFailed;
+    private final Counter sourcesBlocked;
+    private final Counter historyDropped;
     private final java.util.Map<HandshakeFailureReason, Counter> handshakeFailures = new java.util.EnumMap<>(HandshakeFailureReason.class);
 
-    BootstrapMetrics(MeterRegistry registry) {
+    BootstrapMetrics(MeterRegistry registry, SessionHistoryWriter history) {
         this.registry = registry;
         // Registered up front, so both series exist (at 0) before the first handshake.
         this.handshakesSucceeded = handshakeCounter("success");
         this.handshakesFailed = handshakeCounter("failure");
+        this.sourcesBlocked = Counter.builder(SOURCES_BLOCKED)
+                .description("Source addresses that reached the limit of client-caused failures and were blocked for a window")
+                .register(registry);
+        this.historyDropped = Counter.builder(HISTORY_DROPPED)
+                .description("Session history writes dropped: the queue was full (database down for long) or the database refused them")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder(HISTORY_BACKLOG, history, SessionHistoryWriter::backlog)
+                .description("Session history writes waiting for the database").register(registry);
         for (HandshakeFailureReason reason : HandshakeFailureReason.values()) {
             handshakeFailures.put(reason, Counter.builder(HANDSHAKE_FAILURES)
                     .description("Failed DTLS handshakes on the CoAPS endpoint by reason (wrong-key, unknown-psk-identity,"
@@ -101,6 +115,16 @@ class BootstrapMetrics implements BootstrapEvents {
     @Override
     public void handshake(boolean success) {
         (success ? handshakesSucceeded : handshakesFailed).increment();
+    }
+
+    @Override
+    public void sourceBlocked() {
+        sourcesBlocked.increment();
+    }
+
+    @Override
+    public void historyDropped(int writes) {
+        historyDropped.increment(writes);
     }
 
     @Override

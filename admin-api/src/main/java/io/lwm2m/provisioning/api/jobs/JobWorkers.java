@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 public final class JobWorkers {
 
     private static final Logger log = LoggerFactory.getLogger(JobWorkers.class);
+    private final io.lwm2m.provisioning.logging.ThrottledLog failures =
+            new io.lwm2m.provisioning.logging.ThrottledLog(log, java.time.Duration.ofSeconds(30));
 
     private final String name;
     private final Supplier<UUID> claim;
@@ -56,7 +58,8 @@ public final class JobWorkers {
                     run.accept(id);
                 }
             } catch (RuntimeException e) {
-                log.error("{} failed", name, e);
+                // The database gone, for one: the poll tries again; one line at most every 30 s.
+                failures.warn(name + " failed; the next poll tries again", e);
             } finally {
                 idle.release();
             }

@@ -29,6 +29,14 @@ public interface BootstrapEvents {
     default void handshake(boolean success) {
     }
 
+    /** Session history writes were dropped: the queue was full (the database down for long), or the database refused them. */
+    default void historyDropped(int writes) {
+    }
+
+    /** A source address reached the limit of client-caused failures: its new handshakes and requests are refused for a while. */
+    default void sourceBlocked() {
+    }
+
     /** A DTLS handshake failed, for this reason (told once per failed handshake). */
     default void handshakeFailed(io.lwm2m.provisioning.bootstrap.handshakes.HandshakeFailureReason reason) {
     }

@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.lwm2m.provisioning.logging.ThrottledLog;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,8 +27,13 @@ import org.springframework.stereotype.Component;
  * queued. At a thousand sessions a second that is a commit (and a WAL flush) every few
  * milliseconds instead of two per session. A session never waits for its record; a reader of the
  * history calls {@link #flush()} first, so on this replica it sees every session recorded before.
- * See ADR 015 for what a crash can lose (the last few milliseconds of history, never a credential
- * change: those are written synchronously elsewhere).
+ *
+ * <p>A database that is down or restarting loses nothing: the writes wait in the queue (65,536 of
+ * them, minutes of traffic) while the writer retries with backoff. Only what cannot be kept is
+ * dropped, counted ({@link BootstrapEvents#historyDropped}) and logged as an error: a write while
+ * the queue is full, or one the database refuses for its content twice. See ADR 015 for what a
+ * crash of this process can lose (the last few milliseconds of history, never a credential change:
+ * those are written synchronously elsewhere) and ADR 021 for outages.
  */
 @Component
 public class SessionHistoryWriter implements DisposableBean {
@@ -34,6 +41,8 @@ public class SessionHistoryWriter implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(SessionHistoryWriter.class);
     private static final int MAX_BATCH = 256;
     private static final long LINGER_MILLIS = 5;
+    static final int CAPACITY = 65_536;
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     /** Binds one queued write's parameters to its statement. */
     @FunctionalInterface
@@ -49,7 +58,10 @@ public class SessionHistoryWriter implements DisposableBean {
     }
 
     private final DataSource dataSource;
-    private final BlockingQueue<Queued> queue = new ArrayBlockingQueue<>(65_536);
+    private final BlockingQueue<Queued> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final ObjectProvider<BootstrapEvents> events;
+    private final ThrottledLog waiting = new ThrottledLog(log, Duration.ofSeconds(30));
+    private final ThrottledLog dropping = new ThrottledLog(log, Duration.ofSeconds(10));
     private final Object enqueue = new Object();
     private final Object progress = new Object();
     private final Thread thread;
@@ -57,32 +69,42 @@ public class SessionHistoryWriter implements DisposableBean {
     private long written; // guarded by progress
     private volatile boolean stopping;
 
-    SessionHistoryWriter(DataSource dataSource) {
+    SessionHistoryWriter(DataSource dataSource, ObjectProvider<BootstrapEvents> events) {
         this.dataSource = dataSource;
+        this.events = events;
         this.thread = new Thread(this::run, "session-history-writer");
         this.thread.setDaemon(true);
         this.thread.start();
     }
 
     /**
-     * Queues a write. With the queue full (the database far behind) the caller waits for room: the
-     * bootstrap traffic slows down rather than history being dropped or buffered without bound.
+     * Queues a write. The caller never waits on the database: with the queue full (the database
+     * down for minutes) the write is dropped, counted and logged, and the bootstrap goes on.
      */
     void submit(String description, String sql, Object key, Binder binder) {
         synchronized (enqueue) {
             Queued item = new Queued(++queued, description, sql, key, binder);
             if (!stopping) {
-                try {
-                    queue.put(item);
-                    return;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (!queue.offer(item)) {
+                    markWritten(item.sequence());
+                    dropped(1, "the session history queue is full (" + CAPACITY + " writes; is the database down?): dropped "
+                            + description, null);
                 }
+                return;
             }
             // Shutting down: the writer thread is gone or going, so write it here.
-            writeAlone(item);
+            try {
+                writeAlone(item);
+            } catch (DatabaseUnavailable e) {
+                dropped(1, "shutting down with the database unavailable: dropped " + description, e.getCause());
+            }
             markWritten(item.sequence());
         }
+    }
+
+    /** How many writes wait for the database. */
+    public int backlog() {
+        return queue.size();
     }
 
     /** Waits (up to 10 s) until everything queued before this call is committed. */
@@ -124,8 +146,9 @@ public class SessionHistoryWriter implements DisposableBean {
                     Thread.sleep(LINGER_MILLIS);
                 }
                 queue.drainTo(batch, MAX_BATCH - 1);
-                writeBatch(batch);
-                markWritten(batch.get(batch.size() - 1).sequence());
+                long last = batch.get(batch.size() - 1).sequence();
+                writeUntilDone(batch);
+                markWritten(last);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -133,6 +156,37 @@ public class SessionHistoryWriter implements DisposableBean {
                 log.error("Session history writer failed; continuing", e);
             } finally {
                 batch.clear();
+            }
+        }
+    }
+
+    /**
+     * Writes the batch, waiting out a database that is unavailable with a backoff of up to 5 s, for
+     * as long as it takes: new writes wait in the queue meanwhile. Written writes leave the batch, so
+     * a retry writes only the rest. Gives up only when shutting down.
+     */
+    private void writeUntilDone(List<Queued> batch) throws InterruptedException {
+        long backoff = 100;
+        long since = System.nanoTime();
+        while (!batch.isEmpty()) {
+            try {
+                writeBatch(batch);
+                if (backoff > 100) {
+                    log.info("Session history written again after {} s without the database",
+                            Duration.ofNanos(System.nanoTime() - since).toSeconds());
+                }
+                return;
+            } catch (DatabaseUnavailable e) {
+                if (stopping && System.nanoTime() - since > Duration.ofSeconds(10).toNanos()) {
+                    dropped(batch.size() + queue.size(), "the database stayed unavailable at shutdown: dropped "
+                            + (batch.size() + queue.size()) + " session history writes", e.getCause());
+                    queue.clear();
+                    return;
+                }
+                waiting.warn("Session history waits for the database (" + (batch.size() + queue.size())
+                        + " writes queued, retrying)", e.getCause());
+                Thread.sleep(backoff);
+                backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
             }
         }
     }
@@ -155,14 +209,15 @@ public class SessionHistoryWriter implements DisposableBean {
      * each of its writes is retried on its own, so one bad write loses nothing else.
      */
     private void writeBatch(List<Queued> batch) {
+        List<Queued> pending = List.copyOf(batch);
         Map<String, List<Queued>> groups = new LinkedHashMap<>();
         List<String> order = new ArrayList<>(); // the statements, in the order they run
         Map<Object, Integer> lastGroup = new HashMap<>(); // key -> the last-running statement holding a write of it
-        for (Queued item : batch) {
+        for (Queued item : pending) {
             int group = order.indexOf(item.sql());
             Integer last = item.key() == null ? null : lastGroup.get(item.key());
             if (group >= 0 && last != null && last > group) {
-                writeGroups(groups);
+                writeGroups(groups, batch);
                 groups.clear();
                 order.clear();
                 lastGroup.clear();
@@ -177,10 +232,11 @@ public class SessionHistoryWriter implements DisposableBean {
                 lastGroup.merge(item.key(), group, Math::max);
             }
         }
-        writeGroups(groups);
+        writeGroups(groups, batch);
     }
 
-    private void writeGroups(Map<String, List<Queued>> groups) {
+    /** Writes these groups in one transaction, or else one by one; each write done leaves {@code batch}. */
+    private void writeGroups(Map<String, List<Queued>> groups, List<Queued> batch) {
         if (groups.isEmpty()) {
             return;
         }
@@ -197,22 +253,38 @@ public class SessionHistoryWriter implements DisposableBean {
                     }
                 }
                 connection.commit();
+                groups.values().forEach(batch::removeAll);
                 return;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                rollbackQuietly(connection);
+                if (DatabaseUnavailable.causes(e)) {
+                    throw new DatabaseUnavailable(e);
+                }
                 log.debug("Session history transaction failed ({}); writing one by one", e.getMessage());
             } finally {
-                connection.setAutoCommit(true);
+                resetQuietly(connection);
             }
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
+            if (e instanceof DatabaseUnavailable unavailable) {
+                throw unavailable;
+            }
+            if (DatabaseUnavailable.causes(e)) {
+                throw new DatabaseUnavailable(e);
+            }
             log.warn("Session history transaction could not be written ({}); writing one by one", e.getMessage());
         }
-        groups.values().stream().flatMap(List::stream).sorted(Comparator.comparingLong(Queued::sequence))
-                .forEach(this::writeAlone);
+        for (Queued item : groups.values().stream().flatMap(List::stream).sorted(Comparator.comparingLong(Queued::sequence)).toList()) {
+            writeAlone(item);
+            batch.remove(item);
+        }
     }
 
+    /**
+     * Writes one item on its own. Twice when the database refuses it (a start racing another
+     * replica's start of the same device breaks the unique index once), then it is dropped and
+     * counted; a database that is unavailable throws {@link DatabaseUnavailable} instead.
+     */
     private void writeAlone(Queued item) {
-        // Twice: a start racing another replica's start of the same device breaks the unique index once.
         for (int attempt = 1; attempt <= 2; attempt++) {
             try (Connection connection = dataSource.getConnection();
                     PreparedStatement statement = connection.prepareStatement(item.sql())) {
@@ -221,10 +293,37 @@ public class SessionHistoryWriter implements DisposableBean {
                 statement.executeUpdate();
                 return;
             } catch (SQLException | RuntimeException e) {
+                if (DatabaseUnavailable.causes(e)) {
+                    throw new DatabaseUnavailable(e);
+                }
                 if (attempt == 2) {
-                    log.error("Could not record {}", item.description(), e);
+                    dropped(1, "the database refused " + item.description() + "; dropped it", e);
                 }
             }
+        }
+    }
+
+    private void dropped(int count, String why, Throwable cause) {
+        dropping.error(why, cause);
+        BootstrapEvents counter = events.getIfAvailable();
+        if (counter != null) {
+            counter.historyDropped(count);
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            log.debug("Rollback failed", e);
+        }
+    }
+
+    private static void resetQuietly(Connection connection) {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            log.debug("Resetting auto-commit failed", e);
         }
     }
 

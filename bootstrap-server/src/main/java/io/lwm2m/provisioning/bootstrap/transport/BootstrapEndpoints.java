@@ -89,7 +89,6 @@ public class BootstrapEndpoints implements SmartLifecycle {
     private ResumptionSupportingConnectionStore connectionStore;
     private EndedSessionConnections endedSessions;
     private final RecentPeers peers = new RecentPeers(100_000);
-    private final FailureRateLimiter limiter;
     private final FailureGate gate;
     private final java.util.List<io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents> events;
     private final ClusterSettings cluster;
@@ -127,8 +126,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
         this.events = events;
         this.cluster = cluster;
         this.clock = clock;
-        this.limiter = new FailureRateLimiter(maxFailuresPerSource, failureWindow, clock);
-        this.gate = new FailureGate(limiter, handshakeFailures, events);
+        this.gate = new FailureGate(new FailureRateLimiter(maxFailuresPerSource, failureWindow, clock), handshakeFailures, events);
         this.sessions = sessions;
         this.configs = configs;
         this.identity = identity;
@@ -227,8 +225,8 @@ public class BootstrapEndpoints implements SmartLifecycle {
         server = new CoapServer(config);
         server.addEndpoint(coap);
         server.addEndpoint(coaps);
-        server.add(new BootstrapResource(sessions, timers, requestTimeout, peers, limiter, endedSessions),
-                new BootstrapPackResource(sessions, peers, limiter, endedSessions));
+        server.add(new BootstrapResource(sessions, timers, requestTimeout, peers, gate, endedSessions),
+                new BootstrapPackResource(sessions, peers, gate, endedSessions));
         // EST requests reach the database and the CA: they run on their own bounded pool, not on the
         // CoAP threads that carry the bootstrap sessions. A full queue drops the request (the client retransmits).
         estExecutor = new ThreadPoolExecutor(estThreads, estThreads, 0, TimeUnit.MILLISECONDS,

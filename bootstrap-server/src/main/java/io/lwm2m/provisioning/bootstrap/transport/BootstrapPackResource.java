@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.bootstrap.transport;
 
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapRequest;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapSessionManager;
+import io.lwm2m.provisioning.logging.ThrottledLog;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.OptionSet;
@@ -16,25 +17,37 @@ import org.eclipse.californium.elements.EndpointContext;
  */
 final class BootstrapPackResource extends CoapResource {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BootstrapPackResource.class);
+    private final ThrottledLog failures = new ThrottledLog(log, java.time.Duration.ofSeconds(10));
+
     private final BootstrapSessionManager sessions;
     private final RecentPeers peers;
-    private final FailureRateLimiter limiter;
+    private final FailureGate gate;
     private final EndedSessionConnections connections;
 
-    BootstrapPackResource(BootstrapSessionManager sessions, RecentPeers peers, FailureRateLimiter limiter,
+    BootstrapPackResource(BootstrapSessionManager sessions, RecentPeers peers, FailureGate gate,
             EndedSessionConnections connections) {
         super("bspack");
         this.connections = connections;
         this.sessions = sessions;
         this.peers = peers;
-        this.limiter = limiter;
+        this.gate = gate;
     }
 
     @Override
     public void handleGET(CoapExchange exchange) {
+        try {
+            packRequest(exchange);
+        } catch (RuntimeException e) {
+            failures.warn("Bootstrap-Pack-Request from " + exchange.getSourceSocketAddress() + " failed; answered 5.00", e);
+            exchange.respond(ResponseCode.INTERNAL_SERVER_ERROR);
+        }
+    }
+
+    private void packRequest(CoapExchange exchange) {
         Request request = exchange.advanced().getRequest();
         EndpointContext peer = request.getSourceContext();
-        if (limiter.isBlocked(peer.getPeerAddress().getAddress())) {
+        if (gate.isBlocked(peer.getPeerAddress().getAddress())) {
             exchange.respond(ResponseCode.TOO_MANY_REQUESTS);
             return;
         }
@@ -58,11 +71,11 @@ final class BootstrapPackResource extends CoapResource {
             // A profile's policy, not the client's fault: the client falls back to a Bootstrap-Request.
             case "4.05" -> exchange.respond(ResponseCode.METHOD_NOT_ALLOWED);
             case "4.06" -> {
-                limiter.recordFailure(peer.getPeerAddress().getAddress());
+                gate.refusedRequest(peer.getPeerAddress().getAddress());
                 exchange.respond(ResponseCode.NOT_ACCEPTABLE);
             }
             default -> {
-                limiter.recordFailure(peer.getPeerAddress().getAddress());
+                gate.refusedRequest(peer.getPeerAddress().getAddress());
                 exchange.respond(ResponseCode.BAD_REQUEST);
             }
         }

@@ -4,6 +4,7 @@ import io.lwm2m.provisioning.bootstrap.sessions.BootstrapDecision;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapRequest;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapSessionManager;
 import io.lwm2m.provisioning.bootstrap.sessions.ClientIdentity;
+import io.lwm2m.provisioning.logging.ThrottledLog;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -20,19 +21,22 @@ import org.eclipse.californium.elements.auth.X509CertPath;
 /** {@code /bs}: the Bootstrap-Request (LwM2M Transport §6.1, {@code POST /bs?ep=..&pct=..}). */
 final class BootstrapResource extends CoapResource {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BootstrapResource.class);
+    private final ThrottledLog failures = new ThrottledLog(log, Duration.ofSeconds(10));
+
     private final BootstrapSessionManager sessions;
     private final ScheduledExecutorService timers;
     private final Duration requestTimeout;
     private final RecentPeers peers;
-    private final FailureRateLimiter limiter;
+    private final FailureGate gate;
     private final EndedSessionConnections connections;
 
     BootstrapResource(BootstrapSessionManager sessions, ScheduledExecutorService timers, Duration requestTimeout,
-            RecentPeers peers, FailureRateLimiter limiter, EndedSessionConnections connections) {
+            RecentPeers peers, FailureGate gate, EndedSessionConnections connections) {
         super("bs");
         this.connections = connections;
         this.peers = peers;
-        this.limiter = limiter;
+        this.gate = gate;
         this.sessions = sessions;
         this.timers = timers;
         this.requestTimeout = requestTimeout;
@@ -40,9 +44,19 @@ final class BootstrapResource extends CoapResource {
 
     @Override
     public void handlePOST(CoapExchange exchange) {
+        try {
+            bootstrapRequest(exchange);
+        } catch (RuntimeException e) {
+            // The database gone, for one: the client may try again; one line at most every 10 s, not a trace per datagram.
+            failures.warn("Bootstrap-Request from " + exchange.getSourceSocketAddress() + " failed; answered 5.00", e);
+            exchange.respond(ResponseCode.INTERNAL_SERVER_ERROR);
+        }
+    }
+
+    private void bootstrapRequest(CoapExchange exchange) {
         Request request = exchange.advanced().getRequest();
         EndpointContext peer = request.getSourceContext();
-        if (limiter.isBlocked(peer.getPeerAddress().getAddress())) {
+        if (gate.isBlocked(peer.getPeerAddress().getAddress())) {
             // Too many refusals from this address lately: answer without touching the database.
             exchange.respond(ResponseCode.TOO_MANY_REQUESTS);
             return;
@@ -50,7 +64,7 @@ final class BootstrapResource extends CoapResource {
         BootstrapDecision decision = sessions.accept(parse(request.getOptions().getUriQuery(), peer));
         if (decision instanceof BootstrapDecision.Refused refused) {
             if (!refused.responseCode().equals("5.03")) {
-                limiter.recordFailure(peer.getPeerAddress().getAddress());
+                gate.refusedRequest(peer.getPeerAddress().getAddress());
             }
             exchange.respond(switch (refused.responseCode()) {
                 case "4.15" -> ResponseCode.UNSUPPORTED_CONTENT_FORMAT;
@@ -77,10 +91,13 @@ final class BootstrapResource extends CoapResource {
             String value = eq < 0 ? "" : parameter.substring(eq + 1);
             switch (name) {
                 case "ep" -> {
+                    String unusable = PeerText.unusable(value, PeerText.MAX_ENDPOINT);
                     if (endpoint != null) {
                         malformed = "ep given twice";
-                    } else if (value.isEmpty()) {
-                        malformed = "ep is empty";
+                    } else if (unusable != null) {
+                        malformed = "ep " + unusable;
+                        // Recorded as the client sent it, but printable and bounded: the record must take it.
+                        value = PeerText.escaped(value);
                     }
                     endpoint = value;
                 }
@@ -98,6 +115,9 @@ final class BootstrapResource extends CoapResource {
                     // Other parameters carry nothing this server acts on.
                 }
             }
+        }
+        if (endpoint == null && malformed == null && query.stream().anyMatch(q -> q.startsWith("ep="))) {
+            malformed = "ep is empty";
         }
         ClientIdentity identity = null;
         if (peer.getPeerIdentity() instanceof PreSharedKeyIdentity psk) {

@@ -1,6 +1,7 @@
 package io.lwm2m.provisioning.bootstrap.transport;
 
 import io.lwm2m.provisioning.bootstrap.devices.BootstrapConfigStore;
+import io.lwm2m.provisioning.logging.ThrottledLog;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.Optional;
@@ -31,6 +32,7 @@ final class DatabasePskStore implements AdvancedPskStore {
     private final java.security.SecureRandom random = new java.security.SecureRandom();
 
     private final FailureGate gate;
+    private final ThrottledLog lookupFailures = new ThrottledLog(log, java.time.Duration.ofSeconds(10));
 
     DatabasePskStore(BootstrapConfigStore configs, FailureGate gate) {
         this.configs = configs;
@@ -46,12 +48,17 @@ final class DatabasePskStore implements AdvancedPskStore {
     public PskSecretResult requestPskSecretResult(ConnectionId cid, ServerNames serverName, PskPublicInformation identity,
             String hmacAlgorithm, SecretKey otherSecret, byte[] seed, boolean useExtendedMasterSecret) {
         String name = identity.getPublicInfoAsString();
+        if (!identity.isCompliantEncoding() || PeerText.unusable(name, PeerText.MAX_PSK_IDENTITY) != null) {
+            // No credential has such an identity (NUL, bytes that are not UTF-8): it never reaches the database.
+            gate.unknownPskIdentity(cid, PeerText.escaped(name));
+            return decoy(cid, identity);
+        }
         Optional<BootstrapConfigStore.PskKey> key;
         try {
             key = configs.bootstrapPsk(name);
         } catch (RuntimeException e) {
             // This server's failure, not the client's: it fails the handshake but never counts against its source.
-            log.warn("PSK lookup failed for a handshake; refusing it: {}", e.toString());
+            lookupFailures.warn("PSK lookup failed for a handshake; refusing it (not counted against the client)", e);
             gate.lookupFailed(cid, name);
             return decoy(cid, identity);
         }

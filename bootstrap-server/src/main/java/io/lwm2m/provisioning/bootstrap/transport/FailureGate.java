@@ -3,10 +3,12 @@ package io.lwm2m.provisioning.bootstrap.transport;
 import io.lwm2m.provisioning.bootstrap.handshakes.HandshakeFailureReason;
 import io.lwm2m.provisioning.bootstrap.handshakes.HandshakeFailures;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents;
+import io.lwm2m.provisioning.logging.ThrottledLog;
 import java.net.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.californium.scandium.DatagramFilter;
@@ -21,6 +23,7 @@ import org.eclipse.californium.scandium.dtls.Handshaker;
 import org.eclipse.californium.scandium.dtls.Record;
 import org.eclipse.californium.scandium.dtls.SessionListener;
 import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
+import org.slf4j.LoggerFactory;
 
 /**
  * Follows every DTLS handshake on the bootstrap endpoint from its first record to its end, and
@@ -35,6 +38,7 @@ final class FailureGate implements DatagramFilter, SessionListener {
 
     private final FailureRateLimiter limiter;
     private final HandshakeFailures failures;
+    private final ThrottledLog blockedLog = new ThrottledLog(LoggerFactory.getLogger(FailureGate.class), Duration.ofSeconds(10));
     private final List<BootstrapEvents> events;
     /** Handshakes in progress by connection id (the PSK lookup knows only that); bounded, oldest out. */
     private final Map<ConnectionId, Attempt> attempts = new LinkedHashMap<>(16, 0.75f, false) {
@@ -166,7 +170,7 @@ final class FailureGate implements DatagramFilter, SessionListener {
         }
         Attempt attempt = existing(connection.getConnectionId());
         if (attempt == null) {
-            limiter.recordFailure(connection.getPeerAddress().getAddress());
+            clientFailed(connection.getPeerAddress().getAddress(), HandshakeFailureReason.BAD_MAC.label());
             return false;
         }
         HandshakeFailureReason reason;
@@ -236,9 +240,29 @@ final class FailureGate implements DatagramFilter, SessionListener {
         }
         events.forEach(e -> e.handshakeFailed(reason));
         if (reason.clientCaused()) {
-            limiter.recordFailure(attempt.peer.getAddress());
+            clientFailed(attempt.peer.getAddress(), reason.label());
         }
         failures.record(deviceId, endpoint, reason, format(attempt.peer), identity);
+    }
+
+    /** A Bootstrap-Request or Bootstrap-Pack-Request this server refused because of what the client sent. */
+    void refusedRequest(InetAddress source) {
+        clientFailed(source, "refused-request");
+    }
+
+    /** Whether new handshakes and requests from {@code source} are refused for now. */
+    boolean isBlocked(InetAddress source) {
+        return limiter.isBlocked(source);
+    }
+
+    /** Counts a client-caused failure against its source, and reports the source when that blocks it. */
+    private void clientFailed(InetAddress source, String last) {
+        if (limiter.recordFailure(source)) {
+            events.forEach(BootstrapEvents::sourceBlocked);
+            blockedLog.warn("Blocking new handshakes and Bootstrap-Requests from " + source.getHostAddress() + " for "
+                    + limiter.remaining(source).toSeconds() + " s: it reached the limit of client-caused failures"
+                    + " (the last: " + last + "); behind a NAT that is every device there", null);
+        }
     }
 
     private static String format(InetSocketAddress peer) {

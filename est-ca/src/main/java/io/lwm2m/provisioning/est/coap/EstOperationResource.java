@@ -7,6 +7,7 @@ import io.lwm2m.provisioning.est.EstException;
 import io.lwm2m.provisioning.est.EstIdentity;
 import io.lwm2m.provisioning.est.EstOperation;
 import io.lwm2m.provisioning.est.EstService;
+import io.lwm2m.provisioning.logging.ThrottledLog;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
@@ -31,6 +32,8 @@ import org.slf4j.LoggerFactory;
 final class EstOperationResource extends CoapResource {
 
     private static final Logger log = LoggerFactory.getLogger(EstOperationResource.class);
+    /** A peer can make a request fail at will (a database outage, too): one line at most every 10 s. */
+    private final ThrottledLog failures = new ThrottledLog(log, java.time.Duration.ofSeconds(10));
     private static final int NONE = MediaTypeRegistry.UNDEFINED;
 
     private final EstService est;
@@ -184,7 +187,7 @@ final class EstOperationResource extends CoapResource {
     }
 
     private void failed(CoapExchange exchange, RuntimeException e) {
-        log.error("EST {} failed", operation.coapName(), e);
+        failures.warn("EST " + operation.coapName() + " failed unexpectedly; answered 5.00", e);
         diagnostic(exchange, ResponseCode.INTERNAL_SERVER_ERROR, "internal: the request could not be completed");
     }
 
