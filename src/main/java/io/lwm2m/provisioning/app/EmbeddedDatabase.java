@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.app;
 
 import io.lwm2m.provisioning.crypto.OwnerOnlyFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -70,6 +72,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     private static EmbeddedDatabase start(Path directory, Path deleteOnClose) throws IOException {
+        if ("root".equals(System.getProperty("user.name")) && !onPath("unshare")) {
+            throw new IOException("PostgreSQL refuses to run as root, and unshare, which runs it in a user namespace "
+                    + "instead, is not installed: install the Debian package util-linux, or run the server as another user");
+        }
         Path clusterDir = directory.toAbsolutePath().normalize();
         Path passwordFile = clusterDir.resolveSibling(clusterDir.getFileName() + ".password");
         boolean fresh = !Files.exists(clusterDir.resolve("postgresql.conf"));
@@ -154,6 +160,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the PostgreSQL settings into " + clusterDir, e);
         }
+    }
+
+    private static boolean onPath(String command) {
+        String path = System.getenv("PATH");
+        return path != null && Arrays.stream(path.split(File.pathSeparator))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir.isEmpty() ? "." : dir, command)));
     }
 
     private static String tail(Path logFile) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.marcnuri.helm.Helm;
+import io.lwm2m.provisioning.testing.ToolCheck;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import java.io.IOException;
@@ -543,6 +544,8 @@ class HelmChartTest {
   }
 
   private static synchronized void installSchemaPackages() {
+    ToolCheck.require("node", "nodejs");
+    ToolCheck.require("npm", "npm");
     try {
       Files.createDirectories(schemaDir);
       Path marker = schemaDir.resolve(".installed");
