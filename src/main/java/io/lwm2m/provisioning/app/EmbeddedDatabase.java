@@ -220,7 +220,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     @Override
     public void close() throws IOException {
         postgres.close();
-        if (deleteOnClose != null) {
+        if (deleteOnClose != null && Files.exists(deleteOnClose)) {
             try (java.util.stream.Stream<Path> paths = Files.walk(deleteOnClose)) {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
