@@ -24,7 +24,9 @@ class DockerfileTest {
         for (PropertySource<?> source : new YamlPropertySourceLoader().load("application.yml", new ClassPathResource("application.yml"))) {
             environment.getPropertySources().addLast(source);
         }
-        environment.getSystemProperties().remove("management.server.port"); // the test build's ephemeral port
+        // application.yml alone: not the test JVM's system properties (its ephemeral management port) or environment.
+        environment.getPropertySources().remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+        environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
         // With the cluster port, which only a clustered server opens.
         environment.getPropertySources().addFirst(new MapPropertySource("cluster",
                 Map.of("provisioning.cluster.enabled", "true")));
