@@ -4,7 +4,7 @@
 #
 #   docker build -t lwm2m-provisioning-server .
 #   docker run --read-only --tmpfs /tmp -v provisioning-data:/data \
-#     -p 5683:5683/udp -p 5684:5684/udp -p 8080:8080 -p 8081:8081 lwm2m-provisioning-server
+#     -p 5683:5683/udp -p 5684:5684/udp -p 8080:8080 -p 8081:8081 -p 8443:8443 lwm2m-provisioning-server
 #
 # Runs as UID/GID 10001 with a read-only root filesystem: only /tmp (java.io.tmpdir, HOME, the
 # unpacked embedded PostgreSQL binaries) and /data (PROVISIONING_DATA_DIR) are written. Arguments
@@ -41,8 +41,9 @@ ENV HOME=/tmp \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
 USER 10001:10001
 VOLUME ["/data"]
-# CoAP, CoAP over DTLS, HTTP API, management (actuator: health probes, Prometheus).
-EXPOSE 5683/udp 5684/udp 8080/tcp 8081/tcp
+# CoAP, CoAP over DTLS, HTTP API, management (actuator: health probes, Prometheus), EST over HTTPS, and the
+# cluster port (only with provisioning.cluster.enabled). DockerfileTest keeps this list complete.
+EXPOSE 5683/udp 5684/udp 8080/tcp 8081/tcp 8443/tcp 5784/udp
 # SIGTERM: no new Bootstrap-Requests (5.03), running sessions finish (up to 20 s), then the JVM exits.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]

@@ -128,3 +128,17 @@ hold no credentials: the schema rejects "password=" in it).
 {{- fail "autoscaling.enabled=true needs targetCPUUtilizationPercentage and/or targetMemoryUtilizationPercentage" -}}
 {{- end -}}
 {{- end -}}
+
+{{/* The Secret holding the first admin API key: the chart's own, or an existing one. */}}
+{{- define "lwm2m-provisioning.adminKeySecretName" -}}
+{{- if .Values.adminKey.create -}}
+{{- printf "%s-admin-key" (include "lwm2m-provisioning.fullname" .) -}}
+{{- else -}}
+{{- .Values.adminKey.existingSecret -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Label matchers selecting this release's metrics as scraped through the ServiceMonitor (job = Service name). */}}
+{{- define "lwm2m-provisioning.metricsSelector" -}}
+namespace="{{ .Release.Namespace }}", job="{{ include "lwm2m-provisioning.fullname" . }}-management"
+{{- end -}}

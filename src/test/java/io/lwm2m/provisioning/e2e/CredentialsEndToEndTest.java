@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lwm2m.provisioning.testing.ToolCheck;
 import com.sun.net.httpserver.HttpServer;
 import io.lwm2m.provisioning.e2e.LeshanDevice.Flavour;
 import java.io.ByteArrayInputStream;
@@ -364,6 +365,7 @@ class CredentialsEndToEndTest {
     }
 
     static String openssl(String... args) throws Exception {
+        ToolCheck.require("openssl", "openssl");
         String[] command = new String[args.length + 1];
         command[0] = "openssl";
         System.arraycopy(args, 0, command, 1, args.length);

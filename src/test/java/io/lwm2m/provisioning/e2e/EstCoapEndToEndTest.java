@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lwm2m.provisioning.testing.RequiresTool;
 import io.lwm2m.provisioning.e2e.CoapClientCli.Build;
 import io.lwm2m.provisioning.e2e.EstSupport.PskDevice;
 import io.lwm2m.provisioning.e2e.EstSupport.Workbench;
@@ -21,6 +22,8 @@ import tools.jackson.databind.JsonNode;
  * EST over CoAP/DTLS (RFC 9148) driven by libcoap's coap-client (OpenSSL and GnuTLS builds), with
  * keys and CSRs made by openssl and every issued certificate checked by {@code openssl verify}.
  */
+@RequiresTool(value = "openssl", debianPackage = "openssl")
+@RequiresTool(value = {"coap-client-openssl", "coap-client-gnutls"}, debianPackage = "libcoap3-bin")
 class EstCoapEndToEndTest {
 
     private static TestServer server;

@@ -3,6 +3,7 @@ package io.lwm2m.provisioning.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lwm2m.provisioning.testing.RequiresTool;
 import io.lwm2m.provisioning.ca.CaFactory;
 import io.lwm2m.provisioning.ca.CertificateIssuer;
 import io.lwm2m.provisioning.ca.CertificateProfile;
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.Test;
  * simpleenroll with a factory certificate, simplereenroll with the issued one, serverkeygen,
  * csrattrs, and the refusals; every certificate lands in the CA's records.
  */
+@RequiresTool(value = "openssl", debianPackage = "openssl")
 class EstHttpsEndToEndTest {
 
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lwm2m.provisioning.testing.RequiresTool;
 import io.lwm2m.provisioning.e2e.EstSupport.PskDevice;
 import io.lwm2m.provisioning.e2e.EstSupport.Workbench;
 import io.lwm2m.provisioning.e2e.LeshanDevice.Flavour;
@@ -25,6 +26,7 @@ import tools.jackson.databind.JsonNode;
  * enrolls over the same DTLS connection, the certificate lands on its mode-4 account, and a later
  * sren rotates it like any credential.
  */
+@RequiresTool(value = "openssl", debianPackage = "openssl")
 class EstModeFourEndToEndTest {
 
     private static TestServer server;

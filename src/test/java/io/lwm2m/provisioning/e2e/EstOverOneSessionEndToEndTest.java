@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lwm2m.provisioning.testing.RequiresTool;
 import io.lwm2m.provisioning.e2e.EstSupport.PskDevice;
 import io.lwm2m.provisioning.e2e.EstSupport.Workbench;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * disabled device, an edited profile or a revoked credential counts from the very next request on
  * the same session.
  */
+@RequiresTool(value = "openssl", debianPackage = "openssl")
 class EstOverOneSessionEndToEndTest {
 
     private static TestServer server;

@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lwm2m.provisioning.testing.ToolCheck;
 import io.lwm2m.provisioning.ca.Pem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -174,6 +175,7 @@ final class EstSupport {
         }
 
         String openssl(String... args) {
+            ToolCheck.require("openssl", "openssl");
             List<String> command = new ArrayList<>(List.of("openssl"));
             command.addAll(List.of(args));
             try {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.marcnuri.helm.Helm;
+import io.lwm2m.provisioning.testing.ToolCheck;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -113,7 +115,7 @@ class HelmChartTest {
     List<Map<String, Object>> docs = render(null);
 
     assertThat(kinds(docs)).containsExactlyInAnyOrder("ServiceAccount", "Service", "Service", "Service", "Service",
-        "StatefulSet", "PodDisruptionBudget");
+        "StatefulSet", "PodDisruptionBudget", "Secret");
     assertValidAgainstKubernetesSchemas(docs);
     assertNoSecretMaterial(docs);
 
@@ -165,6 +167,21 @@ class HelmChartTest {
     assertThat(at(sts, "spec.volumeClaimTemplates[0].spec.resources.requests.storage")).isEqualTo("1Gi");
     assertThat(list(at(pod, "topologySpreadConstraints"))).hasSize(2)
         .allSatisfy(c -> assertThat(at(c, "labelSelector.matchLabels")).isEqualTo(map(at(sts, "spec.selector.matchLabels"))));
+
+    // the first admin key: generated into the chart's own Secret, mounted read-only as a file
+    Map<String, Object> adminKey = single(docs, "Secret", FULLNAME + "-admin-key");
+    String key = new String(Base64.getDecoder().decode((String) at(adminKey, "data.initial-admin-key")), StandardCharsets.UTF_8);
+    assertThat(key).as("an API key the server accepts").matches("bsk_[A-Za-z0-9]{43}");
+    assertThat(render(null).stream().filter(d -> "Secret".equals(d.get("kind"))).map(d -> at(d, "data.initial-admin-key")))
+        .as("a new key for a new release").doesNotContain(at(adminKey, "data.initial-admin-key"));
+    assertThat(env.get("PROVISIONING_API_INITIAL_ADMIN_KEY_FILE").get("value"))
+        .isEqualTo("/etc/lwm2m-provisioning/admin/initial-admin-key");
+    assertThat(mounts(container)).containsEntry("/etc/lwm2m-provisioning/admin", "admin-key");
+    Map<String, Object> adminKeyVolume = named(list(at(pod, "volumes")), "admin-key");
+    assertThat(at(adminKeyVolume, "secret.secretName")).isEqualTo(FULLNAME + "-admin-key");
+    assertThat(at(adminKeyVolume, "secret.defaultMode")).isEqualTo(0440);
+    assertThat(env).doesNotContainKeys("PROVISIONING_API_JWT_ISSUER_URI", "PROVISIONING_API_JWT_JWK_SET_URI",
+        "PROVISIONING_BOOTSTRAP_HOSTNAME");
 
     // Services: UDP LoadBalancer with externalTrafficPolicy Local, separate API and management ClusterIPs, headless
     Map<String, Object> coap = single(docs, "Service", FULLNAME + "-coap");
@@ -241,7 +258,8 @@ class HelmChartTest {
     List<Map<String, Object>> docs = render(chartWithVisibleHooks(), testResource("values-all-enabled.yaml"), Map.of());
 
     assertThat(Set.copyOf(kinds(docs))).containsExactlyInAnyOrder("ServiceAccount", "Service", "StatefulSet",
-        "PodDisruptionBudget", "HorizontalPodAutoscaler", "NetworkPolicy", "ServiceMonitor", "Job");
+        "PodDisruptionBudget", "HorizontalPodAutoscaler", "NetworkPolicy", "ServiceMonitor", "Job", "Ingress",
+        "PrometheusRule", "ConfigMap");
     assertValidAgainstKubernetesSchemas(docs);
     assertNoSecretMaterial(docs);
 
@@ -330,6 +348,55 @@ class HelmChartTest {
       }
     }
 
+    // the first admin key from an existing Secret; JWT settings; the server's public name
+    assertThat(ofKind(docs, "Secret")).as("no Secret of the chart's own").isEmpty();
+    assertThat(at(named(list(at(sts, "spec.template.spec.volumes")), "admin-key"), "secret.secretName"))
+        .isEqualTo("provisioning-admin-key");
+    assertThat(env.get("PROVISIONING_API_INITIAL_ADMIN_KEY_FILE").get("value")).isEqualTo("/etc/lwm2m-provisioning/admin/key");
+    assertThat(env.get("PROVISIONING_API_JWT_ISSUER_URI").get("value")).isEqualTo("https://login.example.com/realms/iot");
+    assertThat(env.get("PROVISIONING_API_JWT_JWK_SET_URI").get("value"))
+        .isEqualTo("https://login.example.com/realms/iot/protocol/openid-connect/certs");
+    assertThat(env.get("PROVISIONING_API_JWT_AUDIENCE").get("value")).isEqualTo("lwm2m-provisioning");
+    assertThat(env.get("PROVISIONING_API_JWT_ROLES_CLAIM").get("value")).isEqualTo("groups");
+    assertThat(env.get("PROVISIONING_API_JWT_SUBJECT_CLAIM").get("value")).isEqualTo("preferred_username");
+    assertThat(env.get("PROVISIONING_BOOTSTRAP_HOSTNAME").get("value")).isEqualTo("bootstrap.example.com");
+
+    // Ingress for the API and the console, to the API Service's HTTP port, with TLS
+    Map<String, Object> apiIngress = single(docs, "Ingress", FULLNAME);
+    assertThat(at(apiIngress, "spec.ingressClassName")).isEqualTo("nginx");
+    assertThat(at(apiIngress, "spec.rules[0].host")).isEqualTo("provisioning.example.com");
+    assertThat(at(apiIngress, "spec.rules[0].http.paths[0].path")).isEqualTo("/");
+    assertThat(at(apiIngress, "spec.rules[0].http.paths[0].backend.service.name")).isEqualTo(FULLNAME + "-api");
+    assertThat(at(apiIngress, "spec.rules[0].http.paths[0].backend.service.port.name")).isEqualTo("http");
+    assertThat(at(apiIngress, "spec.tls[0].secretName")).isEqualTo("provisioning-tls");
+    assertThat(at(apiIngress, "metadata.annotations")).isEqualTo(Map.of("cert-manager.io/cluster-issuer", "letsencrypt"));
+
+    // alerts on this release's metrics, with the configured thresholds and labels
+    Map<String, Object> rule = single(docs, "PrometheusRule", FULLNAME);
+    assertThat(at(rule, "metadata.labels.release")).isEqualTo("kube-prometheus-stack");
+    List<Map<String, Object>> alerts = list(at(rule, "spec.groups[0].rules")).stream().map(HelmChartTest::map).toList();
+    assertThat(alerts.stream().map(a -> a.get("alert"))).containsExactlyInAnyOrder("ProvisioningDatabaseUnavailable",
+        "ProvisioningServerDown", "ProvisioningBootstrapFailureRatioHigh", "ProvisioningDtlsHandshakeFailuresHigh",
+        "ProvisioningBootstrapSourcesBlocked", "ProvisioningCertificatesExpiring", "ProvisioningImportRowsRefused");
+    assertThat(alerts).allSatisfy(a -> {
+      assertThat((String) a.get("expr")).contains("namespace=\"" + NAMESPACE + "\", job=\"" + FULLNAME + "-management\"");
+      assertThat(at(a, "labels.team")).isEqualTo("iot");
+      assertThat((String) at(a, "annotations.description")).doesNotContain("%!");
+    });
+    Map<String, Object> failureRatio = alerts.stream().filter(a -> a.get("alert").equals("ProvisioningBootstrapFailureRatioHigh"))
+        .findFirst().orElseThrow();
+    assertThat((String) failureRatio.get("expr")).contains("> 0.1");
+    assertThat((String) at(failureRatio, "annotations.description")).startsWith("{{ $value | humanizePercentage }} of");
+
+    // the Grafana dashboard for the sidecar
+    Map<String, Object> dashboard = single(docs, "ConfigMap", FULLNAME + "-dashboard");
+    assertThat(at(dashboard, "metadata.namespace")).isEqualTo("monitoring");
+    assertThat(at(dashboard, "metadata.labels.grafana_dashboard")).isEqualTo("1");
+    assertThat(at(dashboard, "metadata.annotations.grafana_folder")).isEqualTo("IoT");
+    Map<String, Object> json = JSON.readValue((String) map(at(dashboard, "data")).get("lwm2m-provisioning.json"), Map.class);
+    assertThat(json.get("uid")).isEqualTo("lwm2m-provisioning");
+    assertThat(list(json.get("panels"))).hasSizeGreaterThan(10);
+
     // Flyway migration Job as a pre-install/pre-upgrade hook
     Map<String, Object> job = single(docs, "Job", FULLNAME + "-migrate");
     assertThat(map(at(job, "metadata.annotations"))).containsEntry(VISIBLE_HOOK + "hook", "pre-install,pre-upgrade")
@@ -353,13 +420,18 @@ class HelmChartTest {
         .withKubeVersion(KUBE_VERSION).dryRun().clientOnly().call().getOutput();
     assertThat(defaults).contains("NOTES:").contains(FULLNAME + "-coap").contains("coaps://<address>:5684")
         .contains(FULLNAME + "-api." + NAMESPACE + ".svc:8080")
-        .contains("WARNING: database.existingSecret is empty").contains("WARNING: kek.existingSecret is empty");
+        .contains("kubectl get secret -n " + NAMESPACE + " " + FULLNAME + "-admin-key -o jsonpath='{.data.initial-admin-key}' | base64 -d")
+        .contains("WARNING: database.existingSecret is empty").contains("WARNING: kek.existingSecret is empty")
+        .contains("WARNING: ca.publicBaseUrl and bootstrap.hostname");
 
     String configured = new Helm(chartDir).install().withName(RELEASE).withNamespace(NAMESPACE)
         .withKubeVersion(KUBE_VERSION).withValuesFile(testResource("values-all-enabled.yaml"))
         .dryRun().clientOnly().call().getOutput();
     assertThat(configured).contains("NOTES:").doesNotContain("WARNING")
-        .contains("Database migrations ran in the hook Job " + FULLNAME + "-migrate");
+        .contains("Database migrations ran in the hook Job " + FULLNAME + "-migrate")
+        .contains("kubectl get secret -n " + NAMESPACE + " provisioning-admin-key -o jsonpath='{.data.key}' | base64 -d")
+        .contains("Ingress: https://provisioning.example.com/").contains("JWTs from https://login.example.com/realms/iot")
+        .contains("Alerts: PrometheusRule " + FULLNAME).contains("Grafana dashboard: ConfigMap " + FULLNAME + "-dashboard");
   }
 
   // ---------------------------------------------------------------------------------------------- bad values
@@ -389,7 +461,14 @@ class HelmChartTest {
         Arguments.of("CA import without its secret", "ca:\n  mode: import\n", "'/ca/import/existingSecret'"),
         Arguments.of("invalid CA mode", "ca:\n  mode: borrow\n", "'/ca/mode'"),
         Arguments.of("more replicas than Connection-ID node ids", "autoscaling:\n  maxReplicas: 300\n",
-            "'/autoscaling/maxReplicas': maximum"));
+            "'/autoscaling/maxReplicas': maximum"),
+        Arguments.of("inline admin key", "adminKey:\n  value: bsk_abc\n", "'/adminKey': additional properties 'value' not allowed"),
+        Arguments.of("no admin key at all", "adminKey:\n  create: false\n", "'/adminKey/existingSecret': minLength"),
+        Arguments.of("JWT issuer that is no URL", "api:\n  jwt:\n    issuerUri: login.example.com\n", "'/api/jwt/issuerUri'"),
+        Arguments.of("unknown Ingress path type", "ingress:\n  enabled: true\n  hosts:\n    - host: a.example.com\n"
+            + "      paths:\n        - path: /\n          pathType: Everything\n", "'/ingress/hosts/0/paths/0/pathType'"),
+        Arguments.of("alert ratio above one", "prometheusRule:\n  thresholds:\n    bootstrapFailureRatio: 5\n",
+            "'/prometheusRule/thresholds/bootstrapFailureRatio': maximum"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -543,6 +622,8 @@ class HelmChartTest {
   }
 
   private static synchronized void installSchemaPackages() {
+    ToolCheck.require("node", "nodejs");
+    ToolCheck.require("npm", "npm");
     try {
       Files.createDirectories(schemaDir);
       Path marker = schemaDir.resolve(".installed");
@@ -604,9 +685,15 @@ class HelmChartTest {
     }
   }
 
-  /** The chart renders no Secret (secrets are only referenced) and no secret value sits in plain env. */
+  /**
+   * The only Secret the chart renders is the first admin key it generates (other secrets are only referenced), and no
+   * secret value sits in plain env.
+   */
   private static void assertNoSecretMaterial(List<Map<String, Object>> docs) {
-    assertThat(kinds(docs)).doesNotContain("Secret", "ConfigMap");
+    assertThat(ofKind(docs, "Secret")).allSatisfy(secret -> {
+      assertThat(at(secret, "metadata.name")).isEqualTo(FULLNAME + "-admin-key");
+      assertThat(map(secret.get("data")).keySet()).containsExactly("initial-admin-key");
+    });
     for (Map<String, Object> doc : docs) {
       Object podSpec = "StatefulSet".equals(doc.get("kind")) || "Job".equals(doc.get("kind"))
           ? at(doc, "spec.template.spec") : null;

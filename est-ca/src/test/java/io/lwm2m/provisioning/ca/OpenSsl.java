@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.ca;
 
+import io.lwm2m.provisioning.testing.ToolCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ final class OpenSsl {
 
     /** Runs openssl in {@code directory} with stderr merged into the output. */
     static Result run(Path directory, String... arguments) throws IOException, InterruptedException {
+        ToolCheck.require(BINARY.toString(), "openssl");
         List<String> command = new ArrayList<>();
         command.add(BINARY.toString());
         command.addAll(List.of(arguments));

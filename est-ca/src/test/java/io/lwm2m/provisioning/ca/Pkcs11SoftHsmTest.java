@@ -2,8 +2,8 @@ package io.lwm2m.provisioning.ca;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
+import io.lwm2m.provisioning.testing.RequiresTool;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * directory (SunPKCS11 reads SOFTHSM2_CONF from the process environment, which a test cannot set) under a unique
  * label, and is deleted afterwards.
  */
+@RequiresTool(value = {"/usr/bin/softhsm2-util", "/usr/lib/softhsm/libsofthsm2.so"}, debianPackage = "softhsm2")
+@RequiresTool(value = "/usr/bin/openssl", debianPackage = "openssl")
 class Pkcs11SoftHsmTest {
 
     private static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
@@ -53,15 +54,6 @@ class Pkcs11SoftHsmTest {
 
     @BeforeAll
     static void createTokenWithAnIssuingCaKey() throws Exception {
-        boolean installed = Files.isExecutable(SOFTHSM_UTIL) && Files.isRegularFile(LIBRARY);
-        if (!installed) {
-            String hint = "SoftHSM2 is not installed (need " + SOFTHSM_UTIL + " and " + LIBRARY
-                    + "); install with: apt-get install -y softhsm2 opensc";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(hint + " -- required when CI=true");
-            }
-            Assumptions.assumeTrue(false, hint + " -- skipping the PKCS#11 tests");
-        }
         tokenLabel = "ca-test-" + HexFormat.of().formatHex(TestCas.RANDOM.generateSeed(4));
         String output = softHsm("--init-token", "--free", "--label", tokenLabel, "--so-pin", PIN, "--pin", PIN);
         Matcher slot = Pattern.compile("reassigned to slot (\\d+)").matcher(output);

@@ -62,11 +62,21 @@ public class ApiKeyService {
     /** Creates the first admin key if there is no key at all; returns it, or empty if keys exist. */
     @Transactional
     public Optional<String> createInitialAdminKeyIfNone() {
+        return createInitialAdminKeyIfNone(null);
+    }
+
+    /**
+     * Creates the first admin key if there is no key at all: {@code given} (an operator's key from a
+     * secret, already checked by {@link #isWellFormed}), or a new one when null. Returns the key, or
+     * empty if keys exist.
+     */
+    @Transactional
+    public Optional<String> createInitialAdminKeyIfNone(String given) {
         AdvisoryLocks.lock(em, INITIAL_KEY_LOCK);
         if (keys.count() > 0) {
             return Optional.empty();
         }
-        String key = newKey();
+        String key = given == null ? newKey() : given;
         keys.save(new ApiKey("initial-admin", Role.ADMIN, hash(key), key.substring(0, 10), clock.instant(), "system", null));
         audit.record(Actor.SYSTEM.event("api-key.create", "api-key:initial-admin", AuditEvent.Outcome.SUCCESS,
                 Map.of("role", Role.ADMIN.apiName())));
@@ -130,6 +140,15 @@ public class ApiKeyService {
         audit.record(actor.event("api-key.revoke", "api-key:" + id, AuditEvent.Outcome.SUCCESS,
                 Map.of("name", key.name(), "role", key.role().apiName())));
         return key;
+    }
+
+    /**
+     * A key this server could have made: {@code bsk_} and at least 43 characters of base64url (256 bits),
+     * at most 128 characters in all ({@link #authenticate} looks no further).
+     */
+    public static boolean isWellFormed(String key) {
+        return key != null && key.startsWith(PREFIX) && key.length() >= PREFIX.length() + 43 && key.length() <= 128
+                && key.substring(PREFIX.length()).chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128 || c == '-' || c == '_');
     }
 
     private String newKey() {

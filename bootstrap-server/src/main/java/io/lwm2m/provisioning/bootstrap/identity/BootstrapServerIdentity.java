@@ -97,11 +97,6 @@ public class BootstrapServerIdentity implements RewrappableSecrets {
                         return open(keys.findFirstByOrderByIdAsc().map(this::checkNames).orElseGet(this::create));
                     });
                     loaded = current;
-                    if (names.onlyLocal()) {
-                        log.warn("The bootstrap server's certificate names only this host ({}): devices that check the"
-                                + " server's name (Anjay does) fail for any other address. Set provisioning.bootstrap.hostname"
-                                + " and provisioning.bootstrap.subject-alt-names to the names devices use.", names);
-                    }
                 }
             }
         }
