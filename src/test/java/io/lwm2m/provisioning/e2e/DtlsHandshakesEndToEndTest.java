@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lwm2m.provisioning.testing.RequiresTool;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,7 @@ import tools.jackson.databind.JsonNode;
  * failures count against the source address. Its own server, with a low failure limit; the tests
  * that fail handshakes on purpose send from addresses of their own (127.0.0.2, 127.0.0.3).
  */
+@RequiresTool(value = "openssl", debianPackage = "openssl")
 class DtlsHandshakesEndToEndTest {
 
     private static TestServer server;

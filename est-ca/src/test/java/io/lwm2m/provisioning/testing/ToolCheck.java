@@ -53,7 +53,11 @@ public final class ToolCheck implements ExecutionCondition, BeforeAllCallback, B
      * running test as skipped (recorded like an annotation's skip), or fails it when every tool is required.
      */
     public static void require(String command, String debianPackage) {
-        Tool tool = new Tool(List.of(command), debianPackage, "");
+        require(new Tool(List.of(command), debianPackage, ""));
+    }
+
+    /** As {@link #require(String, String)}, for a tool of several parts or files (a part with '/' is a file). */
+    public static void require(Tool tool) {
         if (tool.missing().isEmpty()) {
             return;
         }
