@@ -9,6 +9,7 @@ import io.lwm2m.provisioning.bootstrap.servers.DmServer;
 import io.lwm2m.provisioning.bootstrap.servers.DmServerService;
 import io.lwm2m.provisioning.errors.ConflictException;
 import io.lwm2m.provisioning.errors.FieldProblems;
+import io.lwm2m.provisioning.errors.InputText;
 import io.lwm2m.provisioning.errors.NotFoundException;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -36,6 +38,8 @@ public class ProfileService {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern PATH = Pattern.compile("/|/\\d{1,5}(/\\d{1,5})?");
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The size of profiles.description (V3). */
+    static final int MAX_DESCRIPTION = 255;
 
     @PersistenceContext
     private EntityManager em;
@@ -58,6 +62,7 @@ public class ProfileService {
         if (name == null || !NAME.matcher(name).matches()) {
             problems.add("name", "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
+        InputText.checkLine(problems, "description", description, MAX_DESCRIPTION);
         validate(definition, "definition", true, problems);
         problems.throwIfAny();
         if (profiles.existsByName(name)) {
@@ -77,6 +82,7 @@ public class ProfileService {
                     + " (now " + profile.version() + "); read it again");
         }
         FieldProblems problems = new FieldProblems();
+        InputText.checkLine(problems, "description", description, MAX_DESCRIPTION);
         validate(definition, "definition", true, problems);
         problems.throwIfAny();
         profile.update(description, JSON.writeValueAsString(definition), clock.instant());
@@ -130,7 +136,7 @@ public class ProfileService {
         validate(overrides, "overrides", false, problems);
         Set<String> known = base.serverList().stream().map(ProfileDefinition.ServerSettings::server).collect(Collectors.toSet());
         for (int i = 0; i < overrides.serverList().size(); i++) {
-            if (!known.contains(overrides.serverList().get(i).server())) {
+            if (overrides.serverList().get(i) != null && !known.contains(overrides.serverList().get(i).server())) {
                 problems.add("overrides.servers[" + i + "].server", "is not a server of the device's profile");
             }
         }
@@ -181,13 +187,18 @@ public class ProfileService {
         if (serversRequired && list.isEmpty()) {
             problems.add(field + ".servers", "must name at least one DM server");
         }
-        Map<String, DmServer> known = servers.findByNames(list.stream().map(ProfileDefinition.ServerSettings::server).toList())
+        Map<String, DmServer> known = servers.findByNames(list.stream().filter(Objects::nonNull)
+                        .map(ProfileDefinition.ServerSettings::server).toList())
                 .stream().collect(Collectors.toMap(DmServer::name, Function.identity()));
         Set<String> seen = new HashSet<>();
         Map<Integer, String> ssids = new HashMap<>();
         for (int i = 0; i < list.size(); i++) {
             String at = field + ".servers[" + i + "]";
             ProfileDefinition.ServerSettings s = list.get(i);
+            if (s == null) {
+                problems.add(at, NOT_NULL);
+                continue;
+            }
             DmServer server = s.server() == null ? null : known.get(s.server());
             if (server == null) {
                 problems.add(at + ".server", "no DM server named '" + s.server() + "'");
@@ -234,6 +245,10 @@ public class ProfileService {
         for (int i = 0; i < acls.size(); i++) {
             String at = field + ".accessControl[" + i + "]";
             ProfileDefinition.AccessControl acl = acls.get(i);
+            if (acl == null) {
+                problems.add(at, NOT_NULL);
+                continue;
+            }
             if (acl.objectId() == null || acl.objectId() < 1 || acl.objectId() > 65534) {
                 problems.add(at + ".objectId", "must be an object id 1..65534 (the Security object has no ACL)");
             }
@@ -270,6 +285,8 @@ public class ProfileService {
             }
         }
     }
+
+    private static final String NOT_NULL = "must be an object, not null";
 
     /** An update based on a stale version (If-Match did not match). */
     public static class PreconditionFailedException extends RuntimeException {
