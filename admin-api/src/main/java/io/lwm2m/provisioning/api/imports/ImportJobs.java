@@ -101,7 +101,7 @@ public class ImportJobs {
                         throw new InvalidInputException("header", header == null ? "is missing" : header.problem());
                     }
                     try {
-                        columns = ImportRows.parseHeader(header.text());
+                        columns = ImportRows.parseHeader(header.fields());
                     } catch (IllegalArgumentException e) {
                         throw new InvalidInputException("header", e.getMessage());
                     }

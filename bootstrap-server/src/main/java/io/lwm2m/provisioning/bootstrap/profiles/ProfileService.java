@@ -36,6 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class ProfileService {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    public static final String NAME_RULE = "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit";
     private static final Pattern PATH = Pattern.compile("/|/\\d{1,5}(/\\d{1,5})?");
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** The size of profiles.description (V3). */
@@ -60,7 +61,7 @@ public class ProfileService {
     public Profile create(String name, String description, ProfileDefinition definition, Actor actor) {
         FieldProblems problems = new FieldProblems();
         if (name == null || !NAME.matcher(name).matches()) {
-            problems.add("name", "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            problems.add("name", NAME_RULE);
         }
         InputText.checkLine(problems, "description", description, MAX_DESCRIPTION);
         validate(definition, "definition", true, problems);
@@ -107,6 +108,11 @@ public class ProfileService {
             throw new ConflictException("name", "profile '" + name + "' is used by a device created meanwhile");
         }
         audit.record(actor.event("profile.delete", "profile:" + name, AuditEvent.Outcome.SUCCESS, Map.of()));
+    }
+
+    /** Whether {@code name} could name a profile at all (the rule {@link #create} applies). */
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
     }
 
     @Transactional(readOnly = true)
