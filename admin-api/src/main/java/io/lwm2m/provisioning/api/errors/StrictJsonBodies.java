@@ -33,9 +33,13 @@ class StrictJsonBodies implements WebMvcConfigurer {
 
     @Override
     public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
-        JsonMapper strict = json.rebuild().addModule(new SimpleModule("strict-strings").addDeserializer(String.class,
-                new StrictStrings())).build();
-        converters.add(0, new ReadOnly(strict));
+        converters.add(0, new ReadOnly(strict(json)));
+    }
+
+    /** {@code base} with strings checked as every request body's are. */
+    static JsonMapper strict(JsonMapper base) {
+        return base.rebuild().addModule(new SimpleModule("strict-strings").addDeserializer(String.class, new StrictStrings()))
+                .build();
     }
 
     /** A string that breaks {@link InputText}'s rules; {@link ApiExceptionHandler} names its field and the rule. */

@@ -60,11 +60,7 @@ public class ProfileService {
     @Transactional
     public Profile create(String name, String description, ProfileDefinition definition, Actor actor) {
         FieldProblems problems = new FieldProblems();
-        if (name == null || !NAME.matcher(name).matches()) {
-            problems.add("name", NAME_RULE);
-        }
-        InputText.checkLine(problems, "description", description, MAX_DESCRIPTION);
-        validate(definition, "definition", true, problems);
+        check(name, description, definition, known(definition), problems);
         problems.throwIfAny();
         if (profiles.existsByName(name)) {
             throw new ConflictException("name", "a profile named '" + name + "' already exists");
@@ -185,6 +181,36 @@ public class ProfileService {
     }
 
     private void validate(ProfileDefinition definition, String field, boolean serversRequired, FieldProblems problems) {
+        check(definition, field, serversRequired, known(definition), problems);
+    }
+
+    /** The DM servers {@code definition} names that exist, by name. */
+    private Map<String, DmServer> known(ProfileDefinition definition) {
+        return definition == null ? Map.of()
+                : servers.findByNames(definition.serverList().stream().filter(Objects::nonNull)
+                        .map(ProfileDefinition.ServerSettings::server).filter(Objects::nonNull).toList())
+                .stream().collect(Collectors.toMap(DmServer::name, Function.identity()));
+    }
+
+    /**
+     * The rules of a new profile given the DM servers its definition names ({@code known}, by
+     * name): what {@link #create} checks, without the lookup.
+     */
+    public static void check(String name, String description, ProfileDefinition definition, Map<String, DmServer> known,
+            FieldProblems problems) {
+        if (!isValidName(name)) {
+            problems.add("name", NAME_RULE);
+        }
+        InputText.checkLine(problems, "description", description, MAX_DESCRIPTION);
+        check(definition, "definition", true, known, problems);
+    }
+
+    /**
+     * The rules of a definition given the DM servers it names ({@code known}, by name): all of its
+     * validation but the lookup, so that it can also be exercised without a database (the fuzz tests).
+     */
+    public static void check(ProfileDefinition definition, String field, boolean serversRequired, Map<String, DmServer> known,
+            FieldProblems problems) {
         if (definition == null) {
             problems.add(field, "is required");
             return;
@@ -193,9 +219,27 @@ public class ProfileService {
         if (serversRequired && list.isEmpty()) {
             problems.add(field + ".servers", "must name at least one DM server");
         }
-        Map<String, DmServer> known = servers.findByNames(list.stream().filter(Objects::nonNull)
-                        .map(ProfileDefinition.ServerSettings::server).toList())
-                .stream().collect(Collectors.toMap(DmServer::name, Function.identity()));
+        checkServers(list, field, serversRequired, known, problems);
+        checkAccessControl(definition, field, problems);
+        if (definition.est() != null) {
+            try {
+                EstPolicy.parse(definition.est());
+            } catch (InvalidInputException e) {
+                e.problems().forEach(p -> problems.add(field + "." + p.field(), p.message()));
+            }
+        }
+        if (definition.deletePaths() != null) {
+            for (int i = 0; i < definition.deletePaths().size(); i++) {
+                String path = definition.deletePaths().get(i);
+                if (path == null || !PATH.matcher(path).matches()) {
+                    problems.add(field + ".deletePaths[" + i + "]", "must be '/', '/<object>' or '/<object>/<instance>'");
+                }
+            }
+        }
+    }
+
+    private static void checkServers(List<ProfileDefinition.ServerSettings> list, String field, boolean serversRequired,
+            Map<String, DmServer> known, FieldProblems problems) {
         Set<String> seen = new HashSet<>();
         Map<Integer, String> ssids = new HashMap<>();
         for (int i = 0; i < list.size(); i++) {
@@ -247,6 +291,9 @@ public class ProfileService {
                 problems.add(at + ".certificateUsage", "must be 0 (CA constraint) to 3 (domain-issued certificate)");
             }
         }
+    }
+
+    private static void checkAccessControl(ProfileDefinition definition, String field, FieldProblems problems) {
         List<ProfileDefinition.AccessControl> acls = definition.accessControlList();
         for (int i = 0; i < acls.size(); i++) {
             String at = field + ".accessControl[" + i + "]";
@@ -273,21 +320,6 @@ public class ProfileService {
                         problems.add(at + ".acl", "values are bit masks 0..31 (1 read, 2 write, 4 execute, 8 delete, 16 create)");
                     }
                 });
-            }
-        }
-        if (definition.est() != null) {
-            try {
-                EstPolicy.parse(definition.est());
-            } catch (InvalidInputException e) {
-                e.problems().forEach(p -> problems.add(field + "." + p.field(), p.message()));
-            }
-        }
-        if (definition.deletePaths() != null) {
-            for (int i = 0; i < definition.deletePaths().size(); i++) {
-                String path = definition.deletePaths().get(i);
-                if (path == null || !PATH.matcher(path).matches()) {
-                    problems.add(field + ".deletePaths[" + i + "]", "must be '/', '/<object>' or '/<object>/<instance>'");
-                }
             }
         }
     }
