@@ -136,47 +136,83 @@ final class RecordReader {
     private Record nextCsv() throws IOException {
         long startLine = line;
         length = 0;
-        int firstLineEnd = -1;
-        List<String> fields = new ArrayList<>();
-        ByteArrayOutputStream field = new ByteArrayOutputStream();
-        boolean fieldQuoted = false;
-        boolean fieldSpansLines = false;
+        CsvRecord record = new CsvRecord();
         boolean sawAny = false;
-        String problem = null;
-        State state = State.FIELD_START;
         while (true) {
             int b = read();
             if (b == -1) {
                 if (!sawAny) {
                     return null;
                 }
-                if (state == State.QUOTED) {
-                    return resync(startLine, firstLineEnd, "a quoted field is never closed (a stray '\"'?)");
+                if (record.state == State.QUOTED) {
+                    return resync(startLine, record.firstLineEnd, "a quoted field is never closed (a stray '\"'?)");
                 }
                 break;
             }
             sawAny = true;
-            if (state != State.SKIP_LINE) {
+            if (record.state != State.SKIP_LINE) {
                 if (length == MAX_RECORD_BYTES) {
-                    if (firstLineEnd >= 0) {
-                        return resync(startLine, firstLineEnd, tooLong());
+                    if (record.firstLineEnd >= 0) {
+                        return resync(startLine, record.firstLineEnd, tooLong());
                     }
-                    problem = tooLong();
-                    state = State.SKIP_LINE;
+                    record.fail(tooLong());
                 } else {
                     append(b);
                 }
             }
-            if (b == '\n' && firstLineEnd < 0) {
-                firstLineEnd = length;
+            if (b == '\n' && record.firstLineEnd < 0) {
+                record.firstLineEnd = length;
             }
+            String resync = record.step(b);
+            if (resync != null) {
+                return resync(startLine, record.firstLineEnd, resync);
+            }
+            if (b == '\n' && record.state != State.QUOTED) {
+                break;
+            }
+        }
+        return finish(record, startLine);
+    }
+
+    private Record finish(CsvRecord record, long startLine) {
+        if (record.problem != null) {
+            return Record.broken(startLine, offset, line, record.problem);
+        }
+        boolean lastQuoted = record.quoted;
+        record.endField();
+        if (record.fields.contains(null)) {
+            return Record.broken(startLine, offset, line, "not valid UTF-8");
+        }
+        if (record.fields.size() == 1 && !lastQuoted && record.fields.get(0).isBlank()) {
+            return BLANK;
+        }
+        boolean spansLines = record.firstLineEnd >= 0 && record.firstLineEnd < length;
+        if (expectedFields > 0 && record.fields.size() != expectedFields && spansLines) {
+            return resync(startLine, record.firstLineEnd, "has " + record.fields.size() + " fields, the header " + expectedFields
+                    + " (a stray '\"'?)");
+        }
+        return new Record(null, record.fields, startLine, offset, line, null);
+    }
+
+    /** The RFC 4180 state of the record being read: its fields so far, the current one, where its first line ended. */
+    private final class CsvRecord {
+        final List<String> fields = new ArrayList<>();
+        final ByteArrayOutputStream field = new ByteArrayOutputStream();
+        State state = State.FIELD_START;
+        boolean quoted;
+        boolean spansLines;
+        int firstLineEnd = -1;
+        String problem;
+
+        /** Takes one byte; returns the problem of a record to resynchronise at its second line, else null. */
+        String step(int b) {
             switch (state) {
                 case FIELD_START -> {
                     if (b == '"') {
-                        fieldQuoted = true;
+                        quoted = true;
                         state = State.QUOTED;
                     } else if (b == ',') {
-                        fields.add(endField(field, false));
+                        endField();
                     } else if (b != '\n') {
                         field.write(b);
                         state = State.UNQUOTED;
@@ -184,81 +220,74 @@ final class RecordReader {
                 }
                 case UNQUOTED -> {
                     if (b == ',') {
-                        fields.add(endField(field, false));
-                        state = State.FIELD_START;
+                        endField();
                     } else if (b == '"') {
-                        problem = "a '\"' inside unquoted field " + (fields.size() + 1)
-                                + " (RFC 4180: quote the whole field and double the quote)";
-                        state = State.SKIP_LINE;
+                        fail("a '\"' inside unquoted field " + (fields.size() + 1)
+                                + " (RFC 4180: quote the whole field and double the quote)");
                     } else if (b != '\n') {
                         field.write(b);
                     }
                 }
                 case QUOTED -> {
-                    if (b == '"') {
-                        state = State.QUOTE_IN_QUOTED;
-                    } else {
-                        if (b == '\n') {
-                            if (!multilineColumns.contains(fields.size())) {
-                                return resync(startLine, firstLineEnd, "a line break inside quoted field " + (fields.size() + 1)
-                                        + ", which cannot hold one (a stray '\"'?)");
-                            }
-                            fieldSpansLines = true;
-                        }
-                        field.write(b);
-                    }
+                    return quoted(b);
                 }
-                case QUOTE_IN_QUOTED -> {
-                    if (b == '"') {
-                        field.write('"');
-                        state = State.QUOTED;
-                    } else if (b == ',') {
-                        fields.add(endField(field, true));
-                        fieldQuoted = false;
-                        fieldSpansLines = false;
-                        state = State.FIELD_START;
-                    } else if (b == '\r') {
-                        state = State.CR_AFTER_QUOTE;
-                    } else if (b != '\n') {
-                        if (fieldSpansLines) {
-                            return resync(startLine, firstLineEnd, "text after the closing quote of field " + (fields.size() + 1));
-                        }
-                        problem = "text after the closing quote of field " + (fields.size() + 1);
-                        state = State.SKIP_LINE;
-                    }
-                }
-                case CR_AFTER_QUOTE -> {
-                    if (b != '\n') {
-                        if (fieldSpansLines) {
-                            return resync(startLine, firstLineEnd, "text after the closing quote of field " + (fields.size() + 1));
-                        }
-                        problem = "text after the closing quote of field " + (fields.size() + 1);
-                        state = State.SKIP_LINE;
-                    }
+                case QUOTE_IN_QUOTED, CR_AFTER_QUOTE -> {
+                    return afterQuote(b);
                 }
                 case SKIP_LINE -> {
                     // Consumes the rest of a broken line.
                 }
             }
-            if (b == '\n' && state != State.QUOTED) {
-                break;
+            return null;
+        }
+
+        private String quoted(int b) {
+            if (b == '"') {
+                state = State.QUOTE_IN_QUOTED;
+                return null;
             }
+            if (b == '\n') {
+                if (!multilineColumns.contains(fields.size())) {
+                    return "a line break inside quoted field " + (fields.size() + 1) + ", which cannot hold one (a stray '\"'?)";
+                }
+                spansLines = true;
+            }
+            field.write(b);
+            return null;
         }
-        if (problem != null) {
-            return Record.broken(startLine, offset, line, problem);
+
+        /** After a quote inside a quoted field: an escaped quote, the field's end, or the record's end (CRLF or LF). */
+        private String afterQuote(int b) {
+            if (state == State.QUOTE_IN_QUOTED && b == '"') {
+                field.write('"');
+                state = State.QUOTED;
+            } else if (state == State.QUOTE_IN_QUOTED && b == ',') {
+                endField();
+            } else if (state == State.QUOTE_IN_QUOTED && b == '\r') {
+                state = State.CR_AFTER_QUOTE;
+            } else if (b != '\n') {
+                String problem = "text after the closing quote of field " + (fields.size() + 1);
+                if (spansLines) {
+                    return problem;
+                }
+                fail(problem);
+            }
+            return null;
         }
-        fields.add(endField(field, fieldQuoted));
-        if (fields.contains(null)) {
-            return Record.broken(startLine, offset, line, "not valid UTF-8");
+
+        void endField() {
+            fields.add(RecordReader.this.endField(field, quoted));
+            quoted = false;
+            spansLines = false;
+            state = State.FIELD_START;
         }
-        if (fields.size() == 1 && !fieldQuoted && fields.get(0).isBlank()) {
-            return BLANK;
+
+        void fail(String why) {
+            if (problem == null) {
+                problem = why;
+            }
+            state = State.SKIP_LINE;
         }
-        if (expectedFields > 0 && fields.size() != expectedFields && firstLineEnd >= 0 && firstLineEnd < length) {
-            return resync(startLine, firstLineEnd, "has " + fields.size() + " fields, the header " + expectedFields
-                    + " (a stray '\"'?)");
-        }
-        return new Record(null, fields, startLine, offset, line, null);
     }
 
     /** The field's text (a CR before the record's LF dropped from an unquoted one), or null if it is not UTF-8. */
