@@ -144,8 +144,8 @@ public final class DeviceFields {
     public List<String> labels(List<String> given) {
         List<String> labels = new ArrayList<>();
         for (String label : given) {
-            String l = label == null ? "" : trimSpaces(label);
-            if (l.isEmpty()) {
+            String l = trimSpaces(label);
+            if (l == null) {
                 continue;
             }
             if (InputText.lineProblem(l, MAX_LABEL_LENGTH) != null) {
