@@ -97,7 +97,7 @@ class ImportCrashTest {
         }
     }
 
-    private static Process startChild(Path dataDir, Path log) throws IOException {
+    static Process startChild(Path dataDir, Path log) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-cp", System.getProperty("java.class.path"), "io.lwm2m.provisioning.ProvisioningServerApplication",
                 "--provisioning.data-dir=" + dataDir, "--server.port=0", "--server.address=127.0.0.1",
@@ -106,7 +106,7 @@ class ImportCrashTest {
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    private static int awaitPort(Process child, Path log, Path dataDir) throws Exception {
+    static int awaitPort(Process child, Path log, Path dataDir) throws Exception {
         Instant deadline = Instant.now().plusSeconds(180);
         while (Instant.now().isBefore(deadline)) {
             assertThat(child.isAlive()).as("the server exited: " + Files.readString(log)).isTrue();
@@ -132,7 +132,7 @@ class ImportCrashTest {
     }
 
     /** SIGKILL to the JVM and to its PostgreSQL (found by the data dir on its command line): nothing gets to clean up. */
-    private static void kill(Process child, Path dataDir) throws Exception {
+    static void kill(Process child, Path dataDir) throws Exception {
         child.destroyForcibly();
         child.waitFor(30, TimeUnit.SECONDS);
         String marker = dataDir.toString();

@@ -73,7 +73,7 @@ class ImportEndToEndTest {
                     }
                     case 3 -> {
                         row = endpoint + "x".repeat(300) + "," + profile + ",psk,,,," + tag;
-                        broken.put(line, new Expected("invalid", "endpoint: must be at most 255 characters"));
+                        broken.put(line, new Expected("invalid", "endpoint: must be 1-64 ASCII letters"));
                     }
                     default -> {
                         csv.writeBytes((endpoint + "," + profile + ",psk,,,,label-").getBytes(StandardCharsets.UTF_8));

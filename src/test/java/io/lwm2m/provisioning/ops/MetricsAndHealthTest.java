@@ -50,7 +50,7 @@ class MetricsAndHealthTest {
         OpsServer.Response readiness = server.management("/actuator/health/readiness");
         assertThat(readiness.status()).as(readiness.toString()).isEqualTo(200);
         assertThat(readiness.json().get("status").asString()).isEqualTo("UP");
-        assertThat(readiness.json().get("components").propertyNames()).containsExactlyInAnyOrder("readinessState", "provisioning");
+        assertThat(readiness.json().get("components").propertyNames()).containsExactlyInAnyOrder("readinessState", "provisioning", "db");
         assertThat(readiness.json().get("components").get("provisioning").get("status").asString()).isEqualTo("UP");
 
         OpsServer.Response health = server.management("/actuator/health");

@@ -17,6 +17,11 @@ public final class FieldProblems {
         return problems.stream().anyMatch(p -> p.field().equals(field));
     }
 
+    /** The problems in the order they were found. */
+    public List<FieldProblem> list() {
+        return List.copyOf(problems);
+    }
+
     public boolean isEmpty() {
         return problems.isEmpty();
     }

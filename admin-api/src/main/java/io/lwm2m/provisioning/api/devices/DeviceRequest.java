@@ -3,10 +3,7 @@ package io.lwm2m.provisioning.api.devices;
 import io.lwm2m.provisioning.bootstrap.devices.NewDevice;
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
 import io.lwm2m.provisioning.bootstrap.profiles.ProfileDefinition;
-import io.lwm2m.provisioning.crypto.RandomSecrets;
 import io.lwm2m.provisioning.errors.FieldProblems;
-import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
 import java.util.List;
 
 /** The body of {@code POST /api/v1/devices}, as sent: every field checked by {@link #validate()}. */
@@ -22,15 +19,12 @@ public record DeviceRequest(String endpoint, List<String> servers, String profil
         }
     }
 
+    /** Checks every field by the rules devices share with the import ({@link DeviceFields}) and names each one that breaks a rule. */
     public NewDevice validate() {
         FieldProblems problems = new FieldProblems();
-        if (endpoint == null || endpoint.isEmpty()) {
-            problems.add("endpoint", "is required");
-        } else if (endpoint.length() > 255) {
-            problems.add("endpoint", "must be at most 255 characters");
-        } else if (endpoint.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c) || c == '/')) {
-            problems.add("endpoint", "must not contain whitespace, control characters or '/'");
-        }
+        DeviceFields fields = new DeviceFields(DeviceFields.Names.API, problems);
+        fields.endpoint(endpoint);
+        fields.profile(profile);
         if (profile != null) {
             if (servers != null) {
                 problems.add("servers", "give either a profile or a server list, not both");
@@ -47,59 +41,19 @@ public record DeviceRequest(String endpoint, List<String> servers, String profil
             }
         }
         SecurityMode mode = null;
-        String identity = null;
         byte[] key = null;
+        boolean factory = bootstrapCredential != null && Boolean.TRUE.equals(bootstrapCredential.factory());
         if (bootstrapCredential == null) {
             problems.add("bootstrapCredential", "is required");
-        } else if (bootstrapCredential.mode() == null || bootstrapCredential.mode().isBlank()) {
-            problems.add("bootstrapCredential.mode", "is required");
         } else {
-            mode = SecurityMode.fromName(bootstrapCredential.mode()).orElse(null);
-            if (mode == null) {
-                problems.add("bootstrapCredential.mode", "must be one of PSK, RPK, X509");
-            } else if (mode != SecurityMode.PSK && mode != SecurityMode.RPK && mode != SecurityMode.X509) {
-                problems.add("bootstrapCredential.mode", "must be one of PSK, RPK, X509");
-            } else if (Boolean.TRUE.equals(bootstrapCredential.factory()) && mode != SecurityMode.X509) {
+            mode = fields.mode(bootstrapCredential.mode());
+            if (factory && mode != null && mode != SecurityMode.X509) {
                 problems.add("bootstrapCredential.factory", "is for X509: a certificate from a registered manufacturer CA");
-            } else if (mode != SecurityMode.PSK) {
-                if (bootstrapCredential.identity() != null || bootstrapCredential.key() != null) {
-                    problems.add("bootstrapCredential.identity", "identity and key are for PSK only; RPK and X509 "
-                            + "credentials are generated");
-                }
-            } else {
-                identity = bootstrapCredential.identity();
-                String hexKey = bootstrapCredential.key();
-                if ((identity == null) != (hexKey == null)) {
-                    problems.add(identity == null ? "bootstrapCredential.identity" : "bootstrapCredential.key",
-                            "identity and key are supplied together, or both left out to have them generated");
-                } else if (identity != null) {
-                    int identityBytes = identity.getBytes(StandardCharsets.UTF_8).length;
-                    if (identityBytes == 0 || identityBytes > 128 || identity.chars().anyMatch(Character::isISOControl)) {
-                        problems.add("bootstrapCredential.identity", "must be 1-128 bytes of UTF-8 without control characters");
-                    }
-                    key = parseKey(hexKey, problems);
-                }
             }
+            key = fields.suppliedPsk(mode, bootstrapCredential.identity(), bootstrapCredential.key());
         }
         problems.throwIfAny();
-        return new NewDevice(endpoint, servers, profile, overrides, mode, identity, key,
-                bootstrapCredential != null && Boolean.TRUE.equals(bootstrapCredential.factory()));
-    }
-
-    private static byte[] parseKey(String hexKey, FieldProblems problems) {
-        try {
-            byte[] key = HexFormat.of().parseHex(hexKey);
-            if (key.length < RandomSecrets.MIN_PSK_BYTES || key.length > RandomSecrets.MAX_PSK_BYTES) {
-                problems.add("bootstrapCredential.key", "must be " + RandomSecrets.MIN_PSK_BYTES + " to "
-                        + RandomSecrets.MAX_PSK_BYTES + " bytes (" + RandomSecrets.MIN_PSK_BYTES * 2 + " to "
-                        + RandomSecrets.MAX_PSK_BYTES * 2 + " hex digits)");
-            }
-            return key;
-        } catch (IllegalArgumentException e) {
-            // Never echo the value: it is a key.
-            problems.add("bootstrapCredential.key", "must be hexadecimal (an even number of 0-9, a-f digits)");
-            return null;
-        }
+        return new NewDevice(endpoint, servers, profile, overrides, mode, bootstrapCredential.identity(), key, factory);
     }
 
     @Override

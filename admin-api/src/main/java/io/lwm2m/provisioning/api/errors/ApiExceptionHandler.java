@@ -6,7 +6,6 @@ import io.lwm2m.provisioning.errors.FieldProblem;
 import io.lwm2m.provisioning.errors.InvalidInputException;
 import io.lwm2m.provisioning.errors.NotFoundException;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -79,6 +78,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), List.of());
     }
 
+    /**
+     * Spring Security's firewall checks parameter names lazily, when something reads a form body's
+     * parameters: a refusal then surfaces here rather than in its filter.
+     */
+    @ExceptionHandler(org.springframework.security.web.firewall.RequestRejectedException.class)
+    ResponseEntity<ProblemDetail> rejected(RuntimeException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", "The request's parameters are not acceptable: "
+                + "names and values must be printable text.", List.of());
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         log.error("Unexpected error in an API request", e);
@@ -102,6 +111,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 cause = t;
                 break;
             }
+        }
+        if (cause instanceof StrictJsonBodies.UnsafeTextException unsafe) {
+            return asObject(problem(HttpStatus.BAD_REQUEST, "Invalid request", "The request breaks 1 rule(s); see 'errors'.",
+                    List.of(new FieldProblem(unsafe.getPath().isEmpty() ? "body" : path(unsafe), unsafe.rule()))));
         }
         FieldProblem fieldProblem = null;
         if (cause instanceof UnrecognizedPropertyException unknown) {
@@ -176,7 +189,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail, List<FieldProblem> errors) {
         ProblemDetail problem = Problems.of(status, title, detail);
         if (!errors.isEmpty()) {
-            problem.setProperty("errors", errors.stream().map(p -> Map.of("field", p.field(), "message", p.message())).toList());
+            problem.setProperty("errors", Problems.fields(errors));
         }
         if (RequestIds.current() != null) {
             problem.setProperty("requestId", RequestIds.current());

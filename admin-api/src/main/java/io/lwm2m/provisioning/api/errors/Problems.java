@@ -2,7 +2,10 @@ package io.lwm2m.provisioning.api.errors;
 
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import io.lwm2m.provisioning.errors.FieldProblem;
 import java.net.URI;
+import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -16,6 +19,11 @@ public final class Problems {
     private Problems() {
     }
 
+    /** The {@code errors} member: one {@code {field, message}} per broken rule. */
+    static List<Map<String, String>> fields(List<FieldProblem> errors) {
+        return errors.stream().map(p -> Map.of("field", p.field(), "message", p.message())).toList();
+    }
+
     public static ProblemDetail of(HttpStatus status, String title, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle(title);
@@ -25,7 +33,16 @@ public final class Problems {
 
     public static void write(HttpServletResponse response, JsonMapper json, HttpStatus status, String title, String detail)
             throws IOException {
+        write(response, json, status, title, detail, List.of());
+    }
+
+    /** As {@link #write(HttpServletResponse, JsonMapper, HttpStatus, String, String)}, with the field-level list. */
+    public static void write(HttpServletResponse response, JsonMapper json, HttpStatus status, String title, String detail,
+            List<FieldProblem> errors) throws IOException {
         ProblemDetail problem = of(status, title, detail);
+        if (!errors.isEmpty()) {
+            problem.setProperty("errors", fields(errors));
+        }
         Object requestId = RequestIds.current();
         if (requestId != null) {
             problem.setProperty("requestId", requestId);

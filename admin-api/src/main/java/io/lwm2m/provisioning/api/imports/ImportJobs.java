@@ -83,6 +83,15 @@ public class ImportJobs {
             throw new InvalidInputException("Idempotency-Key", "must be 1-255 characters");
         }
         UUID id = UUID.randomUUID();
+        try {
+            return spoolAndCreate(id, body, format, dryRun, idempotencyKey, actor);
+        } finally {
+            spool.received(id);
+        }
+    }
+
+    private Accepted spoolAndCreate(UUID id, InputStream body, String format, boolean dryRun, String idempotencyKey, Actor actor)
+            throws IOException {
         ImportSpool.Spooled spooled = spool.write(id, body, maxUploadBytes);
         byte[] requestHash = requestHash(format, dryRun, spooled.sha256());
         List<String> columns;
@@ -101,7 +110,7 @@ public class ImportJobs {
                         throw new InvalidInputException("header", header == null ? "is missing" : header.problem());
                     }
                     try {
-                        columns = ImportRows.parseHeader(header.text());
+                        columns = ImportRows.parseHeader(header.fields());
                     } catch (IllegalArgumentException e) {
                         throw new InvalidInputException("header", e.getMessage());
                     }
@@ -268,8 +277,8 @@ public class ImportJobs {
     }
 
     /**
-     * Destroys secrets files past their expiry and uploads nobody will run (a crash between
-     * spooling and creating the job); one replica at a time.
+     * Destroys secrets files past their expiry, and the spools of finished jobs a crash left behind
+     * (abandoned uploads go sooner: {@link ImportSpool#removeAbandoned()}); one replica at a time.
      */
     @Scheduled(fixedDelayString = "${provisioning.imports.cleanup-interval:5m}")
     public void cleanUp() {

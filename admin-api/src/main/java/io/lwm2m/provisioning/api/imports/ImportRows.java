@@ -1,14 +1,16 @@
 package io.lwm2m.provisioning.api.imports;
 
+import io.lwm2m.provisioning.api.devices.DeviceFields;
+import io.lwm2m.provisioning.bootstrap.devices.EndpointName;
 import io.lwm2m.provisioning.bootstrap.devices.NewDevice;
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
 import io.lwm2m.provisioning.ca.Pem;
-import io.lwm2m.provisioning.crypto.RandomSecrets;
-import java.nio.charset.StandardCharsets;
+import io.lwm2m.provisioning.errors.FieldProblems;
+import io.lwm2m.provisioning.errors.InputText;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,11 +36,8 @@ final class ImportRows {
     static final String LABELS = "labels";
     static final List<String> COLUMNS = List.of(ENDPOINT, PROFILE, MODE, PSK_IDENTITY, PSK_KEY, PUBLIC_KEY, CERTIFICATE, LABELS);
     static final Set<String> REQUIRED = Set.of(ENDPOINT, PROFILE, MODE);
-    static final int MAX_LABELS = 32;
-    static final int MAX_LABEL_LENGTH = 64;
-    /** The bootstrap credential modes a row may ask for, by lower-case name. */
-    private static final Map<String, SecurityMode> MODES = Map.of("psk", SecurityMode.PSK, "rpk", SecurityMode.RPK,
-            "x509", SecurityMode.X509);
+    /** The columns whose PEM values span lines. */
+    static final Set<String> MULTILINE = Set.of(PUBLIC_KEY, CERTIFICATE);
 
     /** A parsed row: the device, or the endpoint (if readable) and the problem. */
     record Row(NewDevice device, String endpoint, String problem) {
@@ -60,15 +59,16 @@ final class ImportRows {
     }
 
     /** Checks a CSV header row; returns the column names, or throws with what is wrong. */
-    static List<String> parseHeader(String record) {
+    static List<String> parseHeader(List<String> fields) {
         List<String> names = new ArrayList<>();
-        for (String field : splitCsv(record)) {
-            names.add(field.trim().toLowerCase(Locale.ROOT));
+        for (String field : fields) {
+            String name = DeviceFields.trimSpaces(field);
+            names.add(name == null ? "" : name.toLowerCase(Locale.ROOT));
         }
         List<String> problems = new ArrayList<>();
         for (String name : names) {
             if (!COLUMNS.contains(name)) {
-                problems.add("unknown column '" + name + "' (columns: " + String.join(", ", COLUMNS) + ")");
+                problems.add("unknown column '" + printable(name) + "' (columns: " + String.join(", ", COLUMNS) + ")");
             } else if (names.indexOf(name) != names.lastIndexOf(name)) {
                 problems.add("column '" + name + "' appears twice");
             }
@@ -84,24 +84,43 @@ final class ImportRows {
         return names;
     }
 
-    Row parse(String record) {
-        Map<String, String> fields;
-        if (header != null) {
-            List<String> values = splitCsv(record);
-            if (values == null) {
-                return Row.invalid(null, "malformed CSV quoting");
+    /** The columns of {@code header} that may hold line breaks (PEM); other fields that do are a broken record. */
+    static Set<Integer> multilineColumns(List<String> header) {
+        Set<Integer> columns = new HashSet<>();
+        for (int i = 0; i < header.size(); i++) {
+            if (MULTILINE.contains(header.get(i))) {
+                columns.add(i);
             }
+        }
+        return columns;
+    }
+
+    /** A name as it can be quoted in a message: control and bidirectional formatting characters as \\uXXXX. */
+    private static String printable(String name) {
+        StringBuilder out = new StringBuilder();
+        for (char c : name.toCharArray()) {
+            if (InputText.isControl(c) || InputText.isBidiControl(c) || c == '\ufeff') {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    Row parse(RecordReader.Record record) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (header != null) {
+            List<String> values = record.fields();
             if (values.size() != header.size()) {
-                return Row.invalid(values.isEmpty() ? null : values.get(0).trim(),
+                return Row.invalid(values.isEmpty() ? null : DeviceFields.trimSpaces(values.get(0)),
                         "has " + values.size() + " fields, the header " + header.size());
             }
-            fields = new LinkedHashMap<>();
             for (int i = 0; i < values.size(); i++) {
                 fields.put(header.get(i), values.get(i));
             }
         } else {
-            fields = new LinkedHashMap<>();
-            String problem = jsonFields(record, fields);
+            String problem = jsonFields(record.text(), fields);
             if (problem != null) {
                 return Row.invalid(fields.get(ENDPOINT), problem);
             }
@@ -147,110 +166,64 @@ final class ImportRows {
         return null;
     }
 
-    /** Validates the fields in place: blank values become null, the others are trimmed. */
+    /**
+     * Validates the fields by the rules every device keeps to ({@link DeviceFields}): spaces around
+     * a value are dropped and an empty value is absent; any other character the field may not hold
+     * (a control character, say) is refused, never trimmed.
+     */
     private static Row validate(Map<String, String> f) {
-        f.replaceAll((k, v) -> v == null || v.isBlank() ? null : v.trim());
-        String endpoint = f.get(ENDPOINT);
-        List<String> problems = new ArrayList<>();
-        if (endpoint == null) {
-            problems.add("endpoint: is required");
-        } else if (endpoint.length() > 255) {
-            problems.add("endpoint: must be at most 255 characters");
-            endpoint = null;
-        } else if (endpoint.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c) || c == '/')) {
-            problems.add("endpoint: must not contain whitespace, control characters or '/'");
+        f.replaceAll((k, v) -> DeviceFields.trimSpaces(v));
+        FieldProblems problems = new FieldProblems();
+        DeviceFields fields = new DeviceFields(DeviceFields.Names.IMPORT, problems);
+        String endpoint = fields.endpoint(f.get(ENDPOINT));
+        String profile = fields.profile(f.get(PROFILE));
+        if (f.get(PROFILE) == null) {
+            problems.add(PROFILE, "is required");
         }
-        String profile = f.get(PROFILE);
-        if (profile == null) {
-            problems.add("profile: is required");
-        } else if (profile.length() > 64) {
-            problems.add("profile: must be at most 64 characters");
-        }
-        SecurityMode mode = null;
-        String modeName = f.get(MODE);
-        if (modeName == null) {
-            problems.add("mode: is required (psk, rpk or x509)");
-        } else {
-            mode = MODES.get(modeName.toLowerCase(Locale.ROOT));
-            if (mode == null) {
-                problems.add("mode: must be psk, rpk or x509");
-            }
-        }
-        String identity = f.get(PSK_IDENTITY);
-        String hexKey = f.get(PSK_KEY);
-        byte[] key = null;
-        if (identity != null || hexKey != null) {
-            if (mode != SecurityMode.PSK) {
-                problems.add("psk_identity: psk_identity and psk_key are for mode psk only");
-            } else if (identity == null || hexKey == null) {
-                problems.add((identity == null ? "psk_identity" : "psk_key")
-                        + ": psk_identity and psk_key are supplied together, or both left empty to have them generated");
-            } else {
-                int identityBytes = identity.getBytes(StandardCharsets.UTF_8).length;
-                if (identityBytes > 128 || identity.chars().anyMatch(Character::isISOControl)) {
-                    problems.add("psk_identity: must be 1-128 bytes of UTF-8 without control characters");
-                }
-                try {
-                    key = HexFormat.of().parseHex(hexKey);
-                    if (key.length < RandomSecrets.MIN_PSK_BYTES || key.length > RandomSecrets.MAX_PSK_BYTES) {
-                        problems.add("psk_key: must be " + RandomSecrets.MIN_PSK_BYTES + " to " + RandomSecrets.MAX_PSK_BYTES
-                                + " bytes (" + RandomSecrets.MIN_PSK_BYTES * 2 + " to " + RandomSecrets.MAX_PSK_BYTES * 2
-                                + " hex digits)");
-                    }
-                } catch (IllegalArgumentException e) {
-                    problems.add("psk_key: must be hexadecimal (an even number of 0-9, a-f digits)");
-                }
-            }
-        }
+        SecurityMode mode = fields.mode(f.get(MODE));
+        byte[] key = fields.suppliedPsk(mode, f.get(PSK_IDENTITY), f.get(PSK_KEY));
         PublicKey publicKey = null;
-        if (f.get(PUBLIC_KEY) != null) {
+        if (pem(problems, f, PUBLIC_KEY) != null) {
             if (mode != SecurityMode.RPK) {
-                problems.add("public_key: is for mode rpk only");
+                problems.add(PUBLIC_KEY, "is for mode rpk only");
             } else {
                 try {
                     publicKey = Pem.parsePublicKey(f.get(PUBLIC_KEY));
                 } catch (RuntimeException e) {
-                    problems.add("public_key: must be a PEM public key (SubjectPublicKeyInfo)");
+                    problems.add(PUBLIC_KEY, "must be a PEM public key (SubjectPublicKeyInfo)");
                 }
             }
         }
         boolean factoryCertificate = false;
-        if (f.get(CERTIFICATE) != null) {
+        if (pem(problems, f, CERTIFICATE) != null) {
             if (mode != SecurityMode.X509) {
-                problems.add("certificate: is for mode x509 only");
+                problems.add(CERTIFICATE, "is for mode x509 only");
             } else {
                 String problem = checkFactoryCertificate(f.get(CERTIFICATE), endpoint);
                 if (problem != null) {
-                    problems.add("certificate: " + problem);
+                    problems.add(CERTIFICATE, problem);
                 } else {
                     factoryCertificate = true;
                 }
             }
         }
-        List<String> labels = new ArrayList<>();
-        if (f.get(LABELS) != null) {
-            for (String label : f.get(LABELS).split(";")) {
-                String l = label.trim();
-                if (l.isEmpty()) {
-                    continue;
-                }
-                if (l.length() > MAX_LABEL_LENGTH || l.chars().anyMatch(Character::isISOControl)) {
-                    problems.add("labels: each label is 1-" + MAX_LABEL_LENGTH + " characters without control characters");
-                    break;
-                }
-                if (!labels.contains(l)) {
-                    labels.add(l);
-                }
-            }
-            if (labels.size() > MAX_LABELS) {
-                problems.add("labels: at most " + MAX_LABELS + " labels");
-            }
-        }
+        List<String> labels = f.get(LABELS) == null ? List.of() : fields.labels(List.of(f.get(LABELS).split(";", -1)));
         if (!problems.isEmpty()) {
-            return Row.invalid(endpoint, String.join("; ", problems));
+            String reported = endpoint != null ? endpoint : EndpointName.isValid(f.get(ENDPOINT)) ? f.get(ENDPOINT) : null;
+            return Row.invalid(reported, String.join("; ", problems.list().stream().map(p -> p.field() + ": " + p.message()).toList()));
         }
-        return new Row(new NewDevice(endpoint, null, profile, null, mode, identity, key, factoryCertificate, publicKey, labels),
-                endpoint, null);
+        return new Row(new NewDevice(endpoint, null, profile, null, mode, f.get(PSK_IDENTITY), key, factoryCertificate, publicKey,
+                labels), endpoint, null);
+    }
+
+    /** A PEM field's text if it holds only what PEM may (line breaks allowed); a problem and null otherwise. */
+    private static String pem(FieldProblems problems, Map<String, String> f, String column) {
+        String rule = InputText.problem(f.get(column));
+        if (rule != null) {
+            problems.add(column, rule);
+            return null;
+        }
+        return f.get(column);
     }
 
     /** A factory certificate must parse and name the endpoint (subject CN or a SAN URI); null if fine. */
@@ -279,55 +252,5 @@ final class ImportRows {
             return "has unreadable subject alternative names";
         }
         return named ? null : "does not name the endpoint (subject CN or SAN URI)";
-    }
-
-    /** RFC 4180 fields of one record; null if its quoting is malformed. */
-    static List<String> splitCsv(String record) {
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        int i = 0;
-        int n = record.length();
-        while (true) {
-            field.setLength(0);
-            if (i < n && record.charAt(i) == '"') {
-                i++;
-                while (true) {
-                    if (i >= n) {
-                        return null;
-                    }
-                    char c = record.charAt(i++);
-                    if (c == '"') {
-                        if (i < n && record.charAt(i) == '"') {
-                            field.append('"');
-                            i++;
-                        } else {
-                            break;
-                        }
-                    } else {
-                        field.append(c);
-                    }
-                }
-                if (i < n && record.charAt(i) != ',') {
-                    return null;
-                }
-            } else {
-                int comma = record.indexOf(',', i);
-                int end = comma < 0 ? n : comma;
-                field.append(record, i, end);
-                if (field.indexOf("\"") >= 0) {
-                    return null;
-                }
-                i = end;
-            }
-            fields.add(field.toString());
-            if (i >= n) {
-                return fields;
-            }
-            i++; // the comma
-            if (i == n) {
-                fields.add("");
-                return fields;
-            }
-        }
     }
 }

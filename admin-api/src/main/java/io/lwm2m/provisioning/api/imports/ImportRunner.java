@@ -302,6 +302,9 @@ class ImportRunner {
             ImportRows rows = new ImportRows(job.csv() ? job.columns() : null, json);
             DeviceService.ResolvedProfiles profiles = new DeviceService.ResolvedProfiles(PROFILES_MAX_AGE);
             RecordReader reader = new RecordReader(in, job.csv(), job.nextOffset(), job.nextLine());
+            if (job.csv()) {
+                reader.expecting(job.columns().size(), ImportRows.multilineColumns(job.columns()));
+            }
             while (!Thread.currentThread().isInterrupted()) {
                 List<RecordReader.Record> records = new ArrayList<>(batchSize);
                 RecordReader.Record record;
@@ -336,7 +339,7 @@ class ImportRunner {
                 invalid.add(BatchResult.of(record.line(), null, BatchResult.Outcome.INVALID, record.problem()));
                 continue;
             }
-            ImportRows.Row row = rows.parse(record.text());
+            ImportRows.Row row = rows.parse(record);
             if (row.problem() != null) {
                 invalid.add(BatchResult.of(record.line(), row.endpoint(), BatchResult.Outcome.INVALID, row.problem()));
             } else {

@@ -6,26 +6,70 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
  * The upload of an import job, kept in PostgreSQL (so any replica can run or resume the job) in
  * chunks of {@link #CHUNK_BYTES}, each sealed under the KEK like any other secret: a row may carry
  * a factory-supplied PSK key. Only one chunk is in memory at a time, writing or reading.
+ *
+ * <p>A spool has no job row until its upload has ended, so a server killed mid-upload leaves
+ * chunks nobody will run. An upload in progress shows it is alive: each chunk it writes, and a
+ * heartbeat on its first chunk while the client is slow. A spool without a job that has shown
+ * nothing for {@code provisioning.imports.orphan-after} is abandoned, and removed at start and
+ * every {@code orphan-after} from then on, by whichever replica looks first.
  */
 @Component
+@EnableConfigurationProperties(ImportSpool.Settings.class)
 class ImportSpool {
 
     static final int CHUNK_BYTES = 1024 * 1024;
 
+    /**
+     * {@code provisioning.imports.*} settings of the spool.
+     *
+     * @param orphanAfter how long a spool without a job may go without a chunk or heartbeat before it
+     *                    counts as abandoned (its uploader was killed) and is deleted
+     */
+    @ConfigurationProperties("provisioning.imports")
+    record Settings(@DefaultValue("30s") Duration orphanAfter) {
+
+        Settings {
+            if (orphanAfter.compareTo(HEARTBEAT.multipliedBy(3)) < 0) {
+                throw new IllegalArgumentException("provisioning.imports.orphan-after must be at least " + HEARTBEAT.multipliedBy(3)
+                        + " (three heartbeats of an upload in progress)");
+            }
+        }
+    }
+
+    /** How often a replica marks the spools it is still receiving as alive. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(5);
+
+    private static final Logger log = LoggerFactory.getLogger(ImportSpool.class);
+
     private final JdbcTemplate jdbc;
     private final SecretCipher cipher;
+    private final Duration orphanAfter;
+    /** Uploads this replica is receiving, whose spools its heartbeat keeps alive. */
+    private final Set<UUID> receiving = ConcurrentHashMap.newKeySet();
 
-    ImportSpool(JdbcTemplate jdbc, SecretCipher cipher) {
+    ImportSpool(JdbcTemplate jdbc, SecretCipher cipher, Settings settings) {
         this.jdbc = jdbc;
         this.cipher = cipher;
+        this.orphanAfter = settings.orphanAfter();
     }
 
     /** What was spooled: size, chunk count, SHA-256 of the bytes. */
@@ -39,8 +83,22 @@ class ImportSpool {
         }
     }
 
-    /** Stores {@code in} under {@code jobId}, one committed chunk at a time. */
+    /**
+     * Stores {@code in} under {@code jobId}, one committed chunk at a time. The spool stays alive
+     * (see {@link #received}) until its job row exists.
+     */
     Spooled write(UUID jobId, InputStream in, long maxBytes) throws IOException {
+        receiving.add(jobId);
+        try {
+            return spool(jobId, in, maxBytes);
+        } catch (IOException | RuntimeException e) {
+            // The client went away or the upload broke a limit: what arrived is of no use.
+            delete(jobId);
+            throw e;
+        }
+    }
+
+    private Spooled spool(UUID jobId, InputStream in, long maxBytes) throws IOException {
         MessageDigest sha256 = sha256();
         byte[] chunk = new byte[CHUNK_BYTES];
         long total = 0;
@@ -71,6 +129,39 @@ class ImportSpool {
 
     void delete(UUID jobId) {
         jdbc.update("DELETE FROM import_upload_chunks WHERE job_id = ?", jobId);
+    }
+
+    /** The upload's job row exists (or the upload was given up): its spool needs no heartbeat any more. */
+    void received(UUID jobId) {
+        receiving.remove(jobId);
+    }
+
+    /** Marks the spools of uploads this replica is still receiving as alive. */
+    @Scheduled(fixedDelay = 5, timeUnit = java.util.concurrent.TimeUnit.SECONDS)
+    void heartbeat() {
+        if (!receiving.isEmpty()) {
+            jdbc.update("UPDATE import_upload_chunks SET created_at = now() WHERE job_id = ANY (?) AND seq = 0",
+                    (Object) receiving.toArray(UUID[]::new));
+        }
+    }
+
+    /**
+     * Deletes abandoned spools: no open job, and nothing written or heard for {@code orphan-after}
+     * (PostgreSQL's clock, the same for every replica). Runs once the server is up and then every
+     * {@code orphan-after}, so a spool left by a killed server goes soon after the next start.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    @Scheduled(initialDelayString = "${provisioning.imports.orphan-after:30s}", fixedDelayString = "${provisioning.imports.orphan-after:30s}")
+    void removeAbandoned() {
+        int deleted = jdbc.update("""
+                DELETE FROM import_upload_chunks c
+                WHERE c.job_id IN (SELECT job_id FROM import_upload_chunks GROUP BY job_id
+                                   HAVING max(created_at) < now() - ?::interval)
+                  AND NOT EXISTS (SELECT 1 FROM import_jobs j WHERE j.id = c.job_id AND j.state IN ('QUEUED', 'RUNNING'))
+                  AND NOT c.job_id = ANY (?)""", orphanAfter.toMillis() + " milliseconds", (Object) receiving.toArray(UUID[]::new));
+        if (deleted > 0) {
+            log.info("Deleted {} chunk(s) of abandoned import uploads (a server stopped while receiving them)", deleted);
+        }
     }
 
     /** The upload from byte {@code offset} on. */

@@ -9,6 +9,7 @@ import io.lwm2m.provisioning.bootstrap.servers.DmServer;
 import io.lwm2m.provisioning.bootstrap.servers.DmServerService;
 import io.lwm2m.provisioning.errors.ConflictException;
 import io.lwm2m.provisioning.errors.FieldProblems;
+import io.lwm2m.provisioning.errors.InputText;
 import io.lwm2m.provisioning.errors.NotFoundException;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -34,8 +36,11 @@ import tools.jackson.databind.json.JsonMapper;
 public class ProfileService {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    public static final String NAME_RULE = "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit";
     private static final Pattern PATH = Pattern.compile("/|/\\d{1,5}(/\\d{1,5})?");
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The size of profiles.description (V3). */
+    static final int MAX_DESCRIPTION = 255;
 
     @PersistenceContext
     private EntityManager em;
@@ -55,10 +60,7 @@ public class ProfileService {
     @Transactional
     public Profile create(String name, String description, ProfileDefinition definition, Actor actor) {
         FieldProblems problems = new FieldProblems();
-        if (name == null || !NAME.matcher(name).matches()) {
-            problems.add("name", "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
-        }
-        validate(definition, "definition", true, problems);
+        check(name, description, definition, known(definition), problems);
         problems.throwIfAny();
         if (profiles.existsByName(name)) {
             throw new ConflictException("name", "a profile named '" + name + "' already exists");
@@ -77,6 +79,7 @@ public class ProfileService {
                     + " (now " + profile.version() + "); read it again");
         }
         FieldProblems problems = new FieldProblems();
+        InputText.checkLine(problems, "description", description, MAX_DESCRIPTION);
         validate(definition, "definition", true, problems);
         problems.throwIfAny();
         profile.update(description, JSON.writeValueAsString(definition), clock.instant());
@@ -101,6 +104,11 @@ public class ProfileService {
             throw new ConflictException("name", "profile '" + name + "' is used by a device created meanwhile");
         }
         audit.record(actor.event("profile.delete", "profile:" + name, AuditEvent.Outcome.SUCCESS, Map.of()));
+    }
+
+    /** Whether {@code name} could name a profile at all (the rule {@link #create} applies). */
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
     }
 
     @Transactional(readOnly = true)
@@ -130,7 +138,7 @@ public class ProfileService {
         validate(overrides, "overrides", false, problems);
         Set<String> known = base.serverList().stream().map(ProfileDefinition.ServerSettings::server).collect(Collectors.toSet());
         for (int i = 0; i < overrides.serverList().size(); i++) {
-            if (!known.contains(overrides.serverList().get(i).server())) {
+            if (overrides.serverList().get(i) != null && !known.contains(overrides.serverList().get(i).server())) {
                 problems.add("overrides.servers[" + i + "].server", "is not a server of the device's profile");
             }
         }
@@ -174,6 +182,36 @@ public class ProfileService {
     }
 
     private void validate(ProfileDefinition definition, String field, boolean serversRequired, FieldProblems problems) {
+        check(definition, field, serversRequired, known(definition), problems);
+    }
+
+    /** The DM servers {@code definition} names that exist, by name. */
+    private Map<String, DmServer> known(ProfileDefinition definition) {
+        return definition == null ? Map.of()
+                : servers.findByNames(definition.serverList().stream().filter(Objects::nonNull)
+                        .map(ProfileDefinition.ServerSettings::server).filter(Objects::nonNull).toList())
+                .stream().collect(Collectors.toMap(DmServer::name, Function.identity()));
+    }
+
+    /**
+     * The rules of a new profile given the DM servers its definition names ({@code known}, by
+     * name): what {@link #create} checks, without the lookup.
+     */
+    public static void check(String name, String description, ProfileDefinition definition, Map<String, DmServer> known,
+            FieldProblems problems) {
+        if (!isValidName(name)) {
+            problems.add("name", NAME_RULE);
+        }
+        InputText.checkLine(problems, "description", description, MAX_DESCRIPTION);
+        check(definition, "definition", true, known, problems);
+    }
+
+    /**
+     * The rules of a definition given the DM servers it names ({@code known}, by name): all of its
+     * validation but the lookup, so that it can also be exercised without a database (the fuzz tests).
+     */
+    public static void check(ProfileDefinition definition, String field, boolean serversRequired, Map<String, DmServer> known,
+            FieldProblems problems) {
         if (definition == null) {
             problems.add(field, "is required");
             return;
@@ -182,13 +220,40 @@ public class ProfileService {
         if (serversRequired && list.isEmpty()) {
             problems.add(field + ".servers", "must name at least one DM server");
         }
-        Map<String, DmServer> known = servers.findByNames(list.stream().map(ProfileDefinition.ServerSettings::server).toList())
-                .stream().collect(Collectors.toMap(DmServer::name, Function.identity()));
+        checkServers(list, field, serversRequired, known, problems);
+        checkAccessControl(definition, field, problems);
+        if (definition.est() != null) {
+            try {
+                EstPolicy.parse(definition.est());
+            } catch (InvalidInputException e) {
+                e.problems().forEach(p -> problems.add(field + "." + p.field(), p.message()));
+            }
+        }
+        if (definition.deletePaths() != null) {
+            for (int i = 0; i < definition.deletePaths().size(); i++) {
+                String path = definition.deletePaths().get(i);
+                if (path == null || !PATH.matcher(path).matches()) {
+                    problems.add(field + ".deletePaths[" + i + "]", "must be '/', '/<object>' or '/<object>/<instance>'");
+                }
+            }
+        }
+        Integer accountInstance = definition.compatibilitySettings().bootstrapAccountInstance();
+        if (accountInstance != null && (accountInstance < 0 || accountInstance > 65534)) {
+            problems.add(field + ".compatibility.bootstrapAccountInstance", "must be a Security instance id 0..65534");
+        }
+    }
+
+    private static void checkServers(List<ProfileDefinition.ServerSettings> list, String field, boolean serversRequired,
+            Map<String, DmServer> known, FieldProblems problems) {
         Set<String> seen = new HashSet<>();
         Map<Integer, String> ssids = new HashMap<>();
         for (int i = 0; i < list.size(); i++) {
             String at = field + ".servers[" + i + "]";
             ProfileDefinition.ServerSettings s = list.get(i);
+            if (s == null) {
+                problems.add(at, NOT_NULL);
+                continue;
+            }
             DmServer server = s.server() == null ? null : known.get(s.server());
             if (server == null) {
                 problems.add(at + ".server", "no DM server named '" + s.server() + "'");
@@ -231,10 +296,17 @@ public class ProfileService {
                 problems.add(at + ".certificateUsage", "must be 0 (CA constraint) to 3 (domain-issued certificate)");
             }
         }
+    }
+
+    private static void checkAccessControl(ProfileDefinition definition, String field, FieldProblems problems) {
         List<ProfileDefinition.AccessControl> acls = definition.accessControlList();
         for (int i = 0; i < acls.size(); i++) {
             String at = field + ".accessControl[" + i + "]";
             ProfileDefinition.AccessControl acl = acls.get(i);
+            if (acl == null) {
+                problems.add(at, NOT_NULL);
+                continue;
+            }
             if (acl.objectId() == null || acl.objectId() < 1 || acl.objectId() > 65534) {
                 problems.add(at + ".objectId", "must be an object id 1..65534 (the Security object has no ACL)");
             }
@@ -255,26 +327,9 @@ public class ProfileService {
                 });
             }
         }
-        if (definition.est() != null) {
-            try {
-                EstPolicy.parse(definition.est());
-            } catch (InvalidInputException e) {
-                e.problems().forEach(p -> problems.add(field + "." + p.field(), p.message()));
-            }
-        }
-        Integer accountInstance = definition.compatibilitySettings().bootstrapAccountInstance();
-        if (accountInstance != null && (accountInstance < 0 || accountInstance > 65534)) {
-            problems.add(field + ".compatibility.bootstrapAccountInstance", "must be a Security instance id 0..65534");
-        }
-        if (definition.deletePaths() != null) {
-            for (int i = 0; i < definition.deletePaths().size(); i++) {
-                String path = definition.deletePaths().get(i);
-                if (path == null || !PATH.matcher(path).matches()) {
-                    problems.add(field + ".deletePaths[" + i + "]", "must be '/', '/<object>' or '/<object>/<instance>'");
-                }
-            }
-        }
     }
+
+    private static final String NOT_NULL = "must be an object, not null";
 
     /** An update based on a stale version (If-Match did not match). */
     public static class PreconditionFailedException extends RuntimeException {

@@ -61,7 +61,7 @@ public class DmServer {
     protected DmServer() {
     }
 
-    DmServer(NewDmServer spec, Instant now) {
+    public DmServer(NewDmServer spec, Instant now) {
         this.name = spec.name();
         this.uri = spec.uri();
         this.shortServerId = spec.shortServerId();
