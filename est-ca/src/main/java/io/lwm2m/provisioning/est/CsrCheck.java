@@ -75,9 +75,23 @@ public final class CsrCheck {
             if (!csr.isSignatureValid(verifier(csr, key))) {
                 throw bad("csr.signature", "the CSR's signature does not verify with its public key (no proof of possession)");
             }
-        } catch (OperatorCreationException | PKCSException | IOException | IllegalArgumentException e) {
+        } catch (OperatorCreationException | PKCSException | IOException | RuntimeException e) {
+            if (e instanceof EstException est) {
+                throw est;
+            }
+            // Bouncy Castle throws IllegalStateException for a signature BIT STRING that is not octet-aligned (found by CsrFuzzTest).
             throw bad("csr.signature", "the CSR's signature cannot be checked: " + e.getMessage());
         }
+        try {
+            return names(csr, der, key);
+        } catch (ClassCastException | IllegalArgumentException | IllegalStateException e) {
+            throw bad("csr.malformed", "the CSR's subject or extensions are not of the expected types ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** The subject's common names and the requested subjectAltName URIs, once the attributes and extensions are allowed. */
+    private static VerifiedCsr names(JcaPKCS10CertificationRequest csr, byte[] der, PublicKey key) {
         List<String> commonNames = new ArrayList<>();
         for (RDN rdn : csr.getSubject().getRDNs(BCStyle.CN)) {
             commonNames.add(((ASN1String) rdn.getFirst().getValue()).getString());

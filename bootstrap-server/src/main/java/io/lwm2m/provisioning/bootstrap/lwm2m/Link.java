@@ -58,7 +58,7 @@ public record Link(String target, Map<String, String> attributes) {
                             quoted.append(body.charAt(j++));
                         }
                         if (j >= n) {
-                            throw new IllegalArgumentException("link-format: unterminated quoted value of " + name);
+                            throw new IllegalArgumentException("link-format: unterminated quoted value of " + shown(name));
                         }
                         value = quoted.toString();
                         i = j + 1;
@@ -82,6 +82,12 @@ public record Link(String target, Map<String, String> attributes) {
             }
         }
         return links;
+    }
+
+    /** A name the client chose, as a reason may quote it: printable, at most 40 characters (found by DiscoverAnswerFuzzTest). */
+    private static String shown(String name) {
+        String printable = name.replaceAll("\\p{Cntrl}", "?");
+        return printable.length() <= 40 ? printable : printable.substring(0, 40) + "...";
     }
 
     private static int skipWhitespace(String s, int i) {

@@ -96,10 +96,10 @@ final class BootstrapResource extends CoapResource {
                         malformed = "ep given twice";
                     } else if (unusable != null) {
                         malformed = "ep " + unusable;
-                        // Recorded as the client sent it, but printable and bounded: the record must take it.
-                        value = PeerText.escaped(value);
                     }
-                    endpoint = value;
+                    // Recorded as the client sent it, but printable and bounded: the record must take it
+                    // (whichever of two ep values it is: found by BootstrapRequestFuzzTest).
+                    endpoint = unusable == null ? value : PeerText.escaped(value);
                 }
                 case "pct" -> {
                     try {
