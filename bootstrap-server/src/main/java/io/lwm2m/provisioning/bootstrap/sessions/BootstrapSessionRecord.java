@@ -49,6 +49,9 @@ public class BootstrapSessionRecord {
 
     private String reason;
 
+    @Enumerated(EnumType.STRING)
+    private BootstrapFailure failure;
+
     /** The steps as a JSON array (see {@link SessionStep#toJson}). */
     @Column(name = "steps", nullable = false)
     private String steps = "[]";
@@ -61,15 +64,16 @@ public class BootstrapSessionRecord {
         this.deviceId = start.deviceId();
         this.endpoint = start.endpoint();
         this.peerAddress = start.peerAddress();
-        this.securityMode = start.securityMode();
+        this.securityMode = start.securityMode().name();
         this.identity = start.identity();
         this.contentFormat = start.contentFormat();
         this.startedAt = start.startedAt();
         this.outcome = SessionOutcome.RUNNING;
     }
 
-    void end(SessionOutcome outcome, String reason, String lwm2mVersion, List<SessionStep> steps, Instant endedAt) {
+    void end(SessionOutcome outcome, BootstrapFailure failure, String reason, String lwm2mVersion, List<SessionStep> steps, Instant endedAt) {
         this.outcome = outcome;
+        this.failure = failure;
         this.reason = truncate(reason);
         this.lwm2mVersion = lwm2mVersion;
         this.steps = SessionStep.toJson(steps);
@@ -123,6 +127,11 @@ public class BootstrapSessionRecord {
 
     public SessionOutcome outcome() {
         return outcome;
+    }
+
+    /** Why it failed, or null. */
+    public BootstrapFailure failure() {
+        return failure;
     }
 
     public String reason() {

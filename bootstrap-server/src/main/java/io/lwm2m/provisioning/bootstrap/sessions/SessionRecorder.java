@@ -112,7 +112,7 @@ public class SessionRecorder implements DisposableBean {
         statement.setObject(5, start.deviceId(), Types.BIGINT);
         statement.setString(6, start.endpoint());
         statement.setString(7, start.peerAddress());
-        statement.setString(8, start.securityMode());
+        statement.setString(8, start.securityMode().name());
         statement.setString(9, start.identity());
         statement.setInt(10, start.contentFormat());
         statement.setTimestamp(11, Timestamp.from(start.startedAt()));
@@ -166,7 +166,7 @@ public class SessionRecorder implements DisposableBean {
 
     private static final String BEGIN = """
             WITH superseded AS (
-              UPDATE bootstrap_sessions SET outcome = 'FAILED', reason = ?, ended_at = ?
+              UPDATE bootstrap_sessions SET outcome = 'FAILED', failure = 'SUPERSEDED', reason = ?, ended_at = ?
               WHERE device_id = ? AND outcome = 'RUNNING' RETURNING 1)
             INSERT INTO bootstrap_sessions (id, device_id, endpoint, peer_address, security_mode, identity,
               content_format, started_at, outcome)
@@ -196,7 +196,8 @@ public class SessionRecorder implements DisposableBean {
             statement.setTimestamp(4, Timestamp.from(end.endedAt()));
             statement.setString(5, stepsJson);
             statement.setObject(6, end.bootstrapAccountInstance(), Types.INTEGER);
-            statement.setObject(7, id);
+            statement.setString(7, end.failure() == null ? null : end.failure().name());
+            statement.setObject(8, id);
         });
     }
 
@@ -210,20 +211,21 @@ public class SessionRecorder implements DisposableBean {
             statement.setTimestamp(15, Timestamp.from(end.endedAt()));
             statement.setString(16, stepsJson);
             statement.setObject(17, end.bootstrapAccountInstance(), Types.INTEGER);
+            statement.setString(18, end.failure() == null ? null : end.failure().name());
         });
     }
 
     private static final String WHOLE = """
             WITH superseded AS (
-              UPDATE bootstrap_sessions SET outcome = 'FAILED', reason = ?, ended_at = ?
+              UPDATE bootstrap_sessions SET outcome = 'FAILED', failure = 'SUPERSEDED', reason = ?, ended_at = ?
               WHERE device_id = ? AND outcome = 'RUNNING' RETURNING 1)
             INSERT INTO bootstrap_sessions (id, device_id, endpoint, peer_address, security_mode, identity,
-              content_format, started_at, outcome, reason, lwm2m_version, ended_at, steps, bootstrap_account_instance)
-            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM (SELECT count(*) FROM superseded) s""";
+              content_format, started_at, outcome, reason, lwm2m_version, ended_at, steps, bootstrap_account_instance, failure)
+            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM (SELECT count(*) FROM superseded) s""";
 
     private static final String FINISH = """
             UPDATE bootstrap_sessions SET outcome = ?, reason = ?, lwm2m_version = ?, ended_at = ?, steps = ?,
-              bootstrap_account_instance = ?
+              bootstrap_account_instance = ?, failure = ?
             WHERE id = ? AND outcome = 'RUNNING'""";
 
     /**
@@ -238,15 +240,16 @@ public class SessionRecorder implements DisposableBean {
 
     /** Records a Bootstrap-Request that was refused, and audits the refusal with its real reason. */
     @Transactional
-    public void refuse(SessionStart start, String responseCode, String reason) {
+    public void refuse(SessionStart start, ResponseCode code, BootstrapFailure failure, String reason) {
         BootstrapSessionRecord record = new BootstrapSessionRecord(start);
-        record.end(SessionOutcome.FAILED, reason, null, List.of(), start.startedAt());
+        record.end(SessionOutcome.FAILED, failure, reason, null, List.of(), start.startedAt());
         sessions.save(record);
         String identity = start.identity() == null ? "unauthenticated" : start.identity();
         audit.record(new AuditEvent("device-identity:" + identity, null, "bootstrap.request",
                 "device:" + (start.endpoint() == null ? "?" : start.endpoint()), AuditEvent.Outcome.DENIED,
                 start.peerAddress(), start.id().toString(),
-                Map.of("reason", reason, "responseCode", responseCode, "securityMode", start.securityMode())));
+                Map.of("reason", reason, "responseCode", code.toString(), "failure", failure.name(),
+                        "securityMode", start.securityMode().name())));
     }
 
     /**

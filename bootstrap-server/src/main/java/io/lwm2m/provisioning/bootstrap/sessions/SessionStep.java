@@ -14,7 +14,7 @@ import tools.jackson.databind.node.ObjectNode;
  * kept as one JSON array in its row ({@code bootstrap_sessions.steps}), written with the session's
  * end in one statement.
  */
-public record SessionStep(String operation, String path, String responseCode, String detail, Instant sentAt,
+public record SessionStep(String operation, String path, ResponseCode responseCode, String detail, Instant sentAt,
         Integer durationMs) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -26,7 +26,7 @@ public record SessionStep(String operation, String path, String responseCode, St
             ObjectNode node = array.addObject();
             node.put("operation", step.operation());
             node.put("path", step.path());
-            node.put("responseCode", step.responseCode());
+            node.put("responseCode", step.responseCode() == null ? null : step.responseCode().toString());
             node.put("detail", step.detail());
             node.put("sentAt", step.sentAt().toString());
             node.put("durationMs", step.durationMs());
@@ -41,7 +41,8 @@ public record SessionStep(String operation, String path, String responseCode, St
             return steps;
         }
         for (JsonNode node : JSON.readTree(json)) {
-            steps.add(new SessionStep(text(node, "operation"), text(node, "path"), text(node, "responseCode"),
+            String code = text(node, "responseCode");
+            steps.add(new SessionStep(text(node, "operation"), text(node, "path"), code == null ? null : ResponseCode.parse(code),
                     text(node, "detail"), OffsetDateTime.parse(text(node, "sentAt")).toInstant(),
                     node.hasNonNull("durationMs") ? node.get("durationMs").asInt() : null));
         }

@@ -5,6 +5,7 @@ import io.lwm2m.provisioning.bootstrap.sessions.ClientUnreachableException;
 import io.lwm2m.provisioning.bootstrap.sessions.UnusableAnswerException;
 import io.lwm2m.provisioning.bootstrap.sessions.DownlinkRequest;
 import io.lwm2m.provisioning.bootstrap.sessions.DownlinkResponse;
+import io.lwm2m.provisioning.bootstrap.sessions.ResponseCode;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -69,7 +70,7 @@ final class CoapBootstrapClient implements BootstrapClient {
             @Override
             public void onResponse(Response response) {
                 CoAP.ResponseCode code = response.getCode();
-                answer.complete(new DownlinkResponse(code.codeClass + (code.codeDetail < 10 ? ".0" : ".") + code.codeDetail,
+                answer.complete(new DownlinkResponse(new ResponseCode(code.codeClass, code.codeDetail),
                         response.getPayload() == null ? new byte[0] : response.getPayload()));
             }
 

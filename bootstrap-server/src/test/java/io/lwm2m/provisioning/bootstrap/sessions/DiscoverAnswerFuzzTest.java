@@ -45,7 +45,7 @@ class DiscoverAnswerFuzzTest {
         BootstrapSessionTest.ScriptedClient client = new BootstrapSessionTest.ScriptedClient();
         client.discoverAnswer(body);
         BootstrapSessionTest.CapturingRecorder recorder = new BootstrapSessionTest.CapturingRecorder();
-        SessionStart start = new SessionStart(UUID.randomUUID(), 7L, "urn:dev:fuzz", "127.0.0.1:1", "PSK", "id",
+        SessionStart start = new SessionStart(UUID.randomUUID(), 7L, "urn:dev:fuzz", "127.0.0.1:1", SecurityMode.PSK, "id",
                 ContentFormat.TLV, Instant.EPOCH);
         DeviceBootstrapConfig config = new DeviceBootstrapConfig(7L, "urn:dev:fuzz", DeviceState.ACTIVE, 1L, List.of(ACCOUNT),
                 null, List.of());

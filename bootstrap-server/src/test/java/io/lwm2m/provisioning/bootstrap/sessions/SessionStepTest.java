@@ -11,7 +11,7 @@ class SessionStepTest {
     @Test
     void stepsSurviveTheirJsonColumnIncludingNullsAndQuotes() {
         List<SessionStep> steps = List.of(
-                new SessionStep("Bootstrap-Discover", "/", "2.05", null, Instant.parse("2026-11-25T00:32:53.716649Z"), 37),
+                new SessionStep("Bootstrap-Discover", "/", ResponseCode.CONTENT, null, Instant.parse("2026-11-25T00:32:53.716649Z"), 37),
                 new SessionStep("Bootstrap-Write", "/0/1", null, "no answer: \"timed out\"\n", Instant.parse("2026-11-25T00:32:54Z"), null));
 
         assertThat(SessionStep.fromJson(SessionStep.toJson(steps))).isEqualTo(steps);
@@ -24,7 +24,7 @@ class SessionStepTest {
                   "sentAt":"2026-11-25T01:32:53.716649+01:00","durationMs":3}]""");
 
         assertThat(steps).containsExactly(
-                new SessionStep("Bootstrap-Finish", "/bs", "2.04", null, Instant.parse("2026-11-25T00:32:53.716649Z"), 3));
+                new SessionStep("Bootstrap-Finish", "/bs", ResponseCode.CHANGED, null, Instant.parse("2026-11-25T00:32:53.716649Z"), 3));
         assertThat(SessionStep.fromJson("[]")).isEmpty();
     }
 }
