@@ -5,7 +5,7 @@ import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapFailure;
 import io.lwm2m.provisioning.bootstrap.sessions.ResponseCode;
-import io.lwm2m.provisioning.bootstrap.sessions.SessionHistoryWriter;
+import io.lwm2m.provisioning.bootstrap.history.SessionHistoryWriter;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -2,13 +2,13 @@ package io.lwm2m.provisioning.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lwm2m.provisioning.bootstrap.sessions.SessionHistoryWriter;
+import io.lwm2m.provisioning.bootstrap.history.SessionHistoryWriter;
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapFailure;
 import io.lwm2m.provisioning.bootstrap.sessions.ResponseCode;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionEnd;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionOutcome;
-import io.lwm2m.provisioning.bootstrap.sessions.SessionRecorder;
+import io.lwm2m.provisioning.bootstrap.history.SessionRecorder;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionStart;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionStep;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.lwm2m.provisioning.api.devices;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.lwm2m.provisioning.bootstrap.sessions.BootstrapSessionRecord;
+import io.lwm2m.provisioning.bootstrap.history.BootstrapSessionRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.bootstrap.credentials;
 
+import io.lwm2m.provisioning.bootstrap.sessions.CredentialDelivery;
 import io.lwm2m.provisioning.audit.Actor;
 import io.lwm2m.provisioning.audit.AuditEvent;
 import io.lwm2m.provisioning.audit.AuditSink;
@@ -27,7 +28,7 @@ import org.springframework.transaction.annotation.Transactional;
  * revocation ends a credential at once and drops the connections standing on it.
  */
 @Service
-public class CredentialLifecycle {
+public class CredentialLifecycle implements CredentialDelivery {
 
     private static final Logger log = LoggerFactory.getLogger(CredentialLifecycle.class);
     /** CRLReason superseded (RFC 5280). */
@@ -62,6 +63,7 @@ public class CredentialLifecycle {
      * this is the proof that the device holds it: it becomes active and the old one retires.
      */
     @Transactional
+    @Override
     public void authenticatedWith(long credentialId) {
         credentials.findById(credentialId).filter(c -> c.status() == CredentialStatus.PENDING).ifPresent(pending -> {
             promote(pending, Actor.SYSTEM, "first authentication with the new credential");
@@ -70,6 +72,12 @@ public class CredentialLifecycle {
 
     /** A bootstrap session wrote these pending credentials into the device; their grace period starts. */
     @Transactional
+    @Override
+    public void delivered(List<Long> credentialIds) {
+        delivered((Collection<Long>) credentialIds);
+    }
+
+    /** As {@link #delivered(List)}, for any collection of ids. */
     public void delivered(Collection<Long> credentialIds) {
         Instant now = clock.instant();
         credentials.findAllById(credentialIds).forEach(c -> c.delivered(now));

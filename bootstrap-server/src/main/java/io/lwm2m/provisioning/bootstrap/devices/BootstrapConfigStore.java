@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.bootstrap.devices;
 
+import io.lwm2m.provisioning.bootstrap.sessions.DeviceBootstrapConfig;
 import io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel;
 import io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus;
 import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredential;
@@ -10,6 +11,7 @@ import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
 import io.lwm2m.provisioning.bootstrap.profiles.EffectiveProfile;
 import io.lwm2m.provisioning.bootstrap.profiles.ProfileService;
 import io.lwm2m.provisioning.bootstrap.servers.DmServer;
+import io.lwm2m.provisioning.bootstrap.sessions.BootstrapConfigSource;
 import io.lwm2m.provisioning.bootstrap.sessions.ClientIdentity;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
 import io.lwm2m.provisioning.certificates.ManufacturerCaService;
@@ -42,7 +44,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * statement in the handshake, one for the Bootstrap-Request (see ADR 015).
  */
 @Component
-public class BootstrapConfigStore {
+public class BootstrapConfigStore implements BootstrapConfigSource {
 
     private static final Set<CredentialStatus> LIVE = EnumSet.of(CredentialStatus.ACTIVE, CredentialStatus.PENDING);
 
@@ -121,6 +123,7 @@ public class BootstrapConfigStore {
      * configuration the handshake's lookup read, if it is at most a few seconds old, or else one
      * statement; the effective profile comes from a cache keyed by the row versions it was built from.
      */
+    @Override
     public Optional<DeviceBootstrapConfig> findByBootstrapIdentity(ClientIdentity identity) {
         if (identity.credentialId() != null) {
             return findByBootstrapCredential(identity.credentialId());
@@ -203,6 +206,7 @@ public class BootstrapConfigStore {
 
     /** Whether a device with this endpoint name exists (for telling refusals apart). */
     @Transactional(readOnly = true)
+    @Override
     public boolean isRegistered(String endpoint) {
         return devices.existsByEndpoint(endpoint);
     }
@@ -248,7 +252,7 @@ public class BootstrapConfigStore {
         }
         boolean pendingAuthentication = live.stream()
                 .anyMatch(c -> c.id() == authenticatedWith && c.status() == CredentialStatus.PENDING);
-        return new DeviceBootstrapConfig(deviceId, endpoint, state, authenticatedWith, pendingAuthentication, accounts,
+        return new DeviceBootstrapConfig(deviceId, endpoint, state.name(), authenticatedWith, pendingAuthentication, accounts,
                 bootstrapAccount, pending, profile.accessControl(), profile.deletePaths(), profile.allowNoSec(),
                 profile.compatibility());
     }
@@ -262,6 +266,7 @@ public class BootstrapConfigStore {
      * used only when its profile allows NoSec.
      */
     @Transactional(readOnly = true)
+    @Override
     public Optional<DeviceBootstrapConfig> findForNoSec(String endpoint) {
         return devices.findByEndpoint(endpoint).map(d -> load(d, -1));
     }

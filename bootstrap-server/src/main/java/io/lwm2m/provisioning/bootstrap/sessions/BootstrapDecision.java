@@ -1,6 +1,5 @@
 package io.lwm2m.provisioning.bootstrap.sessions;
 
-import io.lwm2m.provisioning.bootstrap.devices.DeviceBootstrapConfig;
 import io.lwm2m.provisioning.bootstrap.lwm2m.InstanceEncoder;
 
 /** What to answer a Bootstrap-Request: 2.04 and a session, or a refusal. */

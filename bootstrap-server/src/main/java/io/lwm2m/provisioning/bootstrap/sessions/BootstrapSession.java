@@ -1,6 +1,5 @@
 package io.lwm2m.provisioning.bootstrap.sessions;
 
-import io.lwm2m.provisioning.bootstrap.devices.DeviceBootstrapConfig;
 import io.lwm2m.provisioning.bootstrap.lwm2m.DmServerAccount;
 import io.lwm2m.provisioning.bootstrap.lwm2m.Resource;
 import io.lwm2m.provisioning.bootstrap.lwm2m.InstanceEncoder;
@@ -35,7 +34,7 @@ final class BootstrapSession {
 
     private final BootstrapDecision.Accepted accepted;
     private final BootstrapClient client;
-    private final SessionRecorder recorder;
+    private final SessionHistory recorder;
     private final Clock clock;
     private final EndListener onEnd;
     private final List<SessionStep> steps = Collections.synchronizedList(new ArrayList<>());
@@ -60,7 +59,7 @@ final class BootstrapSession {
         void ended(BootstrapSession session, SessionOutcome outcome, BootstrapFailure failure);
     }
 
-    BootstrapSession(BootstrapDecision.Accepted accepted, BootstrapClient client, SessionRecorder recorder, Clock clock,
+    BootstrapSession(BootstrapDecision.Accepted accepted, BootstrapClient client, SessionHistory recorder, Clock clock,
             Consumer<BootstrapSession> onEnd) {
         this(accepted, client, recorder, clock, (session, outcome, failure) -> onEnd.accept(session), "", ids -> { });
     }
@@ -70,7 +69,7 @@ final class BootstrapSession {
      *                               account when the client's Discover answer does not carry it
      * @param onDelivered            told which pending credentials a successful session delivered
      */
-    BootstrapSession(BootstrapDecision.Accepted accepted, BootstrapClient client, SessionRecorder recorder, Clock clock,
+    BootstrapSession(BootstrapDecision.Accepted accepted, BootstrapClient client, SessionHistory recorder, Clock clock,
             EndListener onEnd, String configuredBootstrapUri, Consumer<List<Long>> onDelivered) {
         this.accepted = accepted;
         this.client = client;

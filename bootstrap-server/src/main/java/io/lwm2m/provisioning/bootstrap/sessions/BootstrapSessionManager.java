@@ -1,9 +1,5 @@
 package io.lwm2m.provisioning.bootstrap.sessions;
 
-import io.lwm2m.provisioning.bootstrap.credentials.CredentialLifecycle;
-import io.lwm2m.provisioning.bootstrap.devices.BootstrapConfigStore;
-import io.lwm2m.provisioning.bootstrap.devices.DeviceBootstrapConfig;
-import io.lwm2m.provisioning.bootstrap.devices.DeviceState;
 import io.lwm2m.provisioning.bootstrap.lwm2m.ContentFormat;
 import io.lwm2m.provisioning.bootstrap.lwm2m.InstanceEncoder;
 import io.lwm2m.provisioning.bootstrap.lwm2m.PackEncoder;
@@ -32,9 +28,9 @@ public class BootstrapSessionManager implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(BootstrapSessionManager.class);
 
-    private final BootstrapConfigStore configs;
-    private final SessionRecorder recorder;
-    private final CredentialLifecycle lifecycle;
+    private final BootstrapConfigSource configs;
+    private final SessionHistory recorder;
+    private final CredentialDelivery lifecycle;
     private final java.util.List<BootstrapEvents> events;
     private final String bootstrapServerUri;
     private final Clock clock;
@@ -43,7 +39,7 @@ public class BootstrapSessionManager implements DisposableBean {
     private final ConcurrentMap<String, BootstrapSession> running = new ConcurrentHashMap<>();
     private volatile boolean accepting = true;
 
-    BootstrapSessionManager(BootstrapConfigStore configs, SessionRecorder recorder, CredentialLifecycle lifecycle,
+    BootstrapSessionManager(BootstrapConfigSource configs, SessionHistory recorder, CredentialDelivery lifecycle,
             Clock clock, @Value("${provisioning.bootstrap.session-timeout:120s}") Duration sessionTimeout,
             @Value("${provisioning.bootstrap.public-uri:}") String bootstrapServerUri, java.util.List<BootstrapEvents> events) {
         this.events = events;
@@ -213,7 +209,7 @@ public class BootstrapSessionManager implements DisposableBean {
             refusal = (configs.isRegistered(endpoint) ? "endpoint '" + endpoint + "' does not match the DTLS identity, which"
                     : "endpoint '" + endpoint + "' is not a registered device; the DTLS identity")
                     + " belongs to device '" + config.get().endpoint() + "'";
-        } else if (config.get().state() != DeviceState.ACTIVE) {
+        } else if (!config.get().active()) {
             failure = BootstrapFailure.DEVICE_NOT_ACTIVE;
             refusal = "device '" + endpoint + "' is " + config.get().state();
         }

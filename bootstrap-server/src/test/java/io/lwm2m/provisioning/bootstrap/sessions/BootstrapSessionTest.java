@@ -2,8 +2,6 @@ package io.lwm2m.provisioning.bootstrap.sessions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lwm2m.provisioning.bootstrap.devices.DeviceBootstrapConfig;
-import io.lwm2m.provisioning.bootstrap.devices.DeviceState;
 import io.lwm2m.provisioning.bootstrap.lwm2m.ContentFormat;
 import io.lwm2m.provisioning.bootstrap.lwm2m.DmServerAccount;
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
@@ -419,7 +417,7 @@ class BootstrapSessionTest {
     @Test
     void refusesAccessControlInstancesToAClientWithoutTheAccessControlObject() {
         client.discoverAnswer("</>;lwm2m=1.1,</0/0>;uri=\"x\",</1>,</3/0>");
-        DeviceBootstrapConfig config = new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceState.ACTIVE, 1L, false, List.of(first),
+        DeviceBootstrapConfig config = new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceBootstrapConfig.ACTIVE, 1L, false, List.of(first),
                 null, List.of(), List.of(new io.lwm2m.provisioning.bootstrap.profiles.ProfileDefinition.AccessControl(3, 0,
                         Map.of(101, 1), 101)), null, false, null);
 
@@ -544,12 +542,12 @@ class BootstrapSessionTest {
     }
 
     private DeviceBootstrapConfig withCompatibility(Compatibility compatibility, DmServerAccount... accounts) {
-        return new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceState.ACTIVE, 1L, false, List.of(accounts), null, List.of(),
+        return new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceBootstrapConfig.ACTIVE, 1L, false, List.of(accounts), null, List.of(),
                 List.of(), null, false, compatibility);
     }
 
     private BootstrapSession session(DmServerAccount... accounts) {
-        return session(new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceState.ACTIVE, 1L, List.of(accounts), null, List.of()));
+        return session(new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceBootstrapConfig.ACTIVE, 1L, List.of(accounts), null, List.of()));
     }
 
     private BootstrapSession session(DeviceBootstrapConfig config) {
@@ -616,18 +614,29 @@ class BootstrapSessionTest {
             Instant endedAt, Integer bootstrapAccountInstance) {
     }
 
-    /** A recorder without a database: keeps what the session reports at its end. */
-    static final class CapturingRecorder extends SessionRecorder {
+    /** The session history without a database: keeps what the session reports at its end. */
+    static final class CapturingRecorder implements SessionHistory {
         final List<Finish> finishes = new ArrayList<>();
 
-        CapturingRecorder() {
-            super(null, null, null);
+        @Override
+        public void begin(SessionStart start) {
+            // a session's start is not what these tests look at
         }
 
         @Override
         public void finish(UUID id, Long deviceId, SessionEnd end) {
             finishes.add(new Finish(id, end.outcome(), end.failure(), end.reason(), end.lwm2mVersion(), end.steps(), end.endedAt(),
                     end.bootstrapAccountInstance()));
+        }
+
+        @Override
+        public void refuse(SessionStart start, ResponseCode code, BootstrapFailure failure, String reason) {
+            throw new AssertionError("a running session refuses nothing");
+        }
+
+        @Override
+        public java.util.Optional<Integer> learnedBootstrapAccountInstance(long deviceId) {
+            return java.util.Optional.empty();
         }
 
         Finish single() {

@@ -1,4 +1,12 @@
-package io.lwm2m.provisioning.bootstrap.sessions;
+package io.lwm2m.provisioning.bootstrap.history;
+
+import io.lwm2m.provisioning.bootstrap.sessions.BootstrapFailure;
+import io.lwm2m.provisioning.bootstrap.sessions.ResponseCode;
+import io.lwm2m.provisioning.bootstrap.sessions.SessionEnd;
+import io.lwm2m.provisioning.bootstrap.sessions.SessionOutcome;
+import io.lwm2m.provisioning.bootstrap.sessions.SessionHistory;
+import io.lwm2m.provisioning.bootstrap.sessions.SessionStart;
+import io.lwm2m.provisioning.bootstrap.sessions.Timers;
 
 import io.lwm2m.provisioning.audit.AuditEvent;
 import io.lwm2m.provisioning.audit.AuditSink;
@@ -36,7 +44,7 @@ import org.springframework.transaction.annotation.Transactional;
  * sessions, so PostgreSQL writes one row version and no dead index entries per session (ADR 016).
  */
 @Component
-public class SessionRecorder implements DisposableBean {
+public class SessionRecorder implements SessionHistory, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(SessionRecorder.class);
 
@@ -81,6 +89,7 @@ public class SessionRecorder implements DisposableBean {
      * UPDATE before the index sees the new running row. Held back for the hold, then queued for
      * the group commit, unless the session ended meanwhile (see {@link #finish}).
      */
+    @Override
     public void begin(SessionStart start) {
         if (releaser == null) {
             submitBegin(start);
@@ -177,8 +186,9 @@ public class SessionRecorder implements DisposableBean {
      * its steps (unless it was superseded meanwhile, which keeps that outcome). Queued for the group
      * commit, after the session's start.
      */
+    @Override
     public void finish(UUID id, Long deviceId, SessionEnd end) {
-        String stepsJson = SessionStep.toJson(end.steps());
+        String stepsJson = StepsJson.toJson(end.steps());
         HeldStart h = held.remove(id);
         if (h != null) {
             synchronized (h) {
@@ -232,6 +242,7 @@ public class SessionRecorder implements DisposableBean {
      * Where the device's client keeps its bootstrap-server account, as the latest Bootstrap-Discover
      * that showed it said; empty when no session of the device learned it.
      */
+    @Override
     @Transactional(readOnly = true)
     public Optional<Integer> learnedBootstrapAccountInstance(long deviceId) {
         writer.flush(); // a session that just ended on this replica counts
@@ -239,6 +250,7 @@ public class SessionRecorder implements DisposableBean {
     }
 
     /** Records a Bootstrap-Request that was refused, and audits the refusal with its real reason. */
+    @Override
     @Transactional
     public void refuse(SessionStart start, ResponseCode code, BootstrapFailure failure, String reason) {
         BootstrapSessionRecord record = new BootstrapSessionRecord(start);

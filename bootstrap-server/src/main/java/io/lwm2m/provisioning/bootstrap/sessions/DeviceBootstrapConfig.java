@@ -1,4 +1,4 @@
-package io.lwm2m.provisioning.bootstrap.devices;
+package io.lwm2m.provisioning.bootstrap.sessions;
 
 import io.lwm2m.provisioning.bootstrap.lwm2m.DmServerAccount;
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * What one device receives in a bootstrap session, secrets included: lives only as long as the
- * session.
+ * session. The session core's own view of a device, filled by a {@link BootstrapConfigSource}.
  *
+ * @param state                 the device's state by name; only {@value #ACTIVE} may bootstrap
  * @param bootstrapCredentialId the bootstrap credential the device authenticated with
  * @param bootstrapCredentialPending whether that credential is a rotation's pending one (its first use proves it)
  * @param accounts              one per DM server; a pending (rotated) credential is delivered in place of the active one
@@ -19,10 +20,13 @@ import java.util.List;
  * @param pendingCredentialIds  the pending credentials this configuration delivers
  * @param compatibility         the profile's settings for clients that deviate from the specification's defaults
  */
-public record DeviceBootstrapConfig(long deviceId, String endpoint, DeviceState state, long bootstrapCredentialId,
+public record DeviceBootstrapConfig(long deviceId, String endpoint, String state, long bootstrapCredentialId,
         boolean bootstrapCredentialPending, List<DmServerAccount> accounts, BootstrapAccount bootstrapAccount, List<Long> pendingCredentialIds,
         List<ProfileDefinition.AccessControl> accessControl, List<String> deletePaths, boolean allowNoSec,
         Compatibility compatibility) {
+
+    /** The state of a device that may bootstrap. */
+    public static final String ACTIVE = "ACTIVE";
 
     public DeviceBootstrapConfig {
         compatibility = compatibility == null ? Compatibility.DEFAULT : compatibility;
@@ -33,10 +37,15 @@ public record DeviceBootstrapConfig(long deviceId, String endpoint, DeviceState 
     }
 
     /** A configuration of the implicit profile: accounts only, deleting /0 and /1. */
-    public DeviceBootstrapConfig(long deviceId, String endpoint, DeviceState state, long bootstrapCredentialId,
+    public DeviceBootstrapConfig(long deviceId, String endpoint, String state, long bootstrapCredentialId,
             List<DmServerAccount> accounts, BootstrapAccount bootstrapAccount, List<Long> pendingCredentialIds) {
         this(deviceId, endpoint, state, bootstrapCredentialId, false, accounts, bootstrapAccount, pendingCredentialIds,
                 List.of(), EffectiveProfile.DEFAULT_DELETE_PATHS, false, Compatibility.DEFAULT);
+    }
+
+    /** Whether the device may bootstrap. */
+    public boolean active() {
+        return ACTIVE.equals(state);
     }
 
     /**

@@ -1,4 +1,9 @@
-package io.lwm2m.provisioning.bootstrap.sessions;
+package io.lwm2m.provisioning.bootstrap.history;
+
+import io.lwm2m.provisioning.bootstrap.sessions.BootstrapFailure;
+import io.lwm2m.provisioning.bootstrap.sessions.SessionOutcome;
+import io.lwm2m.provisioning.bootstrap.sessions.SessionStart;
+import io.lwm2m.provisioning.bootstrap.sessions.SessionStep;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -76,7 +81,7 @@ public class BootstrapSessionRecord {
         this.failure = failure;
         this.reason = truncate(reason);
         this.lwm2mVersion = lwm2mVersion;
-        this.steps = SessionStep.toJson(steps);
+        this.steps = StepsJson.toJson(steps);
         this.endedAt = endedAt;
     }
 
@@ -139,6 +144,6 @@ public class BootstrapSessionRecord {
     }
 
     public List<SessionStep> steps() {
-        return List.copyOf(SessionStep.fromJson(steps));
+        return List.copyOf(StepsJson.fromJson(steps));
     }
 }

@@ -1,4 +1,6 @@
-package io.lwm2m.provisioning.bootstrap.sessions;
+package io.lwm2m.provisioning.bootstrap.history;
+
+import io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

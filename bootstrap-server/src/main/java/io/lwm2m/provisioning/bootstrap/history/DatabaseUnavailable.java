@@ -1,4 +1,5 @@
-package io.lwm2m.provisioning.bootstrap.sessions;
+package io.lwm2m.provisioning.bootstrap.history;
+
 
 import java.net.ConnectException;
 import java.sql.SQLException;

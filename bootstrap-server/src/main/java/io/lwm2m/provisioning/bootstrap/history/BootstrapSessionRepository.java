@@ -1,4 +1,5 @@
-package io.lwm2m.provisioning.bootstrap.sessions;
+package io.lwm2m.provisioning.bootstrap.history;
+
 
 import java.util.List;
 import java.util.UUID;
