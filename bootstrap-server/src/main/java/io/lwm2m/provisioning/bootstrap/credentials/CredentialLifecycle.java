@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import io.lwm2m.provisioning.bootstrap.settings.CredentialSettings;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
@@ -49,13 +49,13 @@ public class CredentialLifecycle implements CredentialDelivery {
 
     CredentialLifecycle(DeviceCredentialRepository credentials, CertificateAuthorityService ca, AuditSink audit,
             ApplicationEventPublisher events, Clock clock,
-            @Value("${provisioning.credentials.rotation-grace-period:7d}") Duration gracePeriod) {
+            CredentialSettings settings) {
         this.credentials = credentials;
         this.ca = ca;
         this.audit = audit;
         this.events = events;
         this.clock = clock;
-        this.gracePeriod = gracePeriod;
+        this.gracePeriod = settings.rotationGracePeriod();
     }
 
     /**

@@ -30,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
+import io.lwm2m.provisioning.bootstrap.settings.BootstrapSettings;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -68,7 +68,11 @@ public class SessionRecorder implements SessionHistory, DisposableBean {
 
     @Autowired
     SessionRecorder(BootstrapSessionRepository sessions, SessionHistoryWriter writer, AuditSink audit,
-            @Value("${provisioning.bootstrap.history-hold:100ms}") Duration hold) {
+            BootstrapSettings settings) {
+        this(sessions, writer, audit, settings.historyHold());
+    }
+
+    SessionRecorder(BootstrapSessionRepository sessions, SessionHistoryWriter writer, AuditSink audit, Duration hold) {
         this.sessions = sessions;
         this.writer = writer;
         this.audit = audit;

@@ -22,7 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import io.lwm2m.provisioning.bootstrap.settings.BootstrapSettings;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -54,9 +54,7 @@ public class BootstrapServerIdentity implements RewrappableSecrets {
 
     BootstrapServerIdentity(BootstrapServerKeyRepository keys, CertificateAuthorityService ca, SecretCipher cipher,
             KeyEncryptionKeys keks, SecureRandom random, TransactionTemplate transactions, Clock clock,
-            @Value("${provisioning.bootstrap.hostname:localhost}") String hostname,
-            @Value("${provisioning.bootstrap.subject-alt-names:}") List<String> subjectAltNames,
-            @Value("${provisioning.bootstrap.reissue-certificate:false}") boolean reissue) {
+            BootstrapSettings settings) {
         this.keys = keys;
         this.ca = ca;
         this.cipher = cipher;
@@ -64,9 +62,9 @@ public class BootstrapServerIdentity implements RewrappableSecrets {
         this.random = random;
         this.transactions = transactions;
         this.clock = clock;
-        this.hostname = hostname;
-        this.names = ServerNames.forHost(hostname, subjectAltNames, "provisioning.bootstrap.subject-alt-names");
-        this.reissue = reissue;
+        this.hostname = settings.hostname();
+        this.names = ServerNames.forHost(hostname, settings.subjectAltNames(), "provisioning.bootstrap.subject-alt-names");
+        this.reissue = settings.reissueCertificate();
     }
 
 

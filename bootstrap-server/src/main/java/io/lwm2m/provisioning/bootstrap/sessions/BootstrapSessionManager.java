@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
+import io.lwm2m.provisioning.bootstrap.settings.BootstrapSettings;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,9 +40,14 @@ public class BootstrapSessionManager implements DisposableBean {
     private final ConcurrentMap<String, BootstrapSession> running = new ConcurrentHashMap<>();
     private volatile boolean accepting = true;
 
+    @Autowired
     BootstrapSessionManager(BootstrapConfigSource configs, SessionHistory recorder, CredentialDelivery lifecycle,
-            Clock clock, @Value("${provisioning.bootstrap.session-timeout:120s}") Duration sessionTimeout,
-            @Value("${provisioning.bootstrap.public-uri:}") String bootstrapServerUri, java.util.List<BootstrapEvents> events) {
+            Clock clock, BootstrapSettings settings, java.util.List<BootstrapEvents> events) {
+        this(configs, recorder, lifecycle, clock, settings.sessionTimeout(), settings.publicUri(), events);
+    }
+
+    BootstrapSessionManager(BootstrapConfigSource configs, SessionHistory recorder, CredentialDelivery lifecycle,
+            Clock clock, Duration sessionTimeout, String bootstrapServerUri, java.util.List<BootstrapEvents> events) {
         this.events = events;
         this.configs = configs;
         this.recorder = recorder;

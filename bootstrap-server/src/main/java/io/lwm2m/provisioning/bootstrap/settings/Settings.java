@@ -1,0 +1,33 @@
+package io.lwm2m.provisioning.bootstrap.settings;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The bootstrap server's settings, one typed record per prefix, and the checks they share: a
+ * wrong value stops the start with a message naming the property.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({BootstrapSettings.class, CoapSettings.class, CoapsSettings.class, ClusterProperties.class,
+        CredentialSettings.class})
+public class Settings {
+
+    static void positive(String property, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(property + " must be a positive duration, not " + value);
+        }
+    }
+
+    static void notNegative(String property, Duration value) {
+        if (value == null || value.isNegative()) {
+            throw new IllegalArgumentException(property + " must not be negative, not " + value);
+        }
+    }
+
+    static void port(String property, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(property + " must be 0..65535 (0: a free port), not " + port);
+        }
+    }
+}
