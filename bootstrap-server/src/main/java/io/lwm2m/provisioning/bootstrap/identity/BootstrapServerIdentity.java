@@ -112,7 +112,8 @@ public class BootstrapServerIdentity implements RewrappableSecrets {
     /**
      * A certificate whose names differ from the configuration is re-issued for the same key only on
      * request ({@code provisioning.bootstrap.reissue-certificate}): a device whose bootstrap account
-     * pins the certificate itself (certificate usage 3) would refuse the new one (ADR 020).
+     * pins the certificate itself (certificate usage 3) would refuse the new one (ADR 020). The
+     * default certificate, naming only localhost, is replaced as soon as names are configured.
      */
     private BootstrapServerKey checkNames(BootstrapServerKey row) {
         X509Certificate current = Der.certificate(row.certificate());
@@ -121,7 +122,9 @@ public class BootstrapServerIdentity implements RewrappableSecrets {
         if (held.sameAs(names) && cn.equals("CN=" + hostname)) {
             return row;
         }
-        if (!reissue) {
+        // One naming only this host (the defaults) was never fit for devices elsewhere: replaced at once.
+        boolean onlyLocal = held.onlyLocal() && cn.equals("CN=localhost");
+        if (!reissue && !onlyLocal) {
             log.warn("The bootstrap server's certificate has {} and subjectAltNames [{}], the configuration asks for CN={} and [{}]."
                     + " It is kept: devices may pin it. Start once with provisioning.bootstrap.reissue-certificate=true to"
                     + " re-issue it for the same key.", cn, held, hostname, names);
