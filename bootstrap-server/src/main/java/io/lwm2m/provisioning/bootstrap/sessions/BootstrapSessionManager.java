@@ -142,7 +142,12 @@ public class BootstrapSessionManager implements DisposableBean {
             lifecycle.authenticatedWith(config.bootstrapCredentialId());
         }
         byte[] payload = encoder.encodePack(BootstrapPack.instances(config, bootstrapAccount));
-        SessionStart packed = start;
+        recordPack(start, config, payload.length);
+        return new PackAnswer(ResponseCode.CONTENT, null, config.endpoint(), encoder.contentFormat(), payload);
+    }
+
+    /** A pack is a session of one step, recorded as succeeded; its DM-server credentials count as delivered. */
+    private void recordPack(SessionStart packed, DeviceBootstrapConfig config, int payloadLength) {
         recorder.begin(packed);
         BootstrapSession previous = running.remove(config.endpoint());
         if (previous != null) {
@@ -150,18 +155,17 @@ public class BootstrapSessionManager implements DisposableBean {
         }
         events.forEach(e -> e.sessionStarted(packed.securityMode()));
         java.time.Instant now = clock.instant();
+        Duration took = Duration.between(packed.startedAt(), now);
         recorder.finish(packed.id(), packed.deviceId(), new SessionEnd(SessionOutcome.SUCCEEDED, null, null, "1.2",
                 java.util.List.of(new SessionStep("Bootstrap-Pack", "/bspack", ResponseCode.CONTENT, null, packed.startedAt(),
-                        (int) Duration.between(packed.startedAt(), now).toMillis())), null, now));
+                        (int) took.toMillis())), null, now));
         // A pack never writes the client's bootstrap account, so a rotated bootstrap credential stays pending.
         java.util.List<Long> delivered = config.deliveredCredentialIds(false);
         if (!delivered.isEmpty()) {
             lifecycle.delivered(delivered);
         }
-        log.info("Bootstrap session {} of {} SUCCEEDED: Bootstrap-Pack of {} bytes", packed.id(), config.endpoint(), payload.length);
-        events.forEach(e -> e.sessionEnded(SessionOutcome.SUCCEEDED, null, packed.securityMode(),
-                Duration.between(packed.startedAt(), now)));
-        return new PackAnswer(ResponseCode.CONTENT, null, config.endpoint(), encoder.contentFormat(), payload);
+        log.info("Bootstrap session {} of {} SUCCEEDED: Bootstrap-Pack of {} bytes", packed.id(), config.endpoint(), payloadLength);
+        events.forEach(e -> e.sessionEnded(SessionOutcome.SUCCEEDED, null, packed.securityMode(), took));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.bootstrap.settings;
 
+import io.lwm2m.provisioning.crypto.RandomSecrets;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -9,14 +10,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param rotationGracePeriod   after a bootstrap delivered a rotated DM-server credential, how long until the old retires
  * @param rotationCheckInterval how often that grace period is checked
+ * @param pskKeyLength          bytes of a generated PSK key (16..64)
  */
 @ConfigurationProperties("provisioning.credentials")
 public record CredentialSettings(
         @DefaultValue("7d") Duration rotationGracePeriod,
-        @DefaultValue("5m") Duration rotationCheckInterval) {
+        @DefaultValue("5m") Duration rotationCheckInterval,
+        @DefaultValue("16") int pskKeyLength) {
 
     public CredentialSettings {
         Settings.positive("provisioning.credentials.rotation-grace-period", rotationGracePeriod);
         Settings.positive("provisioning.credentials.rotation-check-interval", rotationCheckInterval);
+        if (pskKeyLength < RandomSecrets.MIN_PSK_BYTES || pskKeyLength > RandomSecrets.MAX_PSK_BYTES) {
+            throw new IllegalArgumentException("provisioning.credentials.psk-key-length must be " + RandomSecrets.MIN_PSK_BYTES
+                    + ".." + RandomSecrets.MAX_PSK_BYTES + " bytes, not " + pskKeyLength);
+        }
     }
 }

@@ -1,7 +1,10 @@
 package io.lwm2m.provisioning.bootstrap.settings;
 
+import io.lwm2m.provisioning.crypto.RandomSecrets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
@@ -12,6 +15,12 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties({BootstrapSettings.class, CoapSettings.class, CoapsSettings.class, ClusterProperties.class,
         CredentialSettings.class})
 public class Settings {
+
+    /** Credential material, PSK keys of the configured length. */
+    @Bean
+    RandomSecrets randomSecrets(SecureRandom random, CredentialSettings credentials) {
+        return new RandomSecrets(random, credentials.pskKeyLength());
+    }
 
     static void positive(String property, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
