@@ -241,7 +241,7 @@ public class ImportJobs {
         // Audited before the first byte leaves: a download broken off midway has disclosed part of it.
         audit.record(actor.event("import.secrets.download", "import:" + job.id(), AuditEvent.Outcome.SUCCESS,
                 Map.of("rowsCreated", Long.toString(job.created()))));
-        out.write(ImportRunner.SECRETS_HEADER.getBytes(StandardCharsets.UTF_8));
+        out.write(ResultChunks.SECRETS_HEADER.getBytes(StandardCharsets.UTF_8));
         int seq = -1;
         while (true) {
             final int after = seq;
@@ -254,7 +254,7 @@ public class ImportJobs {
                 break;
             }
             seq = (Integer) next.get(0)[0];
-            byte[] csv = cipher.open((SealedSecret) next.get(0)[1], ImportRunner.secretsContext(job.id(), seq));
+            byte[] csv = cipher.open((SealedSecret) next.get(0)[1], ResultChunks.secretsContext(job.id(), seq));
             out.write(csv);
             java.util.Arrays.fill(csv, (byte) 0);
         }

@@ -1,6 +1,5 @@
-package io.lwm2m.provisioning.api;
+package io.lwm2m.provisioning.api.auth;
 
-import io.lwm2m.provisioning.api.auth.ApiPrincipal;
 import io.lwm2m.provisioning.api.errors.RequestIds;
 import io.lwm2m.provisioning.audit.Actor;
 import jakarta.servlet.http.HttpServletRequest;
