@@ -128,7 +128,8 @@ public class BootstrapConfigStore implements BootstrapConfigSource {
         if (identity.credentialId() != null) {
             return findByBootstrapCredential(identity.credentialId());
         }
-        return readOnly.execute(tx -> bootstrapCredential(identity).map(c -> load(c.device(), c.id())));
+        return readOnly.execute(tx -> bootstrapCredential(identity).map(DeviceCredential::id))
+                .flatMap(this::findByBootstrapCredential);
     }
 
     private Optional<DeviceBootstrapConfig> findByBootstrapCredential(long credentialId) {

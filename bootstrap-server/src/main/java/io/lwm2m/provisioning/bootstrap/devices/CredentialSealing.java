@@ -1,12 +1,14 @@
 package io.lwm2m.provisioning.bootstrap.devices;
 
 import io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel;
+import io.lwm2m.provisioning.bootstrap.credentials.CredentialOwner;
 import io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus;
 import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredential;
 import io.lwm2m.provisioning.bootstrap.credentials.NewCredential;
 import io.lwm2m.provisioning.bootstrap.servers.DmServer;
 import io.lwm2m.provisioning.crypto.SealedSecret;
 import io.lwm2m.provisioning.crypto.SecretCipher;
+import jakarta.persistence.EntityManager;
 import java.time.Instant;
 import org.springframework.stereotype.Component;
 
@@ -18,9 +20,11 @@ import org.springframework.stereotype.Component;
 class CredentialSealing {
 
     private final SecretCipher cipher;
+    private final EntityManager em;
 
-    CredentialSealing(SecretCipher cipher) {
+    CredentialSealing(SecretCipher cipher, EntityManager em) {
         this.cipher = cipher;
+        this.em = em;
     }
 
     /** The sealed secret of {@code credential} for {@code server} (null: bootstrap), or null if it has none. */
@@ -33,7 +37,9 @@ class CredentialSealing {
 
     /** The credential's row, its secret sealed. */
     DeviceCredential row(Device device, DmServer server, NewCredential credential, CredentialStatus status, Instant now) {
-        return DeviceCredential.of(device, server, credential, seal(device.endpoint(), server, credential), status, now);
+        // A reference, not a load: the credential only needs its owner's id for the row it inserts.
+        CredentialOwner owner = em.getReference(CredentialOwner.class, device.id());
+        return DeviceCredential.of(owner, server, credential, seal(device.endpoint(), server, credential), status, now);
     }
 
     /** Whether a sealed bootstrap secret of {@code endpoint} holds exactly {@code key}. */
