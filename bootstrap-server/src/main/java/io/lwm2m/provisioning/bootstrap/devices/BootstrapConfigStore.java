@@ -13,8 +13,6 @@ import io.lwm2m.provisioning.bootstrap.profiles.ProfileService;
 import io.lwm2m.provisioning.bootstrap.servers.DmServer;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapConfigSource;
 import io.lwm2m.provisioning.bootstrap.sessions.ClientIdentity;
-import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
-import io.lwm2m.provisioning.certificates.ManufacturerCaService;
 import io.lwm2m.provisioning.crypto.Der;
 import io.lwm2m.provisioning.crypto.SealedSecret;
 import io.lwm2m.provisioning.crypto.SecretCipher;
@@ -53,16 +51,16 @@ public class BootstrapConfigStore implements BootstrapConfigSource {
     private final SecretCipher cipher;
     private final BootstrapServerIdentity serverIdentity;
     private final ProfileService profiles;
-    private final CertificateAuthorityService ca;
+    private final BootstrapIdentities identities;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate readOnly;
     private final VersionKeyedCache<String, EffectiveProfile> profileCache = new VersionKeyedCache<>(4096);
     private final HandshakePrefetch prefetched = new HandshakePrefetch(java.time.Duration.ofSeconds(5), 10_000);
 
     BootstrapConfigStore(DeviceRepository devices, DeviceCredentialRepository credentials, SecretCipher cipher,
-            BootstrapServerIdentity serverIdentity, ProfileService profiles, CertificateAuthorityService ca,
+            BootstrapServerIdentity serverIdentity, ProfileService profiles, BootstrapIdentities identities,
             JdbcTemplate jdbc, PlatformTransactionManager transactions) {
-        this.ca = ca;
+        this.identities = identities;
         this.profiles = profiles;
         this.serverIdentity = serverIdentity;
         this.devices = devices;
@@ -98,23 +96,9 @@ public class BootstrapConfigStore implements BootstrapConfigSource {
     public record PskKey(long credentialId, long deviceId, String endpoint, byte[] key) {
     }
 
-    /** The live bootstrap credential an authenticated DTLS identity stands for. */
-    @Transactional(readOnly = true)
-    public Optional<DeviceCredential> bootstrapCredential(ClientIdentity identity) {
-        return switch (identity.mode()) {
-            case PSK -> credentials.findBootstrapByPskIdentity(identity.pskIdentity(), LIVE);
-            case RPK -> credentials.findBootstrapByPublicKey(SecurityMode.RPK, identity.publicKey(), LIVE);
-            case X509 -> credentials.findBootstrapByCertificateSerial(
-                    CertificateAuthorityService.hex(identity.certificate().getSerialNumber()), LIVE)
-                    // Not one of ours: a factory certificate (its chain was validated in the handshake)
-                    // names the device by subject CN or SAN URI.
-                    .or(() -> ca.find(CertificateAuthorityService.hex(identity.certificate().getSerialNumber())).isPresent()
-                            ? Optional.empty() // ours, but not a live bootstrap credential: never a factory one
-                            : ManufacturerCaService.namesOf(identity.certificate()).stream()
-                            .map(name -> credentials.findBootstrapFactoryCertificate(name, LIVE))
-                            .flatMap(Optional::stream).findFirst());
-            default -> Optional.empty();
-        };
+    /** The id of the live bootstrap credential an authenticated DTLS identity stands for. */
+    public Optional<Long> bootstrapCredentialId(ClientIdentity identity) {
+        return identities.of(identity).map(BootstrapIdentities.Owner::credentialId);
     }
 
     /**
@@ -128,8 +112,7 @@ public class BootstrapConfigStore implements BootstrapConfigSource {
         if (identity.credentialId() != null) {
             return findByBootstrapCredential(identity.credentialId());
         }
-        return readOnly.execute(tx -> bootstrapCredential(identity).map(DeviceCredential::id))
-                .flatMap(this::findByBootstrapCredential);
+        return bootstrapCredentialId(identity).flatMap(this::findByBootstrapCredential);
     }
 
     private Optional<DeviceBootstrapConfig> findByBootstrapCredential(long credentialId) {
