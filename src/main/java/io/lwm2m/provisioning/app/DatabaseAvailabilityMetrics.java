@@ -15,8 +15,10 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.context.ApplicationListener;
 import org.springframework.stereotype.Component;
 
@@ -27,6 +29,7 @@ import org.springframework.stereotype.Component;
  * can block for the pool's connection timeout, which must delay neither a scrape nor the scheduled jobs.
  */
 @Component
+@EnableConfigurationProperties(DatabaseAvailabilityMetrics.Settings.class)
 class DatabaseAvailabilityMetrics implements MeterBinder, ApplicationListener<ApplicationReadyEvent>, DisposableBean {
 
     static final String NAME = "provisioning.database.up";
@@ -44,14 +47,26 @@ class DatabaseAvailabilityMetrics implements MeterBinder, ApplicationListener<Ap
     private volatile Instant lastAnswer;
     private volatile boolean failing;
 
-    DatabaseAvailabilityMetrics(DataSource dataSource, Clock clock,
-            @Value("${provisioning.metrics.database-check-interval:10s}") Duration interval) {
-        if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalStateException("provisioning.metrics.database-check-interval must be positive, not " + interval);
+    /**
+     * {@code provisioning.metrics.*}.
+     *
+     * @param databaseCheckInterval how often this replica checks that PostgreSQL answers
+     */
+    @ConfigurationProperties("provisioning.metrics")
+    record Settings(@DefaultValue("10s") Duration databaseCheckInterval) {
+
+        Settings {
+            if (databaseCheckInterval.isNegative() || databaseCheckInterval.isZero()) {
+                throw new IllegalArgumentException("provisioning.metrics.database-check-interval must be positive, not "
+                        + databaseCheckInterval);
+            }
         }
+    }
+
+    DatabaseAvailabilityMetrics(DataSource dataSource, Clock clock, Settings settings) {
         this.dataSource = dataSource;
         this.clock = clock;
-        this.interval = interval;
+        this.interval = settings.databaseCheckInterval();
     }
 
     @Override

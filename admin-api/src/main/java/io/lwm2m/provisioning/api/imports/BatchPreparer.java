@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,12 +33,12 @@ class BatchPreparer {
     private final int batchSize;
 
     BatchPreparer(ImportSpool spool, BulkRegistration registration, SecretCipher cipher, JsonMapper json,
-            @Value("${provisioning.imports.batch-size:1000}") int batchSize) {
+            ImportSettings settings) {
         this.spool = spool;
         this.registration = registration;
         this.cipher = cipher;
         this.json = json;
-        this.batchSize = batchSize;
+        this.batchSize = settings.batchSize();
     }
 
     /**

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -29,14 +28,14 @@ class ImportCompletion {
     private final Duration secretsTtl;
 
     ImportCompletion(JdbcTemplate jdbc, TransactionTemplate transactions, ImportJobs jobs, ImportSpool spool, AuditSink audit,
-            Clock clock, @Value("${provisioning.imports.secrets-ttl:24h}") Duration secretsTtl) {
+            Clock clock, ImportSettings settings) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.jobs = jobs;
         this.spool = spool;
         this.audit = audit;
         this.clock = clock;
-        this.secretsTtl = secretsTtl;
+        this.secretsTtl = settings.secretsTtl();
     }
 
     void succeeded(ImportJob started) {

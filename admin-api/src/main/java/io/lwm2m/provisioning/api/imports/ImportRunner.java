@@ -13,7 +13,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,15 +35,14 @@ class ImportRunner {
     private final JobQueue<ImportJob> queue;
 
     ImportRunner(ImportJobs jobs, BatchPreparer preparer, BatchCommitter committer, ImportCompletion completion,
-            JobQueues queues, WorkerPools pools, @Value("${provisioning.imports.workers:1}") int workers,
-            @Value("${provisioning.imports.parallel-batches:2}") int parallelBatches) {
+            JobQueues queues, WorkerPools pools, ImportSettings settings) {
         this.preparer = preparer;
         this.committer = committer;
         this.completion = completion;
         this.pools = pools;
-        this.parallelBatches = Math.max(1, parallelBatches);
+        this.parallelBatches = settings.parallelBatches();
         this.queue = queues.create(new JobQueue.JobKind("import-worker", "import_jobs",
-                "started_at = coalesce(started_at, now())", workers), jobs::load, this::run);
+                "started_at = coalesce(started_at, now())", settings.workers()), jobs::load, this::run);
     }
 
     /** Looks for work at once (a job was just queued). */

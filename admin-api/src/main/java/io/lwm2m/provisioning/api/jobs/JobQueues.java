@@ -7,11 +7,12 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,19 +22,22 @@ import org.springframework.stereotype.Component;
  * {@link WorkerPools}, which stops them with the application.
  */
 @Component
-public class JobQueues {
+@EnableConfigurationProperties(JobSettings.class)
+public class JobQueues implements SchedulingConfigurer {
 
     private final JdbcTemplate jdbc;
     private final WorkerPools pools;
     private final Duration lease;
+    private final Duration pollInterval;
     /** This replica, as {@code lease_owner} names it. */
     private final String owner = UUID.randomUUID().toString();
     private final List<JobQueue<?>> queues = new CopyOnWriteArrayList<>();
 
-    JobQueues(JdbcTemplate jdbc, WorkerPools pools, @Value("${provisioning.imports.lease:30s}") Duration lease) {
+    JobQueues(JdbcTemplate jdbc, WorkerPools pools, JobSettings settings) {
         this.jdbc = jdbc;
         this.pools = pools;
-        this.lease = lease;
+        this.lease = settings.lease();
+        this.pollInterval = settings.pollInterval();
     }
 
     /**
@@ -53,8 +57,8 @@ public class JobQueues {
         queues.forEach(JobQueue::wake);
     }
 
-    @Scheduled(fixedDelayString = "${provisioning.imports.poll-interval:5s}")
-    void poll() {
-        queues.forEach(JobQueue::wake);
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        registrar.addFixedDelayTask(() -> queues.forEach(JobQueue::wake), pollInterval);
     }
 }

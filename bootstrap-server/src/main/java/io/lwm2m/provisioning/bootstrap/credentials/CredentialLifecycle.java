@@ -98,7 +98,7 @@ public class CredentialLifecycle implements CredentialDelivery {
     }
 
     /** Pending DM-server credentials whose grace period after delivery is over become active. */
-    @Scheduled(fixedDelayString = "${provisioning.credentials.rotation-check-interval:5m}")
+    @Scheduled(fixedDelayString = "${provisioning.credentials.rotation-check-interval:" + CredentialSettings.ROTATION_CHECK_INTERVAL + "}")
     @Transactional
     public void promoteAfterGracePeriod() {
         // One replica does the work; the others skip this round.

@@ -15,8 +15,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("provisioning.credentials")
 public record CredentialSettings(
         @DefaultValue("7d") Duration rotationGracePeriod,
-        @DefaultValue("5m") Duration rotationCheckInterval,
+        @DefaultValue(CredentialSettings.ROTATION_CHECK_INTERVAL) Duration rotationCheckInterval,
         @DefaultValue("16") int pskKeyLength) {
+
+    /** The default, which the {@code @Scheduled} placeholder of the check also names: written once, here. */
+    public static final String ROTATION_CHECK_INTERVAL = "5m";
 
     public CredentialSettings {
         Settings.positive("provisioning.credentials.rotation-grace-period", rotationGracePeriod);
