@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.app;
 
+import io.lwm2m.provisioning.threads.WorkerPools;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -8,7 +9,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -39,11 +39,7 @@ class DatabaseAvailabilityMetrics implements MeterBinder, ApplicationListener<Ap
     private final DataSource dataSource;
     private final Clock clock;
     private final Duration interval;
-    private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "database-check");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService checker;
     private volatile Instant lastAnswer;
     private volatile boolean failing;
 
@@ -63,7 +59,8 @@ class DatabaseAvailabilityMetrics implements MeterBinder, ApplicationListener<Ap
         }
     }
 
-    DatabaseAvailabilityMetrics(DataSource dataSource, Clock clock, Settings settings) {
+    DatabaseAvailabilityMetrics(DataSource dataSource, Clock clock, Settings settings, WorkerPools pools) {
+        this.checker = pools.timer("database-check");
         this.dataSource = dataSource;
         this.clock = clock;
         this.interval = settings.databaseCheckInterval();

@@ -3,9 +3,14 @@ package io.lwm2m.provisioning.threads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -21,8 +26,13 @@ import org.springframework.stereotype.Component;
  * when the application stops: after the servers that hand work in (HTTP, CoAP) and before the
  * database goes away.
  *
- * <p>Two kinds of pool. A <em>worker</em> pool lives as long as the application. A <em>task</em>
- * pool serves one piece of work (an import job's committers) and is closed by whoever opened it.
+ * <p>Two kinds of pool. A <em>worker</em> pool lives as long as the application (optionally with a
+ * bounded queue, for work whose sender retries). A <em>task</em> pool serves one piece of work (an
+ * import job's committers) and is closed by whoever opened it. Beside them, <em>timers</em> (one
+ * thread for timeouts and periodic work, stopped after the worker pools: their owners do a last round
+ * themselves when they need one) and dedicated <em>loop threads</em> (a writer draining its queue, a
+ * database listener), whose owners stop them by their own protocol because they drain or close
+ * something first; they are created here so that every thread is named and a daemon.
  * Stopping tells every worker pool at once to take no more work (its tasks see
  * {@link WorkerPool#stopping()} and end at their next safe point), waits for them up to
  * {@link #GRACE} in all, interrupts what is left, and only then stops any task pool still open,
@@ -39,6 +49,7 @@ public class WorkerPools implements SmartLifecycle, DisposableBean {
 
     private final List<WorkerPool> workers = new ArrayList<>();
     private final List<WorkerPool> tasks = new ArrayList<>();
+    private final List<ScheduledExecutorService> timers = new ArrayList<>();
     private volatile boolean running;
     private boolean stopped;
 
@@ -50,6 +61,42 @@ public class WorkerPools implements SmartLifecycle, DisposableBean {
             pool.executor().shutdown();
         }
         return pool;
+    }
+
+    /**
+     * A worker pool whose queue holds at most {@code capacity} tasks: beyond it a task is refused
+     * ({@link java.util.concurrent.RejectedExecutionException}) instead of waiting without bound.
+     */
+    public synchronized WorkerPool bounded(String name, int threads, int capacity) {
+        WorkerPool pool = new WorkerPool(name, new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(capacity), named(name), new ThreadPoolExecutor.AbortPolicy()), null);
+        workers.add(pool);
+        if (stopped) {
+            pool.executor().shutdown();
+        }
+        return pool;
+    }
+
+    /**
+     * A timer thread named {@code name}. Cancelled tasks leave its queue at once: almost every timeout
+     * is cancelled because the answer came first, and kept until it would have fired, a thousand
+     * sessions a second would hold a few hundred thousand dead tasks, each holding its session.
+     */
+    public synchronized ScheduledExecutorService timer(String name) {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> daemon(task, name));
+        timer.setRemoveOnCancelPolicy(true);
+        timers.add(timer);
+        if (stopped) {
+            timer.shutdownNow();
+        }
+        return timer;
+    }
+
+    /** Starts a dedicated daemon thread named {@code name} running {@code loop}; its owner ends it. */
+    public Thread loop(String name, Runnable loop) {
+        Thread thread = daemon(loop, name);
+        thread.start();
+        return thread;
     }
 
     /**
@@ -71,11 +118,13 @@ public class WorkerPools implements SmartLifecycle, DisposableBean {
 
     private static ThreadFactory named(String name) {
         AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+        return task -> daemon(task, name + "-" + count.incrementAndGet());
+    }
+
+    private static Thread daemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
     }
 
     @Override
@@ -106,6 +155,11 @@ public class WorkerPools implements SmartLifecycle, DisposableBean {
         for (WorkerPool pool : tasksNow) {
             pool.executor().shutdownNow();
         }
+        List<ScheduledExecutorService> timersNow;
+        synchronized (this) {
+            timersNow = List.copyOf(timers);
+        }
+        timersNow.forEach(ScheduledExecutorService::shutdownNow);
     }
 
     private static void awaitOrInterrupt(WorkerPool pool, long deadline) {
@@ -137,7 +191,7 @@ public class WorkerPools implements SmartLifecycle, DisposableBean {
     }
 
     /** A named pool; tasks it runs may ask {@link #stopping()} to end early. */
-    public static final class WorkerPool implements AutoCloseable {
+    public static final class WorkerPool implements AutoCloseable, Executor {
 
         private final String name;
         private final ExecutorService executor;
@@ -158,6 +212,7 @@ public class WorkerPools implements SmartLifecycle, DisposableBean {
         }
 
         /** Runs {@code task} on one of the pool's threads; refused ({@link java.util.concurrent.RejectedExecutionException}) once stopping. */
+        @Override
         public void execute(Runnable task) {
             executor.execute(task);
         }

@@ -1,7 +1,8 @@
 package io.lwm2m.provisioning.bootstrap.history;
 
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents;
-
+import io.lwm2m.provisioning.logging.ThrottledLog;
+import io.lwm2m.provisioning.threads.WorkerPools;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -10,15 +11,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.lwm2m.provisioning.logging.ThrottledLog;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -71,12 +71,11 @@ public class SessionHistoryWriter implements DisposableBean {
     private long written; // guarded by progress
     private volatile boolean stopping;
 
-    SessionHistoryWriter(DataSource dataSource, ObjectProvider<BootstrapEvents> events) {
+    SessionHistoryWriter(DataSource dataSource, ObjectProvider<BootstrapEvents> events, WorkerPools pools) {
         this.dataSource = dataSource;
         this.events = events;
-        this.thread = new Thread(this::run, "session-history-writer");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        // Its own loop thread: it stops by its drain protocol (destroy), not with the worker pools.
+        this.thread = pools.loop("session-history-writer", this::run);
     }
 
     /**

@@ -1,15 +1,15 @@
 package io.lwm2m.provisioning.bootstrap.history;
 
+import io.lwm2m.provisioning.audit.AuditEvent;
+import io.lwm2m.provisioning.audit.AuditSink;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapFailure;
 import io.lwm2m.provisioning.bootstrap.sessions.ResponseCode;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionEnd;
-import io.lwm2m.provisioning.bootstrap.sessions.SessionOutcome;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionHistory;
+import io.lwm2m.provisioning.bootstrap.sessions.SessionOutcome;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionStart;
-import io.lwm2m.provisioning.bootstrap.sessions.Timers;
-
-import io.lwm2m.provisioning.audit.AuditEvent;
-import io.lwm2m.provisioning.audit.AuditSink;
+import io.lwm2m.provisioning.bootstrap.settings.BootstrapSettings;
+import io.lwm2m.provisioning.threads.WorkerPools;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -29,8 +29,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Autowired;
-import io.lwm2m.provisioning.bootstrap.settings.BootstrapSettings;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -61,24 +59,15 @@ public class SessionRecorder implements SessionHistory, DisposableBean {
     private final long holdNanos;
     private final ScheduledExecutorService releaser;
 
-    /** Without a hold: every start is queued at once (tests that need no timer thread). */
-    SessionRecorder(BootstrapSessionRepository sessions, SessionHistoryWriter writer, AuditSink audit) {
-        this(sessions, writer, audit, Duration.ZERO);
-    }
-
-    @Autowired
     SessionRecorder(BootstrapSessionRepository sessions, SessionHistoryWriter writer, AuditSink audit,
-            BootstrapSettings settings) {
-        this(sessions, writer, audit, settings.historyHold());
-    }
-
-    SessionRecorder(BootstrapSessionRepository sessions, SessionHistoryWriter writer, AuditSink audit, Duration hold) {
+            BootstrapSettings settings, WorkerPools pools) {
+        Duration hold = settings.historyHold();
         this.sessions = sessions;
         this.writer = writer;
         this.audit = audit;
         this.holdNanos = Math.max(0, hold.toNanos());
         if (holdNanos > 0) {
-            this.releaser = Timers.single("session-history-hold");
+            this.releaser = pools.timer("session-history-hold");
             long every = Math.max(1, TimeUnit.NANOSECONDS.toMillis(holdNanos) / 4);
             releaser.scheduleWithFixedDelay(this::releaseExpired, every, every, TimeUnit.MILLISECONDS);
         } else {

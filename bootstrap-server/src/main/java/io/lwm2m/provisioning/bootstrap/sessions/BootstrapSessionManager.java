@@ -4,6 +4,8 @@ import io.lwm2m.provisioning.bootstrap.lwm2m.ContentFormat;
 import io.lwm2m.provisioning.bootstrap.lwm2m.InstanceEncoder;
 import io.lwm2m.provisioning.bootstrap.lwm2m.PackEncoder;
 import io.lwm2m.provisioning.bootstrap.profiles.Compatibility;
+import io.lwm2m.provisioning.bootstrap.settings.BootstrapSettings;
+import io.lwm2m.provisioning.threads.WorkerPools;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -15,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import io.lwm2m.provisioning.bootstrap.settings.BootstrapSettings;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -42,12 +43,14 @@ public class BootstrapSessionManager implements DisposableBean {
 
     @Autowired
     BootstrapSessionManager(BootstrapConfigSource configs, SessionHistory recorder, CredentialDelivery lifecycle,
-            Clock clock, BootstrapSettings settings, java.util.List<BootstrapEvents> events) {
-        this(configs, recorder, lifecycle, clock, settings.sessionTimeout(), settings.publicUri(), events);
+            Clock clock, BootstrapSettings settings, java.util.List<BootstrapEvents> events, WorkerPools pools) {
+        this(configs, recorder, lifecycle, clock, settings.sessionTimeout(), settings.publicUri(), events,
+                pools.timer("bootstrap-session-timer"));
     }
 
     BootstrapSessionManager(BootstrapConfigSource configs, SessionHistory recorder, CredentialDelivery lifecycle,
-            Clock clock, Duration sessionTimeout, String bootstrapServerUri, java.util.List<BootstrapEvents> events) {
+            Clock clock, Duration sessionTimeout, String bootstrapServerUri, java.util.List<BootstrapEvents> events,
+            ScheduledExecutorService timers) {
         this.events = events;
         this.configs = configs;
         this.recorder = recorder;
@@ -55,7 +58,7 @@ public class BootstrapSessionManager implements DisposableBean {
         this.bootstrapServerUri = bootstrapServerUri;
         this.clock = clock;
         this.sessionTimeout = sessionTimeout;
-        this.timers = Timers.single("bootstrap-session-timer");
+        this.timers = timers;
     }
 
     /**

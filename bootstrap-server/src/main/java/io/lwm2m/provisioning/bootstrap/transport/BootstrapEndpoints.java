@@ -7,17 +7,13 @@ import io.lwm2m.provisioning.bootstrap.sessions.BootstrapSessionManager;
 import io.lwm2m.provisioning.bootstrap.settings.BootstrapSettings;
 import io.lwm2m.provisioning.bootstrap.settings.CoapSettings;
 import io.lwm2m.provisioning.bootstrap.settings.CoapsSettings;
-import io.lwm2m.provisioning.est.EstService;
 import io.lwm2m.provisioning.est.coap.EstCoapResources;
+import io.lwm2m.provisioning.threads.WorkerPools;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.config.CoapConfig;
@@ -31,7 +27,6 @@ import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.dtls.ResumptionSupportingConnectionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
@@ -53,8 +48,8 @@ public class BootstrapEndpoints implements SmartLifecycle {
     }
 
     private final BootstrapSessionManager sessions;
-    private final EstService est;
-    private final int estThreads;
+    private final EstCoapResources est;
+    private final WorkerPools pools;
     private final CoapSettings coapSettings;
     private final CoapsSettings coapsSettings;
     private final BootstrapSettings bootstrapSettings;
@@ -64,7 +59,6 @@ public class BootstrapEndpoints implements SmartLifecycle {
     private final ClusterSettings cluster;
     private final Duration shutdownDeadline = Duration.ofSeconds(20);
     private final RecentPeers peers = new RecentPeers(100_000);
-    private ThreadPoolExecutor estExecutor;
     private CoapServer server;
     private CoapEndpoint coap;
     private CoapEndpoint coaps;
@@ -74,12 +68,12 @@ public class BootstrapEndpoints implements SmartLifecycle {
     private EndedSessionConnections endedSessions;
     private ClusterMembership membership;
 
-    BootstrapEndpoints(BootstrapSessionManager sessions, EstService est, @Value("${provisioning.est.coap-threads:8}") int estThreads,
-            CoapSettings coapSettings, CoapsSettings coapsSettings, BootstrapSettings bootstrapSettings,
-            DtlsEndpointFactory dtlsFactory, FailureGate gate, List<BootstrapEvents> events, ClusterSettings cluster) {
+    BootstrapEndpoints(BootstrapSessionManager sessions, EstCoapResources est, CoapSettings coapSettings,
+            CoapsSettings coapsSettings, BootstrapSettings bootstrapSettings, DtlsEndpointFactory dtlsFactory,
+            FailureGate gate, List<BootstrapEvents> events, ClusterSettings cluster, WorkerPools pools) {
         this.sessions = sessions;
         this.est = est;
-        this.estThreads = estThreads;
+        this.pools = pools;
         this.coapSettings = coapSettings;
         this.coapsSettings = coapsSettings;
         this.bootstrapSettings = bootstrapSettings;
@@ -92,14 +86,14 @@ public class BootstrapEndpoints implements SmartLifecycle {
     @Override
     public synchronized void start() {
         Configuration config = coapConfiguration();
-        DtlsEndpointFactory.DtlsEndpoint dtls = dtlsFactory.create(config);
+        DtlsEndpointFactory.DtlsEndpoint dtls = dtlsFactory.create(config, pools);
         dtlsConnector = dtls.connector();
         connectionStore = dtls.store();
         membership = dtls.membership();
-        timers = io.lwm2m.provisioning.bootstrap.sessions.Timers.single("bootstrap-request-timer");
+        timers = pools.timer("bootstrap-request-timer");
         coap = new CoapEndpoint.Builder().setConfiguration(config)
                 .setInetSocketAddress(new InetSocketAddress(coapSettings.address(), coapSettings.port())).build();
-        endedSessions = new EndedSessionConnections(dtlsConnector, connectionStore, coapsSettings.closeAfterSession());
+        endedSessions = new EndedSessionConnections(dtlsConnector, connectionStore, coapsSettings.closeAfterSession(), pools);
         coaps = new CoapEndpoint.Builder().setConfiguration(config).setConnector(dtlsConnector).build();
         EndedSessionConnections closer = endedSessions;
         coaps.addInterceptor(new MessageInterceptorAdapter() {
@@ -113,11 +107,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
         server.addEndpoint(coaps);
         server.add(new BootstrapResource(sessions, timers, bootstrapSettings.requestTimeout(), peers, gate, endedSessions),
                 new BootstrapPackResource(sessions, peers, gate, endedSessions));
-        // EST requests reach the database and the CA: they run on their own bounded pool, not on the
-        // CoAP threads that carry the bootstrap sessions. A full queue drops the request (the client retransmits).
-        estExecutor = new ThreadPoolExecutor(estThreads, estThreads, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(10_000), new NamedThreads("est-coap"), new ThreadPoolExecutor.AbortPolicy());
-        EstCoapResources.attach(server, est, estExecutor);
+        est.attachTo(server);
         server.start();
         log.info("Bootstrap server listening on coap://{} and coaps://{} (DTLS 1.2: PSK, RPK, X.509; {})",
                 format(coap.getAddress()), format(coaps.getAddress()), dtls.cipherSuites());
@@ -180,7 +170,6 @@ public class BootstrapEndpoints implements SmartLifecycle {
             server.destroy();
             server = null;
             endedSessions.close();
-            estExecutor.shutdownNow();
             timers.shutdownNow();
             log.info("Bootstrap server stopped");
         }
@@ -237,20 +226,6 @@ public class BootstrapEndpoints implements SmartLifecycle {
     /** The address the DTLS endpoint is bound to (the real port when 0 was configured). */
     public InetSocketAddress coapsAddress() {
         return coaps.getAddress();
-    }
-
-    private record NamedThreads(String prefix, AtomicInteger count) implements ThreadFactory {
-
-        NamedThreads(String prefix) {
-            this(prefix, new AtomicInteger());
-        }
-
-        @Override
-        public Thread newThread(Runnable task) {
-            Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        }
     }
 
     private static String format(InetSocketAddress address) {

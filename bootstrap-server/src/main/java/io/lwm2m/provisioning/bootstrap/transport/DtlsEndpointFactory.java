@@ -7,6 +7,7 @@ import io.lwm2m.provisioning.bootstrap.settings.CoapSettings;
 import io.lwm2m.provisioning.bootstrap.settings.CoapsSettings;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
 import io.lwm2m.provisioning.certificates.ManufacturerCaService;
+import io.lwm2m.provisioning.threads.WorkerPools;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -67,7 +68,7 @@ class DtlsEndpointFactory {
             List<CipherSuite> cipherSuites) {
     }
 
-    DtlsEndpoint create(Configuration config) {
+    DtlsEndpoint create(Configuration config, WorkerPools pools) {
         DtlsConnectorConfig dtls = configuration(config);
         // The store Scandium would create itself, kept here so that ended sessions' connections can leave it.
         ResumptionSupportingConnectionStore store = new InMemoryReadWriteLockConnectionStore(dtls.get(DtlsConfig.DTLS_MAX_CONNECTIONS),
@@ -79,7 +80,7 @@ class DtlsEndpointFactory {
         }
         DtlsManagedClusterConnector connector = new DtlsManagedClusterConnector(dtls, clusterConfiguration(), store) {
         };
-        return new DtlsEndpoint(connector, store, new ClusterMembership(connector, cluster), dtls.getSupportedCipherSuites());
+        return new DtlsEndpoint(connector, store, new ClusterMembership(connector, cluster, pools), dtls.getSupportedCipherSuites());
     }
 
     private DtlsConnectorConfig configuration(Configuration config) {

@@ -47,7 +47,7 @@ class BootstrapSessionManagerTest {
         public void requestRefused(ResponseCode code, BootstrapFailure failure, SecurityMode securityMode) {
             events.add(code + " " + failure + " " + securityMode);
         }
-    }));
+    }), java.util.concurrent.Executors.newSingleThreadScheduledExecutor());
 
     @AfterEach
     void stop() {
