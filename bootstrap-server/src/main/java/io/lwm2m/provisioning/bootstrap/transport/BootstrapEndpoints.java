@@ -18,6 +18,7 @@ import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.network.InMemoryMessageExchangeStore;
 import org.eclipse.californium.core.network.interceptors.MessageInterceptorAdapter;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
@@ -93,8 +94,14 @@ public class BootstrapEndpoints implements SmartLifecycle {
         timers = pools.timer("bootstrap-request-timer");
         coap = new CoapEndpoint.Builder().setConfiguration(config)
                 .setInetSocketAddress(new InetSocketAddress(coapSettings.address(), coapSettings.port())).build();
-        endedSessions = new EndedSessionConnections(dtlsConnector, connectionStore, coapsSettings.closeAfterSession(), pools);
-        coaps = new CoapEndpoint.Builder().setConfiguration(config).setConnector(dtlsConnector).build();
+        // Deduplication scoped to connections: a closed connection's exchanges go with it.
+        ConnectionScopedDeduplicator deduplicator = new ConnectionScopedDeduplicator(config);
+        InMemoryMessageExchangeStore exchanges = new InMemoryMessageExchangeStore(config);
+        exchanges.setDeduplicator(deduplicator);
+        endedSessions = new EndedSessionConnections(dtlsConnector, connectionStore, coapsSettings.closeAfterSession(),
+                deduplicator, pools);
+        coaps = new CoapEndpoint.Builder().setConfiguration(config).setConnector(dtlsConnector)
+                .setMessageExchangeStore(exchanges).build();
         EndedSessionConnections closer = endedSessions;
         coaps.addInterceptor(new MessageInterceptorAdapter() {
             @Override

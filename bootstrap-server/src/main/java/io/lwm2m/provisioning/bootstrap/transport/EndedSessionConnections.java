@@ -41,6 +41,7 @@ final class EndedSessionConnections implements AutoCloseable {
 
     private final DTLSConnector connector;
     private final ResumptionSupportingConnectionStore store;
+    private final ConnectionScopedDeduplicator deduplicator;
     private final long quietNanos;
     private final ScheduledExecutorService sweeper;
     /** Sessions running per DTLS peer (nearly always 0 or 1). */
@@ -59,9 +60,10 @@ final class EndedSessionConnections implements AutoCloseable {
      *                    connection before it is closed; negative: never close
      */
     EndedSessionConnections(DTLSConnector connector, ResumptionSupportingConnectionStore store, Duration quietPeriod,
-            WorkerPools pools) {
+            ConnectionScopedDeduplicator deduplicator, WorkerPools pools) {
         this.connector = connector;
         this.store = store;
+        this.deduplicator = deduplicator;
         this.quietNanos = quietPeriod.toNanos();
         if (quietPeriod.isNegative()) {
             this.sweeper = null;
@@ -145,7 +147,10 @@ final class EndedSessionConnections implements AutoCloseable {
         try {
             // Both run on the connection's serial executor: the CLOSE_NOTIFY leaves before the removal.
             connector.close(end.peer());
-            toRemove.getExecutor().execute(() -> store.remove(toRemove, true));
+            toRemove.getExecutor().execute(() -> {
+                store.remove(toRemove, true);
+                deduplicator.forget(end.peer());
+            });
         } catch (RejectedExecutionException e) {
             log.debug("The DTLS connection of {} is already shut down", end.peer());
         }
