@@ -19,6 +19,7 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
@@ -58,6 +59,7 @@ public final class CsrCheck {
         }
         JcaPKCS10CertificationRequest csr;
         PublicKey key;
+        AsymmetricKeyParameter ecKey = null;
         try {
             csr = new JcaPKCS10CertificationRequest(der);
             // The parser accepts trailing garbage; a CSR is exactly one DER structure.
@@ -65,17 +67,22 @@ public final class CsrCheck {
                 throw bad("csr.malformed", "bytes after the end of the PKCS#10 structure");
             }
             key = csr.getPublicKey();
+            if (key instanceof ECPublicKey) {
+                // Bouncy Castle checks the point is on the curve here, whichever JCA provider parsed the key above.
+                ecKey = PublicKeyFactory.createKey(csr.getSubjectPublicKeyInfo());
+            }
         } catch (IOException | RuntimeException | java.security.GeneralSecurityException e) {
             if (e instanceof EstException est) {
                 throw est;
             }
-            throw bad("csr.malformed", "not a DER PKCS#10 certification request (" + e.getClass().getSimpleName() + ")");
+            throw bad("csr.malformed", "not a DER PKCS#10 certification request with a usable public key ("
+                    + e.getClass().getSimpleName() + ")");
         }
         try {
-            if (!csr.isSignatureValid(verifier(csr, key))) {
+            if (!csr.isSignatureValid(verifier(key, ecKey))) {
                 throw bad("csr.signature", "the CSR's signature does not verify with its public key (no proof of possession)");
             }
-        } catch (OperatorCreationException | PKCSException | IOException | RuntimeException e) {
+        } catch (OperatorCreationException | PKCSException | RuntimeException e) {
             if (e instanceof EstException est) {
                 throw est;
             }
@@ -133,11 +140,9 @@ public final class CsrCheck {
      * JDK key, and several times cheaper than the JDK 17 ECDSA. Verification was the largest part of
      * an enrollment's CPU time after signing.
      */
-    private static ContentVerifierProvider verifier(JcaPKCS10CertificationRequest csr, PublicKey key)
-            throws OperatorCreationException, IOException {
-        if (key instanceof ECPublicKey) {
-            return new BcECContentVerifierProviderBuilder(new DefaultDigestAlgorithmIdentifierFinder())
-                    .build(PublicKeyFactory.createKey(csr.getSubjectPublicKeyInfo()));
+    private static ContentVerifierProvider verifier(PublicKey key, AsymmetricKeyParameter ecKey) throws OperatorCreationException {
+        if (ecKey != null) {
+            return new BcECContentVerifierProviderBuilder(new DefaultDigestAlgorithmIdentifierFinder()).build(ecKey);
         }
         return new JcaContentVerifierProviderBuilder().setProvider(VERIFIER).build(key);
     }

@@ -88,9 +88,20 @@ class ToolCheckTest {
         assertThat(Files.exists(records)).isTrue();
     }
 
+    /** Runs with every tool required or not, whatever PROVISIONING_TESTS_REQUIRE_ALL says (.ci/run sets it). */
     private static org.junit.platform.testkit.engine.EngineExecutionResults run(Class<?> testClass, boolean requireAll) {
-        return EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass))
-                .configurationParameter(ToolCheck.REQUIRE_ALL_PARAMETER, Boolean.toString(requireAll)).execute();
+        String before = System.getProperty(ToolCheck.REQUIRE_ALL_PARAMETER);
+        System.setProperty(ToolCheck.REQUIRE_ALL_PARAMETER, Boolean.toString(requireAll));
+        try {
+            return EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass))
+                    .configurationParameter(ToolCheck.REQUIRE_ALL_PARAMETER, Boolean.toString(requireAll)).execute();
+        } finally {
+            if (before == null) {
+                System.clearProperty(ToolCheck.REQUIRE_ALL_PARAMETER);
+            } else {
+                System.setProperty(ToolCheck.REQUIRE_ALL_PARAMETER, before);
+            }
+        }
     }
 
     @RequiresTool(value = MISSING, debianPackage = "no-such-package")
