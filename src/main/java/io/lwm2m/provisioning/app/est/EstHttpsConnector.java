@@ -17,6 +17,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationContextException;
 import org.springframework.context.ApplicationListener;
 import org.springframework.stereotype.Component;
 
@@ -79,7 +80,12 @@ public class EstHttpsConnector implements WebServerFactoryCustomizer<TomcatServl
         if (port < 0) {
             log.info("EST over HTTPS is disabled (provisioning.est.https.port=-1)");
         } else if (certificate != null) {
-            certificate.setSslContext(new IssuedSslContext(tls.getObject().issue()));
+            try {
+                certificate.setSslContext(new IssuedSslContext(tls.getObject().issue()));
+            } catch (RuntimeException e) {
+                // As Spring reports a bean that fails to start: the CA's own error (an imported key that does not match) is the cause.
+                throw new ApplicationContextException("Failed to set up EST over HTTPS", e);
+            }
         }
     }
 
