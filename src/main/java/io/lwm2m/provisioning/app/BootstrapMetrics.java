@@ -1,8 +1,11 @@
 package io.lwm2m.provisioning.app;
 
 import io.lwm2m.provisioning.bootstrap.handshakes.HandshakeFailureReason;
+import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents;
-import io.lwm2m.provisioning.bootstrap.sessions.SessionHistoryWriter;
+import io.lwm2m.provisioning.bootstrap.sessions.BootstrapFailure;
+import io.lwm2m.provisioning.bootstrap.sessions.ResponseCode;
+import io.lwm2m.provisioning.bootstrap.history.SessionHistoryWriter;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,11 +67,11 @@ class BootstrapMetrics implements BootstrapEvents {
     }
 
     @Override
-    public void requestRefused(String responseCode, String securityMode) {
+    public void requestRefused(ResponseCode code, BootstrapFailure failure, SecurityMode securityMode) {
         try {
             Counter.builder(REQUESTS_REFUSED)
                     .description("Bootstrap-Requests refused before a session started, by CoAP response code")
-                    .tag("code", label(responseCode))
+                    .tag("code", code.toString())
                     .tag("security_mode", label(securityMode))
                     .register(registry).increment();
         } catch (RuntimeException e) {
@@ -77,7 +80,7 @@ class BootstrapMetrics implements BootstrapEvents {
     }
 
     @Override
-    public void sessionStarted(String securityMode) {
+    public void sessionStarted(SecurityMode securityMode) {
         try {
             Counter.builder(SESSIONS_STARTED)
                     .description("Bootstrap sessions started")
@@ -89,13 +92,13 @@ class BootstrapMetrics implements BootstrapEvents {
     }
 
     @Override
-    public void sessionEnded(SessionOutcome outcome, String reasonCategory, String securityMode, Duration duration) {
+    public void sessionEnded(SessionOutcome outcome, BootstrapFailure failure, SecurityMode securityMode, Duration duration) {
         try {
             String outcomeLabel = outcome == null ? "unknown" : outcome.name();
             Counter.builder(SESSIONS_ENDED)
                     .description("Bootstrap sessions ended, by outcome and reason category")
                     .tag("outcome", outcomeLabel)
-                    .tag("reason", label(reasonCategory))
+                    .tag("reason", failure == null ? "none" : failure.category().label())
                     .tag("security_mode", label(securityMode))
                     .register(registry).increment();
             Timer.builder(SESSION_DURATION)
@@ -165,5 +168,9 @@ class BootstrapMetrics implements BootstrapEvents {
 
     private static String label(String value) {
         return value == null || value.isBlank() ? "unknown" : value;
+    }
+
+    private static String label(SecurityMode mode) {
+        return mode == null ? "unknown" : mode.name();
     }
 }

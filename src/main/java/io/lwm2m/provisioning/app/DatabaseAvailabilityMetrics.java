@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.app;
 
+import io.lwm2m.provisioning.threads.WorkerPools;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -8,15 +9,16 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.context.ApplicationListener;
 import org.springframework.stereotype.Component;
 
@@ -27,6 +29,7 @@ import org.springframework.stereotype.Component;
  * can block for the pool's connection timeout, which must delay neither a scrape nor the scheduled jobs.
  */
 @Component
+@EnableConfigurationProperties(DatabaseAvailabilityMetrics.Settings.class)
 class DatabaseAvailabilityMetrics implements MeterBinder, ApplicationListener<ApplicationReadyEvent>, DisposableBean {
 
     static final String NAME = "provisioning.database.up";
@@ -36,22 +39,31 @@ class DatabaseAvailabilityMetrics implements MeterBinder, ApplicationListener<Ap
     private final DataSource dataSource;
     private final Clock clock;
     private final Duration interval;
-    private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "database-check");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService checker;
     private volatile Instant lastAnswer;
     private volatile boolean failing;
 
-    DatabaseAvailabilityMetrics(DataSource dataSource, Clock clock,
-            @Value("${provisioning.metrics.database-check-interval:10s}") Duration interval) {
-        if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalStateException("provisioning.metrics.database-check-interval must be positive, not " + interval);
+    /**
+     * {@code provisioning.metrics.*}.
+     *
+     * @param databaseCheckInterval how often this replica checks that PostgreSQL answers
+     */
+    @ConfigurationProperties("provisioning.metrics")
+    record Settings(@DefaultValue("10s") Duration databaseCheckInterval) {
+
+        Settings {
+            if (databaseCheckInterval.isNegative() || databaseCheckInterval.isZero()) {
+                throw new IllegalArgumentException("provisioning.metrics.database-check-interval must be positive, not "
+                        + databaseCheckInterval);
+            }
         }
+    }
+
+    DatabaseAvailabilityMetrics(DataSource dataSource, Clock clock, Settings settings, WorkerPools pools) {
+        this.checker = pools.timer("database-check");
         this.dataSource = dataSource;
         this.clock = clock;
-        this.interval = interval;
+        this.interval = settings.databaseCheckInterval();
     }
 
     @Override

@@ -1,11 +1,12 @@
 package io.lwm2m.provisioning.app;
 
+import io.lwm2m.provisioning.threads.WorkerPools;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
@@ -41,21 +42,18 @@ class DatabaseHealthIndicator implements HealthIndicator, DisposableBean {
     static class Registration {
 
         @Bean("dbHealthIndicator")
-        DatabaseHealthIndicator dbHealthIndicator(DataSource dataSource, Settings settings) {
-            return new DatabaseHealthIndicator(dataSource, settings.databaseTimeout());
+        DatabaseHealthIndicator dbHealthIndicator(DataSource dataSource, Settings settings, WorkerPools pools) {
+            return new DatabaseHealthIndicator(dataSource, settings.databaseTimeout(), pools.timer("db-health"));
         }
     }
 
     private final DataSource dataSource;
     private final Duration timeout;
-    private final ExecutorService checker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "db-health");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService checker;
     private Future<Health> inFlight;
 
-    DatabaseHealthIndicator(DataSource dataSource, Duration timeout) {
+    DatabaseHealthIndicator(DataSource dataSource, Duration timeout, ExecutorService checker) {
+        this.checker = checker;
         this.dataSource = dataSource;
         this.timeout = timeout;
     }
@@ -66,7 +64,11 @@ class DatabaseHealthIndicator implements HealthIndicator, DisposableBean {
         synchronized (this) {
             // A check still waiting on the database is not doubled: probes every few seconds must not pile up threads.
             if (inFlight == null || inFlight.isDone()) {
-                inFlight = checker.submit(this::check);
+                try {
+                    inFlight = checker.submit(this::check);
+                } catch (RejectedExecutionException e) {
+                    return Health.down().withDetail("error", "the server is stopping").build();
+                }
             }
             check = inFlight;
         }

@@ -1,8 +1,8 @@
 package io.lwm2m.provisioning.app;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.lwm2m.provisioning.persistence.DataDirectory;
 import java.io.IOException;
-import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -18,8 +18,8 @@ import org.springframework.context.annotation.Configuration;
 class EmbeddedDatabaseConfiguration {
 
     @Bean(destroyMethod = "close")
-    EmbeddedDatabase embeddedDatabase(@Value("${provisioning.data-dir:./data}") Path dataDir) throws IOException {
-        return EmbeddedDatabase.start(dataDir.resolve("postgres"));
+    EmbeddedDatabase embeddedDatabase(DataDirectory dataDirectory) throws IOException {
+        return EmbeddedDatabase.start(dataDirectory.resolve("postgres"));
     }
 
     @Bean

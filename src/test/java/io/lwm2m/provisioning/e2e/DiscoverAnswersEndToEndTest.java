@@ -63,6 +63,8 @@ class DiscoverAnswersEndToEndTest {
         assertThat(received).as("only Discovers reached the client").allMatch(r -> r.startsWith("GET"));
         assertThat(session.get("steps").valueStream().map(s -> s.get("operation").asString()))
                 .containsOnly("Bootstrap-Discover");
+        assertThat(session.get("failure").asString()).isEqualTo(kind.equals("64 KB") || kind.equals("10,000 instances")
+                ? "UNUSABLE_ANSWER" : "DISCOVER_UNUSABLE");
         switch (kind) {
             case "garbage" -> assertThat(session.get("reason").asString()).contains("not usable link-format");
             case "empty" -> assertThat(session.get("reason").asString()).contains("lists no Security (/0) instance");

@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lwm2m.provisioning.crypto.EllipticCurveProvider;
 import io.lwm2m.provisioning.testing.RequiresTool;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -76,6 +77,15 @@ class DtlsHandshakesEndToEndTest {
         String out = sClient("-cert", cert.toString(), "-key", key.toString(), "-cipher", suite);
 
         assertThat(out).contains("CONNECTION ESTABLISHED").contains("Ciphersuite: " + suite);
+    }
+
+    @Test
+    void ellipticCurveWorkRunsOnBouncyCastlesArithmetic() throws Exception {
+        // Installed before the context (provisioning.crypto.ec-provider's default): what Scandium's ECDHE,
+        // the certificate checks and the CA's signatures in the other tests ran on.
+        assertThat(java.security.Security.getProviders()[0].getName()).isEqualTo(EllipticCurveProvider.NAME);
+        assertThat(javax.crypto.KeyAgreement.getInstance("ECDH").getProvider().getName()).isEqualTo(EllipticCurveProvider.NAME);
+        assertThat(java.security.Signature.getInstance("SHA256withECDSA").getProvider().getName()).isEqualTo(EllipticCurveProvider.NAME);
     }
 
     @Test

@@ -2,10 +2,13 @@ package io.lwm2m.provisioning.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lwm2m.provisioning.bootstrap.sessions.SessionHistoryWriter;
+import io.lwm2m.provisioning.bootstrap.history.SessionHistoryWriter;
+import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
+import io.lwm2m.provisioning.bootstrap.sessions.BootstrapFailure;
+import io.lwm2m.provisioning.bootstrap.sessions.ResponseCode;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionEnd;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionOutcome;
-import io.lwm2m.provisioning.bootstrap.sessions.SessionRecorder;
+import io.lwm2m.provisioning.bootstrap.history.SessionRecorder;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionStart;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionStep;
 import java.time.Instant;
@@ -61,7 +64,7 @@ class SessionHistoryHoldTest {
         long device = unusedDeviceId();
         SessionStart start = start(device);
         recorder.begin(start);
-        recorder.finish(start.id(), device, new SessionEnd(SessionOutcome.SUCCEEDED, null, "1.1", steps(start), 0, Instant.now()));
+        recorder.finish(start.id(), device, new SessionEnd(SessionOutcome.SUCCEEDED, null, null, "1.1", steps(start), 0, Instant.now()));
         writer.flush();
 
         Map<String, Object> row = row(start.id());
@@ -85,7 +88,7 @@ class SessionHistoryHoldTest {
         assertThat(running.get("outcome")).isEqualTo("RUNNING");
         assertThat(running.get("ended_at")).isNull();
 
-        recorder.finish(start.id(), device, new SessionEnd(SessionOutcome.FAILED, "the client answered 5.00 to Write /0/1",
+        recorder.finish(start.id(), device, new SessionEnd(SessionOutcome.FAILED, BootstrapFailure.CLIENT_ERROR, "the client answered 5.00 to Write /0/1",
                 "1.1", steps(start), 1, Instant.now()));
         writer.flush();
         assertThat(row(start.id()).get("outcome")).isEqualTo("FAILED");
@@ -103,7 +106,7 @@ class SessionHistoryHoldTest {
                 + "VALUES (?, ?, 'urn:dev:hold-orphan', '192.0.2.1:5684', 'PSK', now(), 'RUNNING')", orphan, device);
         SessionStart start = start(device);
         recorder.begin(start);
-        recorder.finish(start.id(), device, new SessionEnd(SessionOutcome.SUCCEEDED, null, "1.1", steps(start), 0, Instant.now()));
+        recorder.finish(start.id(), device, new SessionEnd(SessionOutcome.SUCCEEDED, null, null, "1.1", steps(start), 0, Instant.now()));
         writer.flush();
 
         assertThat(row(start.id()).get("outcome")).isEqualTo("SUCCEEDED");
@@ -122,20 +125,20 @@ class SessionHistoryHoldTest {
         // The sessions API reads through pageForDevice, which queues held starts and flushes first.
         assertThat(recorder.pageForDevice(device, null, null, 10)).singleElement()
                 .satisfies(r -> assertThat(r.outcome()).isEqualTo(SessionOutcome.RUNNING));
-        recorder.finish(start.id(), device, new SessionEnd(SessionOutcome.SUCCEEDED, null, "1.1", steps(start), 0, Instant.now()));
+        recorder.finish(start.id(), device, new SessionEnd(SessionOutcome.SUCCEEDED, null, null, "1.1", steps(start), 0, Instant.now()));
         writer.flush();
         assertThat(row(start.id()).get("outcome")).isEqualTo("SUCCEEDED");
         assertThat(updatesOf(start.id())).containsExactly("RUNNING->SUCCEEDED");
     }
 
     private static SessionStart start(long device) {
-        return new SessionStart(UUID.randomUUID(), device, "urn:dev:hold-" + device, "127.0.0.1:40000", "PSK",
+        return new SessionStart(UUID.randomUUID(), device, "urn:dev:hold-" + device, "127.0.0.1:40000", SecurityMode.PSK,
                 "psk:hold-" + device, 11542, Instant.now());
     }
 
     private static List<SessionStep> steps(SessionStart start) {
-        return List.of(new SessionStep("Bootstrap-Discover", "/", "2.05", null, start.startedAt(), 3),
-                new SessionStep("Bootstrap-Finish", "/bs", "2.04", null, start.startedAt(), 2));
+        return List.of(new SessionStep("Bootstrap-Discover", "/", ResponseCode.CONTENT, null, start.startedAt(), 3),
+                new SessionStep("Bootstrap-Finish", "/bs", ResponseCode.CHANGED, null, start.startedAt(), 2));
     }
 
     /** A device id no real device has (sessions reference devices without a foreign key, V10). */

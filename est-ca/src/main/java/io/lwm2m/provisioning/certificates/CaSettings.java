@@ -4,95 +4,65 @@ import io.lwm2m.provisioning.ca.KeyAlgorithm;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.stereotype.Component;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.bind.Name;
 
-/** The CA's configuration ({@code provisioning.ca.*}, documented in the README). */
-@Component
-class CaSettings {
+/**
+ * {@code provisioning.ca.*}: the certificate authority (README, "Certificate authority"). Checked at
+ * start; the files an import or an HSM needs are read, and required, only when the CA is first created.
+ *
+ * @param mode            {@code generate} a root and issuing CA, {@code import} one (PEM or PKCS#12), or use
+ *                        one whose key stays in an HSM ({@code pkcs11})
+ * @param keyAlgorithm    of a generated CA: EC_P256, EC_P384, RSA_2048 or RSA_3072
+ * @param name            the common name of a generated CA
+ * @param organization    the organization of a generated CA
+ * @param rootValidity    of a generated root
+ * @param issuingValidity of a generated issuing CA
+ * @param deviceValidity  of a device certificate
+ * @param serverValidity  of a server certificate
+ * @param publicBaseUrl   where relying parties reach this server's HTTP API: the CRL distribution point
+ *                        every certificate names is below it
+ * @param imported        {@code provisioning.ca.import.*}: the CA to import
+ * @param pkcs11          {@code provisioning.ca.pkcs11.*}: the HSM holding the CA key
+ */
+@ConfigurationProperties("provisioning.ca")
+public record CaSettings(
+        @DefaultValue("generate") String mode,
+        @DefaultValue("EC_P256") String keyAlgorithm,
+        @DefaultValue("LwM2M Provisioning") String name,
+        @DefaultValue("LwM2M Provisioning Server") String organization,
+        @DefaultValue("3650d") Duration rootValidity,
+        @DefaultValue("1825d") Duration issuingValidity,
+        @DefaultValue("365d") Duration deviceValidity,
+        @DefaultValue("365d") Duration serverValidity,
+        @DefaultValue("http://localhost:8080") String publicBaseUrl,
+        @Name("import") @DefaultValue Import imported,
+        @DefaultValue Pkcs11 pkcs11) {
 
-    private final String mode;
-    private final String keyAlgorithm;
-    private final String name;
-    private final String organization;
-    private final Duration rootValidity;
-    private final Duration issuingValidity;
-    private final Duration deviceValidity;
-    private final Duration serverValidity;
-    private final String publicBaseUrl;
-    private final String importChain;
-    private final String importKey;
-    private final String importPkcs12;
-    private final String importPkcs12Password;
-    private final String pkcs11Config;
-    private final String pkcs11Pin;
-    private final String pkcs11Alias;
+    private static final List<String> MODES = List.of("generate", "import", "pkcs11");
 
-    CaSettings(@Value("${provisioning.ca.mode:generate}") String mode,
-            @Value("${provisioning.ca.key-algorithm:EC_P256}") String keyAlgorithm,
-            @Value("${provisioning.ca.name:LwM2M Provisioning}") String name,
-            @Value("${provisioning.ca.organization:LwM2M Provisioning Server}") String organization,
-            @Value("${provisioning.ca.root-validity:3650d}") Duration rootValidity,
-            @Value("${provisioning.ca.issuing-validity:1825d}") Duration issuingValidity,
-            @Value("${provisioning.ca.device-validity:365d}") Duration deviceValidity,
-            @Value("${provisioning.ca.server-validity:365d}") Duration serverValidity,
-            @Value("${provisioning.ca.public-base-url:http://localhost:8080}") String publicBaseUrl,
-            @Value("${provisioning.ca.import.chain:}") String importChain,
-            @Value("${provisioning.ca.import.key:}") String importKey,
-            @Value("${provisioning.ca.import.pkcs12:}") String importPkcs12,
-            @Value("${provisioning.ca.import.pkcs12-password:}") String importPkcs12Password,
-            @Value("${provisioning.ca.pkcs11.config:}") String pkcs11Config,
-            @Value("${provisioning.ca.pkcs11.pin:}") String pkcs11Pin,
-            @Value("${provisioning.ca.pkcs11.alias:}") String pkcs11Alias) {
-        this.mode = mode.trim().toLowerCase();
-        this.keyAlgorithm = keyAlgorithm;
-        this.name = name;
-        this.organization = organization;
-        this.rootValidity = rootValidity;
-        this.issuingValidity = issuingValidity;
-        this.deviceValidity = deviceValidity;
-        this.serverValidity = serverValidity;
-        this.publicBaseUrl = publicBaseUrl.replaceAll("/+$", "");
-        this.importChain = importChain;
-        this.importKey = importKey;
-        this.importPkcs12 = importPkcs12;
-        this.importPkcs12Password = importPkcs12Password;
-        this.pkcs11Config = pkcs11Config;
-        this.pkcs11Pin = pkcs11Pin;
-        this.pkcs11Alias = pkcs11Alias;
+    public CaSettings {
+        mode = mode.trim().toLowerCase();
+        if (!MODES.contains(mode)) {
+            throw new IllegalArgumentException("provisioning.ca.mode must be generate, import or pkcs11, not '" + mode + "'");
+        }
+        if (KeyAlgorithm.fromName(keyAlgorithm).isEmpty()) {
+            throw new IllegalArgumentException("provisioning.ca.key-algorithm must be EC_P256, EC_P384, RSA_2048 or RSA_3072, not '"
+                    + keyAlgorithm + "'");
+        }
+        for (Duration validity : List.of(rootValidity, issuingValidity, deviceValidity, serverValidity)) {
+            if (validity.isNegative() || validity.isZero()) {
+                throw new IllegalArgumentException("provisioning.ca.*-validity must be positive durations, not " + validity);
+            }
+        }
+        publicBaseUrl = publicBaseUrl.replaceAll("/+$", "");
+        URI.create(publicBaseUrl); // an IllegalArgumentException names the offending URL
     }
 
-    String mode() {
-        return mode;
-    }
-
-    KeyAlgorithm keyAlgorithm() {
-        return KeyAlgorithm.fromName(keyAlgorithm).orElseThrow(() -> new IllegalStateException(
-                "provisioning.ca.key-algorithm must be EC_P256, EC_P384, RSA_2048 or RSA_3072, not '" + keyAlgorithm + "'"));
-    }
-
-    String name() {
-        return name;
-    }
-
-    String organization() {
-        return organization;
-    }
-
-    Duration rootValidity() {
-        return rootValidity;
-    }
-
-    Duration issuingValidity() {
-        return issuingValidity;
-    }
-
-    Duration deviceValidity() {
-        return deviceValidity;
-    }
-
-    Duration serverValidity() {
-        return serverValidity;
+    KeyAlgorithm algorithm() {
+        return KeyAlgorithm.fromName(keyAlgorithm).orElseThrow();
     }
 
     /** Where relying parties fetch the CRL: the URL every certificate's CRL distribution point names. */
@@ -100,47 +70,60 @@ class CaSettings {
         return URI.create(publicBaseUrl + "/api/v1/ca/crl");
     }
 
-    Path importChain() {
-        return required(importChain, "provisioning.ca.import.chain");
-    }
+    /**
+     * {@code provisioning.ca.import.*}: PEM files ({@code chain}, issuing CA first, and its {@code key})
+     * or one PKCS#12 file with its password.
+     */
+    public record Import(@DefaultValue("") String chain, @DefaultValue("") String key,
+            @DefaultValue("") String pkcs12, @DefaultValue("") String pkcs12Password) {
 
-    Path importKey() {
-        return required(importKey, "provisioning.ca.import.key");
-    }
-
-    Path importPkcs12() {
-        return importPkcs12.isBlank() ? null : Path.of(importPkcs12);
-    }
-
-    String importPkcs12Password() {
-        return importPkcs12Password;
-    }
-
-    Path pkcs11Config() {
-        return required(pkcs11Config, "provisioning.ca.pkcs11.config");
-    }
-
-    String pkcs11Pin() {
-        return pkcs11Pin;
-    }
-
-    String pkcs11Alias() {
-        if (pkcs11Alias.isBlank()) {
-            throw new IllegalStateException("provisioning.ca.pkcs11.alias names the CA key in the HSM; it is not set");
+        Path chainFile() {
+            return required(chain, "provisioning.ca.import.chain");
         }
-        return pkcs11Alias;
-    }
 
-    private static Path required(String value, String property) {
-        if (value.isBlank()) {
-            throw new IllegalStateException(property + " is required for provisioning.ca.mode=import (PEM), or set "
-                    + "provisioning.ca.import.pkcs12");
+        Path keyFile() {
+            return required(key, "provisioning.ca.import.key");
         }
-        return Path.of(value);
+
+        /** The PKCS#12 file, null when the PEM files are used. */
+        Path pkcs12File() {
+            return pkcs12.isBlank() ? null : Path.of(pkcs12);
+        }
+
+        private static Path required(String value, String property) {
+            if (value.isBlank()) {
+                throw new IllegalStateException(property + " is required for provisioning.ca.mode=import (PEM), or set "
+                        + "provisioning.ca.import.pkcs12");
+            }
+            return Path.of(value);
+        }
+
+        @Override
+        public String toString() {
+            return "Import[chain=" + chain + ", key=" + key + ", pkcs12=" + pkcs12 + ", pkcs12Password=(hidden)]";
+        }
     }
 
-    @Override
-    public String toString() {
-        return "CaSettings[mode=" + mode + ", keyAlgorithm=" + keyAlgorithm + "]";
+    /** {@code provisioning.ca.pkcs11.*}: the SunPKCS11 {@code config} file, the token's {@code pin} and the key's {@code alias}. */
+    public record Pkcs11(@DefaultValue("") String config, @DefaultValue("") String pin, @DefaultValue("") String alias) {
+
+        Path configFile() {
+            if (config.isBlank()) {
+                throw new IllegalStateException("provisioning.ca.pkcs11.config names the SunPKCS11 configuration; it is not set");
+            }
+            return Path.of(config);
+        }
+
+        String keyAlias() {
+            if (alias.isBlank()) {
+                throw new IllegalStateException("provisioning.ca.pkcs11.alias names the CA key in the HSM; it is not set");
+            }
+            return alias;
+        }
+
+        @Override
+        public String toString() {
+            return "Pkcs11[config=" + config + ", pin=(hidden), alias=" + alias + "]";
+        }
     }
 }

@@ -53,6 +53,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.domain.Limit;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -63,6 +64,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * from those records.
  */
 @Service
+@EnableConfigurationProperties(CaSettings.class)
 public class CertificateAuthorityService {
 
     private static final Logger log = LoggerFactory.getLogger(CertificateAuthorityService.class);
@@ -311,7 +313,7 @@ public class CertificateAuthorityService {
         Instant now = clock.instant();
         switch (settings.mode()) {
             case "generate" -> {
-                KeyAlgorithm algorithm = settings.keyAlgorithm();
+                KeyAlgorithm algorithm = settings.algorithm();
                 GeneratedCa ca = CaFactory.generate(algorithm, settings.name(), settings.organization(),
                         settings.rootValidity(), settings.issuingValidity(), settings.crlUrl(), random);
                 log.info("Created a {} root and issuing CA '{}'", algorithm, settings.name());
@@ -320,18 +322,18 @@ public class CertificateAuthorityService {
                         cipher.seal(ca.rootKey().getEncoded(), CaAuthority.ROOT_KEY_CONTEXT), now);
             }
             case "import" -> {
-                ImportedCa ca = settings.importPkcs12() != null
-                        ? CaFactory.importPkcs12(read(settings.importPkcs12()), settings.importPkcs12Password().toCharArray())
-                        : CaFactory.importPem(readString(settings.importChain()), readString(settings.importKey()));
+                ImportedCa ca = settings.imported().pkcs12File() != null
+                        ? CaFactory.importPkcs12(read(settings.imported().pkcs12File()), settings.imported().pkcs12Password().toCharArray())
+                        : CaFactory.importPem(readString(settings.imported().chainFile()), readString(settings.imported().keyFile()));
                 KeyAlgorithm algorithm = KeyAlgorithm.of(ca.chain().get(0).getPublicKey());
                 log.info("Imported the issuing CA {}", ca.chain().get(0).getSubjectX500Principal().getName());
                 return new CaAuthority(NAME, CaAuthority.Source.IMPORTED, algorithm.name(), Pem.certificates(ca.chain()),
                         cipher.seal(ca.issuingKey().getEncoded(), CaAuthority.ISSUING_KEY_CONTEXT), null, now);
             }
             case "pkcs11" -> {
-                Pkcs11.Pkcs11Key key = Pkcs11.load(readString(settings.pkcs11Config()), settings.pkcs11Pin().toCharArray(),
-                        settings.pkcs11Alias());
-                log.info("Using the issuing CA key '{}' held in the HSM", settings.pkcs11Alias());
+                Pkcs11.Pkcs11Key key = Pkcs11.load(readString(settings.pkcs11().configFile()), settings.pkcs11().pin().toCharArray(),
+                        settings.pkcs11().keyAlias());
+                log.info("Using the issuing CA key '{}' held in the HSM", settings.pkcs11().keyAlias());
                 return new CaAuthority(NAME, CaAuthority.Source.PKCS11, KeyAlgorithm.of(key.chain().get(0).getPublicKey()).name(),
                         Pem.certificates(key.chain()), null, null, now);
             }
@@ -345,8 +347,8 @@ public class CertificateAuthorityService {
         PrivateKey key;
         Provider provider = null;
         if (row.source() == CaAuthority.Source.PKCS11) {
-            Pkcs11.Pkcs11Key hsm = Pkcs11.load(readString(settings.pkcs11Config()), settings.pkcs11Pin().toCharArray(),
-                    settings.pkcs11Alias());
+            Pkcs11.Pkcs11Key hsm = Pkcs11.load(readString(settings.pkcs11().configFile()), settings.pkcs11().pin().toCharArray(),
+                    settings.pkcs11().keyAlias());
             key = hsm.key();
             provider = hsm.provider();
         } else {

@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.crypto;
 
+import io.lwm2m.provisioning.persistence.DataDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -19,6 +20,7 @@ import org.springframework.context.annotation.Configuration;
  * {@code <data-dir>/kek}, readable by its owner only.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({SecretSettings.class, DataDirectory.class})
 public class SecretsConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SecretsConfiguration.class);
@@ -29,13 +31,11 @@ public class SecretsConfiguration {
     }
 
     @Bean
-    KeyEncryptionKeys keyEncryptionKeys(@Value("${provisioning.secrets.kek:}") String configuredKek,
-            @Value("${provisioning.secrets.kek-version:1}") int kekVersion,
-            @Value("${provisioning.secrets.previous-keks:}") String previousKeks,
-            @Value("${provisioning.data-dir:./data}") Path dataDir, SecureRandom random) {
-        KeyEncryptionKeys keys = currentKek(configuredKek, kekVersion, dataDir, random);
+    KeyEncryptionKeys keyEncryptionKeys(SecretSettings settings, DataDirectory dataDirectory, SecureRandom random) {
+        int kekVersion = settings.kekVersion();
+        KeyEncryptionKeys keys = currentKek(settings.kek(), kekVersion, dataDirectory, random);
         // Older KEKs stay readable until `POST /api/v1/secrets/rewrap` has moved every row to the current one.
-        for (String entry : previousKeks.split(",")) {
+        for (String entry : settings.previousKeks()) {
             if (entry.isBlank()) {
                 continue;
             }
@@ -57,7 +57,7 @@ public class SecretsConfiguration {
         return keys;
     }
 
-    private static KeyEncryptionKeys currentKek(String configuredKek, int kekVersion, Path dataDir, SecureRandom random) {
+    private static KeyEncryptionKeys currentKek(String configuredKek, int kekVersion, DataDirectory dataDir, SecureRandom random) {
         if (!configuredKek.isBlank()) {
             return new KeyEncryptionKeys(kekVersion, decode(configuredKek, "provisioning.secrets.kek"));
         }
@@ -79,12 +79,6 @@ public class SecretsConfiguration {
     @Bean
     SecretCipher secretCipher(KeyEncryptionKeys keys, SecureRandom random) {
         return new SecretCipher(keys, random);
-    }
-
-    @Bean
-    RandomSecrets randomSecrets(SecureRandom random,
-            @Value("${provisioning.credentials.psk-key-length:16}") int pskKeyLength) {
-        return new RandomSecrets(random, pskKeyLength);
     }
 
     private static byte[] decode(String base64, String source) {

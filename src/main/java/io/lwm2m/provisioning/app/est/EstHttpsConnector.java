@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.app.est;
 
+import io.lwm2m.provisioning.est.EstSettings;
 import io.lwm2m.provisioning.est.https.EstHttpsController;
 import io.lwm2m.provisioning.est.https.EstHttpsTls;
 import java.net.InetAddress;
@@ -13,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
@@ -36,32 +36,27 @@ public class EstHttpsConnector implements WebServerFactoryCustomizer<TomcatServl
 
     /** Resolved late: the web server factory is customised before the database and the CA exist. */
     private final ObjectProvider<EstHttpsTls> tls;
-    private final String address;
-    private final int port;
-    private final int threads;
+    private final EstSettings.Https settings;
     private volatile Connector connector;
     private SSLHostConfigCertificate certificate;
 
-    EstHttpsConnector(ObjectProvider<EstHttpsTls> tls, @Value("${provisioning.est.https.address:0.0.0.0}") String address,
-            @Value("${provisioning.est.https.port:8443}") int port, @Value("${provisioning.est.https.threads:8}") int threads) {
+    EstHttpsConnector(ObjectProvider<EstHttpsTls> tls, EstSettings settings) {
         this.tls = tls;
-        this.address = address;
-        this.port = port;
-        this.threads = threads;
+        this.settings = settings.https();
     }
 
     @Override
     public synchronized void customize(TomcatServletWebServerFactory factory) {
-        if (port < 0 || connector != null) {
+        if (!settings.enabled() || connector != null) {
             return;
         }
         Connector https = new Connector(Http11NioProtocol.class.getName());
-        https.setPort(port);
+        https.setPort(settings.port());
         https.setScheme("https");
         https.setSecure(true);
         Http11NioProtocol protocol = (Http11NioProtocol) https.getProtocolHandler();
         protocol.setAddress(bindAddress());
-        protocol.setMaxThreads(threads);
+        protocol.setMaxThreads(settings.threads());
         protocol.setSSLEnabled(true);
         SSLHostConfig ssl = new SSLHostConfig();
         ssl.setProtocols("TLSv1.2+TLSv1.3");
@@ -77,7 +72,7 @@ public class EstHttpsConnector implements WebServerFactoryCustomizer<TomcatServl
     /** Before the web server starts its connectors: the CA issues this start's certificate. */
     @Override
     public synchronized void afterSingletonsInstantiated() {
-        if (port < 0) {
+        if (!settings.enabled()) {
             log.info("EST over HTTPS is disabled (provisioning.est.https.port=-1)");
         } else if (certificate != null) {
             try {
@@ -92,21 +87,22 @@ public class EstHttpsConnector implements WebServerFactoryCustomizer<TomcatServl
     @Override
     public void onApplicationEvent(WebServerInitializedEvent event) {
         if (connector != null && event.getApplicationContext().getServerNamespace() == null) {
-            log.info("EST over HTTPS listening on https://{}:{}{}/", address, connector.getLocalPort(), EstHttpsController.BASE);
+            log.info("EST over HTTPS listening on https://{}:{}{}/", settings.address(), connector.getLocalPort(),
+                    EstHttpsController.BASE);
         }
     }
 
     /** The bound address (the real port when 0 was configured); null when disabled or not started. */
     public InetSocketAddress address() {
         Connector https = connector;
-        return https == null || https.getLocalPort() <= 0 ? null : new InetSocketAddress(address, https.getLocalPort());
+        return https == null || https.getLocalPort() <= 0 ? null : new InetSocketAddress(settings.address(), https.getLocalPort());
     }
 
     private InetAddress bindAddress() {
         try {
-            return InetAddress.getByName(address);
+            return InetAddress.getByName(settings.address());
         } catch (UnknownHostException e) {
-            throw new IllegalStateException("provisioning.est.https.address: cannot resolve " + address, e);
+            throw new IllegalStateException("provisioning.est.https.address: cannot resolve " + settings.address(), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.app.startup;
 
+import io.lwm2m.provisioning.persistence.DataDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,8 +17,8 @@ import org.springframework.core.env.Environment;
  */
 final class DataDirectoryCheck {
 
-    static final String PROPERTY = "provisioning.data-dir";
-    static final String DEFAULT = "./data";
+    static final String PROPERTY = DataDirectory.PROPERTY;
+    static final String DEFAULT = DataDirectory.DEFAULT;
 
     private static final Logger log = LoggerFactory.getLogger(DataDirectoryCheck.class);
 

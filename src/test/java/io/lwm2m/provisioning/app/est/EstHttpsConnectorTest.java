@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.app.est;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lwm2m.provisioning.est.EstSettings;
 import io.lwm2m.provisioning.est.https.EstHttpsTls;
 import org.apache.catalina.connector.Connector;
 import org.apache.coyote.http11.Http11NioProtocol;
@@ -53,6 +54,7 @@ class EstHttpsConnectorTest {
     }
 
     private static EstHttpsConnector connector(int port, int threads) {
-        return new EstHttpsConnector(new StaticListableBeanFactory().getBeanProvider(EstHttpsTls.class), "127.0.0.1", port, threads);
+        return new EstHttpsConnector(new StaticListableBeanFactory().getBeanProvider(EstHttpsTls.class),
+                new EstSettings(8, new EstSettings.Https("127.0.0.1", port, null, null, threads)));
     }
 }

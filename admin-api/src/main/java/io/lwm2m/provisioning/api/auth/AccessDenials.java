@@ -1,6 +1,5 @@
 package io.lwm2m.provisioning.api.auth;
 
-import io.lwm2m.provisioning.api.ApiActors;
 import io.lwm2m.provisioning.audit.AuditEvent;
 import io.lwm2m.provisioning.audit.AuditSink;
 import jakarta.servlet.http.HttpServletRequest;

@@ -29,7 +29,7 @@ import org.springframework.transaction.annotation.Transactional;
  * indexed lookup keeps authentication O(1)).
  */
 @Service
-public class ApiKeyService {
+public class ApiKeyService implements ApiKeyAuthenticator {
 
     private static final String PREFIX = "bsk_";
     /** Makes creating the initial key a once-only step across replicas starting together. */
@@ -50,7 +50,7 @@ public class ApiKeyService {
         this.clock = clock;
     }
 
-    /** The key's owner, if the key exists and is valid now. */
+    @Override
     @Transactional(readOnly = true)
     public Optional<ApiKey> authenticate(String presentedKey) {
         if (presentedKey == null || !presentedKey.startsWith(PREFIX) || presentedKey.length() > 128) {

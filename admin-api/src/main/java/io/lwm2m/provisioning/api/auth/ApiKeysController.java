@@ -1,7 +1,6 @@
 package io.lwm2m.provisioning.api.auth;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.lwm2m.provisioning.api.ApiActors;
 import io.lwm2m.provisioning.api.Pages;
 import io.lwm2m.provisioning.errors.InvalidInputException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -21,12 +21,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class BearerAuthenticationFilter extends OncePerRequestFilter {
 
-    private final ApiKeyService keys;
+    private final ApiKeyAuthenticator keys;
     private final JwtAuthenticator jwts;
     private final AuthenticationEntryPoint entryPoint;
 
     /** @param jwts null when no issuer is configured */
-    BearerAuthenticationFilter(ApiKeyService keys, JwtAuthenticator jwts, AuthenticationEntryPoint entryPoint) {
+    BearerAuthenticationFilter(ApiKeyAuthenticator keys, JwtAuthenticator jwts, AuthenticationEntryPoint entryPoint) {
         this.keys = keys;
         this.jwts = jwts;
         this.entryPoint = entryPoint;

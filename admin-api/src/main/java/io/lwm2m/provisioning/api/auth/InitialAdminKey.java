@@ -1,6 +1,7 @@
 package io.lwm2m.provisioning.api.auth;
 
 import io.lwm2m.provisioning.crypto.OwnerOnlyFiles;
+import io.lwm2m.provisioning.persistence.DataDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -32,9 +32,9 @@ class InitialAdminKey implements ApplicationRunner {
     private final String given;
 
     /** Reads and checks a given key right away: a wrong one stops the start before anything listens. */
-    InitialAdminKey(ApiKeyService keys, @Value("${provisioning.data-dir:./data}") Path dataDir, InitialAdminKeySettings settings) {
+    InitialAdminKey(ApiKeyService keys, DataDirectory dataDirectory, InitialAdminKeySettings settings) {
         this.keys = keys;
-        this.dataDir = dataDir;
+        this.dataDir = dataDirectory.dataDir();
         this.settings = settings;
         this.given = given(settings);
     }

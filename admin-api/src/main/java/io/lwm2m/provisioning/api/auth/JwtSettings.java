@@ -1,6 +1,7 @@
 package io.lwm2m.provisioning.api.auth;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * {@code provisioning.api.jwt.*}: optional OAuth2 JWT bearer tokens. Off unless an issuer or a JWK
@@ -14,14 +15,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param subjectClaim the claim naming the caller in the audit log
  */
 @ConfigurationProperties("provisioning.api.jwt")
-record JwtSettings(String issuerUri, String jwkSetUri, String audience, String rolesClaim, String subjectClaim) {
+record JwtSettings(String issuerUri, String jwkSetUri, String audience, @DefaultValue(JwtSettings.ROLES) String rolesClaim,
+        @DefaultValue(JwtSettings.SUBJECT) String subjectClaim) {
+
+    static final String ROLES = "roles";
+    static final String SUBJECT = "sub";
 
     JwtSettings {
         issuerUri = blankToNull(issuerUri);
         jwkSetUri = blankToNull(jwkSetUri);
         audience = blankToNull(audience);
-        rolesClaim = rolesClaim == null || rolesClaim.isBlank() ? "roles" : rolesClaim;
-        subjectClaim = subjectClaim == null || subjectClaim.isBlank() ? "sub" : subjectClaim;
+        rolesClaim = rolesClaim == null || rolesClaim.isBlank() ? ROLES : rolesClaim;
+        subjectClaim = subjectClaim == null || subjectClaim.isBlank() ? SUBJECT : subjectClaim;
     }
 
     boolean enabled() {

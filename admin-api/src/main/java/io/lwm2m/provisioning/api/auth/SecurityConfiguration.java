@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
 class SecurityConfiguration {
 
     @Bean
-    SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyService keys, JwtSettings jwt, AccessDenials denials,
+    SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyAuthenticator keys, JwtSettings jwt, AccessDenials denials,
             JsonMapper json) throws Exception {
         AuthenticationEntryPoint unauthorized = (request, response, e) -> {
             response.setHeader("WWW-Authenticate", "Bearer");

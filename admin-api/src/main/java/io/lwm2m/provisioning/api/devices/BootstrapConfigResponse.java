@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.api.devices;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.lwm2m.provisioning.bootstrap.devices.CredentialView;
+import io.lwm2m.provisioning.bootstrap.devices.DeviceQueries;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceView;
 import io.lwm2m.provisioning.bootstrap.profiles.EffectiveProfile;
 import io.lwm2m.provisioning.bootstrap.profiles.ProfileDefinition;
@@ -23,7 +24,9 @@ record BootstrapConfigResponse(String endpoint, String profile, boolean allowNoS
     record Credential(long id, String mode, String identity, String certificateSerial, String status) {
     }
 
-    static BootstrapConfigResponse of(EffectiveProfile profile, DeviceView device) {
+    static BootstrapConfigResponse of(DeviceQueries.PlannedBootstrap planned) {
+        EffectiveProfile profile = planned.profile();
+        DeviceView device = planned.device();
         List<Server> servers = profile.servers().stream().map(s -> new Server(s.server().name(), s.server().uri(),
                 s.server().shortServerId(), s.securityMode().name(), s.lifetime(), s.binding(), s.notificationStoring(),
                 s.defaultMinPeriod(), s.defaultMaxPeriod(), s.disableTimeout(), s.certificateUsage(),

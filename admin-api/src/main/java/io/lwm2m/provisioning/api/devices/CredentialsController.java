@@ -1,11 +1,8 @@
 package io.lwm2m.provisioning.api.devices;
 
-import io.lwm2m.provisioning.api.ApiActors;
+import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.auth.Roles;
-import io.lwm2m.provisioning.bootstrap.credentials.CredentialLifecycle;
-import io.lwm2m.provisioning.bootstrap.devices.CredentialView;
-import io.lwm2m.provisioning.bootstrap.devices.DeviceService;
-import io.lwm2m.provisioning.bootstrap.devices.IssuedCredential;
+import io.lwm2m.provisioning.bootstrap.devices.DeviceCredentials;
 import io.lwm2m.provisioning.errors.InvalidInputException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
@@ -29,12 +26,10 @@ class CredentialsController {
     private static final Map<String, Integer> REASONS = Map.of("unspecified", 0, "keyCompromise", 1,
             "affiliationChanged", 3, "superseded", 4, "cessationOfOperation", 5, "privilegeWithdrawn", 9);
 
-    private final DeviceService devices;
-    private final CredentialLifecycle lifecycle;
+    private final DeviceCredentials credentials;
 
-    CredentialsController(DeviceService devices, CredentialLifecycle lifecycle) {
-        this.devices = devices;
-        this.lifecycle = lifecycle;
+    CredentialsController(DeviceCredentials credentials) {
+        this.credentials = credentials;
     }
 
     /**
@@ -44,17 +39,17 @@ class CredentialsController {
     @PostMapping("/rotate")
     ResponseEntity<DeviceResponse.Credential> rotate(@PathVariable String endpoint, @RequestBody TargetRequest body,
             HttpServletRequest request) {
-        IssuedCredential issued = devices.rotate(endpoint, body.target(), body.server(), ApiActors.current(request));
-        CredentialView stored = devices.get(endpoint).credential(issued.credentialId());
+        DeviceCredentials.Rotation rotation = credentials.rotate(endpoint, body.target(), body.server(),
+                ApiActors.current(request));
         return ResponseEntity.status(HttpStatus.CREATED).cacheControl(CacheControl.noStore())
-                .body(DeviceResponse.Credential.withSecrets(DeviceResponse.Credential.of(stored), issued.credential()));
+                .body(DeviceResponse.Credential.withSecrets(DeviceResponse.Credential.of(rotation.stored()),
+                        rotation.issued().credential()));
     }
 
     /** The DM server side confirms the device uses its pending credential: it becomes active, the old one retires. */
     @PostMapping("/{credentialId}/confirm")
     DeviceResponse confirm(@PathVariable String endpoint, @PathVariable long credentialId, HttpServletRequest request) {
-        lifecycle.confirm(credentialId, endpoint, ApiActors.current(request));
-        return DeviceResponse.of(devices.get(endpoint));
+        return DeviceResponse.of(credentials.confirm(endpoint, credentialId, ApiActors.current(request)));
     }
 
     /**
@@ -69,7 +64,7 @@ class CredentialsController {
         if (reason == null) {
             throw new InvalidInputException("reason", "must be one of " + REASONS.keySet());
         }
-        return devices.revokeCredentials(endpoint, body.target(), body.server(), reason, ApiActors.current(request))
+        return credentials.revoke(endpoint, body.target(), body.server(), reason, ApiActors.current(request))
                 .stream().map(DeviceResponse.Credential::of).toList();
     }
 

@@ -1,11 +1,14 @@
 package io.lwm2m.provisioning.api.devices;
 
-import io.lwm2m.provisioning.api.ApiActors;
+import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.Pages;
 import io.lwm2m.provisioning.api.auth.Roles;
+import io.lwm2m.provisioning.bootstrap.devices.DeviceQueries;
+import io.lwm2m.provisioning.bootstrap.devices.DeviceRegistrar;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceRegistration;
-import io.lwm2m.provisioning.bootstrap.devices.DeviceService;
+import io.lwm2m.provisioning.bootstrap.devices.DeviceSessions;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceState;
+import io.lwm2m.provisioning.bootstrap.devices.DeviceStates;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceSummary;
 import io.lwm2m.provisioning.errors.InvalidInputException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -43,17 +46,23 @@ class DevicesController {
     private static final int DEFAULT_SESSIONS = 50;
     private static final int MAX_REASON = 255;
 
-    private final DeviceService devices;
+    private final DeviceRegistrar registrar;
+    private final DeviceQueries devices;
+    private final DeviceStates stateChanges;
+    private final DeviceSessions sessions;
 
-    DevicesController(DeviceService devices) {
+    DevicesController(DeviceRegistrar registrar, DeviceQueries devices, DeviceStates stateChanges, DeviceSessions sessions) {
+        this.registrar = registrar;
         this.devices = devices;
+        this.stateChanges = stateChanges;
+        this.sessions = sessions;
     }
 
     /** Registers a device; the response is the only one that ever carries its keys. */
     @PostMapping
     @PreAuthorize(Roles.REGISTER)
     ResponseEntity<DeviceResponse> create(@RequestBody DeviceRequest body, HttpServletRequest request) {
-        DeviceRegistration registration = devices.register(body.validate(), ApiActors.current(request));
+        DeviceRegistration registration = registrar.register(body.validate(), ApiActors.current(request));
         return ResponseEntity.created(URI.create("/api/v1/devices/"
                         + URLEncoder.encode(registration.device().endpoint(), StandardCharsets.UTF_8)))
                 .cacheControl(CacheControl.noStore())
@@ -90,7 +99,7 @@ class DevicesController {
     @GetMapping("/{endpoint}/bootstrap-config")
     @PreAuthorize(Roles.ANY)
     BootstrapConfigResponse bootstrapConfig(@PathVariable String endpoint) {
-        return BootstrapConfigResponse.of(devices.effectiveProfile(endpoint), devices.get(endpoint));
+        return BootstrapConfigResponse.of(devices.plannedBootstrap(endpoint));
     }
 
     /** The device's bootstrap sessions, newest first, a page at a time (default 50). */
@@ -111,7 +120,7 @@ class DevicesController {
                 throw Pages.badCursor();
             }
         }
-        return Pages.of(devices.sessions(endpoint, before, after, size + 1).stream().map(SessionResponse::of).toList(), size,
+        return Pages.of(sessions.page(endpoint, before, after, size + 1).stream().map(SessionResponse::of).toList(), size,
                 s -> s.startedAt() + "|" + s.id());
     }
 
@@ -126,18 +135,18 @@ class DevicesController {
         if (reason != null && reason.length() > MAX_REASON) {
             throw new InvalidInputException("reason", "must be at most " + MAX_REASON + " characters");
         }
-        return DeviceResponse.of(devices.disable(endpoint, reason, ApiActors.current(request)));
+        return DeviceResponse.of(stateChanges.disable(endpoint, reason, ApiActors.current(request)));
     }
 
     @PostMapping("/{endpoint}/enable")
     DeviceResponse enable(@PathVariable String endpoint, HttpServletRequest request) {
-        return DeviceResponse.of(devices.enable(endpoint, ApiActors.current(request)));
+        return DeviceResponse.of(stateChanges.enable(endpoint, ApiActors.current(request)));
     }
 
     /** Revokes every credential of the device and keeps it as a DELETED tombstone with its history. */
     @DeleteMapping("/{endpoint}")
     DeviceResponse delete(@PathVariable String endpoint, HttpServletRequest request) {
-        return DeviceResponse.of(devices.delete(endpoint, ApiActors.current(request)));
+        return DeviceResponse.of(stateChanges.delete(endpoint, ApiActors.current(request)));
     }
 
     record StateRequest(String reason) {

@@ -1,7 +1,7 @@
 package io.lwm2m.provisioning.api.devices;
 
 import io.lwm2m.provisioning.api.auth.Roles;
-import io.lwm2m.provisioning.bootstrap.devices.DeviceService;
+import io.lwm2m.provisioning.bootstrap.devices.DeviceQueries;
 import io.lwm2m.provisioning.bootstrap.handshakes.HandshakeFailures;
 import java.time.Instant;
 import java.util.List;
@@ -19,10 +19,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class HandshakeFailuresController {
 
-    private final DeviceService devices;
+    private final DeviceQueries devices;
     private final HandshakeFailures failures;
 
-    HandshakeFailuresController(DeviceService devices, HandshakeFailures failures) {
+    HandshakeFailuresController(DeviceQueries devices, HandshakeFailures failures) {
         this.devices = devices;
         this.failures = failures;
     }

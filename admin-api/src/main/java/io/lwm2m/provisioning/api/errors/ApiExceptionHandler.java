@@ -1,6 +1,5 @@
 package io.lwm2m.provisioning.api.errors;
 
-import io.lwm2m.provisioning.api.auth.AccessDenials;
 import io.lwm2m.provisioning.errors.ConflictException;
 import io.lwm2m.provisioning.errors.FieldProblem;
 import io.lwm2m.provisioning.errors.InvalidInputException;
@@ -13,10 +12,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -27,27 +24,13 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * Maps failures to RFC 9457 problem+json. Validation problems list every field with its rule.
- * Messages never quote request bodies: a body may hold a key.
+ * Messages never quote request bodies: a body may hold a key. A role check that fails inside a
+ * controller is answered by {@code auth.AccessDeniedAnswers}, which runs before this.
  */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
-
-    private final AccessDenials denials;
-
-    ApiExceptionHandler(AccessDenials denials) {
-        this.denials = denials;
-    }
-
-    /** A role check on a controller method failed: the caller is authenticated, so 403 (audited). */
-    @ExceptionHandler(AccessDeniedException.class)
-    ResponseEntity<ProblemDetail> forbidden(AccessDeniedException e, HttpServletRequest request) {
-        denials.record(request);
-        // Method security says "Access Denied"; an object-level refusal says which rule it applied.
-        String detail = e.getMessage() == null || e.getMessage().equals("Access Denied") ? AccessDenials.DETAIL : e.getMessage();
-        return problem(HttpStatus.FORBIDDEN, "Forbidden", detail, List.of());
-    }
 
     @ExceptionHandler(InvalidInputException.class)
     ResponseEntity<ProblemDetail> invalid(InvalidInputException e) {
@@ -186,15 +169,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return "an object";
     }
 
-    static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail, List<FieldProblem> errors) {
-        ProblemDetail problem = Problems.of(status, title, detail);
-        if (!errors.isEmpty()) {
-            problem.setProperty("errors", Problems.fields(errors));
-        }
-        if (RequestIds.current() != null) {
-            problem.setProperty("requestId", RequestIds.current());
-        }
-        return ResponseEntity.status(status).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail,
+            List<FieldProblem> errors) {
+        return Problems.response(status, title, detail, errors);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

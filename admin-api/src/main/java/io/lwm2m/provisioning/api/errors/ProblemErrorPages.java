@@ -54,6 +54,6 @@ class ProblemErrorPages implements ErrorController {
         String detail = status == HttpStatus.BAD_REQUEST ? "The request is malformed." : status.is5xxServerError()
                 ? "The server failed to handle the request; the log has details under this request id."
                 : "The request could not be handled (" + status.getReasonPhrase() + ").";
-        return ApiExceptionHandler.problem(status, status.getReasonPhrase(), detail, List.of());
+        return Problems.response(status, status.getReasonPhrase(), detail, List.of());
     }
 }

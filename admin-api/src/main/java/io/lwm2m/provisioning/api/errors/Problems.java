@@ -9,6 +9,7 @@ import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import tools.jackson.databind.json.JsonMapper;
 
 /** RFC 9457 problem documents, for the places that answer outside Spring MVC (security filters). */
@@ -22,6 +23,22 @@ public final class Problems {
     /** The {@code errors} member: one {@code {field, message}} per broken rule. */
     static List<Map<String, String>> fields(List<FieldProblem> errors) {
         return errors.stream().map(p -> Map.of("field", p.field(), "message", p.message())).toList();
+    }
+
+    /**
+     * A problem+json answer from a controller or an exception handler: {@code errors} lists the
+     * broken rules per field (left out when empty), {@code requestId} names the request.
+     */
+    public static ResponseEntity<ProblemDetail> response(HttpStatus status, String title, String detail,
+            List<FieldProblem> errors) {
+        ProblemDetail problem = of(status, title, detail);
+        if (!errors.isEmpty()) {
+            problem.setProperty("errors", fields(errors));
+        }
+        if (RequestIds.current() != null) {
+            problem.setProperty("requestId", RequestIds.current());
+        }
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
     public static ProblemDetail of(HttpStatus status, String title, String detail) {

@@ -8,12 +8,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
+@EnableConfigurationProperties(RequestLimits.class)
 class RequestSizeLimit extends OncePerRequestFilter {
 
     static final String IMPORTS = "/api/v1/imports";
@@ -32,10 +32,9 @@ class RequestSizeLimit extends OncePerRequestFilter {
     private final long maxImport;
     private final JsonMapper json;
 
-    RequestSizeLimit(@Value("${provisioning.api.max-request-size:1MB}") DataSize maxRequest,
-            @Value("${provisioning.api.max-import-size:2GB}") DataSize maxImport, JsonMapper json) {
-        this.maxRequest = maxRequest.toBytes();
-        this.maxImport = maxImport.toBytes();
+    RequestSizeLimit(RequestLimits limits, JsonMapper json) {
+        this.maxRequest = limits.maxRequestSize().toBytes();
+        this.maxImport = limits.maxImportSize().toBytes();
         this.json = json;
     }
 

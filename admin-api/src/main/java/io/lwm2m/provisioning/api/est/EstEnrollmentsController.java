@@ -1,6 +1,6 @@
 package io.lwm2m.provisioning.api.est;
 
-import io.lwm2m.provisioning.api.ApiActors;
+import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.auth.Roles;
 import io.lwm2m.provisioning.errors.InvalidInputException;
 import io.lwm2m.provisioning.est.EstService;

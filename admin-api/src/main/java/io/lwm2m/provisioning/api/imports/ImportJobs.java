@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.zip.GZIPInputStream;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
@@ -52,7 +51,7 @@ public class ImportJobs {
     private final long maxUploadBytes;
 
     ImportJobs(JdbcTemplate jdbc, ImportSpool spool, SecretCipher cipher, AuditSink audit, TransactionTemplate transactions,
-            JsonMapper json, Clock clock, @Value("${provisioning.imports.max-upload-size:1GB}") org.springframework.util.unit.DataSize maxUpload) {
+            JsonMapper json, Clock clock, ImportSettings settings) {
         this.jdbc = jdbc;
         this.spool = spool;
         this.cipher = cipher;
@@ -60,7 +59,7 @@ public class ImportJobs {
         this.transactions = transactions;
         this.json = json;
         this.clock = clock;
-        this.maxUploadBytes = maxUpload.toBytes();
+        this.maxUploadBytes = settings.maxUploadSize().toBytes();
     }
 
     /** The job a POST created, or the earlier one its Idempotency-Key names ({@code existing} true). */
@@ -241,7 +240,7 @@ public class ImportJobs {
         // Audited before the first byte leaves: a download broken off midway has disclosed part of it.
         audit.record(actor.event("import.secrets.download", "import:" + job.id(), AuditEvent.Outcome.SUCCESS,
                 Map.of("rowsCreated", Long.toString(job.created()))));
-        out.write(ImportRunner.SECRETS_HEADER.getBytes(StandardCharsets.UTF_8));
+        out.write(ResultChunks.SECRETS_HEADER.getBytes(StandardCharsets.UTF_8));
         int seq = -1;
         while (true) {
             final int after = seq;
@@ -254,7 +253,7 @@ public class ImportJobs {
                 break;
             }
             seq = (Integer) next.get(0)[0];
-            byte[] csv = cipher.open((SealedSecret) next.get(0)[1], ImportRunner.secretsContext(job.id(), seq));
+            byte[] csv = cipher.open((SealedSecret) next.get(0)[1], ResultChunks.secretsContext(job.id(), seq));
             out.write(csv);
             java.util.Arrays.fill(csv, (byte) 0);
         }
@@ -280,7 +279,7 @@ public class ImportJobs {
      * Destroys secrets files past their expiry, and the spools of finished jobs a crash left behind
      * (abandoned uploads go sooner: {@link ImportSpool#removeAbandoned()}); one replica at a time.
      */
-    @Scheduled(fixedDelayString = "${provisioning.imports.cleanup-interval:5m}")
+    @Scheduled(fixedDelayString = "${provisioning.imports.cleanup-interval:" + ImportSettings.CLEANUP_INTERVAL + "}")
     public void cleanUp() {
         transactions.executeWithoutResult(status -> {
             if (!Boolean.TRUE.equals(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class, CLEANUP_LOCK))) {

@@ -64,7 +64,7 @@ class ImportSecrets implements RewrappableSecrets {
                         s.wrappedDataKey(), s.kekVersion(), r.job(), r.seq());
             }
             for (Row r : files) {
-                SealedSecret s = cipher.rewrap(r.sealed(), ImportRunner.secretsContext(r.job(), r.seq()));
+                SealedSecret s = cipher.rewrap(r.sealed(), ResultChunks.secretsContext(r.job(), r.seq()));
                 jdbc.update("""
                         UPDATE import_results SET secrets_wrapped_data_key = ?, secrets_kek_version = ?
                         WHERE job_id = ? AND seq = ? AND secrets_ciphertext IS NOT NULL""",

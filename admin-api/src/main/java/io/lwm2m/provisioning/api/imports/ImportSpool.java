@@ -13,9 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -33,27 +31,10 @@ import org.springframework.stereotype.Component;
  * every {@code orphan-after} from then on, by whichever replica looks first.
  */
 @Component
-@EnableConfigurationProperties(ImportSpool.Settings.class)
+@EnableConfigurationProperties(ImportSettings.class)
 class ImportSpool {
 
     static final int CHUNK_BYTES = 1024 * 1024;
-
-    /**
-     * {@code provisioning.imports.*} settings of the spool.
-     *
-     * @param orphanAfter how long a spool without a job may go without a chunk or heartbeat before it
-     *                    counts as abandoned (its uploader was killed) and is deleted
-     */
-    @ConfigurationProperties("provisioning.imports")
-    record Settings(@DefaultValue("30s") Duration orphanAfter) {
-
-        Settings {
-            if (orphanAfter.compareTo(HEARTBEAT.multipliedBy(3)) < 0) {
-                throw new IllegalArgumentException("provisioning.imports.orphan-after must be at least " + HEARTBEAT.multipliedBy(3)
-                        + " (three heartbeats of an upload in progress)");
-            }
-        }
-    }
 
     /** How often a replica marks the spools it is still receiving as alive. */
     static final Duration HEARTBEAT = Duration.ofSeconds(5);
@@ -66,7 +47,7 @@ class ImportSpool {
     /** Uploads this replica is receiving, whose spools its heartbeat keeps alive. */
     private final Set<UUID> receiving = ConcurrentHashMap.newKeySet();
 
-    ImportSpool(JdbcTemplate jdbc, SecretCipher cipher, Settings settings) {
+    ImportSpool(JdbcTemplate jdbc, SecretCipher cipher, ImportSettings settings) {
         this.jdbc = jdbc;
         this.cipher = cipher;
         this.orphanAfter = settings.orphanAfter();
@@ -151,7 +132,8 @@ class ImportSpool {
      * {@code orphan-after}, so a spool left by a killed server goes soon after the next start.
      */
     @EventListener(ApplicationReadyEvent.class)
-    @Scheduled(initialDelayString = "${provisioning.imports.orphan-after:30s}", fixedDelayString = "${provisioning.imports.orphan-after:30s}")
+    @Scheduled(initialDelayString = "${provisioning.imports.orphan-after:" + ImportSettings.ORPHAN_AFTER + "}",
+            fixedDelayString = "${provisioning.imports.orphan-after:" + ImportSettings.ORPHAN_AFTER + "}")
     void removeAbandoned() {
         int deleted = jdbc.update("""
                 DELETE FROM import_upload_chunks c

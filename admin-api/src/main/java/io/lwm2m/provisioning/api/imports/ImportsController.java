@@ -1,8 +1,7 @@
 package io.lwm2m.provisioning.api.imports;
 
-import io.lwm2m.provisioning.api.ApiActors;
+import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.errors.Problems;
-import io.lwm2m.provisioning.api.errors.RequestIds;
 import io.lwm2m.provisioning.audit.Actor;
 import io.lwm2m.provisioning.errors.InvalidInputException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -180,10 +179,6 @@ class ImportsController {
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail) {
-        ProblemDetail problem = Problems.of(status, title, detail);
-        if (RequestIds.current() != null) {
-            problem.setProperty("requestId", RequestIds.current());
-        }
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return Problems.response(status, title, detail, List.of());
     }
 }

@@ -1,6 +1,6 @@
 package io.lwm2m.provisioning.api.jobs;
 
-import io.lwm2m.provisioning.api.ApiActors;
+import io.lwm2m.provisioning.api.auth.ApiActors;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.Map;

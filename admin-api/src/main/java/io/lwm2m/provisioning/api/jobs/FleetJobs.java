@@ -3,33 +3,28 @@ package io.lwm2m.provisioning.api.jobs;
 import io.lwm2m.provisioning.audit.Actor;
 import io.lwm2m.provisioning.audit.AuditEvent;
 import io.lwm2m.provisioning.audit.AuditSink;
-import io.lwm2m.provisioning.bootstrap.devices.DeviceService;
+import io.lwm2m.provisioning.bootstrap.devices.DeviceCredentials;
+import io.lwm2m.provisioning.bootstrap.devices.DeviceQueries;
 import io.lwm2m.provisioning.bootstrap.devices.SelectedDevice;
 import io.lwm2m.provisioning.errors.NotFoundException;
-import jakarta.annotation.PreDestroy;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Bulk rotate and revoke over the devices a selector picks, as a background job. Each device is
- * changed through {@link DeviceService#rotate}/{@link DeviceService#revokeCredentials} (so each
- * credential change keeps its own audit event) in one transaction with the job's progress; the job
- * itself is audited once, when it ends, with its counts.
+ * changed through {@link DeviceCredentials} (so each credential change keeps its own audit event)
+ * in one transaction with the job's progress; the job itself is audited once, when it ends, with
+ * its counts.
  */
 @Service
 public class FleetJobs {
@@ -42,25 +37,29 @@ public class FleetJobs {
             String error, Instant createdAt, Instant finishedAt) {
     }
 
+    /** A claimed job as it runs: what to do to which devices, on whose behalf, from which device on. */
+    record Run(UUID id, boolean rotate, String profile, String label, String target, int reason, Actor actor, long after) {
+    }
+
     private final JdbcTemplate jdbc;
-    private final DeviceService devices;
+    private final DeviceQueries devices;
+    private final DeviceCredentials credentials;
     private final AuditSink audit;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
     private final Clock clock;
-    private final Duration lease;
-    private final String node = UUID.randomUUID().toString();
-    private final JobWorkers workers = new JobWorkers("fleet-worker", 1, this::claim, this::run);
+    private final JobQueue<Run> queue;
 
-    FleetJobs(JdbcTemplate jdbc, DeviceService devices, AuditSink audit, TransactionTemplate transactions, JsonMapper json,
-            Clock clock, @Value("${provisioning.imports.lease:30s}") Duration lease) {
+    FleetJobs(JdbcTemplate jdbc, DeviceQueries devices, DeviceCredentials credentials, AuditSink audit,
+            TransactionTemplate transactions, JsonMapper json, Clock clock, JobQueues queues) {
         this.jdbc = jdbc;
         this.devices = devices;
+        this.credentials = credentials;
         this.audit = audit;
         this.transactions = transactions;
         this.json = json;
         this.clock = clock;
-        this.lease = lease;
+        this.queue = queues.create(new JobQueue.JobKind("fleet-worker", "fleet_jobs", "", 1), this::claimed, this::run);
     }
 
     long count(FleetActionRequest request) {
@@ -77,7 +76,7 @@ public class FleetJobs {
                                         request_id, created_at) VALUES (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?)""",
                 id, request.action().toUpperCase(), spec, actor.name(), actor.role(), total, actor.sourceAddress(),
                 actor.requestId(), Timestamp.from(clock.instant()));
-        wake();
+        queue.wake();
         return load(id);
     }
 
@@ -97,95 +96,75 @@ public class FleetJobs {
         return found.get(0);
     }
 
-    @EventListener(ApplicationReadyEvent.class)
-    void resumeAfterStart() {
-        wake();
-    }
-
-    @Scheduled(fixedDelayString = "${provisioning.imports.poll-interval:5s}")
-    void poll() {
-        wake();
-    }
-
-    void wake() {
-        workers.wake();
-    }
-
-    private UUID claim() {
-        List<UUID> claimed = jdbc.queryForList("""
-                UPDATE fleet_jobs SET state = 'RUNNING', lease_owner = ?, lease_until = now() + ?::interval
-                WHERE id = (SELECT id FROM fleet_jobs WHERE state IN ('QUEUED', 'RUNNING')
-                              AND (lease_until IS NULL OR lease_until < now())
-                            ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-                RETURNING id""", UUID.class, node, lease.toMillis() + " milliseconds");
-        return claimed.isEmpty() ? null : claimed.get(0);
-    }
-
-    private void run(UUID id) {
+    private Run claimed(UUID id) {
         Map<String, Object> row = jdbc.queryForMap("SELECT * FROM fleet_jobs WHERE id = ?", id);
         var spec = json.readTree((String) row.get("selector"));
-        String profile = spec.get("selector").path("profile").asString(null);
-        String label = spec.get("selector").path("label").asString(null);
-        String target = spec.get("target").asString();
-        int reason = spec.get("reason").asInt();
-        boolean rotate = "ROTATE".equals(row.get("action"));
-        Actor actor = new Actor((String) row.get("created_by"), (String) row.get("created_by_role"),
+        return new Run(id, "ROTATE".equals(row.get("action")), spec.get("selector").path("profile").asString(null),
+                spec.get("selector").path("label").asString(null), spec.get("target").asString(), spec.get("reason").asInt(),
+                actor(row), (Long) row.get("last_device_id"));
+    }
+
+    private static Actor actor(Map<String, Object> row) {
+        return new Actor((String) row.get("created_by"), (String) row.get("created_by_role"),
                 (String) row.get("source_address"), (String) row.get("request_id"));
-        long after = (Long) row.get("last_device_id");
+    }
+
+    private void run(Run job) {
+        long after = job.after();
         try {
-            while (!workers.stopping()) {
-                List<SelectedDevice> page = devices.select(profile, label, after, PAGE);
+            while (!queue.stopping()) {
+                List<SelectedDevice> page = devices.select(job.profile(), job.label(), after, PAGE);
                 if (page.isEmpty()) {
-                    finish(id, "SUCCEEDED", null);
+                    finish(job.id(), "SUCCEEDED", null);
                     return;
                 }
                 for (SelectedDevice device : page) {
-                    if (workers.stopping()) {
+                    if (queue.stopping()) {
                         break;
                     }
-                    if (!apply(id, device, rotate, target, reason, actor)) {
+                    if (!apply(job, device)) {
                         return;
                     }
                     after = device.id();
                 }
             }
-            jdbc.update("UPDATE fleet_jobs SET lease_until = NULL WHERE id = ? AND lease_owner = ?", id, node);
+            queue.release(job.id());
         } catch (RuntimeException e) {
-            log.error("Fleet action {} failed", id, e);
-            finish(id, "FAILED", "the server failed while running the action; the devices counted were done");
+            log.error("Fleet action {} failed", job.id(), e);
+            finish(job.id(), "FAILED", "the server failed while running the action; the devices counted were done");
         }
     }
 
     /** One device: its change and the job's progress in one transaction; a refused change counts as failed. False if the lease is lost. */
-    private boolean apply(UUID id, SelectedDevice device, boolean rotate, String target, int reason, Actor actor) {
+    private boolean apply(Run job, SelectedDevice device) {
         try {
             Boolean held = transactions.execute(status -> {
-                change(device.endpoint(), rotate, target, reason, actor);
-                return progress(id, device.id(), true);
+                change(job, device.endpoint());
+                return progress(job.id(), device.id(), true);
             });
             return Boolean.TRUE.equals(held);
         } catch (RuntimeException e) {
-            log.info("Fleet action {}: {} skipped: {}", id, device.endpoint(), e.getMessage());
-            return Boolean.TRUE.equals(transactions.execute(status -> progress(id, device.id(), false)));
+            log.info("Fleet action {}: {} skipped: {}", job.id(), device.endpoint(), e.getMessage());
+            return Boolean.TRUE.equals(transactions.execute(status -> progress(job.id(), device.id(), false)));
         }
     }
 
-    private void change(String endpoint, boolean rotate, String target, int reason, Actor actor) {
-        if (!rotate) {
-            if (target.equals("servers")) {
+    private void change(Run job, String endpoint) {
+        if (!job.rotate()) {
+            if (job.target().equals("servers")) {
                 for (String server : devices.serverNames(endpoint)) {
-                    devices.revokeCredentials(endpoint, "server", server, reason, actor);
+                    credentials.revoke(endpoint, "server", server, job.reason(), job.actor());
                 }
             } else {
-                devices.revokeCredentials(endpoint, target, null, reason, actor);
+                credentials.revoke(endpoint, job.target(), null, job.reason(), job.actor());
             }
             return;
         }
-        if (target.equals("bootstrap")) {
-            devices.rotate(endpoint, "bootstrap", null, actor);
+        if (job.target().equals("bootstrap")) {
+            credentials.rotate(endpoint, "bootstrap", null, job.actor());
         } else {
             for (String server : devices.serverNames(endpoint)) {
-                devices.rotate(endpoint, "server", server, actor);
+                credentials.rotate(endpoint, "server", server, job.actor());
             }
         }
     }
@@ -195,7 +174,7 @@ public class FleetJobs {
                 UPDATE fleet_jobs SET last_device_id = ?, devices_done = devices_done + ?, devices_failed = devices_failed + ?,
                        lease_until = now() + ?::interval
                 WHERE id = ? AND lease_owner = ? AND state = 'RUNNING'""",
-                deviceId, done ? 1 : 0, done ? 0 : 1, lease.toMillis() + " milliseconds", id, node) == 1;
+                deviceId, done ? 1 : 0, done ? 0 : 1, queue.leaseInterval(), id, queue.owner()) == 1;
     }
 
     private void finish(UUID id, String state, String error) {
@@ -205,17 +184,10 @@ public class FleetJobs {
                     state, error, Timestamp.from(clock.instant()), id);
             Job job = load(id);
             Map<String, Object> row = jdbc.queryForMap("SELECT created_by, created_by_role, source_address, request_id FROM fleet_jobs WHERE id = ?", id);
-            Actor actor = new Actor((String) row.get("created_by"), (String) row.get("created_by_role"),
-                    (String) row.get("source_address"), (String) row.get("request_id"));
-            audit.record(actor.event("fleet." + job.action(), "fleet-action:" + id,
+            audit.record(actor(row).event("fleet." + job.action(), "fleet-action:" + id,
                     "SUCCEEDED".equals(state) ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE,
                     Map.of("selector", job.selector(), "target", job.target(), "devices", Long.toString(job.total()),
                             "done", Long.toString(job.done()), "failed", Long.toString(job.failed()))));
         });
-    }
-
-    @PreDestroy
-    void stop() throws InterruptedException {
-        workers.stop();
     }
 }

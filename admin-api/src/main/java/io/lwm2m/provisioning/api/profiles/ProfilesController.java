@@ -1,7 +1,7 @@
 package io.lwm2m.provisioning.api.profiles;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.lwm2m.provisioning.api.ApiActors;
+import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.Pages;
 import io.lwm2m.provisioning.api.auth.Roles;
 import io.lwm2m.provisioning.bootstrap.profiles.Profile;

@@ -1,6 +1,6 @@
 package io.lwm2m.provisioning.api.servers;
 
-import io.lwm2m.provisioning.api.ApiActors;
+import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.Pems;
 import io.lwm2m.provisioning.audit.Actor;
 import io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus;

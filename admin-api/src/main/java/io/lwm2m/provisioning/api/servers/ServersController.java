@@ -1,6 +1,6 @@
 package io.lwm2m.provisioning.api.servers;
 
-import io.lwm2m.provisioning.api.ApiActors;
+import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.Pages;
 import io.lwm2m.provisioning.api.auth.Roles;
 import io.lwm2m.provisioning.bootstrap.servers.DmServer;

@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.bootstrap.audit;
 
+import io.lwm2m.provisioning.audit.AuditEvent;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -50,16 +51,16 @@ public class AuditEventRecord {
     protected AuditEventRecord() {
     }
 
-    AuditEventRecord(Instant occurredAt, String actor, String role, String action, String target, String outcome,
-            String sourceAddress, String requestId, String details, byte[] prevHash, byte[] hash) {
+    /** The row of {@code event}, its details in canonical form, chained to the previous row's hash. */
+    AuditEventRecord(AuditEvent event, Instant occurredAt, String details, byte[] prevHash, byte[] hash) {
         this.occurredAt = occurredAt;
-        this.actor = actor;
-        this.role = role;
-        this.action = action;
-        this.target = target;
-        this.outcome = outcome;
-        this.sourceAddress = sourceAddress;
-        this.requestId = requestId;
+        this.actor = event.actor();
+        this.role = event.role();
+        this.action = event.action();
+        this.target = event.target();
+        this.outcome = event.outcome().name();
+        this.sourceAddress = event.sourceAddress();
+        this.requestId = event.requestId();
         this.details = details;
         this.prevHash = prevHash;
         this.hash = hash;

@@ -51,8 +51,7 @@ public class AuditLog implements AuditSink {
         String details = canonicalDetails(event.details());
         byte[] hash = hash(prevHash, now, event.actor(), event.role(), event.action(), event.target(),
                 event.outcome().name(), event.sourceAddress(), event.requestId(), details);
-        em.persist(new AuditEventRecord(now, event.actor(), event.role(), event.action(), event.target(),
-                event.outcome().name(), event.sourceAddress(), event.requestId(), details, prevHash, hash));
+        em.persist(new AuditEventRecord(event, now, details, prevHash, hash));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.bootstrap.credentials;
 
+import io.lwm2m.provisioning.bootstrap.sessions.CredentialDelivery;
 import io.lwm2m.provisioning.audit.Actor;
 import io.lwm2m.provisioning.audit.AuditEvent;
 import io.lwm2m.provisioning.audit.AuditSink;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import io.lwm2m.provisioning.bootstrap.settings.CredentialSettings;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
@@ -27,7 +28,7 @@ import org.springframework.transaction.annotation.Transactional;
  * revocation ends a credential at once and drops the connections standing on it.
  */
 @Service
-public class CredentialLifecycle {
+public class CredentialLifecycle implements CredentialDelivery {
 
     private static final Logger log = LoggerFactory.getLogger(CredentialLifecycle.class);
     /** CRLReason superseded (RFC 5280). */
@@ -48,13 +49,13 @@ public class CredentialLifecycle {
 
     CredentialLifecycle(DeviceCredentialRepository credentials, CertificateAuthorityService ca, AuditSink audit,
             ApplicationEventPublisher events, Clock clock,
-            @Value("${provisioning.credentials.rotation-grace-period:7d}") Duration gracePeriod) {
+            CredentialSettings settings) {
         this.credentials = credentials;
         this.ca = ca;
         this.audit = audit;
         this.events = events;
         this.clock = clock;
-        this.gracePeriod = gracePeriod;
+        this.gracePeriod = settings.rotationGracePeriod();
     }
 
     /**
@@ -62,6 +63,7 @@ public class CredentialLifecycle {
      * this is the proof that the device holds it: it becomes active and the old one retires.
      */
     @Transactional
+    @Override
     public void authenticatedWith(long credentialId) {
         credentials.findById(credentialId).filter(c -> c.status() == CredentialStatus.PENDING).ifPresent(pending -> {
             promote(pending, Actor.SYSTEM, "first authentication with the new credential");
@@ -70,6 +72,12 @@ public class CredentialLifecycle {
 
     /** A bootstrap session wrote these pending credentials into the device; their grace period starts. */
     @Transactional
+    @Override
+    public void delivered(List<Long> credentialIds) {
+        delivered((Collection<Long>) credentialIds);
+    }
+
+    /** As {@link #delivered(List)}, for any collection of ids. */
     public void delivered(Collection<Long> credentialIds) {
         Instant now = clock.instant();
         credentials.findAllById(credentialIds).forEach(c -> c.delivered(now));
@@ -90,7 +98,7 @@ public class CredentialLifecycle {
     }
 
     /** Pending DM-server credentials whose grace period after delivery is over become active. */
-    @Scheduled(fixedDelayString = "${provisioning.credentials.rotation-check-interval:5m}")
+    @Scheduled(fixedDelayString = "${provisioning.credentials.rotation-check-interval:" + CredentialSettings.ROTATION_CHECK_INTERVAL + "}")
     @Transactional
     public void promoteAfterGracePeriod() {
         // One replica does the work; the others skip this round.

@@ -1,6 +1,5 @@
 package io.lwm2m.provisioning.bootstrap.credentials;
 
-import io.lwm2m.provisioning.bootstrap.devices.Device;
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
 import io.lwm2m.provisioning.bootstrap.servers.DmServer;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
@@ -34,7 +33,7 @@ public class DeviceCredential {
 
     @ManyToOne(fetch = FetchType.LAZY, optional = false)
     @JoinColumn(name = "device_id")
-    private Device device;
+    private CredentialOwner device;
 
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
@@ -85,7 +84,7 @@ public class DeviceCredential {
     protected DeviceCredential() {
     }
 
-    private DeviceCredential(Device device, CredentialChannel channel, DmServer server, NewCredential credential,
+    private DeviceCredential(CredentialOwner device, CredentialChannel channel, DmServer server, NewCredential credential,
             SealedSecret secret, CredentialStatus status, Instant now) {
         this.device = device;
         this.channel = channel;
@@ -108,7 +107,7 @@ public class DeviceCredential {
      * A credential of {@code device} for the bootstrap channel ({@code server} null) or for the
      * channel to {@code server}; {@code secret} is the sealed {@link NewCredential#secret()}.
      */
-    public static DeviceCredential of(Device device, DmServer server, NewCredential credential, SealedSecret secret,
+    public static DeviceCredential of(CredentialOwner device, DmServer server, NewCredential credential, SealedSecret secret,
             CredentialStatus status, Instant now) {
         return new DeviceCredential(device, server == null ? CredentialChannel.BOOTSTRAP : CredentialChannel.SERVER,
                 server, credential, secret, status, now);
@@ -127,7 +126,7 @@ public class DeviceCredential {
         return id;
     }
 
-    public Device device() {
+    public CredentialOwner device() {
         return device;
     }
 

@@ -9,30 +9,6 @@ import org.springframework.data.repository.query.Param;
 
 public interface DeviceCredentialRepository extends JpaRepository<DeviceCredential, Long> {
 
-    /** The live bootstrap credential that a DTLS PSK identity names, with its device. */
-    @Query("""
-            select c from DeviceCredential c join fetch c.device d
-            where c.channel = io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel.BOOTSTRAP
-              and c.pskIdentity = :identity and c.status in :statuses""")
-    Optional<DeviceCredential> findBootstrapByPskIdentity(@Param("identity") String identity,
-            @Param("statuses") Collection<CredentialStatus> statuses);
-
-    /** The live bootstrap credential holding this raw public key (SubjectPublicKeyInfo DER). */
-    @Query("""
-            select c from DeviceCredential c join fetch c.device d
-            where c.channel = io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel.BOOTSTRAP
-              and c.mode = :mode and c.publicKey = :publicKey and c.status in :statuses""")
-    Optional<DeviceCredential> findBootstrapByPublicKey(@Param("mode") io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode mode,
-            @Param("publicKey") byte[] publicKey, @Param("statuses") Collection<CredentialStatus> statuses);
-
-    /** The live bootstrap credential holding the certificate with this serial. */
-    @Query("""
-            select c from DeviceCredential c join fetch c.device d
-            where c.channel = io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel.BOOTSTRAP
-              and c.certificateSerial = :serial and c.status in :statuses""")
-    Optional<DeviceCredential> findBootstrapByCertificateSerial(@Param("serial") String serial,
-            @Param("statuses") Collection<CredentialStatus> statuses);
-
     /** The live credentials of one device and channel (and DM server, for the SERVER channel). */
     @Query("""
             select c from DeviceCredential c join fetch c.device d left join fetch c.server s
@@ -49,19 +25,9 @@ public interface DeviceCredentialRepository extends JpaRepository<DeviceCredenti
               and c.deliveredAt < :deliveredBefore""")
     List<DeviceCredential> findPendingDeliveredBefore(@Param("deliveredBefore") java.time.Instant deliveredBefore);
 
-    /** The live factory-certificate bootstrap credential of the device with this endpoint. */
-    @Query("""
-            select c from DeviceCredential c join fetch c.device d
-            where c.channel = io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel.BOOTSTRAP
-              and c.mode = io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode.X509 and c.certificate is null
-              and d.endpoint = :endpoint and c.status in :statuses""")
-    Optional<DeviceCredential> findBootstrapFactoryCertificate(@Param("endpoint") String endpoint,
-            @Param("statuses") Collection<CredentialStatus> statuses);
-
     /** The credential holding the certificate with this serial, whatever its channel and status. */
     Optional<DeviceCredential> findByCertificateSerial(String serial);
 
-    /** A device's live credentials for its DM servers, with the server definitions. */
     /**
      * The live (ACTIVE or PENDING) mode-4 DM-server credentials of the device with this endpoint, with
      * their servers. The statuses are literals, not a list parameter: Hibernate translates a query with

@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.bootstrap.devices;
 
+import io.lwm2m.provisioning.bootstrap.sessions.DeviceBootstrapConfig;
 import io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel;
 import io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus;
 import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredential;
@@ -10,9 +11,8 @@ import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
 import io.lwm2m.provisioning.bootstrap.profiles.EffectiveProfile;
 import io.lwm2m.provisioning.bootstrap.profiles.ProfileService;
 import io.lwm2m.provisioning.bootstrap.servers.DmServer;
+import io.lwm2m.provisioning.bootstrap.sessions.BootstrapConfigSource;
 import io.lwm2m.provisioning.bootstrap.sessions.ClientIdentity;
-import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
-import io.lwm2m.provisioning.certificates.ManufacturerCaService;
 import io.lwm2m.provisioning.crypto.Der;
 import io.lwm2m.provisioning.crypto.SealedSecret;
 import io.lwm2m.provisioning.crypto.SecretCipher;
@@ -42,7 +42,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * statement in the handshake, one for the Bootstrap-Request (see ADR 015).
  */
 @Component
-public class BootstrapConfigStore {
+public class BootstrapConfigStore implements BootstrapConfigSource {
 
     private static final Set<CredentialStatus> LIVE = EnumSet.of(CredentialStatus.ACTIVE, CredentialStatus.PENDING);
 
@@ -51,16 +51,16 @@ public class BootstrapConfigStore {
     private final SecretCipher cipher;
     private final BootstrapServerIdentity serverIdentity;
     private final ProfileService profiles;
-    private final CertificateAuthorityService ca;
+    private final BootstrapIdentities identities;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate readOnly;
     private final VersionKeyedCache<String, EffectiveProfile> profileCache = new VersionKeyedCache<>(4096);
     private final HandshakePrefetch prefetched = new HandshakePrefetch(java.time.Duration.ofSeconds(5), 10_000);
 
     BootstrapConfigStore(DeviceRepository devices, DeviceCredentialRepository credentials, SecretCipher cipher,
-            BootstrapServerIdentity serverIdentity, ProfileService profiles, CertificateAuthorityService ca,
+            BootstrapServerIdentity serverIdentity, ProfileService profiles, BootstrapIdentities identities,
             JdbcTemplate jdbc, PlatformTransactionManager transactions) {
-        this.ca = ca;
+        this.identities = identities;
         this.profiles = profiles;
         this.serverIdentity = serverIdentity;
         this.devices = devices;
@@ -96,23 +96,9 @@ public class BootstrapConfigStore {
     public record PskKey(long credentialId, long deviceId, String endpoint, byte[] key) {
     }
 
-    /** The live bootstrap credential an authenticated DTLS identity stands for. */
-    @Transactional(readOnly = true)
-    public Optional<DeviceCredential> bootstrapCredential(ClientIdentity identity) {
-        return switch (identity.mode()) {
-            case PSK -> credentials.findBootstrapByPskIdentity(identity.pskIdentity(), LIVE);
-            case RPK -> credentials.findBootstrapByPublicKey(SecurityMode.RPK, identity.publicKey(), LIVE);
-            case X509 -> credentials.findBootstrapByCertificateSerial(
-                    CertificateAuthorityService.hex(identity.certificate().getSerialNumber()), LIVE)
-                    // Not one of ours: a factory certificate (its chain was validated in the handshake)
-                    // names the device by subject CN or SAN URI.
-                    .or(() -> ca.find(CertificateAuthorityService.hex(identity.certificate().getSerialNumber())).isPresent()
-                            ? Optional.empty() // ours, but not a live bootstrap credential: never a factory one
-                            : ManufacturerCaService.namesOf(identity.certificate()).stream()
-                            .map(name -> credentials.findBootstrapFactoryCertificate(name, LIVE))
-                            .flatMap(Optional::stream).findFirst());
-            default -> Optional.empty();
-        };
+    /** The id of the live bootstrap credential an authenticated DTLS identity stands for. */
+    public Optional<Long> bootstrapCredentialId(ClientIdentity identity) {
+        return identities.of(identity).map(BootstrapIdentities.Owner::credentialId);
     }
 
     /**
@@ -121,11 +107,12 @@ public class BootstrapConfigStore {
      * configuration the handshake's lookup read, if it is at most a few seconds old, or else one
      * statement; the effective profile comes from a cache keyed by the row versions it was built from.
      */
+    @Override
     public Optional<DeviceBootstrapConfig> findByBootstrapIdentity(ClientIdentity identity) {
         if (identity.credentialId() != null) {
             return findByBootstrapCredential(identity.credentialId());
         }
-        return readOnly.execute(tx -> bootstrapCredential(identity).map(c -> load(c.device(), c.id())));
+        return bootstrapCredentialId(identity).flatMap(this::findByBootstrapCredential);
     }
 
     private Optional<DeviceBootstrapConfig> findByBootstrapCredential(long credentialId) {
@@ -203,6 +190,7 @@ public class BootstrapConfigStore {
 
     /** Whether a device with this endpoint name exists (for telling refusals apart). */
     @Transactional(readOnly = true)
+    @Override
     public boolean isRegistered(String endpoint) {
         return devices.existsByEndpoint(endpoint);
     }
@@ -248,7 +236,7 @@ public class BootstrapConfigStore {
         }
         boolean pendingAuthentication = live.stream()
                 .anyMatch(c -> c.id() == authenticatedWith && c.status() == CredentialStatus.PENDING);
-        return new DeviceBootstrapConfig(deviceId, endpoint, state, authenticatedWith, pendingAuthentication, accounts,
+        return new DeviceBootstrapConfig(deviceId, endpoint, state.name(), authenticatedWith, pendingAuthentication, accounts,
                 bootstrapAccount, pending, profile.accessControl(), profile.deletePaths(), profile.allowNoSec(),
                 profile.compatibility());
     }
@@ -262,6 +250,7 @@ public class BootstrapConfigStore {
      * used only when its profile allows NoSec.
      */
     @Transactional(readOnly = true)
+    @Override
     public Optional<DeviceBootstrapConfig> findForNoSec(String endpoint) {
         return devices.findByEndpoint(endpoint).map(d -> load(d, -1));
     }

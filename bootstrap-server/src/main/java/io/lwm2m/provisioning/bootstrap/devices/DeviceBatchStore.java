@@ -176,37 +176,8 @@ class DeviceBatchStore {
             return List.of();
         }
         return jdbc.execute((ConnectionCallback<List<Long>>) con -> {
-            int n = rows.size();
-            Long[] deviceIds = new Long[n];
-            Long[] serverIds = new Long[n];
-            String[] channels = new String[n];
-            String[] modes = new String[n];
-            String[] identities = new String[n];
-            byte[][] publicKeys = new byte[n][];
-            byte[][] certificates = new byte[n][];
-            String[] serials = new String[n];
-            byte[][] ciphertexts = new byte[n][];
-            byte[][] wrappedKeys = new byte[n][];
-            Integer[] kekVersions = new Integer[n];
-            Integer[] ordinals = new Integer[n];
-            for (int i = 0; i < n; i++) {
-                CredentialRow row = rows.get(i);
-                deviceIds[i] = row.deviceId();
-                serverIds[i] = row.serverId();
-                channels[i] = row.serverId() == null ? "BOOTSTRAP" : "SERVER";
-                modes[i] = row.mode().name();
-                identities[i] = row.pskIdentity();
-                publicKeys[i] = row.publicKey();
-                certificates[i] = row.certificate();
-                serials[i] = row.certificateSerial();
-                if (row.secret() != null) {
-                    ciphertexts[i] = row.secret().ciphertext();
-                    wrappedKeys[i] = row.secret().wrappedDataKey();
-                    kekVersions[i] = row.secret().kekVersion();
-                }
-                ordinals[i] = i;
-            }
-            Long[] ids = new Long[n];
+            Object[] columns = credentialColumns(rows);
+            Long[] ids = new Long[rows.size()];
             try (PreparedStatement ps = con.prepareStatement("""
                     WITH input AS (
                         SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::varchar[], ?::varchar[], ?::varchar[], ?::bytea[],
@@ -224,18 +195,9 @@ class DeviceBatchStore {
                     )
                     SELECT i.ord, inserted.id FROM inserted JOIN input i
                       ON i.device_id = inserted.device_id AND coalesce(i.server_id, 0) = coalesce(inserted.server_id, 0)""")) {
-                ps.setObject(1, deviceIds);
-                ps.setObject(2, serverIds);
-                ps.setObject(3, channels);
-                ps.setObject(4, modes);
-                ps.setObject(5, identities);
-                ps.setObject(6, publicKeys);
-                ps.setObject(7, certificates);
-                ps.setObject(8, serials);
-                ps.setObject(9, ciphertexts);
-                ps.setObject(10, wrappedKeys);
-                ps.setObject(11, kekVersions);
-                ps.setObject(12, ordinals);
+                for (int c = 0; c < columns.length; c++) {
+                    ps.setObject(c + 1, columns[c]);
+                }
                 ps.setTimestamp(13, Timestamp.from(now));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -245,6 +207,42 @@ class DeviceBatchStore {
             }
             return List.of(ids);
         });
+    }
+
+    /** The rows as the twelve column arrays the insert unnests, in its parameter order. */
+    private static Object[] credentialColumns(List<CredentialRow> rows) {
+        int n = rows.size();
+        Long[] deviceIds = new Long[n];
+        Long[] serverIds = new Long[n];
+        String[] channels = new String[n];
+        String[] modes = new String[n];
+        String[] identities = new String[n];
+        byte[][] publicKeys = new byte[n][];
+        byte[][] certificates = new byte[n][];
+        String[] serials = new String[n];
+        byte[][] ciphertexts = new byte[n][];
+        byte[][] wrappedKeys = new byte[n][];
+        Integer[] kekVersions = new Integer[n];
+        Integer[] ordinals = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            CredentialRow row = rows.get(i);
+            deviceIds[i] = row.deviceId();
+            serverIds[i] = row.serverId();
+            channels[i] = row.serverId() == null ? "BOOTSTRAP" : "SERVER";
+            modes[i] = row.mode().name();
+            identities[i] = row.pskIdentity();
+            publicKeys[i] = row.publicKey();
+            certificates[i] = row.certificate();
+            serials[i] = row.certificateSerial();
+            if (row.secret() != null) {
+                ciphertexts[i] = row.secret().ciphertext();
+                wrappedKeys[i] = row.secret().wrappedDataKey();
+                kekVersions[i] = row.secret().kekVersion();
+            }
+            ordinals[i] = i;
+        }
+        return new Object[] {deviceIds, serverIds, channels, modes, identities, publicKeys, certificates, serials,
+                ciphertexts, wrappedKeys, kekVersions, ordinals};
     }
 
     /** Devices of a profile (by name) or carrying a label, in id order after {@code afterId}. */

@@ -43,19 +43,19 @@ class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
     private final ManufacturerCaService manufacturers;
     private final CredentialLifecycle lifecycle;
     private final TransactionTemplate readOnly;
-    private final Enrollees enrollees;
+    private final BootstrapIdentities identities;
     private final EstPolicies policies = new EstPolicies();
 
     DeviceEnrollmentAuthorizer(DeviceRepository devices, DeviceCredentialRepository credentials,
             ProfileService profiles, CertificateAuthorityService ca, ManufacturerCaService manufacturers,
-            CredentialLifecycle lifecycle, Enrollees enrollees, PlatformTransactionManager transactionManager) {
+            CredentialLifecycle lifecycle, BootstrapIdentities identities, PlatformTransactionManager transactionManager) {
         this.devices = devices;
         this.credentials = credentials;
         this.profiles = profiles;
         this.ca = ca;
         this.manufacturers = manufacturers;
         this.lifecycle = lifecycle;
-        this.enrollees = enrollees;
+        this.identities = identities;
         this.readOnly = new TransactionTemplate(transactionManager);
         this.readOnly.setReadOnly(true);
     }
@@ -107,7 +107,7 @@ class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
                 device = Enrollee.of(found);
             }
             case PSK, RPK -> {
-                device = enrollees.byBootstrapCredential(identity)
+                device = identities.of(identity).map(BootstrapIdentities.Owner::device)
                         .orElseThrow(() -> forbidden("client.unknown", "the client's " + identity.kind()
                                 + " is no live bootstrap credential"));
                 overBootstrapCredential = true;

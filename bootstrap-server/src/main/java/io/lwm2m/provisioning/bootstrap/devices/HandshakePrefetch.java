@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.bootstrap.devices;
 
+import io.lwm2m.provisioning.bootstrap.sessions.DeviceBootstrapConfig;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;

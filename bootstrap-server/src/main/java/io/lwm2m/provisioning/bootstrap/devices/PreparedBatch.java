@@ -7,12 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A batch made ready for {@link DeviceService#registerBatch(PreparedBatch)}: its profiles resolved
- * (a {@code ResolvedProfile}, or a String saying why a profile cannot be used) and, per entry, the
- * credentials generated and sealed ahead (bootstrap first; null where one is made at registration).
- * Holds secrets: never logged.
+ * A batch made ready for {@link BulkRegistration#register(PreparedBatch)}: the profiles its rows
+ * name, each resolved (usable, or why not) and, per entry, the credentials generated and sealed ahead
+ * (bootstrap first; null where one is made at registration). Holds secrets: never logged.
  */
-public record PreparedBatch(List<BatchEntry> entries, Map<String, Object> resolved,
+public record PreparedBatch(List<BatchEntry> entries, Map<String, ProfileResolution> resolved,
         List<List<Credential>> credentials, boolean dryRun, Actor actor) {
 
     /** A credential and its sealed secret (null if it has none). */

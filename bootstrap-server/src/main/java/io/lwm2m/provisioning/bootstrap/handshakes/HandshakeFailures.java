@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.bootstrap.handshakes;
 
+import io.lwm2m.provisioning.threads.WorkerPools;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -7,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,14 +40,10 @@ public class HandshakeFailures implements DisposableBean {
     private final Object writing = new Object();
     private final AtomicLong dropped = new AtomicLong();
 
-    HandshakeFailures(JdbcTemplate jdbc, Clock clock) {
+    HandshakeFailures(JdbcTemplate jdbc, Clock clock, WorkerPools pools) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.writer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "handshake-failures");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.writer = pools.timer("handshake-failures");
         writer.scheduleWithFixedDelay(this::flush, 1, 1, TimeUnit.SECONDS);
     }
 

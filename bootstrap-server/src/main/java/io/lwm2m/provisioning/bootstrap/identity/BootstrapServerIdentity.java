@@ -22,7 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import io.lwm2m.provisioning.bootstrap.settings.BootstrapSettings;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -54,9 +54,7 @@ public class BootstrapServerIdentity implements RewrappableSecrets {
 
     BootstrapServerIdentity(BootstrapServerKeyRepository keys, CertificateAuthorityService ca, SecretCipher cipher,
             KeyEncryptionKeys keks, SecureRandom random, TransactionTemplate transactions, Clock clock,
-            @Value("${provisioning.bootstrap.hostname:localhost}") String hostname,
-            @Value("${provisioning.bootstrap.subject-alt-names:}") List<String> subjectAltNames,
-            @Value("${provisioning.bootstrap.reissue-certificate:false}") boolean reissue) {
+            BootstrapSettings settings) {
         this.keys = keys;
         this.ca = ca;
         this.cipher = cipher;
@@ -64,9 +62,9 @@ public class BootstrapServerIdentity implements RewrappableSecrets {
         this.random = random;
         this.transactions = transactions;
         this.clock = clock;
-        this.hostname = hostname;
-        this.names = ServerNames.forHost(hostname, subjectAltNames, "provisioning.bootstrap.subject-alt-names");
-        this.reissue = reissue;
+        this.hostname = settings.hostname();
+        this.names = ServerNames.forHost(hostname, settings.subjectAltNames(), "provisioning.bootstrap.subject-alt-names");
+        this.reissue = settings.reissueCertificate();
     }
 
 
@@ -114,7 +112,8 @@ public class BootstrapServerIdentity implements RewrappableSecrets {
     /**
      * A certificate whose names differ from the configuration is re-issued for the same key only on
      * request ({@code provisioning.bootstrap.reissue-certificate}): a device whose bootstrap account
-     * pins the certificate itself (certificate usage 3) would refuse the new one (ADR 020).
+     * pins the certificate itself (certificate usage 3) would refuse the new one (ADR 020). The
+     * default certificate, naming only localhost, is replaced as soon as names are configured.
      */
     private BootstrapServerKey checkNames(BootstrapServerKey row) {
         X509Certificate current = Der.certificate(row.certificate());
@@ -123,7 +122,9 @@ public class BootstrapServerIdentity implements RewrappableSecrets {
         if (held.sameAs(names) && cn.equals("CN=" + hostname)) {
             return row;
         }
-        if (!reissue) {
+        // One naming only this host (the defaults) was never fit for devices elsewhere: replaced at once.
+        boolean onlyLocal = held.onlyLocal() && cn.equals("CN=localhost");
+        if (!reissue && !onlyLocal) {
             log.warn("The bootstrap server's certificate has {} and subjectAltNames [{}], the configuration asks for CN={} and [{}]."
                     + " It is kept: devices may pin it. Start once with provisioning.bootstrap.reissue-certificate=true to"
                     + " re-issue it for the same key.", cn, held, hostname, names);

@@ -1,6 +1,5 @@
 package io.lwm2m.provisioning.bootstrap.sessions;
 
-import io.lwm2m.provisioning.bootstrap.devices.DeviceBootstrapConfig;
 import io.lwm2m.provisioning.bootstrap.lwm2m.InstanceEncoder;
 
 /** What to answer a Bootstrap-Request: 2.04 and a session, or a refusal. */
@@ -21,9 +20,15 @@ public sealed interface BootstrapDecision {
     }
 
     /**
-     * Answer {@code responseCode} (4.00 or 4.15) and nothing else: the reason goes to the session
-     * record and the audit log only, never to the peer.
+     * Answer {@code code} (4.00, 4.15, ...) and nothing else: the failure and the reason go to the
+     * session record and the audit log only, never to the peer.
      */
-    record Refused(String responseCode, String reason) implements BootstrapDecision {
+    record Refused(ResponseCode code, BootstrapFailure failure, String reason) implements BootstrapDecision {
+
+        /** Whether the client caused it (what it sent), as opposed to a policy or this server: the rate limit counts those. */
+        public boolean clientCaused() {
+            return failure.category() == BootstrapFailure.Category.REFUSED && failure != BootstrapFailure.PACK_FORBIDDEN
+                    && failure != BootstrapFailure.BOOTSTRAP_ACCOUNT_UNKNOWN;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.bootstrap.sessions;
 
+import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
 import java.time.Duration;
 
 /**
@@ -9,20 +10,19 @@ import java.time.Duration;
 public interface BootstrapEvents {
 
     /** A Bootstrap-Request was refused before any session started. */
-    default void requestRefused(String responseCode, String securityMode) {
+    default void requestRefused(ResponseCode code, BootstrapFailure failure, SecurityMode securityMode) {
     }
 
     /** A session started. */
-    default void sessionStarted(String securityMode) {
+    default void sessionStarted(SecurityMode securityMode) {
     }
 
     /**
      * A session ended.
      *
-     * @param reasonCategory a short, bounded label for dashboards: {@code none} on success, else
-     *                       {@code timeout}, {@code client-error}, {@code superseded}, {@code shutdown}, {@code other}
+     * @param failure why it failed (its category is the metrics' bounded label), or null when it succeeded
      */
-    default void sessionEnded(SessionOutcome outcome, String reasonCategory, String securityMode, Duration duration) {
+    default void sessionEnded(SessionOutcome outcome, BootstrapFailure failure, SecurityMode securityMode, Duration duration) {
     }
 
     /** A DTLS handshake completed or failed. */

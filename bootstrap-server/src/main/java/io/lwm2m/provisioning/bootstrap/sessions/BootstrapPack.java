@@ -1,6 +1,5 @@
 package io.lwm2m.provisioning.bootstrap.sessions;
 
-import io.lwm2m.provisioning.bootstrap.devices.DeviceBootstrapConfig;
 import io.lwm2m.provisioning.bootstrap.lwm2m.DmServerAccount;
 import io.lwm2m.provisioning.bootstrap.lwm2m.ObjectInstance;
 import io.lwm2m.provisioning.bootstrap.lwm2m.Resource;

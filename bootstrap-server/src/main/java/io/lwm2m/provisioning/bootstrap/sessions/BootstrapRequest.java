@@ -1,5 +1,7 @@
 package io.lwm2m.provisioning.bootstrap.sessions;
 
+import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
+
 /**
  * A Bootstrap-Request as it arrived: {@code POST /bs?ep=..&pct=..}.
  *
@@ -12,7 +14,7 @@ package io.lwm2m.provisioning.bootstrap.sessions;
 public record BootstrapRequest(String endpoint, Integer preferredContentFormat, String malformed, String peerAddress,
         ClientIdentity identity) {
 
-    public String securityMode() {
-        return identity == null ? "NOSEC" : identity.mode().name();
+    public SecurityMode securityMode() {
+        return identity == null ? SecurityMode.NOSEC : identity.mode();
     }
 }

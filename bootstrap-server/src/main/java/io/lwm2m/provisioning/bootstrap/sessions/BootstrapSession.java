@@ -1,6 +1,5 @@
 package io.lwm2m.provisioning.bootstrap.sessions;
 
-import io.lwm2m.provisioning.bootstrap.devices.DeviceBootstrapConfig;
 import io.lwm2m.provisioning.bootstrap.lwm2m.DmServerAccount;
 import io.lwm2m.provisioning.bootstrap.lwm2m.Resource;
 import io.lwm2m.provisioning.bootstrap.lwm2m.InstanceEncoder;
@@ -35,7 +34,7 @@ final class BootstrapSession {
 
     private final BootstrapDecision.Accepted accepted;
     private final BootstrapClient client;
-    private final SessionRecorder recorder;
+    private final SessionHistory recorder;
     private final Clock clock;
     private final EndListener onEnd;
     private final List<SessionStep> steps = Collections.synchronizedList(new ArrayList<>());
@@ -57,12 +56,12 @@ final class BootstrapSession {
 
     /** Told once when the session ends. */
     interface EndListener {
-        void ended(BootstrapSession session, SessionOutcome outcome, String reason);
+        void ended(BootstrapSession session, SessionOutcome outcome, BootstrapFailure failure);
     }
 
-    BootstrapSession(BootstrapDecision.Accepted accepted, BootstrapClient client, SessionRecorder recorder, Clock clock,
+    BootstrapSession(BootstrapDecision.Accepted accepted, BootstrapClient client, SessionHistory recorder, Clock clock,
             Consumer<BootstrapSession> onEnd) {
-        this(accepted, client, recorder, clock, (session, outcome, reason) -> onEnd.accept(session), "", ids -> { });
+        this(accepted, client, recorder, clock, (session, outcome, failure) -> onEnd.accept(session), "", ids -> { });
     }
 
     /**
@@ -70,7 +69,7 @@ final class BootstrapSession {
      *                               account when the client's Discover answer does not carry it
      * @param onDelivered            told which pending credentials a successful session delivered
      */
-    BootstrapSession(BootstrapDecision.Accepted accepted, BootstrapClient client, SessionRecorder recorder, Clock clock,
+    BootstrapSession(BootstrapDecision.Accepted accepted, BootstrapClient client, SessionHistory recorder, Clock clock,
             EndListener onEnd, String configuredBootstrapUri, Consumer<List<Long>> onDelivered) {
         this.accepted = accepted;
         this.client = client;
@@ -89,7 +88,7 @@ final class BootstrapSession {
         return accepted.start().startedAt();
     }
 
-    String securityMode() {
+    io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode securityMode() {
         return accepted.start().securityMode();
     }
 
@@ -117,13 +116,15 @@ final class BootstrapSession {
                 .whenComplete((r, error) -> {
                     if (error == null) {
                         reportDelivered();
-                        end(SessionOutcome.SUCCEEDED, null);
+                        end(SessionOutcome.SUCCEEDED, null, null);
                     } else {
                         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                        if (!(cause instanceof SessionFailure) && !(cause instanceof ClientUnreachableException)) {
+                        if (cause instanceof SessionFailure failure) {
+                            end(SessionOutcome.FAILED, failure.failure, failure.getMessage());
+                        } else {
                             log.warn("Bootstrap session {} of {} failed unexpectedly", accepted.start().id(), endpoint(), cause);
+                            end(SessionOutcome.FAILED, BootstrapFailure.INTERNAL, cause.getMessage());
                         }
-                        end(SessionOutcome.FAILED, cause.getMessage());
                     }
                 });
     }
@@ -149,7 +150,8 @@ final class BootstrapSession {
                 try {
                     discovered = DiscoveredClient.parse(new String(answer.payload(), StandardCharsets.UTF_8));
                 } catch (IllegalArgumentException e) {
-                    throw new SessionFailure("the client's Bootstrap-Discover answer is not usable link-format: " + e.getMessage());
+                    throw new SessionFailure(BootstrapFailure.DISCOVER_UNUSABLE,
+                            "the client's Bootstrap-Discover answer is not usable link-format: " + e.getMessage());
                 }
                 lwm2mVersion = discovered.lwm2mVersion();
             }
@@ -177,7 +179,8 @@ final class BootstrapSession {
     private DiscoveredClient withoutDiscover(String why) {
         Integer assumed = accepted.config().compatibility().bootstrapAccountInstance();
         if (assumed == null) {
-            throw new SessionFailure(why + ", so a write could overwrite its bootstrap-server account; its profile's"
+            throw new SessionFailure(BootstrapFailure.DISCOVER_UNUSABLE, why
+                    + ", so a write could overwrite its bootstrap-server account; its profile's"
                     + " compatibility.bootstrapAccountInstance names where such clients keep it");
         }
         discoverless = true;
@@ -194,13 +197,15 @@ final class BootstrapSession {
             return;
         }
         if (!accepted.config().accessControl().isEmpty() && !discovered.implementsObject(2)) {
-            throw new SessionFailure("the profile has Access Control instances but the client has no Access Control object (/2)");
+            throw new SessionFailure(BootstrapFailure.CONFIGURATION_DOES_NOT_FIT,
+                    "the profile has Access Control instances but the client has no Access Control object (/2)");
         }
         if (!serverVersion11) {
             for (DmServerAccount account : accepted.config().accounts()) {
                 String binding = account.binding();
                 if (binding != null && (binding.contains("T") || binding.contains("N"))) {
-                    throw new SessionFailure("binding '" + binding + "' of server " + account.serverName()
+                    throw new SessionFailure(BootstrapFailure.CONFIGURATION_DOES_NOT_FIT, "binding '" + binding + "' of server "
+                            + account.serverName()
                             + " needs a Server object 1.1 or later; the client's is " + discovered.objectVersions().get(1));
                 }
             }
@@ -300,7 +305,7 @@ final class BootstrapSession {
     /** As {@link #exchange(DownlinkRequest)}; with {@code errorAnswerExpected}, a 4.xx answer is returned, not a failure. */
     private CompletableFuture<DownlinkResponse> exchange(DownlinkRequest request, boolean errorAnswerExpected) {
         if (ended.get()) {
-            return CompletableFuture.failedFuture(new SessionFailure("session already ended"));
+            return CompletableFuture.failedFuture(new SessionFailure(BootstrapFailure.INTERNAL, "session already ended"));
         }
         Instant sentAt = clock.instant();
         return client.send(request).handle((response, error) -> {
@@ -308,30 +313,32 @@ final class BootstrapSession {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 steps.add(new SessionStep(request.operation().specName(), request.path(), null, truncate(cause.getMessage()), sentAt, millis));
-                throw new SessionFailure((cause instanceof UnusableAnswerException ? "unusable answer to " : "no answer to ")
-                        + request + ": " + cause.getMessage());
+                boolean unusable = cause instanceof UnusableAnswerException;
+                throw new SessionFailure(unusable ? BootstrapFailure.UNUSABLE_ANSWER : BootstrapFailure.NO_ANSWER,
+                        (unusable ? "unusable answer to " : "no answer to ") + request + ": " + cause.getMessage());
             }
             steps.add(new SessionStep(request.operation().specName(), request.path(), response.code(), null, sentAt, millis));
             // Deleting what is not there leaves the client as wanted: a 4.04 to Bootstrap-Delete is fine.
-            boolean nothingToDelete = request.operation() == BootstrapOperation.DELETE && response.code().equals("4.04");
-            boolean tolerated = errorAnswerExpected && response.code().startsWith("4.");
+            boolean nothingToDelete = request.operation() == BootstrapOperation.DELETE && response.code().equals(ResponseCode.NOT_FOUND);
+            boolean tolerated = errorAnswerExpected && response.code().isClientError();
             if (!response.isSuccess() && !nothingToDelete && !tolerated) {
-                String meaning = request.operation() == BootstrapOperation.FINISH && response.code().equals("4.06")
-                        ? " (the client found the configuration inconsistent)" : "";
-                throw new SessionFailure("the client answered " + response.code() + " to " + request + meaning);
+                boolean rejected = request.operation() == BootstrapOperation.FINISH && response.code().equals(ResponseCode.NOT_ACCEPTABLE);
+                throw new SessionFailure(rejected ? BootstrapFailure.CONFIGURATION_REJECTED : BootstrapFailure.CLIENT_ERROR,
+                        "the client answered " + response.code() + " to " + request
+                                + (rejected ? " (the client found the configuration inconsistent)" : ""));
             }
             return response;
         });
     }
 
     /** Ends the session from outside (deadline, superseded, shutdown); no-op if it already ended. */
-    void abort(String reason) {
-        if (end(SessionOutcome.FAILED, reason)) {
+    void abort(BootstrapFailure failure, String reason) {
+        if (end(SessionOutcome.FAILED, failure, reason)) {
             client.cancel();
         }
     }
 
-    private boolean end(SessionOutcome outcome, String reason) {
+    private boolean end(SessionOutcome outcome, BootstrapFailure failure, String reason) {
         if (!ended.compareAndSet(false, true)) {
             return false;
         }
@@ -345,7 +352,7 @@ final class BootstrapSession {
                 recorded = List.copyOf(steps);
             }
             recorder.finish(accepted.start().id(), accepted.start().deviceId(),
-                    new SessionEnd(outcome, reason, lwm2mVersion, recorded, learnedBootstrapAccount, clock.instant()));
+                    new SessionEnd(outcome, failure, reason, lwm2mVersion, recorded, learnedBootstrapAccount, clock.instant()));
             if (outcome == SessionOutcome.SUCCEEDED) {
                 // At a thousand sessions a second a line per success is noise; the history has them all.
                 log.debug("Bootstrap session {} of {} SUCCEEDED", accepted.start().id(), endpoint());
@@ -355,7 +362,7 @@ final class BootstrapSession {
         } catch (RuntimeException e) {
             log.error("Could not record the end of bootstrap session {}", accepted.start().id(), e);
         } finally {
-            onEnd.ended(this, outcome, reason);
+            onEnd.ended(this, outcome, failure);
             client.sessionEnded();
         }
         return true;
@@ -367,8 +374,11 @@ final class BootstrapSession {
 
     /** A session step went wrong in a way the session record explains. */
     static final class SessionFailure extends RuntimeException {
-        SessionFailure(String message) {
+        final BootstrapFailure failure;
+
+        SessionFailure(BootstrapFailure failure, String message) {
             super(message, null, false, false);
+            this.failure = failure;
         }
     }
 }

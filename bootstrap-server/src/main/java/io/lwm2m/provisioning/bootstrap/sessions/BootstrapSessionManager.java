@@ -1,13 +1,11 @@
 package io.lwm2m.provisioning.bootstrap.sessions;
 
-import io.lwm2m.provisioning.bootstrap.credentials.CredentialLifecycle;
-import io.lwm2m.provisioning.bootstrap.devices.BootstrapConfigStore;
-import io.lwm2m.provisioning.bootstrap.devices.DeviceBootstrapConfig;
-import io.lwm2m.provisioning.bootstrap.devices.DeviceState;
 import io.lwm2m.provisioning.bootstrap.lwm2m.ContentFormat;
 import io.lwm2m.provisioning.bootstrap.lwm2m.InstanceEncoder;
 import io.lwm2m.provisioning.bootstrap.lwm2m.PackEncoder;
 import io.lwm2m.provisioning.bootstrap.profiles.Compatibility;
+import io.lwm2m.provisioning.bootstrap.settings.BootstrapSettings;
+import io.lwm2m.provisioning.threads.WorkerPools;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -19,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,9 +30,9 @@ public class BootstrapSessionManager implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(BootstrapSessionManager.class);
 
-    private final BootstrapConfigStore configs;
-    private final SessionRecorder recorder;
-    private final CredentialLifecycle lifecycle;
+    private final BootstrapConfigSource configs;
+    private final SessionHistory recorder;
+    private final CredentialDelivery lifecycle;
     private final java.util.List<BootstrapEvents> events;
     private final String bootstrapServerUri;
     private final Clock clock;
@@ -43,9 +41,16 @@ public class BootstrapSessionManager implements DisposableBean {
     private final ConcurrentMap<String, BootstrapSession> running = new ConcurrentHashMap<>();
     private volatile boolean accepting = true;
 
-    BootstrapSessionManager(BootstrapConfigStore configs, SessionRecorder recorder, CredentialLifecycle lifecycle,
-            Clock clock, @Value("${provisioning.bootstrap.session-timeout:120s}") Duration sessionTimeout,
-            @Value("${provisioning.bootstrap.public-uri:}") String bootstrapServerUri, java.util.List<BootstrapEvents> events) {
+    @Autowired
+    BootstrapSessionManager(BootstrapConfigSource configs, SessionHistory recorder, CredentialDelivery lifecycle,
+            Clock clock, BootstrapSettings settings, java.util.List<BootstrapEvents> events, WorkerPools pools) {
+        this(configs, recorder, lifecycle, clock, settings.sessionTimeout(), settings.publicUri(), events,
+                pools.timer("bootstrap-session-timer"));
+    }
+
+    BootstrapSessionManager(BootstrapConfigSource configs, SessionHistory recorder, CredentialDelivery lifecycle,
+            Clock clock, Duration sessionTimeout, String bootstrapServerUri, java.util.List<BootstrapEvents> events,
+            ScheduledExecutorService timers) {
         this.events = events;
         this.configs = configs;
         this.recorder = recorder;
@@ -53,7 +58,7 @@ public class BootstrapSessionManager implements DisposableBean {
         this.bootstrapServerUri = bootstrapServerUri;
         this.clock = clock;
         this.sessionTimeout = sessionTimeout;
-        this.timers = Timers.single("bootstrap-session-timer");
+        this.timers = timers;
     }
 
     /**
@@ -70,14 +75,15 @@ public class BootstrapSessionManager implements DisposableBean {
         Compatibility.WriteFormat forced = config.compatibility().contentFormat();
         if (forced != null) {
             if (request.preferredContentFormat() == null && forced != Compatibility.WriteFormat.TLV) {
-                return refuse(start, "4.15", "the profile writes " + forced + " but the client sent no pct: an LwM2M 1.0"
+                return refuse(start, ResponseCode.UNSUPPORTED_CONTENT_FORMAT, BootstrapFailure.UNSUPPORTED_CONTENT_FORMAT, "the profile writes " + forced + " but the client sent no pct: an LwM2M 1.0"
                         + " client, which takes TLV only");
             }
             start = start.withContentFormat(forced.contentFormat());
         }
         InstanceEncoder encoder = InstanceEncoder.forContentFormat(start.contentFormat()).orElse(null);
         if (encoder == null) {
-            return refuse(start, "4.15", "the client asked for content format " + start.contentFormat()
+            return refuse(start, ResponseCode.UNSUPPORTED_CONTENT_FORMAT, BootstrapFailure.UNSUPPORTED_CONTENT_FORMAT,
+                    "the client asked for content format " + start.contentFormat()
                     + " (pct), which this server does not write; supported: TLV 11542, SenML-JSON 110, SenML-CBOR 112,"
                     + " LwM2M-CBOR 11544");
         }
@@ -108,27 +114,30 @@ public class BootstrapSessionManager implements DisposableBean {
         SessionStart start = checked.start();
         Compatibility compatibility = config.compatibility();
         if (!compatibility.packAllowed()) {
-            return PackAnswer.refused(refuse(start, "4.05", "the profile of '" + config.endpoint()
+            return PackAnswer.refused(refuse(start, ResponseCode.METHOD_NOT_ALLOWED, BootstrapFailure.PACK_FORBIDDEN, "the profile of '" + config.endpoint()
                     + "' forbids Bootstrap-Pack (compatibility.bootstrapPack); the client may send a Bootstrap-Request"));
         }
         Integer forced = compatibility.forcedContentFormat();
         if (forced != null) {
             if (request.preferredContentFormat() != null && !request.preferredContentFormat().equals(forced)) {
-                return PackAnswer.refused(refuse(start, "4.06", "the client asked for a Bootstrap-Pack in content format "
+                return PackAnswer.refused(refuse(start, ResponseCode.NOT_ACCEPTABLE, BootstrapFailure.UNSUPPORTED_CONTENT_FORMAT,
+                        "the client asked for a Bootstrap-Pack in content format "
                         + request.preferredContentFormat() + " (Accept) but its profile writes " + compatibility.contentFormat()));
             }
             start = start.withContentFormat(forced);
         }
         PackEncoder encoder = PackEncoder.forContentFormat(start.contentFormat()).orElse(null);
         if (encoder == null) {
-            return PackAnswer.refused(refuse(start, "4.06", "a Bootstrap-Pack in content format " + start.contentFormat()
+            return PackAnswer.refused(refuse(start, ResponseCode.NOT_ACCEPTABLE, BootstrapFailure.UNSUPPORTED_CONTENT_FORMAT,
+                    "a Bootstrap-Pack in content format " + start.contentFormat()
                     + " was asked (Accept) or set by the profile; supported: SenML-CBOR 112, SenML-JSON 110, LwM2M-CBOR 11544"));
         }
         // Without a Discover the pack can only avoid the client's bootstrap account where the server knows it.
         Integer bootstrapAccount = recorder.learnedBootstrapAccountInstance(config.deviceId())
                 .orElse(compatibility.bootstrapAccountInstance());
         if (bootstrapAccount == null) {
-            return PackAnswer.refused(refuse(start, "4.05", "no Bootstrap-Discover has shown where the client keeps its"
+            return PackAnswer.refused(refuse(start, ResponseCode.METHOD_NOT_ALLOWED, BootstrapFailure.BOOTSTRAP_ACCOUNT_UNKNOWN,
+                    "no Bootstrap-Discover has shown where the client keeps its"
                     + " bootstrap-server account, which a pack could overwrite; the client may send a Bootstrap-Request"
                     + " (or its profile may name compatibility.bootstrapAccountInstance)"));
         }
@@ -136,26 +145,30 @@ public class BootstrapSessionManager implements DisposableBean {
             lifecycle.authenticatedWith(config.bootstrapCredentialId());
         }
         byte[] payload = encoder.encodePack(BootstrapPack.instances(config, bootstrapAccount));
-        SessionStart packed = start;
+        recordPack(start, config, payload.length);
+        return new PackAnswer(ResponseCode.CONTENT, null, config.endpoint(), encoder.contentFormat(), payload);
+    }
+
+    /** A pack is a session of one step, recorded as succeeded; its DM-server credentials count as delivered. */
+    private void recordPack(SessionStart packed, DeviceBootstrapConfig config, int payloadLength) {
         recorder.begin(packed);
         BootstrapSession previous = running.remove(config.endpoint());
         if (previous != null) {
-            previous.abort("superseded by a Bootstrap-Pack-Request (session " + packed.id() + ")");
+            previous.abort(BootstrapFailure.SUPERSEDED, "superseded by a Bootstrap-Pack-Request (session " + packed.id() + ")");
         }
         events.forEach(e -> e.sessionStarted(packed.securityMode()));
         java.time.Instant now = clock.instant();
-        recorder.finish(packed.id(), packed.deviceId(), new SessionEnd(SessionOutcome.SUCCEEDED, null, "1.2",
-                java.util.List.of(new SessionStep("Bootstrap-Pack", "/bspack", "2.05", null, packed.startedAt(),
-                        (int) Duration.between(packed.startedAt(), now).toMillis())), null, now));
+        Duration took = Duration.between(packed.startedAt(), now);
+        recorder.finish(packed.id(), packed.deviceId(), new SessionEnd(SessionOutcome.SUCCEEDED, null, null, "1.2",
+                java.util.List.of(new SessionStep("Bootstrap-Pack", "/bspack", ResponseCode.CONTENT, null, packed.startedAt(),
+                        (int) took.toMillis())), null, now));
         // A pack never writes the client's bootstrap account, so a rotated bootstrap credential stays pending.
         java.util.List<Long> delivered = config.deliveredCredentialIds(false);
         if (!delivered.isEmpty()) {
             lifecycle.delivered(delivered);
         }
-        log.info("Bootstrap session {} of {} SUCCEEDED: Bootstrap-Pack of {} bytes", packed.id(), config.endpoint(), payload.length);
-        events.forEach(e -> e.sessionEnded(SessionOutcome.SUCCEEDED, "none", packed.securityMode(),
-                Duration.between(packed.startedAt(), now)));
-        return new PackAnswer("2.05", null, config.endpoint(), encoder.contentFormat(), payload);
+        log.info("Bootstrap session {} of {} SUCCEEDED: Bootstrap-Pack of {} bytes", packed.id(), config.endpoint(), payloadLength);
+        events.forEach(e -> e.sessionEnded(SessionOutcome.SUCCEEDED, null, packed.securityMode(), took));
     }
 
     /**
@@ -163,10 +176,11 @@ public class BootstrapSessionManager implements DisposableBean {
      * {@code contentFormat} for device {@code endpoint}, or a refusal code whose {@code reason}
      * stays on this side.
      */
-    public record PackAnswer(String code, String reason, String endpoint, int contentFormat, byte[] payload) {
+    public record PackAnswer(ResponseCode code, BootstrapDecision.Refused refusal, String endpoint, int contentFormat,
+            byte[] payload) {
 
         static PackAnswer refused(BootstrapDecision.Refused refused) {
-            return new PackAnswer(refused.responseCode(), refused.reason(), null, -1, null);
+            return new PackAnswer(refused.code(), refused, null, -1, null);
         }
     }
 
@@ -176,7 +190,8 @@ public class BootstrapSessionManager implements DisposableBean {
 
     private Checked check(BootstrapRequest request, int defaultContentFormat, String kind) {
         if (!accepting) {
-            return new Checked(null, null, new BootstrapDecision.Refused("5.03", "the server is shutting down"));
+            return new Checked(null, null, new BootstrapDecision.Refused(ResponseCode.SERVICE_UNAVAILABLE,
+                    BootstrapFailure.SHUTTING_DOWN, "the server is shutting down"));
         }
         UUID id = UUID.randomUUID();
         Optional<DeviceBootstrapConfig> config = request.identity() != null ? configs.findByBootstrapIdentity(request.identity())
@@ -190,32 +205,38 @@ public class BootstrapSessionManager implements DisposableBean {
                 request.identity() == null ? null : request.identity().describe(), format, clock.instant());
 
         String refusal = null;
+        BootstrapFailure failure = null;
         if (request.malformed() != null) {
+            failure = BootstrapFailure.MALFORMED_REQUEST;
             refusal = "malformed " + kind + ": " + request.malformed();
         } else if (request.identity() == null && (config.isEmpty() || !config.get().allowNoSec())) {
+            failure = BootstrapFailure.NOSEC_NOT_ALLOWED;
             refusal = request.endpoint() == null ? kind + " over plain CoAP without an endpoint name"
                     : config.isEmpty() ? kind + " over plain CoAP for '" + request.endpoint() + "', which is not a registered device"
                     : kind + " over plain CoAP; the profile of '" + request.endpoint() + "' requires DTLS";
         } else if (config.isEmpty()) {
+            failure = BootstrapFailure.UNKNOWN_IDENTITY;
             refusal = "the DTLS identity " + request.identity().describe() + " belongs to no device";
         } else if (!config.get().endpoint().equals(endpoint)) {
-            refusal = (configs.isRegistered(endpoint) ? "endpoint '" + endpoint + "' does not match the DTLS identity"
+            failure = BootstrapFailure.ENDPOINT_MISMATCH;
+            refusal = (configs.isRegistered(endpoint) ? "endpoint '" + endpoint + "' does not match the DTLS identity, which"
                     : "endpoint '" + endpoint + "' is not a registered device; the DTLS identity")
                     + " belongs to device '" + config.get().endpoint() + "'";
-        } else if (config.get().state() != DeviceState.ACTIVE) {
+        } else if (!config.get().active()) {
+            failure = BootstrapFailure.DEVICE_NOT_ACTIVE;
             refusal = "device '" + endpoint + "' is " + config.get().state();
         }
         if (refusal != null) {
-            return new Checked(start, null, refuse(start, "4.00", refusal));
+            return new Checked(start, null, refuse(start, ResponseCode.BAD_REQUEST, failure, refusal));
         }
         return new Checked(start, config.get(), null);
     }
 
-    private BootstrapDecision.Refused refuse(SessionStart start, String code, String refusal) {
+    private BootstrapDecision.Refused refuse(SessionStart start, ResponseCode code, BootstrapFailure failure, String refusal) {
         log.info("Refused Bootstrap-Request {} from {}: {} {}", start.id(), start.peerAddress(), code, refusal);
-        recorder.refuse(start, code, refusal);
-        events.forEach(e -> e.requestRefused(code, start.securityMode()));
-        return new BootstrapDecision.Refused(code, refusal);
+        recorder.refuse(start, code, failure, refusal);
+        events.forEach(e -> e.requestRefused(code, failure, start.securityMode()));
+        return new BootstrapDecision.Refused(code, failure, refusal);
     }
 
     /** Starts the session of an accepted request; a running session of the same endpoint is superseded. */
@@ -226,22 +247,17 @@ public class BootstrapSessionManager implements DisposableBean {
         events.forEach(e -> e.sessionStarted(accepted.start().securityMode()));
         BootstrapSession previous = running.put(accepted.config().endpoint(), session);
         if (previous != null) {
-            previous.abort("superseded by a new Bootstrap-Request (session " + accepted.start().id() + ")");
+            previous.abort(BootstrapFailure.SUPERSEDED, "superseded by a new Bootstrap-Request (session " + accepted.start().id() + ")");
         }
-        session.scheduleDeadline(timers.schedule(() -> session.abort("the session deadline of "
+        session.scheduleDeadline(timers.schedule(() -> session.abort(BootstrapFailure.DEADLINE, "the session deadline of "
                 + sessionTimeout.toSeconds() + " s passed"), sessionTimeout.toMillis(), TimeUnit.MILLISECONDS));
         session.run();
     }
 
-    private void ended(BootstrapSession session, SessionOutcome outcome, String reason) {
+    private void ended(BootstrapSession session, SessionOutcome outcome, BootstrapFailure failure) {
         running.remove(session.endpoint(), session);
-        String category = reason == null ? "none"
-                : reason.contains("no answer") || reason.contains("deadline") ? "timeout"
-                : reason.contains("the client answered") ? "client-error"
-                : reason.contains("superseded") ? "superseded"
-                : reason.contains("shutting down") ? "shutdown" : "other";
         Duration duration = Duration.between(session.startedAt(), clock.instant());
-        events.forEach(e -> e.sessionEnded(outcome, category, session.securityMode(), duration));
+        events.forEach(e -> e.sessionEnded(outcome, failure, session.securityMode(), duration));
     }
 
     /** From now on, Bootstrap-Requests get 5.03 (shutdown). */
@@ -269,7 +285,7 @@ public class BootstrapSessionManager implements DisposableBean {
 
     @Override
     public void destroy() {
-        running.values().forEach(s -> s.abort("the server is shutting down"));
+        running.values().forEach(s -> s.abort(BootstrapFailure.SHUTDOWN, "the server is shutting down"));
         timers.shutdownNow();
     }
 }

@@ -1,9 +1,9 @@
 package io.lwm2m.provisioning.bootstrap.sessions;
 
-/** The client's answer: the CoAP code as {@code "2.04"}, and the payload. */
-public record DownlinkResponse(String code, byte[] payload) {
+/** The client's answer: its CoAP code and payload. */
+public record DownlinkResponse(ResponseCode code, byte[] payload) {
 
     public boolean isSuccess() {
-        return code.startsWith("2.");
+        return code.isSuccess();
     }
 }

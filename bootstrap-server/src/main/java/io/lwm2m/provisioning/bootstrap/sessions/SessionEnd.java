@@ -6,13 +6,14 @@ import java.util.List;
 /**
  * How a session ended, as its history row keeps it.
  *
- * @param reason                   why it failed, or null
+ * @param failure                  why it failed, or null when it succeeded
+ * @param reason                   the failure in words, or null
  * @param lwm2mVersion             the client's LwM2M version as its Discover answer gave it, or null
  * @param steps                    every request sent and its answer
  * @param bootstrapAccountInstance the Security instance of the client's bootstrap account as its Discover
  *                                 answer showed it, or null when the session did not learn it
  */
-public record SessionEnd(SessionOutcome outcome, String reason, String lwm2mVersion, List<SessionStep> steps,
+public record SessionEnd(SessionOutcome outcome, BootstrapFailure failure, String reason, String lwm2mVersion, List<SessionStep> steps,
         Integer bootstrapAccountInstance, Instant endedAt) {
 
     public SessionEnd {

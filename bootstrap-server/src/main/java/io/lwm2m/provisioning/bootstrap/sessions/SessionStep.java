@@ -1,54 +1,11 @@
 package io.lwm2m.provisioning.bootstrap.sessions;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.List;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One request the server sent in a session, and what the client answered. A session's steps are
- * kept as one JSON array in its row ({@code bootstrap_sessions.steps}), written with the session's
- * end in one statement.
+ * One request the server sent in a session, and what the client answered (null: no answer, with
+ * the cause in {@code detail}).
  */
-public record SessionStep(String operation, String path, String responseCode, String detail, Instant sentAt,
+public record SessionStep(String operation, String path, ResponseCode responseCode, String detail, Instant sentAt,
         Integer durationMs) {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    /** The JSON array the {@code steps} column holds. */
-    static String toJson(List<SessionStep> steps) {
-        ArrayNode array = JSON.createArrayNode();
-        for (SessionStep step : steps) {
-            ObjectNode node = array.addObject();
-            node.put("operation", step.operation());
-            node.put("path", step.path());
-            node.put("responseCode", step.responseCode());
-            node.put("detail", step.detail());
-            node.put("sentAt", step.sentAt().toString());
-            node.put("durationMs", step.durationMs());
-        }
-        return JSON.writeValueAsString(array);
-    }
-
-    /** Reads the {@code steps} column; timestamps written by PostgreSQL (the V10 migration) carry an offset. */
-    static List<SessionStep> fromJson(String json) {
-        List<SessionStep> steps = new ArrayList<>();
-        if (json == null || json.isBlank()) {
-            return steps;
-        }
-        for (JsonNode node : JSON.readTree(json)) {
-            steps.add(new SessionStep(text(node, "operation"), text(node, "path"), text(node, "responseCode"),
-                    text(node, "detail"), OffsetDateTime.parse(text(node, "sentAt")).toInstant(),
-                    node.hasNonNull("durationMs") ? node.get("durationMs").asInt() : null));
-        }
-        return steps;
-    }
-
-    private static String text(JsonNode node, String field) {
-        return node.hasNonNull(field) ? node.get(field).asString() : null;
-    }
 }

@@ -57,27 +57,20 @@ final class BootstrapPackResource extends CoapResource {
         BootstrapRequest packRequest = new BootstrapRequest(parsed.endpoint(), options.hasAccept() ? options.getAccept() : null,
                 parsed.malformed(), parsed.peerAddress(), parsed.identity());
         BootstrapSessionManager.PackAnswer answer = sessions.pack(packRequest);
-        switch (answer.code()) {
-            case "2.05" -> {
-                Response response = new Response(ResponseCode.CONTENT);
-                response.getOptions().setContentFormat(answer.contentFormat());
-                response.setPayload(answer.payload());
-                exchange.respond(response);
-                peers.remember(answer.endpoint(), peer.getPeerAddress());
-                // A request for the next block of a large pack arrives on the connection and keeps it open.
-                connections.exchangeEnded(peer);
-            }
-            case "5.03" -> exchange.respond(ResponseCode.SERVICE_UNAVAILABLE);
-            // A profile's policy, not the client's fault: the client falls back to a Bootstrap-Request.
-            case "4.05" -> exchange.respond(ResponseCode.METHOD_NOT_ALLOWED);
-            case "4.06" -> {
+        if (answer.refusal() != null) {
+            // A profile's policy (4.05) is not the client's fault; the client falls back to a Bootstrap-Request.
+            if (answer.refusal().clientCaused()) {
                 gate.refusedRequest(peer.getPeerAddress().getAddress());
-                exchange.respond(ResponseCode.NOT_ACCEPTABLE);
             }
-            default -> {
-                gate.refusedRequest(peer.getPeerAddress().getAddress());
-                exchange.respond(ResponseCode.BAD_REQUEST);
-            }
+            exchange.respond(CoapCodes.of(answer.code()));
+            return;
         }
+        Response response = new Response(ResponseCode.CONTENT);
+        response.getOptions().setContentFormat(answer.contentFormat());
+        response.setPayload(answer.payload());
+        exchange.respond(response);
+        peers.remember(answer.endpoint(), peer.getPeerAddress());
+        // A request for the next block of a large pack arrives on the connection and keeps it open.
+        connections.exchangeEnded(peer);
     }
 }

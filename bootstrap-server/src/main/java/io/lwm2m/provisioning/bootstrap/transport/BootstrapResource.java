@@ -63,14 +63,10 @@ final class BootstrapResource extends CoapResource {
         }
         BootstrapDecision decision = sessions.accept(parse(request.getOptions().getUriQuery(), peer));
         if (decision instanceof BootstrapDecision.Refused refused) {
-            if (!refused.responseCode().equals("5.03")) {
+            if (refused.clientCaused()) {
                 gate.refusedRequest(peer.getPeerAddress().getAddress());
             }
-            exchange.respond(switch (refused.responseCode()) {
-                case "4.15" -> ResponseCode.UNSUPPORTED_CONTENT_FORMAT;
-                case "5.03" -> ResponseCode.SERVICE_UNAVAILABLE;
-                default -> ResponseCode.BAD_REQUEST;
-            });
+            exchange.respond(CoapCodes.of(refused.code()));
             return;
         }
         exchange.respond(ResponseCode.CHANGED);

@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.bootstrap.transport;
 
+import io.lwm2m.provisioning.threads.WorkerPools;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -9,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.californium.elements.AddressEndpointContext;
@@ -45,16 +45,12 @@ final class ClusterMembership implements ClusterNodesProvider {
     private record Node(InetSocketAddress address, long lastSeenNanos) {
     }
 
-    ClusterMembership(DtlsManagedClusterConnector connector, ClusterSettings settings) {
+    ClusterMembership(DtlsManagedClusterConnector connector, ClusterSettings settings, WorkerPools pools) {
         this.connector = connector;
         this.settings = settings;
         this.nodeId = settings.nodeId();
         this.expiryNanos = settings.discoveryInterval().toNanos() * 3;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "cluster-membership");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = pools.timer("cluster-membership");
         connector.setClusterNodesProvider(this);
         connector.getClusterManagementConnector().setRawDataReceiver(this::receive);
     }

@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.stereotype.Component;
 
 /**
  * How this replica takes part in the DTLS cluster ({@code provisioning.cluster.*}): its node id
@@ -18,7 +16,6 @@ import org.springframework.stereotype.Component;
  * the replicas, and where the others are. Off by default; validated at startup with messages that
  * name the property.
  */
-@Component
 public class ClusterSettings {
 
     /** The PSK identity of the cluster port's DTLS; the key is what makes a peer a member. */
@@ -34,15 +31,15 @@ public class ClusterSettings {
     private final List<String> staticPeers;
     private final Duration discoveryInterval;
 
-    ClusterSettings(@Value("${provisioning.cluster.enabled:false}") boolean enabled,
-            @Value("${provisioning.cluster.node-id:}") String nodeId,
-            @Value("${POD_NAME:}") String podName,
-            @Value("${provisioning.cluster.address:${provisioning.coap.address:0.0.0.0}}") String host,
-            @Value("${provisioning.cluster.port:5784}") int port,
-            @Value("${provisioning.cluster.secret:}") String secret,
-            @Value("${provisioning.cluster.peers-dns:}") String peersDns,
-            @Value("${provisioning.cluster.peers:}") List<String> staticPeers,
-            @Value("${provisioning.cluster.discovery-interval:2s}") Duration discoveryInterval) {
+    ClusterSettings(boolean enabled,
+            String nodeId,
+            String podName,
+            String host,
+            int port,
+            String secret,
+            String peersDns,
+            List<String> staticPeers,
+            Duration discoveryInterval) {
         this.enabled = enabled;
         this.peersDns = peersDns.trim();
         this.staticPeers = staticPeers.stream().map(String::trim).filter(p -> !p.isEmpty()).toList();

@@ -5,6 +5,7 @@ import io.lwm2m.provisioning.bootstrap.sessions.ClientUnreachableException;
 import io.lwm2m.provisioning.bootstrap.sessions.UnusableAnswerException;
 import io.lwm2m.provisioning.bootstrap.sessions.DownlinkRequest;
 import io.lwm2m.provisioning.bootstrap.sessions.DownlinkResponse;
+import io.lwm2m.provisioning.bootstrap.sessions.ResponseCode;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,6 +43,22 @@ final class CoapBootstrapClient implements BootstrapClient {
 
     @Override
     public CompletableFuture<DownlinkResponse> send(DownlinkRequest downlink) {
+        Request request = toCoap(downlink);
+        CompletableFuture<DownlinkResponse> answer = new CompletableFuture<>();
+        ScheduledFuture<?> timeout = timers.schedule(() -> {
+            if (answer.completeExceptionally(new ClientUnreachableException(
+                    "no answer within " + requestTimeout.toMillis() + " ms"))) {
+                request.cancel();
+            }
+        }, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        answer.whenComplete((r, e) -> timeout.cancel(false));
+        request.addMessageObserver(new AnswerObserver(answer));
+        outstanding = request;
+        endpoint.sendRequest(request);
+        return answer;
+    }
+
+    private Request toCoap(DownlinkRequest downlink) {
         Request request = new Request(CoAP.Code.valueOf(downlink.operation().method()), CoAP.Type.CON);
         request.setDestinationContext(peer);
         // The root is no Uri-Path option at all; Californium would send "/" as one empty segment.
@@ -57,51 +74,49 @@ final class CoapBootstrapClient implements BootstrapClient {
         if (downlink.payload().length > 0) {
             request.setPayload(downlink.payload());
         }
-        CompletableFuture<DownlinkResponse> answer = new CompletableFuture<>();
-        ScheduledFuture<?> timeout = timers.schedule(() -> {
-            if (answer.completeExceptionally(new ClientUnreachableException(
-                    "no answer within " + requestTimeout.toMillis() + " ms"))) {
-                request.cancel();
-            }
-        }, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        answer.whenComplete((r, e) -> timeout.cancel(false));
-        request.addMessageObserver(new MessageObserverAdapter() {
-            @Override
-            public void onResponse(Response response) {
-                CoAP.ResponseCode code = response.getCode();
-                answer.complete(new DownlinkResponse(code.codeClass + (code.codeDetail < 10 ? ".0" : ".") + code.codeDetail,
-                        response.getPayload() == null ? new byte[0] : response.getPayload()));
-            }
+        return request;
+    }
 
-            @Override
-            public void onReject() {
-                answer.completeExceptionally(new ClientUnreachableException("the client reset the exchange"));
-            }
+    /** Completes a request's answer with the client's response, or with why there is none. */
+    private static final class AnswerObserver extends MessageObserverAdapter {
+        private final CompletableFuture<DownlinkResponse> answer;
 
-            @Override
-            public void onTimeout() {
-                answer.completeExceptionally(new ClientUnreachableException("no answer after CoAP retransmissions"));
-            }
+        AnswerObserver(CompletableFuture<DownlinkResponse> answer) {
+            this.answer = answer;
+        }
 
-            @Override
-            public void onCancel() {
-                answer.completeExceptionally(new ClientUnreachableException("request cancelled"));
-            }
+        @Override
+        public void onResponse(Response response) {
+            CoAP.ResponseCode code = response.getCode();
+            answer.complete(new DownlinkResponse(new ResponseCode(code.codeClass, code.codeDetail),
+                    response.getPayload() == null ? new byte[0] : response.getPayload()));
+        }
 
-            /** A block-wise answer beyond provisioning.coap.max-body-size, for one. */
-            @Override
-            public void onResponseHandlingError(Throwable cause) {
-                answer.completeExceptionally(new UnusableAnswerException(cause.getMessage()));
-            }
+        @Override
+        public void onReject() {
+            answer.completeExceptionally(new ClientUnreachableException("the client reset the exchange"));
+        }
 
-            @Override
-            public void onSendError(Throwable error) {
-                answer.completeExceptionally(new ClientUnreachableException("request could not be sent: " + error.getMessage()));
-            }
-        });
-        outstanding = request;
-        endpoint.sendRequest(request);
-        return answer;
+        @Override
+        public void onTimeout() {
+            answer.completeExceptionally(new ClientUnreachableException("no answer after CoAP retransmissions"));
+        }
+
+        @Override
+        public void onCancel() {
+            answer.completeExceptionally(new ClientUnreachableException("request cancelled"));
+        }
+
+        /** A block-wise answer beyond provisioning.coap.max-body-size, for one. */
+        @Override
+        public void onResponseHandlingError(Throwable cause) {
+            answer.completeExceptionally(new UnusableAnswerException(cause.getMessage()));
+        }
+
+        @Override
+        public void onSendError(Throwable error) {
+            answer.completeExceptionally(new ClientUnreachableException("request could not be sent: " + error.getMessage()));
+        }
     }
 
     @Override

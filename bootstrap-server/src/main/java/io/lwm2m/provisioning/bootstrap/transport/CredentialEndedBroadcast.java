@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.bootstrap.transport;
 
 import io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel;
 import io.lwm2m.provisioning.bootstrap.credentials.CredentialEnded;
+import io.lwm2m.provisioning.threads.WorkerPools;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.sql.Connection;
@@ -35,13 +36,15 @@ class CredentialEndedBroadcast implements SmartLifecycle {
     private EntityManager em;
 
     private final DataSource dataSource;
+    private final WorkerPools pools;
     private final BootstrapEndpoints endpoints;
     private final ClusterSettings cluster;
     private volatile boolean running;
     private volatile boolean listening;
     private Thread listener;
 
-    CredentialEndedBroadcast(DataSource dataSource, BootstrapEndpoints endpoints, ClusterSettings cluster) {
+    CredentialEndedBroadcast(DataSource dataSource, BootstrapEndpoints endpoints, ClusterSettings cluster, WorkerPools pools) {
+        this.pools = pools;
         this.dataSource = dataSource;
         this.endpoints = endpoints;
         this.cluster = cluster;
@@ -62,9 +65,7 @@ class CredentialEndedBroadcast implements SmartLifecycle {
             return;
         }
         running = true;
-        listener = new Thread(this::listen, "credential-ended-listener");
-        listener.setDaemon(true);
-        listener.start();
+        listener = pools.loop("credential-ended-listener", this::listen);
     }
 
     @Override

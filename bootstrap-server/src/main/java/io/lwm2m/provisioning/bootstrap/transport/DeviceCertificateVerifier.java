@@ -66,7 +66,7 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
             CertPath path = message.getCertificateChain();
             if (path == null) {
                 PublicKey key = message.getPublicKey();
-                if (key != null && configs.bootstrapCredential(ClientIdentity.rpk(key.getEncoded())).isPresent()) {
+                if (key != null && configs.bootstrapCredentialId(ClientIdentity.rpk(key.getEncoded())).isPresent()) {
                     return new CertificateVerificationResult(cid, key, null);
                 }
                 return refuse(cid, remotePeer, new Refusal(HandshakeFailureReason.UNKNOWN_PUBLIC_KEY,
@@ -114,7 +114,7 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
         }
         // A live bootstrap credential may bootstrap; any other valid certificate naming a registered
         // device may only use EST (its own from our CA for sren, or a factory one): /bs refuses it.
-        if (configs.bootstrapCredential(ClientIdentity.x509(device)).isEmpty()
+        if (configs.bootstrapCredentialId(ClientIdentity.x509(device)).isEmpty()
                 && !namesRegisteredDevice(device, ours, vouched)) {
             return refusal(HandshakeFailureReason.CERTIFICATE_UNKNOWN, certificate
                     + " is no live bootstrap credential and names no registered device", issued);

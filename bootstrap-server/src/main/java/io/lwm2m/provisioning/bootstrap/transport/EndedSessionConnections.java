@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.bootstrap.transport;
 
+import io.lwm2m.provisioning.threads.WorkerPools;
 import java.net.InetSocketAddress;
 import java.security.Principal;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.californium.elements.DtlsEndpointContext;
 import org.eclipse.californium.elements.EndpointContext;
 import org.eclipse.californium.elements.util.Bytes;
 import org.eclipse.californium.scandium.DTLSConnector;
@@ -18,7 +20,6 @@ import org.eclipse.californium.scandium.dtls.Connection;
 import org.eclipse.californium.scandium.dtls.ConnectionId;
 import org.eclipse.californium.scandium.dtls.DTLSContext;
 import org.eclipse.californium.scandium.dtls.ResumptionSupportingConnectionStore;
-import org.eclipse.californium.elements.DtlsEndpointContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,14 +58,15 @@ final class EndedSessionConnections implements AutoCloseable {
      * @param quietPeriod how long after a session's end the device must have sent nothing on the
      *                    connection before it is closed; negative: never close
      */
-    EndedSessionConnections(DTLSConnector connector, ResumptionSupportingConnectionStore store, Duration quietPeriod) {
+    EndedSessionConnections(DTLSConnector connector, ResumptionSupportingConnectionStore store, Duration quietPeriod,
+            WorkerPools pools) {
         this.connector = connector;
         this.store = store;
         this.quietNanos = quietPeriod.toNanos();
         if (quietPeriod.isNegative()) {
             this.sweeper = null;
         } else {
-            this.sweeper = io.lwm2m.provisioning.bootstrap.sessions.Timers.single("dtls-ended-session-closer");
+            this.sweeper = pools.timer("dtls-ended-session-closer");
             long every = Math.max(50, Math.min(1_000, quietPeriod.toMillis() / 4));
             sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
         }

@@ -3,11 +3,13 @@ package io.lwm2m.provisioning.bootstrap.transport;
 import io.lwm2m.provisioning.bootstrap.handshakes.HandshakeFailureReason;
 import io.lwm2m.provisioning.bootstrap.handshakes.HandshakeFailures;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents;
+import io.lwm2m.provisioning.bootstrap.settings.BootstrapSettings;
 import io.lwm2m.provisioning.logging.ThrottledLog;
 import java.net.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,8 @@ import org.eclipse.californium.scandium.dtls.Record;
 import org.eclipse.californium.scandium.dtls.SessionListener;
 import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
 
 /**
  * Follows every DTLS handshake on the bootstrap endpoint from its first record to its end, and
@@ -34,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * working). A retransmitted Finished, or the timeout that follows a failed one, counts no second time,
  * and a failure of this server (its database) never counts against the client.
  */
-final class FailureGate implements DatagramFilter, SessionListener {
+@Component
+class FailureGate implements DatagramFilter, SessionListener {
 
     private final FailureRateLimiter limiter;
     private final HandshakeFailures failures;
@@ -47,6 +52,11 @@ final class FailureGate implements DatagramFilter, SessionListener {
             return size() > 10_000;
         }
     };
+
+    @Autowired
+    FailureGate(BootstrapSettings settings, Clock clock, HandshakeFailures failures, List<BootstrapEvents> events) {
+        this(new FailureRateLimiter(settings.maxFailuresPerSource(), settings.failureWindow(), clock), failures, events);
+    }
 
     FailureGate(FailureRateLimiter limiter, HandshakeFailures failures, List<BootstrapEvents> events) {
         this.limiter = limiter;

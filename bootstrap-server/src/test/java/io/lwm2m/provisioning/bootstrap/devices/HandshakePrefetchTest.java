@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.bootstrap.devices;
 
+import io.lwm2m.provisioning.bootstrap.sessions.DeviceBootstrapConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class HandshakePrefetchTest {
 
     private static DeviceBootstrapConfig config(long credentialId) {
-        return new DeviceBootstrapConfig(1, "urn:dev:1", DeviceState.ACTIVE, credentialId, List.of(), null, List.of());
+        return new DeviceBootstrapConfig(1, "urn:dev:1", DeviceBootstrapConfig.ACTIVE, credentialId, List.of(), null, List.of());
     }
 
     @Test

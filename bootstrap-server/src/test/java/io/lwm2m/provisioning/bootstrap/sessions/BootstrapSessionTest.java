@@ -2,8 +2,6 @@ package io.lwm2m.provisioning.bootstrap.sessions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lwm2m.provisioning.bootstrap.devices.DeviceBootstrapConfig;
-import io.lwm2m.provisioning.bootstrap.devices.DeviceState;
 import io.lwm2m.provisioning.bootstrap.lwm2m.ContentFormat;
 import io.lwm2m.provisioning.bootstrap.lwm2m.DmServerAccount;
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
@@ -222,6 +220,7 @@ class BootstrapSessionTest {
         Finish finish = recorder.single();
         assertThat(finish.outcome).isEqualTo(SessionOutcome.FAILED);
         assertThat(finish.reason).isEqualTo("the client answered 4.00 to Bootstrap-Write /0/1");
+        assertThat(finish.failure).isEqualTo(BootstrapFailure.CLIENT_ERROR);
     }
 
     @Test
@@ -233,7 +232,7 @@ class BootstrapSessionTest {
 
         assertThat(client.sent()).containsExactly(
                 "Bootstrap-Discover /", "Bootstrap-Delete /0", "Bootstrap-Delete /1", "Bootstrap-Write /0/1");
-        assertThat(recorder.single().steps).last().extracting(SessionStep::responseCode).isEqualTo("4.00");
+        assertThat(recorder.single().steps).last().extracting(SessionStep::responseCode).isEqualTo(ResponseCode.BAD_REQUEST);
     }
 
     @Test
@@ -247,6 +246,7 @@ class BootstrapSessionTest {
         assertThat(finish.outcome).isEqualTo(SessionOutcome.FAILED);
         assertThat(finish.reason).isEqualTo(
                 "the client answered 4.06 to Bootstrap-Finish /bs (the client found the configuration inconsistent)");
+        assertThat(finish.failure).isEqualTo(BootstrapFailure.CONFIGURATION_REJECTED);
     }
 
     @Test
@@ -269,6 +269,7 @@ class BootstrapSessionTest {
         Finish finish = recorder.single();
         assertThat(finish.outcome).isEqualTo(SessionOutcome.FAILED);
         assertThat(finish.reason).isEqualTo("no answer to Bootstrap-Delete /1: timed out after 2 s");
+        assertThat(finish.failure).isEqualTo(BootstrapFailure.NO_ANSWER);
     }
 
     @Test
@@ -294,6 +295,7 @@ class BootstrapSessionTest {
         assertThat(client.sent()).containsExactly("Bootstrap-Discover /");
         assertThat(recorder.single().outcome).isEqualTo(SessionOutcome.FAILED);
         assertThat(recorder.single().reason).startsWith("the client's Bootstrap-Discover answer is not usable link-format");
+        assertThat(recorder.single().failure).isEqualTo(BootstrapFailure.DISCOVER_UNUSABLE);
     }
 
     @Test
@@ -302,12 +304,13 @@ class BootstrapSessionTest {
         BootstrapSession session = session(first);
         session.run();
 
-        session.abort("the session deadline of 120 s passed");
-        session.abort("superseded");
+        session.abort(BootstrapFailure.DEADLINE, "the session deadline of 120 s passed");
+        session.abort(BootstrapFailure.SUPERSEDED, "superseded");
 
         assertThat(recorder.finishes).hasSize(1);
         assertThat(recorder.single().outcome).isEqualTo(SessionOutcome.FAILED);
         assertThat(recorder.single().reason).isEqualTo("the session deadline of 120 s passed");
+        assertThat(recorder.single().failure).isEqualTo(BootstrapFailure.DEADLINE);
         assertThat(client.cancels).isEqualTo(1);
         assertThat(ended).containsExactly(session);
     }
@@ -317,9 +320,9 @@ class BootstrapSessionTest {
         CompletableFuture<DownlinkResponse> discover = client.holdDiscover();
         BootstrapSession session = session(first);
         session.run();
-        session.abort("the server is shutting down");
+        session.abort(BootstrapFailure.SHUTDOWN, "the server is shutting down");
 
-        discover.complete(new DownlinkResponse("2.05", LESHAN_DISCOVER.getBytes(StandardCharsets.UTF_8)));
+        discover.complete(new DownlinkResponse(ResponseCode.CONTENT, LESHAN_DISCOVER.getBytes(StandardCharsets.UTF_8)));
 
         assertThat(client.sent()).containsExactly("Bootstrap-Discover /");
         assertThat(recorder.finishes).hasSize(1);
@@ -333,7 +336,7 @@ class BootstrapSessionTest {
         BootstrapSession session = session(first);
         session.run();
 
-        session.abort("late deadline");
+        session.abort(BootstrapFailure.DEADLINE, "late deadline");
 
         assertThat(recorder.finishes).hasSize(1);
         assertThat(recorder.single().outcome).isEqualTo(SessionOutcome.SUCCEEDED);
@@ -414,7 +417,7 @@ class BootstrapSessionTest {
     @Test
     void refusesAccessControlInstancesToAClientWithoutTheAccessControlObject() {
         client.discoverAnswer("</>;lwm2m=1.1,</0/0>;uri=\"x\",</1>,</3/0>");
-        DeviceBootstrapConfig config = new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceState.ACTIVE, 1L, false, List.of(first),
+        DeviceBootstrapConfig config = new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceBootstrapConfig.ACTIVE, 1L, false, List.of(first),
                 null, List.of(), List.of(new io.lwm2m.provisioning.bootstrap.profiles.ProfileDefinition.AccessControl(3, 0,
                         Map.of(101, 1), 101)), null, false, null);
 
@@ -539,16 +542,16 @@ class BootstrapSessionTest {
     }
 
     private DeviceBootstrapConfig withCompatibility(Compatibility compatibility, DmServerAccount... accounts) {
-        return new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceState.ACTIVE, 1L, false, List.of(accounts), null, List.of(),
+        return new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceBootstrapConfig.ACTIVE, 1L, false, List.of(accounts), null, List.of(),
                 List.of(), null, false, compatibility);
     }
 
     private BootstrapSession session(DmServerAccount... accounts) {
-        return session(new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceState.ACTIVE, 1L, List.of(accounts), null, List.of()));
+        return session(new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceBootstrapConfig.ACTIVE, 1L, List.of(accounts), null, List.of()));
     }
 
     private BootstrapSession session(DeviceBootstrapConfig config) {
-        SessionStart start = new SessionStart(sessionId, 7L, "urn:dev:1", "127.0.0.1:40000", "PSK", "bs-id-1",
+        SessionStart start = new SessionStart(sessionId, 7L, "urn:dev:1", "127.0.0.1:40000", SecurityMode.PSK, "bs-id-1",
                 ContentFormat.TLV, NOW);
         BootstrapDecision.Accepted accepted = new BootstrapDecision.Accepted(start, config, new TlvEncoder());
         return new BootstrapSession(accepted, client, recorder, Clock.fixed(NOW, ZoneOffset.UTC), ended::add);
@@ -566,7 +569,7 @@ class BootstrapSessionTest {
         }
 
         void answer(String request, String code) {
-            scripted.put(request, CompletableFuture.completedFuture(new DownlinkResponse(code, new byte[0])));
+            scripted.put(request, CompletableFuture.completedFuture(new DownlinkResponse(ResponseCode.parse(code), new byte[0])));
         }
 
         void fail(String request, Throwable error) {
@@ -587,9 +590,9 @@ class BootstrapSessionTest {
                 return answer;
             }
             return CompletableFuture.completedFuture(switch (request.operation()) {
-                case DISCOVER -> new DownlinkResponse("2.05", discoverPayload.getBytes(StandardCharsets.UTF_8));
-                case DELETE -> new DownlinkResponse("2.02", new byte[0]);
-                case WRITE, FINISH -> new DownlinkResponse("2.04", new byte[0]);
+                case DISCOVER -> new DownlinkResponse(ResponseCode.CONTENT, discoverPayload.getBytes(StandardCharsets.UTF_8));
+                case DELETE -> new DownlinkResponse(ResponseCode.DELETED, new byte[0]);
+                case WRITE, FINISH -> new DownlinkResponse(ResponseCode.CHANGED, new byte[0]);
             });
         }
 
@@ -607,22 +610,33 @@ class BootstrapSessionTest {
         }
     }
 
-    record Finish(UUID id, SessionOutcome outcome, String reason, String lwm2mVersion, List<SessionStep> steps,
+    record Finish(UUID id, SessionOutcome outcome, BootstrapFailure failure, String reason, String lwm2mVersion, List<SessionStep> steps,
             Instant endedAt, Integer bootstrapAccountInstance) {
     }
 
-    /** A recorder without a database: keeps what the session reports at its end. */
-    static final class CapturingRecorder extends SessionRecorder {
+    /** The session history without a database: keeps what the session reports at its end. */
+    static final class CapturingRecorder implements SessionHistory {
         final List<Finish> finishes = new ArrayList<>();
 
-        CapturingRecorder() {
-            super(null, null, null);
+        @Override
+        public void begin(SessionStart start) {
+            // a session's start is not what these tests look at
         }
 
         @Override
         public void finish(UUID id, Long deviceId, SessionEnd end) {
-            finishes.add(new Finish(id, end.outcome(), end.reason(), end.lwm2mVersion(), end.steps(), end.endedAt(),
+            finishes.add(new Finish(id, end.outcome(), end.failure(), end.reason(), end.lwm2mVersion(), end.steps(), end.endedAt(),
                     end.bootstrapAccountInstance()));
+        }
+
+        @Override
+        public void refuse(SessionStart start, ResponseCode code, BootstrapFailure failure, String reason) {
+            throw new AssertionError("a running session refuses nothing");
+        }
+
+        @Override
+        public java.util.Optional<Integer> learnedBootstrapAccountInstance(long deviceId) {
+            return java.util.Optional.empty();
         }
 
         Finish single() {

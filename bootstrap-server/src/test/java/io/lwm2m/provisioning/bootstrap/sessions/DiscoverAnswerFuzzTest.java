@@ -3,8 +3,7 @@ package io.lwm2m.provisioning.bootstrap.sessions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.lwm2m.provisioning.bootstrap.devices.DeviceBootstrapConfig;
-import io.lwm2m.provisioning.bootstrap.devices.DeviceState;
+import io.lwm2m.provisioning.bootstrap.sessions.DeviceBootstrapConfig;
 import io.lwm2m.provisioning.bootstrap.lwm2m.ContentFormat;
 import io.lwm2m.provisioning.bootstrap.lwm2m.DmServerAccount;
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
@@ -45,9 +44,9 @@ class DiscoverAnswerFuzzTest {
         BootstrapSessionTest.ScriptedClient client = new BootstrapSessionTest.ScriptedClient();
         client.discoverAnswer(body);
         BootstrapSessionTest.CapturingRecorder recorder = new BootstrapSessionTest.CapturingRecorder();
-        SessionStart start = new SessionStart(UUID.randomUUID(), 7L, "urn:dev:fuzz", "127.0.0.1:1", "PSK", "id",
+        SessionStart start = new SessionStart(UUID.randomUUID(), 7L, "urn:dev:fuzz", "127.0.0.1:1", SecurityMode.PSK, "id",
                 ContentFormat.TLV, Instant.EPOCH);
-        DeviceBootstrapConfig config = new DeviceBootstrapConfig(7L, "urn:dev:fuzz", DeviceState.ACTIVE, 1L, List.of(ACCOUNT),
+        DeviceBootstrapConfig config = new DeviceBootstrapConfig(7L, "urn:dev:fuzz", DeviceBootstrapConfig.ACTIVE, 1L, List.of(ACCOUNT),
                 null, List.of());
         new BootstrapSession(new BootstrapDecision.Accepted(start, config, new TlvEncoder()), client, recorder,
                 Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), s -> { }).run();

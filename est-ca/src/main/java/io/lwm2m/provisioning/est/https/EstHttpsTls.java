@@ -4,6 +4,7 @@ import io.lwm2m.provisioning.ca.KeyAlgorithm;
 import io.lwm2m.provisioning.ca.ServerNames;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
 import io.lwm2m.provisioning.certificates.ManufacturerCaService;
+import io.lwm2m.provisioning.est.EstSettings;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -19,7 +20,9 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,14 +41,22 @@ public class EstHttpsTls {
     private final String hostname;
     private final ServerNames names;
 
-    EstHttpsTls(CertificateAuthorityService ca, ManufacturerCaService manufacturers, SecureRandom random,
-            @Value("${provisioning.est.https.hostname:${provisioning.bootstrap.hostname:localhost}}") String hostname,
-            @Value("${provisioning.est.https.subject-alt-names:${provisioning.bootstrap.subject-alt-names:}}") List<String> altNames) {
+    /**
+     * Unset, the names are the bootstrap server's: read here by property name, since those settings
+     * belong to a module above this one.
+     */
+    EstHttpsTls(CertificateAuthorityService ca, ManufacturerCaService manufacturers, SecureRandom random, EstSettings settings,
+            Environment environment) {
+        EstSettings.Https https = settings.https();
+        Binder binder = Binder.get(environment);
+        this.hostname = https.hostname() != null ? https.hostname()
+                : binder.bind("provisioning.bootstrap.hostname", String.class).orElse("localhost");
+        List<String> altNames = https.subjectAltNames() != null ? https.subjectAltNames()
+                : binder.bind("provisioning.bootstrap.subject-alt-names", Bindable.listOf(String.class)).orElse(List.of());
         this.names = ServerNames.forHost(hostname, altNames, "provisioning.est.https.subject-alt-names");
         this.ca = ca;
         this.manufacturers = manufacturers;
         this.random = random;
-        this.hostname = hostname;
     }
 
     /** A TLS context and the certificate chain it presents, server certificate first. */

@@ -1,0 +1,80 @@
+package io.lwm2m.provisioning.api.imports;
+
+import io.lwm2m.provisioning.audit.AuditEvent;
+import io.lwm2m.provisioning.audit.AuditSink;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** How an import job ends: SUCCEEDED (its secrets file ready for a while) or FAILED, its upload deleted and the run audited. */
+@Component
+class ImportCompletion {
+
+    private static final Logger log = LoggerFactory.getLogger(ImportCompletion.class);
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final ImportJobs jobs;
+    private final ImportSpool spool;
+    private final AuditSink audit;
+    private final Clock clock;
+    private final Duration secretsTtl;
+
+    ImportCompletion(JdbcTemplate jdbc, TransactionTemplate transactions, ImportJobs jobs, ImportSpool spool, AuditSink audit,
+            Clock clock, ImportSettings settings) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.jobs = jobs;
+        this.spool = spool;
+        this.audit = audit;
+        this.clock = clock;
+        this.secretsTtl = settings.secretsTtl();
+    }
+
+    void succeeded(ImportJob started) {
+        transactions.executeWithoutResult(status -> {
+            boolean secrets = Boolean.TRUE.equals(jdbc.queryForObject(
+                    "SELECT EXISTS (SELECT 1 FROM import_results WHERE job_id = ? AND secrets_ciphertext IS NOT NULL)",
+                    Boolean.class, started.id()));
+            jdbc.update("""
+                    UPDATE import_jobs SET state = 'SUCCEEDED', finished_at = ?, lease_owner = NULL, lease_until = NULL,
+                           secrets_state = ?, secrets_expire_at = ?
+                    WHERE id = ?""", Timestamp.from(clock.instant()), secrets ? "AVAILABLE" : "NONE",
+                    secrets ? Timestamp.from(clock.instant().plus(secretsTtl)) : null, started.id());
+            spool.delete(started.id());
+            ImportJob job = jobs.load(started.id());
+            audit.record(job.actor().event("import.run", "import:" + job.id(), AuditEvent.Outcome.SUCCESS, details(job)));
+            log.info("Import job {} done: {}", job.id(), ImportJobs.counts(job));
+        });
+    }
+
+    void failed(UUID id) {
+        try {
+            transactions.executeWithoutResult(status -> {
+                jdbc.update("""
+                        UPDATE import_jobs SET state = 'FAILED', finished_at = ?, lease_owner = NULL, lease_until = NULL,
+                               error = 'the server failed while importing; the rows counted were committed, the rest were not read'
+                        WHERE id = ?""", Timestamp.from(clock.instant()), id);
+                spool.delete(id);
+                ImportJob job = jobs.load(id);
+                audit.record(job.actor().event("import.run", "import:" + id, AuditEvent.Outcome.FAILURE, details(job)));
+            });
+        } catch (RuntimeException e) {
+            log.error("Could not mark import job {} as failed; it resumes when its lease runs out", id, e);
+        }
+    }
+
+    private static Map<String, String> details(ImportJob job) {
+        return Map.of("format", job.format(), "dryRun", Boolean.toString(job.dryRun()),
+                "rows", Long.toString(job.rowsTotal()), "created", Long.toString(job.created()),
+                "existsIdentical", Long.toString(job.identical()), "conflict", Long.toString(job.conflict()),
+                "invalid", Long.toString(job.invalid()));
+    }
+}
