@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  */
 final class BenchServer implements AutoCloseable {
 
-    private static final Pattern TOMCAT = Pattern.compile("Tomcat started on port (\\d+)");
+    private static final Pattern TOMCAT = Pattern.compile("Tomcat started on ports? (\\d+) \\(http\\)");
     private static final Pattern COAP = Pattern.compile(
             "Bootstrap server listening on coap://127\\.0\\.0\\.1:(\\d+) and coaps://127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern POSTGRES = Pattern.compile("Embedded PostgreSQL running on 127\\.0\\.0\\.1:(\\d+)");

@@ -10,11 +10,15 @@ import io.lwm2m.provisioning.ca.CertificateProfile;
 import io.lwm2m.provisioning.ca.GeneratedCa;
 import io.lwm2m.provisioning.ca.KeyAlgorithm;
 import io.lwm2m.provisioning.ca.Pem;
-import io.lwm2m.provisioning.est.https.EstHttpsServer;
+import io.lwm2m.provisioning.app.est.EstHttpsConnector;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyStore;
@@ -48,6 +52,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.core.env.Environment;
 
 /**
  * EST over HTTPS (RFC 7030) driven by Bouncy Castle's EST client (not our code): cacerts,
@@ -77,7 +82,7 @@ class EstHttpsEndToEndTest {
     }
 
     private static String authority() {
-        return "127.0.0.1:" + server.bean(EstHttpsServer.class).address().getPort();
+        return "127.0.0.1:" + server.bean(EstHttpsConnector.class).address().getPort();
     }
 
     /** Bouncy Castle's EST client, trusting our root, optionally presenting a client certificate. */
@@ -248,6 +253,50 @@ class EstHttpsEndToEndTest {
         assertThat(EstSupport.certificates(server, endpoint).size()).isEqualTo(1);
     }
 
+    @Test
+    void estIsServedOnItsOwnPortAndNothingElseIs() throws Exception {
+        TestServer.ApiResponse onApiPort = server.call("GET", "/.well-known/est/cacerts", null, null);
+        assertThat(onApiPort.status()).isEqualTo(404);
+        assertThat(onApiPort.contentType()).startsWith("application/problem+json");
+
+        assertThat(get("/api/v1/ca/certificates")).startsWith("404 path: this port serves EST over HTTPS only");
+        assertThat(get("/swagger-ui.html")).startsWith("404 path:");
+        assertThat(get("/.well-known/est/cacerts")).startsWith("200 ");
+        assertThat(get("/.well-known/est/nosuchoperation")).startsWith("404 operation: 'nosuchoperation'");
+        assertThat(get("/.well-known/est/a/b/cacerts")).startsWith("404 path: expected /.well-known/est/[<label>/]<operation>");
+        assertThat(get("/.well-known/est/simpleenroll")).startsWith("405 method: simpleenroll takes POST");
+    }
+
+    @Test
+    void estRequestsAreMeasuredLikeEveryHttpRequest() throws Exception {
+        client(null, null).getCACerts();
+
+        String management = "http://127.0.0.1:" + server.bean(Environment.class).getProperty("local.management.port");
+        HttpResponse<String> scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(management
+                + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(scrape.body().lines().filter(line -> line.startsWith("http_server_requests_seconds_count{")
+                && line.contains("method=\"GET\"") && line.contains("status=\"200\"")
+                && line.contains("uri=\"/.well-known/est/{operation}\""))).isNotEmpty();
+    }
+
+    /** A raw GET on the EST port without a client certificate: "status body". */
+    private static String get(String path) throws Exception {
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, new X509TrustManager[] {trustOurRoot()}, RANDOM);
+        HttpsURLConnection connection = (HttpsURLConnection) new URL("https://" + authority() + path).openConnection();
+        connection.setSSLSocketFactory(tls.getSocketFactory());
+        connection.setHostnameVerifier((name, session) -> true);
+        return answer(connection);
+    }
+
+    private static String answer(HttpsURLConnection connection) throws Exception {
+        int status = connection.getResponseCode();
+        InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream();
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
+        in.transferTo(response);
+        return status + " " + response.toString(StandardCharsets.UTF_8);
+    }
+
     private static String base64Lines(byte[] der) {
         return Base64.getMimeEncoder(40, new byte[] {'\n'}).encodeToString(der);
     }
@@ -266,11 +315,7 @@ class EstHttpsEndToEndTest {
         try (OutputStream out = connection.getOutputStream()) {
             out.write(body.getBytes(StandardCharsets.US_ASCII));
         }
-        int status = connection.getResponseCode();
-        InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream();
-        ByteArrayOutputStream response = new ByteArrayOutputStream();
-        in.transferTo(response);
-        return status + " " + response.toString(StandardCharsets.UTF_8);
+        return answer(connection);
     }
 
     private interface EstCall {

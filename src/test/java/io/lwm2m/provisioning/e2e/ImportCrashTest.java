@@ -32,7 +32,7 @@ import tools.jackson.databind.JsonNode;
 class ImportCrashTest {
 
     private static final int ROWS = 60_000;
-    private static final Pattern TOMCAT = Pattern.compile("Tomcat started on port (\\d+)");
+    private static final Pattern TOMCAT = Pattern.compile("Tomcat started on ports? (\\d+) \\(http\\)");
 
     @Test
     void anImportKilledMidwayResumesAfterARestartAndCreatesEveryRowOnce() throws Exception {
@@ -102,7 +102,8 @@ class ImportCrashTest {
                 "-Xmx384m", "-cp", System.getProperty("java.class.path"), "io.lwm2m.provisioning.ProvisioningServerApplication",
                 "--provisioning.data-dir=" + dataDir, "--server.port=0", "--server.address=127.0.0.1",
                 "--management.server.port=0", "--provisioning.coap.address=127.0.0.1", "--provisioning.coap.port=0",
-                "--provisioning.coaps.port=0", "--provisioning.imports.lease=2s", "--provisioning.imports.batch-size=500"));
+                "--provisioning.coaps.port=0", "--provisioning.est.https.address=127.0.0.1", "--provisioning.est.https.port=0",
+                "--provisioning.imports.lease=2s", "--provisioning.imports.batch-size=500"));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

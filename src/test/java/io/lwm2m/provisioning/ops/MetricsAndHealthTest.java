@@ -3,10 +3,21 @@ package io.lwm2m.provisioning.ops;
 import io.lwm2m.provisioning.e2e.RawCoapsDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lwm2m.provisioning.app.est.EstHttpsConnector;
+import io.lwm2m.provisioning.ca.Pem;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +28,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * The actuator on its own port, without API key: health probes with the provisioning readiness
- * check, and the bootstrap metrics in the Prometheus exposition after real bootstraps.
+ * check, the bootstrap metrics in the Prometheus exposition after real bootstraps, and Tomcat's
+ * access log for both HTTP ports.
  */
 class MetricsAndHealthTest {
 
@@ -28,7 +40,10 @@ class MetricsAndHealthTest {
     static void start() {
         dataDir = OpsServer.newDataDir();
         // Device certificates valid for 10 days: every one issued counts as expiring within 30 days.
-        server = OpsServer.start(dataDir, Map.of("provisioning.ca.device-validity", "10d"));
+        // Tomcat's access log, written at once, naming the port each request came in on.
+        server = OpsServer.start(dataDir, Map.of("provisioning.ca.device-validity", "10d",
+                "server.tomcat.accesslog.enabled", true, "server.tomcat.accesslog.directory", dataDir.resolve("access-log"),
+                "server.tomcat.accesslog.buffered", false, "server.tomcat.accesslog.pattern", "%p %m %U %s"));
     }
 
     @AfterAll
@@ -121,6 +136,33 @@ class MetricsAndHealthTest {
         OpsDevices.device(server, "X509", dm);
         assertThat(Prometheus.value(Prometheus.parse(server.management("/actuator/prometheus").body()),
                 "provisioning_certificates_expiring", "within", "30d")).isEqualTo(1.0);
+    }
+
+    @Test
+    void theAccessLogHasTheRequestsOfTheApiAndTheEstPort() throws Exception {
+        int estPort = server.bean(EstHttpsConnector.class).address().getPort();
+        assertThat(server.getApi("/api/v1/ca/certificates").status()).isEqualTo(200);
+        KeyStore anchors = KeyStore.getInstance("PKCS12");
+        anchors.load(null, null);
+        List<X509Certificate> chain = Pem.parseCertificates(server.getApi("/api/v1/ca/certificates").body());
+        anchors.setCertificateEntry("root", chain.get(chain.size() - 1));
+        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+        trust.init(anchors);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        HttpsURLConnection cacerts = (HttpsURLConnection) URI.create("https://127.0.0.1:" + estPort + "/.well-known/est/cacerts")
+                .toURL().openConnection();
+        cacerts.setSSLSocketFactory(tls.getSocketFactory());
+        cacerts.setHostnameVerifier((name, session) -> true); // the certificate names localhost
+        assertThat(cacerts.getResponseCode()).isEqualTo(200);
+
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> logs = Files.list(dataDir.resolve("access-log"))) {
+            for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("access_log")).toList()) {
+                lines.addAll(Files.readAllLines(log));
+            }
+        }
+        assertThat(lines).contains(server.apiPort() + " GET /api/v1/ca/certificates 200", estPort + " GET /.well-known/est/cacerts 200");
     }
 
     /** The counters move on the CoAP and DTLS threads, right after the clients saw their answers: wait for them. */

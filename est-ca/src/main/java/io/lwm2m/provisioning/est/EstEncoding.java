@@ -28,6 +28,8 @@ import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cms.CMSAbsentContent;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.dataformat.cbor.CBORFactory;
 
 /** The EST payloads: certs-only CMS, CSR attributes and CoAP multipart-core. */
 public final class EstEncoding {
@@ -39,6 +41,9 @@ public final class EstEncoding {
     public static final int PKCS10 = 286;
     public static final int PKIX_CERT = 287;
     public static final int MULTIPART_CORE = 62;
+
+    /** Thread-safe; each call takes a generator whose buffers come from the factory's recycler pool. */
+    private static final CBORFactory CBOR = new CBORFactory();
 
     private EstEncoding() {
     }
@@ -96,35 +101,20 @@ public final class EstEncoding {
         }
     }
 
-    /** RFC 8710 multipart-core: a CBOR array of (content-format, byte string) pairs. */
+    /**
+     * RFC 8710 multipart-core: a CBOR array of (content-format, byte string) pairs, written by
+     * Jackson's CBOR generator (definite lengths, shortest argument forms, as RFC 8949 §4.2.1 wants).
+     */
     public static byte[] multipartCore(int format1, byte[] part1, int format2, byte[] part2) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(part1.length + part2.length + 16);
-        out.write(0x84); // array of 4
-        cborHead(out, 0, format1);
-        cborHead(out, 2, part1.length);
-        out.writeBytes(part1);
-        cborHead(out, 0, format2);
-        cborHead(out, 2, part2.length);
-        out.writeBytes(part2);
-        return out.toByteArray();
-    }
-
-    private static void cborHead(ByteArrayOutputStream out, int majorType, long value) {
-        int major = majorType << 5;
-        if (value < 24) {
-            out.write(major | (int) value);
-        } else if (value < 0x100) {
-            out.write(major | 24);
-            out.write((int) value);
-        } else if (value < 0x10000) {
-            out.write(major | 25);
-            out.write((int) (value >> 8));
-            out.write((int) value);
-        } else {
-            out.write(major | 26);
-            for (int shift = 24; shift >= 0; shift -= 8) {
-                out.write((int) (value >> shift));
-            }
+        try (JsonGenerator cbor = CBOR.createGenerator(out)) {
+            cbor.writeStartArray(null, 4);
+            cbor.writeNumber(format1);
+            cbor.writeBinary(part1);
+            cbor.writeNumber(format2);
+            cbor.writeBinary(part2);
+            cbor.writeEndArray();
         }
+        return out.toByteArray();
     }
 }

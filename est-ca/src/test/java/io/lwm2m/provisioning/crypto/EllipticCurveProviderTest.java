@@ -12,6 +12,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import javax.crypto.KeyAgreement;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,6 +27,12 @@ class EllipticCurveProviderTest {
     static void install() {
         EllipticCurveProvider.install();
         EllipticCurveProvider.install(); // twice: still once
+    }
+
+    /** The JVM's providers as this class found them: the module's other tests run with the JDK's, whatever the order. */
+    @AfterAll
+    static void uninstall() {
+        Security.removeProvider(EllipticCurveProvider.NAME);
     }
 
     @Test

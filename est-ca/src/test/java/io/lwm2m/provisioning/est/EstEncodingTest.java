@@ -2,7 +2,9 @@ package io.lwm2m.provisioning.est;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.upokecenter.cbor.CBORObject;
 import io.lwm2m.provisioning.ca.KeyAlgorithm;
+import java.util.Arrays;
 import java.util.Set;
 import org.bouncycastle.asn1.est.CsrAttrs;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
@@ -20,6 +22,34 @@ class EstEncodingTest {
         assertThat(new byte[] {encoded[7], encoded[8], encoded[9]}).containsExactly(0x19, 0x01, 0x19); // 281
         assertThat(new byte[] {encoded[10], encoded[11], encoded[12]}).containsExactly(0x59, 0x01, 0x2c); // 300 bytes follow
         assertThat(encoded).hasSize(13 + 300);
+    }
+
+    @Test
+    void multipartCoreWritesFourByteLengthsForLargeParts() {
+        byte[] key = new byte[70_000];
+        Arrays.fill(key, (byte) 0x5A);
+
+        byte[] encoded = EstEncoding.multipartCore(284, key, 287, new byte[] {7});
+
+        // h'…' of 70,000 bytes: major type 2 with a 4-byte argument, 0x00011170.
+        assertThat(Arrays.copyOfRange(encoded, 4, 9)).containsExactly(0x5a, 0x00, 0x01, 0x11, 0x70);
+        assertThat(encoded).hasSize(1 + 3 + 5 + key.length + 3 + 2);
+    }
+
+    @Test
+    void multipartCoreIsReadByAnIndependentCborDecoderAtEveryLengthBoundary() {
+        for (int length : new int[] {0, 23, 24, 255, 256, 65_535, 65_536}) {
+            byte[] part = new byte[length];
+            Arrays.fill(part, (byte) length);
+
+            CBORObject decoded = CBORObject.DecodeFromBytes(EstEncoding.multipartCore(284, part, 281, new byte[] {1}));
+
+            assertThat(decoded.size()).isEqualTo(4);
+            assertThat(decoded.get(0).AsInt32Value()).isEqualTo(284);
+            assertThat(decoded.get(1).GetByteString()).as("part of %d bytes", length).isEqualTo(part);
+            assertThat(decoded.get(2).AsInt32Value()).isEqualTo(281);
+            assertThat(decoded.get(3).GetByteString()).containsExactly(1);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.bootstrap.credentials;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Tells a DM server that one of its devices has a rotated credential pending, so it can execute
@@ -21,12 +23,13 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 public class RotationAnnouncer {
 
     private static final Logger log = LoggerFactory.getLogger(RotationAnnouncer.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String EVENT = "credential.rotation-pending";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public void announce(String webhookUrl, String server, String endpoint, long credentialId) {
-        String body = "{\"event\":\"credential.rotation-pending\",\"server\":\"" + json(server) + "\",\"endpoint\":\""
-                + json(endpoint) + "\",\"credentialId\":" + credentialId + "}";
+        String body = body(server, endpoint, credentialId);
         Runnable send = () -> http.sendAsync(HttpRequest.newBuilder(URI.create(webhookUrl))
                                 .timeout(Duration.ofSeconds(10))
                                 .header("Content-Type", "application/json")
@@ -51,7 +54,12 @@ public class RotationAnnouncer {
         }
     }
 
-    private static String json(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    /** {@code {"event":"credential.rotation-pending","server":…,"endpoint":…,"credentialId":…}}, in that order. */
+    static String body(String server, String endpoint, long credentialId) {
+        return JSON.writeValueAsString(new RotationPending(EVENT, server, endpoint, credentialId));
+    }
+
+    @JsonPropertyOrder({"event", "server", "endpoint", "credentialId"})
+    private record RotationPending(String event, String server, String endpoint, long credentialId) {
     }
 }

@@ -30,34 +30,32 @@ public final class Lwm2mCborEncoder implements InstanceEncoder, PackEncoder {
         for (ObjectInstance instance : instances) {
             byObject.computeIfAbsent(instance.objectId(), id -> new TreeMap<>()).put(instance.instanceId(), instance);
         }
-        SenmlCborEncoder.Cbor cbor = new SenmlCborEncoder.Cbor();
-        cbor.header(5, byObject.size());
-        for (Map.Entry<Integer, SortedMap<Integer, ObjectInstance>> object : byObject.entrySet()) {
-            cbor.integer(object.getKey());
-            cbor.header(5, object.getValue().size());
-            for (ObjectInstance instance : object.getValue().values()) {
-                cbor.integer(instance.instanceId());
-                cbor.header(5, instance.resources().size());
-                for (Resource resource : instance.resources()) {
-                    cbor.integer(resource.id());
-                    if (resource.instances() != null) {
-                        cbor.header(5, resource.instances().size());
-                        resource.instances().forEach((id, value) -> cbor.integer(id).integer(value));
-                        continue;
+        return Cbor.write(cbor -> {
+            cbor.writeStartObject(null, byObject.size());
+            for (Map.Entry<Integer, SortedMap<Integer, ObjectInstance>> object : byObject.entrySet()) {
+                cbor.writePropertyId(object.getKey());
+                cbor.writeStartObject(null, object.getValue().size());
+                for (ObjectInstance instance : object.getValue().values()) {
+                    cbor.writePropertyId(instance.instanceId());
+                    cbor.writeStartObject(null, instance.resources().size());
+                    for (Resource resource : instance.resources()) {
+                        cbor.writePropertyId(resource.id());
+                        if (resource.instances() != null) {
+                            cbor.writeStartObject(null, resource.instances().size());
+                            resource.instances().forEach((id, value) -> {
+                                cbor.writePropertyId(id);
+                                cbor.writeNumber(value.longValue());
+                            });
+                            cbor.writeEndObject();
+                        } else {
+                            Cbor.value(cbor, resource.value());
+                        }
                     }
-                    Object value = resource.value();
-                    if (value instanceof String s) {
-                        cbor.text(s);
-                    } else if (value instanceof Boolean b) {
-                        cbor.bool(b);
-                    } else if (value instanceof Long l) {
-                        cbor.integer(l);
-                    } else {
-                        cbor.bytes((byte[]) value);
-                    }
+                    cbor.writeEndObject();
                 }
+                cbor.writeEndObject();
             }
-        }
-        return cbor.toByteArray();
+            cbor.writeEndObject();
+        });
     }
 }

@@ -1,14 +1,22 @@
 package io.lwm2m.provisioning.bootstrap.lwm2m;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.io.ByteArrayOutputStream;
 import java.util.List;
+import tools.jackson.core.Base64Variants;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.json.JsonWriteFeature;
 
 /**
  * SenML-JSON (110, RFC 8428 as profiled by LwM2M 1.1): one record per resource, the first carrying
- * the instance path as base name. Opaque values travel base64url-encoded in {@code vd}.
+ * the instance path as base name. Opaque values travel base64url-encoded without padding in
+ * {@code vd}. Written by Jackson's generator as compact UTF-8 JSON.
  */
 public final class SenmlJsonEncoder implements InstanceEncoder, PackEncoder {
+
+    /** Thread-safe. Lower-case {@code \}{@code u001f} escapes, as this encoder always wrote them. */
+    private static final JsonFactory JSON = JsonFactory.builder().disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE).build();
+    private static final int INITIAL_CAPACITY = 256;
 
     @Override
     public int contentFormat() {
@@ -27,58 +35,52 @@ public final class SenmlJsonEncoder implements InstanceEncoder, PackEncoder {
     }
 
     private static byte[] records(String baseName, List<ObjectInstance> instances, boolean namesFromRoot) {
-        StringBuilder json = new StringBuilder("[");
-        boolean first = true;
-        for (ObjectInstance instance : instances) {
-            String prefix = namesFromRoot ? instance.objectId() + "/" + instance.instanceId() + "/" : "";
-            for (Resource resource : instance.resources()) {
-                if (resource.instances() != null) {
-                    for (var entry : resource.instances().entrySet()) {
-                        json.append(first ? "{\"bn\":" + quote(baseName) + "," : ",{");
-                        first = false;
-                        json.append("\"n\":").append(quote(prefix + resource.id() + "/" + entry.getKey())).append(",\"v\":")
-                                .append(entry.getValue()).append('}');
+        ByteArrayOutputStream out = new ByteArrayOutputStream(INITIAL_CAPACITY);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartArray();
+            String base = baseName;
+            for (ObjectInstance instance : instances) {
+                String prefix = namesFromRoot ? instance.objectId() + "/" + instance.instanceId() + "/" : "";
+                for (Resource resource : instance.resources()) {
+                    if (resource.instances() != null) {
+                        for (var entry : resource.instances().entrySet()) {
+                            startRecord(json, base, prefix + resource.id() + "/" + entry.getKey());
+                            base = null;
+                            json.writeNumberProperty("v", entry.getValue().longValue());
+                            json.writeEndObject();
+                        }
+                        continue;
                     }
-                    continue;
+                    startRecord(json, base, prefix + resource.id());
+                    base = null;
+                    value(json, resource.value());
+                    json.writeEndObject();
                 }
-                json.append(first ? "{\"bn\":" + quote(baseName) + "," : ",{");
-                first = false;
-                json.append("\"n\":").append(quote(prefix + resource.id())).append(',');
-                Object value = resource.value();
-                if (value instanceof String s) {
-                    json.append("\"vs\":").append(quote(s));
-                } else if (value instanceof Boolean b) {
-                    json.append("\"vb\":").append(b);
-                } else if (value instanceof Long l) {
-                    json.append("\"v\":").append(l);
-                } else {
-                    json.append("\"vd\":").append(quote(Base64.getUrlEncoder().withoutPadding().encodeToString((byte[]) value)));
-                }
-                json.append('}');
             }
+            json.writeEndArray();
         }
-        return json.append(']').toString().getBytes(StandardCharsets.UTF_8);
+        return out.toByteArray();
     }
 
-    static String quote(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
+    private static void startRecord(JsonGenerator json, String baseName, String name) {
+        json.writeStartObject();
+        if (baseName != null) {
+            json.writeStringProperty("bn", baseName);
         }
-        return out.append('"').toString();
+        json.writeStringProperty("n", name);
+    }
+
+    private static void value(JsonGenerator json, Object value) {
+        if (value instanceof String s) {
+            json.writeStringProperty("vs", s);
+        } else if (value instanceof Boolean b) {
+            json.writeBooleanProperty("vb", b);
+        } else if (value instanceof Long l) {
+            json.writeNumberProperty("v", l.longValue());
+        } else {
+            byte[] opaque = (byte[]) value;
+            json.writeName("vd");
+            json.writeBinary(Base64Variants.MODIFIED_FOR_URL, opaque, 0, opaque.length);
+        }
     }
 }

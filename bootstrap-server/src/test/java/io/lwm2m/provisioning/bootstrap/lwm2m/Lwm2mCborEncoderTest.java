@@ -2,8 +2,10 @@ package io.lwm2m.provisioning.bootstrap.lwm2m;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.upokecenter.cbor.CBOREncodeOptions;
 import com.upokecenter.cbor.CBORObject;
 import com.upokecenter.cbor.CBORType;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -70,6 +72,23 @@ class Lwm2mCborEncoderTest {
 
         assertThat(instance.get(1).AsInt64Value()).isEqualTo(4_000_000_000L);
         assertThat(instance.get(7).AsString()).hasSize(300);
+    }
+
+    @Test
+    void writesEightByteIntegersAndFourByteLengthsInTheirShortestForms() {
+        byte[] key = new byte[70_000];
+        ObjectInstance instance = new ObjectInstance(0, 1, List.of(Resource.integer(1, 4_294_967_296L),
+                Resource.integer(2, Long.MIN_VALUE), Resource.opaque(3, key)));
+
+        byte[] cbor = encoder.encode(instance);
+
+        // {0: {1: {1: 4294967296, 2: -2^63, 3: h'00…' (70,000 bytes)}}}
+        assertThat(HexFormat.of().formatHex(cbor, 0, 31)).isEqualTo("a1" + "00" + "a1" + "01" + "a3"
+                + "01" + "1b0000000100000000" + "02" + "3b7fffffffffffffff" + "03" + "5a00011170");
+        CBORObject resources = CBORObject.DecodeFromBytes(cbor, new CBOREncodeOptions("ctap2canonical=true")).get(0).get(1);
+        assertThat(resources.get(1).AsInt64Value()).isEqualTo(4_294_967_296L);
+        assertThat(resources.get(2).AsInt64Value()).isEqualTo(Long.MIN_VALUE);
+        assertThat(resources.get(3).GetByteString()).isEqualTo(key);
     }
 
     private static ObjectInstance security() {

@@ -103,9 +103,19 @@ class SenmlCborEncoderTest {
     }
 
     @Test
+    void writesIntegersThatNeedEightBytesWithAnEightByteArgument() {
+        byte[] cbor = encoder.encode(new ObjectInstance(1, 0, List.of(Resource.integer(1, 4_294_967_296L),
+                Resource.integer(2, -4_294_967_297L))));
+
+        // [ {-2: "/1/0/", 0: "1", 2: 2^32}, {0: "2", 2: -2^32 - 1} ]
+        assertThat(HexFormat.of().formatHex(cbor)).isEqualTo("82" + "a3" + "21" + "652f312f302f" + "00" + "6131" + "02"
+                + "1b0000000100000000" + "a2" + "00" + "6132" + "02" + "3b0000000100000000");
+    }
+
+    @Test
     void encodesLongTextAndByteStringLengthsWithExtendedHeaders() {
-        String uri = "coaps://" + "a".repeat(300) + ":5684";
-        byte[] key = new byte[64];
+        String uri = "coaps://" + "a".repeat(70_000) + ":5684";
+        byte[] key = new byte[70_000];
         Arrays.fill(key, (byte) 7);
 
         List<Object> records = decodeArray(encoder.encode(new ObjectInstance(0, 0, List.of(

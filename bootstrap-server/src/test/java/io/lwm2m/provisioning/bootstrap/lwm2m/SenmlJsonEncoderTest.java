@@ -110,9 +110,23 @@ class SenmlJsonEncoderTest {
     }
 
     @Test
-    void quotesTheBaseNameLikeAnyOtherString() {
-        assertThat(SenmlJsonEncoder.quote("/0/1/")).isEqualTo("\"/0/1/\"");
-        assertThat(SenmlJsonEncoder.quote("\b")).isEqualTo("\"\\u0008\"");
+    void escapesBackspaceAndFormFeedWithTheirShortJsonEscapes() throws Exception {
+        String value = "a\bb\fc";
+
+        byte[] out = encoder.encode(new ObjectInstance(1, 0, List.of(Resource.string(7, value))));
+
+        assertThat(json(out)).contains("\"vs\":\"a\\bb\\fc\"");
+        assertThat(record(parse(out), 0)).containsEntry("vs", value);
+    }
+
+    @Test
+    void writesAPackByteForByteAsBefore() {
+        byte[] out = encoder.encodePack(List.of(new ObjectInstance(0, 1, List.of(Resource.string(0, "coaps://dm:5684"),
+                Resource.opaque(5, new byte[] {(byte) 0xFB, (byte) 0xFF}))), new ObjectInstance(2, 0, List.of(
+                Resource.integers(2, Map.of(101, 1L, 0, 15L))))));
+
+        assertThat(json(out)).isEqualTo("[{\"bn\":\"/\",\"n\":\"0/1/0\",\"vs\":\"coaps://dm:5684\"},"
+                + "{\"n\":\"0/1/5\",\"vd\":\"-_8\"},{\"n\":\"2/0/2/0\",\"v\":15},{\"n\":\"2/0/2/101\",\"v\":1}]");
     }
 
     private static String json(byte[] utf8) {
