@@ -1,0 +1,85 @@
+package io.lwm2m.provisioning.cli;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import picocli.CommandLine;
+
+/**
+ * The jar's command line (picocli): builds the command tree over a {@link CliContext}, maps errors to
+ * exit codes and messages. Exit codes: 0 done, 1 the command ran and something failed (a device did
+ * not bootstrap, a row was refused, the API said no), 2 the command line or an input file is wrong.
+ */
+public final class Cli {
+
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+    /** {@code serve} started the server, whose threads keep the JVM alive: no exit. */
+    public static final int SERVING = -1;
+
+    private static final Set<String> HELP = Set.of("-h", "--help", "-V", "--version");
+
+    private Cli() {
+    }
+
+    /** No arguments or only options ({@code --server.port=0}): the server starts as it always did. */
+    public static boolean startsServerDirectly(String[] args) {
+        return args.length == 0 || args[0].startsWith("-") && !HELP.contains(args[0]);
+    }
+
+    /** Runs a command with the process's streams and environment. */
+    public static int run(String... args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        return execute(new CliContext(out, err, in, System.getenv(), System.console() != null), args);
+    }
+
+    /** Runs a command in {@code context}; its exit code. */
+    public static int execute(CliContext context, String... args) {
+        CommandLine commandLine = new CommandLine(new ProvisioningCommand(), new ContextFactory(context));
+        commandLine.setOut(context.out());
+        commandLine.setErr(context.err());
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof CommandFailedException failed) {
+                context.err().println("error: " + e.getMessage());
+                return failed.exitCode();
+            }
+            if (e instanceof IllegalArgumentException) {
+                context.err().println("error: " + e.getMessage());
+                return USAGE;
+            }
+            if (e instanceof java.nio.file.NoSuchFileException missing) {
+                context.err().println("error: no such file: " + missing.getFile());
+                return USAGE;
+            }
+            if (e instanceof java.io.IOException) {
+                context.err().println("error: " + e);
+                return FAILED;
+            }
+            throw e;
+        });
+        try {
+            return commandLine.execute(args);
+        } finally {
+            context.out().flush();
+            context.err().flush();
+        }
+    }
+
+    /** Gives commands that want it their context ({@code new XCommand(CliContext)}). */
+    private record ContextFactory(CliContext context) implements CommandLine.IFactory {
+
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            try {
+                return type.getDeclaredConstructor(CliContext.class).newInstance(context);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(type);
+            }
+        }
+    }
+}
