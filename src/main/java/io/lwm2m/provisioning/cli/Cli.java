@@ -75,11 +75,15 @@ public final class Cli {
 
         @Override
         public <K> K create(Class<K> type) throws Exception {
+            java.lang.reflect.Constructor<K> constructor;
             try {
-                return type.getDeclaredConstructor(CliContext.class).newInstance(context);
+                constructor = type.getDeclaredConstructor(CliContext.class);
             } catch (NoSuchMethodException e) {
                 return CommandLine.defaultFactory().create(type);
             }
+            // Commands are package-private classes; picocli's own factory opens them the same way.
+            constructor.setAccessible(true);
+            return constructor.newInstance(context);
         }
     }
 }

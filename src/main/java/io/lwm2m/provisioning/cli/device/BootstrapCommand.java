@@ -130,7 +130,8 @@ final class BootstrapCommand implements Callable<Integer> {
             case HANDSHAKE_NO_ANSWER -> "Is the server listening at this address and port (provisioning.coaps.port)? A source with too many "
                     + "failures is blocked for a while (provisioning.bootstrap.max-failures-per-source).";
             default -> "The server's reason is in the session record: provisioning-server sessions " + endpoint
-                    + " (or GET /api/v1/devices/" + endpoint + "/sessions).";
+                    + " (or GET /api/v1/devices/" + endpoint + "/sessions); a request naming another device's endpoint is"
+                    + " recorded under the device whose credentials it used.";
         };
     }
 }

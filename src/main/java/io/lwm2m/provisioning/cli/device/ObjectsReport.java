@@ -44,7 +44,7 @@ final class ObjectsReport {
             boolean account = objectId == 0 && Boolean.TRUE.equals(resources.get(1));
             out.println(ObjectModel.objectName(objectId) + " /" + objectId + "/" + id + (account ? "  (bootstrap-server account)" : ""));
             Object mode = resources.get(2);
-            resources.forEach((resource, value) -> out.printf("  %3d  %-40s %s%n", resource,
+            resources.forEach((resource, value) -> out.printf("  %3d  %-46s %s%n", resource,
                     ObjectModel.resource(objectId, resource).name(), format(objectId, resource, value, mode)));
         });
     }

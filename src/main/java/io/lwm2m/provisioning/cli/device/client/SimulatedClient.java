@@ -57,7 +57,7 @@ public final class SimulatedClient implements Responder {
         account.put(1, true);
         account.put(2, (long) credentials.securityMode());
         account.put(3, credentials.publicKeyOrIdentity());
-        account.put(4, serverKey(trust));
+        account.put(4, serverKey(trust, credentials.securityMode()));
         account.put(5, credentials.secretKey());
         objects(0).put(accountInstance, account);
         for (int object = 1; object <= 2; object++) {
@@ -240,10 +240,13 @@ public final class SimulatedClient implements Responder {
         return objects.computeIfAbsent(objectId, k -> new TreeMap<>());
     }
 
-    private static byte[] serverKey(ServerTrust trust) {
+    /** /0/x/4 of the bootstrap account: the server's public key (RPK) or certificate (X.509) when the device checks it. */
+    private static byte[] serverKey(ServerTrust trust, int securityMode) {
         try {
-            return !trust.certificates().isEmpty() ? trust.certificates().get(0).getEncoded()
-                    : trust.publicKey() != null ? trust.publicKey().getEncoded() : new byte[0];
+            if (securityMode == 2 && !trust.certificates().isEmpty()) {
+                return trust.certificates().get(0).getEncoded();
+            }
+            return securityMode == 1 && trust.publicKey() != null ? trust.publicKey().getEncoded() : new byte[0];
         } catch (java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
