@@ -47,8 +47,12 @@ public enum Failure {
         return HANDSHAKE_FAILED;
     }
 
-    /** The alert of a refused handshake, in words ("handshake_failure"), or the exception's class. */
+    /** The alert of a refused handshake, in words ("handshake_failure"), the unanswered flight, or the exception's class. */
     static String describeHandshake(Throwable error) {
+        if (error instanceof DtlsHandshakeTimeoutException timeout) {
+            return "no answer to flight " + timeout.getFlightNumber() + (timeout.getFlightNumber() >= 5 ? " (ClientKeyExchange, Finished)"
+                    : " (ClientHello)");
+        }
         HandshakeException handshake = error instanceof HandshakeException h ? h
                 : error.getCause() instanceof HandshakeException h ? h : null;
         if (handshake != null && handshake.getAlert() != null) {
