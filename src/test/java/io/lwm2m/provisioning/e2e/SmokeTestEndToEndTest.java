@@ -122,4 +122,18 @@ class SmokeTestEndToEndTest {
             assertThat(server.call("GET", "/api/v1/devices/" + endpoint + "/handshake-failures", null).body()).contains("WRONG_KEY");
         }
     }
+
+    @Test
+    void theLoadGeneratorKeepsTheFilesDevicesBootstrappingAndCountsTheWindow() throws Exception {
+        Path secrets = importedSecrets(8, "eight.csv");
+
+        CliRun run = CliRun.run("device", "load", secrets.toString(), "--server", uri(), "--concurrency", "2", "--warmup", "1s",
+                "--duration", "3s");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("Load: 2 concurrent devices of 8, LwM2M 1.1, pct=112 (SenML-CBOR), warm-up 1 s, window 3 s")
+                .containsPattern("sessions    : [1-9]\\d* completed in the window, 0 failed in the whole run")
+                .containsPattern("throughput  : [\\d.]+ complete bootstraps/s")
+                .containsPattern("latency \\(ms\\): p50 [\\d.]+  p90 [\\d.]+  p99 [\\d.]+  max [\\d.]+");
+    }
 }

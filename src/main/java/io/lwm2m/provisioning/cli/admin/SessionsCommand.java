@@ -117,13 +117,13 @@ public final class SessionsCommand implements Callable<Integer> {
         PrintWriter out = context.out();
         out.printf("%s  %-9s %6s  %-5s LwM2M %-4s %-11s %s%n", s.path("startedAt").asString(), outcome,
                 s.has("durationMs") ? s.get("durationMs").asLong() + " ms" : "", s.path("securityMode").asString("-"),
-                s.path("lwm2mVersion").asString("?"), format(s.path("contentFormat")), s.path("peerAddress").asString(""));
+                s.path("lwm2mVersion").asString("-"), format(s.path("contentFormat")), s.path("peerAddress").asString(""));
         if (s.hasNonNull("reason")) {
             out.println("    reason: " + (s.hasNonNull("failure") ? s.get("failure").asString() + ": " : "") + s.get("reason").asString());
         }
         if (steps) {
-            s.path("steps").forEach(step -> out.printf("    %-8s %-12s %-8s %s%n", step.path("operation").asString(""),
-                    step.path("path").asString(""), step.path("responseCode").asString("-"), step.path("detail").asString("")));
+            s.path("steps").forEach(step -> out.println(String.format("    %-20s %-10s %-6s %s", step.path("operation").asString(""),
+                    step.path("path").asString(""), step.path("responseCode").asString("-"), step.path("detail").asString("")).stripTrailing()));
         }
     }
 
