@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * One run of the jar's command line in this JVM ({@link Cli#execute}), with its own environment and
- * input, its output and messages captured. What it printed is echoed to the test log, except for
- * runs asked to show secrets.
+ * input, its output and messages captured. What it printed is echoed to the test log (a PSK key given
+ * on its command line left out), except for runs asked to show secrets.
  */
 record CliRun(int exitCode, String out, String err) {
 
@@ -27,7 +27,8 @@ record CliRun(int exitCode, String out, String err) {
                 new BufferedReader(new StringReader(input)), env, false), args);
         CliRun run = new CliRun(code, out.toString(), err.toString());
         if (!Arrays.asList(args).contains("--show-secrets")) {
-            System.out.println("[cli] " + String.join(" ", args) + " -> " + code + "\n" + run.out() + run.err());
+            System.out.println("[cli] " + String.join(" ", args).replaceAll("--psk-key \\S+", "--psk-key <key>") + " -> " + code + "\n"
+                    + run.out() + run.err());
         }
         return run;
     }

@@ -41,6 +41,10 @@ final class BootstrapCommand implements Callable<Integer> {
     @Option(names = "--show-secrets", description = "Print secret keys (/0/x/5) instead of masking them.")
     private boolean showSecrets;
 
+    @Option(names = "--discover-answer", paramLabel = "LINKS", description = "Answer Bootstrap-Discover with this link-format text, "
+            + "as a client in the field did (e.g. 'lwm2m=1.0,</0/0>,</1/0>;ssid=101'), to see what the server makes of it.")
+    private String discoverAnswer;
+
     BootstrapCommand(CliContext context) {
         this.context = context;
     }
@@ -54,6 +58,9 @@ final class BootstrapCommand implements Callable<Integer> {
         ServerTrust trust = settings.trust();
         SimulatedClient simulated = new SimulatedClient(flavour.version(), client.accountInstance(), client.serverUri().toString(),
                 device.credentials(), trust);
+        if (discoverAnswer != null) {
+            simulated.answerDiscoverWith(discoverAnswer);
+        }
         out.println("Bootstrapping " + device.endpoint() + " at " + client.serverUri() + " as " + flavour.describe() + ", "
                 + device.credentials().describe());
         int mode = device.credentials().securityMode();
@@ -118,7 +125,9 @@ final class BootstrapCommand implements Callable<Integer> {
         } else {
             out.println("Bootstrap FAILED: " + result.failure());
             out.println("  " + result.kind().meaning() + ".");
-            out.println("  " + hint(result.kind(), device.endpoint()));
+            if (result.kind() != Failure.CLIENT_ERROR) {
+                out.println("  " + hint(result.kind(), device.endpoint()));
+            }
         }
         return result;
     }

@@ -106,6 +106,9 @@ public final class ClientOptions {
         if (noEndpointName && flavour.version() == io.lwm2m.provisioning.cli.device.client.SimulatedClient.Version.V1_0) {
             throw new IllegalArgumentException("--no-endpoint-name needs --lwm2m 1.1 or 1.2: a 1.0 client always names its endpoint");
         }
+        if (handshakeRetransmissions < 1) {
+            throw new IllegalArgumentException("--handshake-retransmissions must be at least 1");
+        }
         List<CipherSuite> suites = new ArrayList<>();
         for (String name : cipherSuites) {
             CipherSuite suite = CipherSuite.getTypeByName(name.trim());

@@ -3,7 +3,6 @@ package io.lwm2m.provisioning.cli.device.client;
 import io.lwm2m.provisioning.bootstrap.lwm2m.ContentFormat;
 import io.lwm2m.provisioning.bootstrap.lwm2m.ObjectInstance;
 import io.lwm2m.provisioning.bootstrap.lwm2m.Resource;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,6 +46,7 @@ public final class SimulatedClient implements Responder {
     /** object id → instance id → resource id → value (String, Long, Boolean, byte[], or a sorted map for multiple instances) */
     private final Map<Integer, SortedMap<Integer, SortedMap<Integer, Object>>> objects = new TreeMap<>();
     private final List<Step> steps = new ArrayList<>();
+    private String fixedDiscoverAnswer;
 
     /** A factory-fresh client: its bootstrap-server account at /0/{accountInstance}, and a Device object. */
     public SimulatedClient(Version version, int accountInstance, String bootstrapUri, DeviceCredentials credentials,
@@ -107,6 +107,11 @@ public final class SimulatedClient implements Responder {
         steps.add(new Step("Bootstrap-Pack (" + formatName(contentFormat) + ", " + instances.size() + " instances)", "applied", null));
         String problem = inconsistency();
         return problem == null ? null : "the Bootstrap-Pack is inconsistent: " + problem;
+    }
+
+    /** Answers every Bootstrap-Discover with {@code linkFormat}, as a client in the field answered (to replay what it sent). */
+    public synchronized void answerDiscoverWith(String linkFormat) {
+        this.fixedDiscoverAnswer = linkFormat;
     }
 
     /** The instances of an object the client holds now: instance id → resource id → value. */
@@ -170,6 +175,13 @@ public final class SimulatedClient implements Responder {
     }
 
     private Response discover(String path) {
+        Response response = new Response(ResponseCode.CONTENT);
+        response.getOptions().setContentFormat(ContentFormat.LINK_FORMAT);
+        response.setPayload(fixedDiscoverAnswer != null ? fixedDiscoverAnswer : links(path));
+        return response;
+    }
+
+    private String links(String path) {
         int[] ids = Lwm2mDecoder.parsePath(path);
         List<String> links = new ArrayList<>();
         if (ids.length == 0) {
@@ -181,10 +193,7 @@ public final class SimulatedClient implements Responder {
                 instances.forEach((id, resources) -> links.add(link(objectId, id, resources)));
             }
         });
-        Response response = new Response(ResponseCode.CONTENT);
-        response.getOptions().setContentFormat(ContentFormat.LINK_FORMAT);
-        response.setPayload(String.join(",", links).getBytes(StandardCharsets.UTF_8));
-        return response;
+        return String.join(",", links);
     }
 
     private String link(int objectId, int instanceId, Map<Integer, Object> resources) {
