@@ -19,8 +19,10 @@ public final class Main {
             ProvisioningServerApplication.main(args);
             return;
         }
-        // Before anything logs: Californium's and the JDK HTTP client's chatter stays out of the commands' output.
-        System.setProperty("logback.configurationFile", "cli-logback.xml");
+        if (!args[0].equals("serve")) {
+            // Before anything logs: Californium's chatter stays out of the commands' output (the server configures its own).
+            System.setProperty("logback.configurationFile", "cli-logback.xml");
+        }
         int code = Cli.run(args);
         if (code != Cli.SERVING) {
             System.exit(code);
