@@ -1,9 +1,12 @@
 package io.lwm2m.provisioning.cli;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.util.Set;
 import picocli.CommandLine;
 
@@ -52,11 +55,11 @@ public final class Cli {
                 context.err().println("error: " + e.getMessage());
                 return USAGE;
             }
-            if (e instanceof java.nio.file.NoSuchFileException missing) {
+            if (e instanceof NoSuchFileException missing) {
                 context.err().println("error: no such file: " + missing.getFile());
                 return USAGE;
             }
-            if (e instanceof java.io.IOException) {
+            if (e instanceof IOException) {
                 context.err().println("error: " + e);
                 return FAILED;
             }
@@ -75,7 +78,7 @@ public final class Cli {
 
         @Override
         public <K> K create(Class<K> type) throws Exception {
-            java.lang.reflect.Constructor<K> constructor;
+            Constructor<K> constructor;
             try {
                 constructor = type.getDeclaredConstructor(CliContext.class);
             } catch (NoSuchMethodException e) {

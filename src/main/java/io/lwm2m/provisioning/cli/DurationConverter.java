@@ -1,6 +1,7 @@
 package io.lwm2m.provisioning.cli;
 
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
@@ -24,7 +25,7 @@ public final class DurationConverter implements ITypeConverter<Duration> {
         }
         try {
             return Duration.parse(value.trim());
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("'" + value + "' is no duration (e.g. 500ms, 30s, 5m, 1h)");
         }
     }

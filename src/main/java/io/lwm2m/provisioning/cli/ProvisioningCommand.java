@@ -18,9 +18,9 @@ import picocli.CommandLine.IVersionProvider;
         description = "The LwM2M bootstrap and provisioning server (serve, the default), a device simulator and operator commands.",
         subcommands = {ServeCommand.class, DeviceCommand.class, ImportCommand.class, SessionsCommand.class, RotateCommand.class,
                 RevokeCommand.class, DisableCommand.class, EnableCommand.class, CrlCommand.class, HelpCommand.class},
-        footer = {"", "Operator commands read the API's URL from --api or PROVISIONING_API_URL (default http://localhost:8080)",
-                "and the API key from PROVISIONING_API_KEY or --api-key-file, never from the command line.",
-                "Exit codes: 0 done, 1 something failed, 2 wrong command line or input file."})
+        footer = {"", "Operator commands read the API's URL from --api or PROVISIONING_API_URL (default http://localhost:8080) "
+                + "and the API key from PROVISIONING_API_KEY or --api-key-file, never from the command line.",
+                "", "Exit codes: 0 done, 1 something failed, 2 wrong command line or input file."})
 public final class ProvisioningCommand {
 
     /** The jar's version (its manifest's Implementation-Version). */

@@ -53,6 +53,7 @@ class TroubleshootingEndToEndTest {
         Fixtures.Device device = Fixtures.device(server, dm);
         byte[] wrong = device.key().clone();
         wrong[15] ^= 0x55;
+        int logFrom = TestOutput.captured().length();
 
         CliRun run = CliRun.run("device", "bootstrap", "--server", uri(), "--endpoint", device.endpoint(), "--psk-identity",
                 device.identity(), "--psk-key", HexFormat.of().formatHex(wrong), "--handshake-retransmissions", "1");
@@ -61,13 +62,14 @@ class TroubleshootingEndToEndTest {
         String failures = server.call("GET", "/api/v1/devices/" + device.endpoint() + "/handshake-failures", null).body();
         assertThat(failures).contains("\"reason\":\"WRONG_KEY\"")
                 .contains("\"description\":\"wrong key: the Finished of a known PSK identity failed its MAC\"");
-        assertThat(TestOutput.captured()).contains("DTLS handshake of device '" + device.endpoint() + "' from 127.0.0.1:")
+        assertThat(awaitLog(logFrom, "DTLS handshake of device '" + device.endpoint() + "' from 127.0.0.1:"))
                 .contains("failed: wrong key: the Finished of a known PSK identity failed its MAC (identity " + device.identity() + ")");
     }
 
     @Test
     void noCommonCipherSuite() throws Exception {
         Fixtures.Device device = Fixtures.device(server, dm);
+        int logFrom = TestOutput.captured().length();
 
         CliRun run = CliRun.run("device", "bootstrap", "--server", uri(), "--endpoint", device.endpoint(), "--psk-identity",
                 device.identity(), "--psk-key", psk(device), "--cipher-suite", "TLS_PSK_WITH_AES_256_CCM_8",
@@ -76,7 +78,7 @@ class TroubleshootingEndToEndTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).contains("Bootstrap FAILED: DTLS handshake failed: handshake_failure")
                 .contains("DTLS handshake: refused with an alert");
-        awaitLog("DTLS handshake(s) of no known device failed: no cipher suite (or certificate type) both sides support");
+        awaitLog(logFrom, "DTLS handshake(s) of no known device failed: no cipher suite (or certificate type) both sides support");
     }
 
     @Test
@@ -111,14 +113,15 @@ class TroubleshootingEndToEndTest {
                 Instant.now().plus(Duration.ofDays(2)));
         Path certificate = Files.writeString(dir.resolve("idevid.pem"), Pem.certificate(idevid));
         Path key = Files.writeString(dir.resolve("idevid.key"), Pem.privateKey(keys.getPrivate()));
+        int logFrom = TestOutput.captured().length();
 
         CliRun run = CliRun.run("device", "bootstrap", "--server", uri(), "--endpoint", endpoint, "--certificate", certificate.toString(),
                 "--private-key", key.toString(), "--handshake-retransmissions", "1");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).contains("Bootstrap FAILED: DTLS handshake failed: ");
-        awaitLog("failed: the client's certificate is not valid yet (check the device clock)");
-        assertThat(TestOutput.captured()).containsPattern("certificate 'CN=" + endpoint + "' \\(serial [0-9a-f]+\\) is not valid before "
+        assertThat(awaitLog(logFrom, "certificate 'CN=" + endpoint + "'")).contains("failed: the client's certificate is not valid yet "
+                + "(check the device clock)").containsPattern("certificate 'CN=" + endpoint + "' \\(serial [0-9a-f]+\\) is not valid before "
                 + "\\d{4}-");
     }
 
@@ -136,10 +139,13 @@ class TroubleshootingEndToEndTest {
                 + "its profile's compatibility.bootstrapAccountInstance names where such clients keep it\"");
     }
 
-    private static void awaitLog(String text) throws InterruptedException {
-        for (int i = 0; i < 50 && !TestOutput.captured().contains(text); i++) {
+    /** What the server logged since {@code from} (a length of the captured output), once it holds {@code text}; fails after 5 s. */
+    private static String awaitLog(int from, String text) throws InterruptedException {
+        for (int i = 0; i < 50 && !TestOutput.captured().substring(from).contains(text); i++) {
             Thread.sleep(100);
         }
-        assertThat(TestOutput.captured()).contains(text);
+        String logged = TestOutput.captured().substring(from);
+        assertThat(logged).contains(text);
+        return logged;
     }
 }

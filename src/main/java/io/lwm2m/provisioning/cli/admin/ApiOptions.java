@@ -3,6 +3,7 @@ package io.lwm2m.provisioning.cli.admin;
 import io.lwm2m.provisioning.cli.CliContext;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -65,7 +66,7 @@ public final class ApiOptions {
                 throw new IllegalArgumentException("the API URL must be http(s)://host[:port], not " + url);
             }
             return uri;
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalArgumentException("the API URL " + url + " is no URI");
         }
     }

@@ -14,7 +14,9 @@ import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import io.lwm2m.provisioning.cli.CommandFailedException;
 import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.Extension;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,7 +68,7 @@ public final class CrlCommand implements Callable<Integer> {
         try {
             return (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(body));
         } catch (CRLException e) {
-            throw new io.lwm2m.provisioning.cli.CommandFailedException("the server's answer is no CRL: " + e.getMessage());
+            throw new CommandFailedException("the server's answer is no CRL: " + e.getMessage());
         }
     }
 
@@ -75,7 +77,7 @@ public final class CrlCommand implements Callable<Integer> {
         if (extension == null) {
             return "-";
         }
-        BigInteger value = ASN1Integer.getInstance(org.bouncycastle.asn1.ASN1OctetString.getInstance(extension).getOctets()).getValue();
+        BigInteger value = ASN1Integer.getInstance(ASN1OctetString.getInstance(extension).getOctets()).getValue();
         return value.toString();
     }
 }

@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.cli.admin;
 
 import io.lwm2m.provisioning.cli.Cli;
 import io.lwm2m.provisioning.cli.CliContext;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +33,7 @@ public final class DisableCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AdminApi api = apiOptions.api();
         target.confirm(context, api, "Disable", "Its Bootstrap-Requests will be refused until it is enabled.");
-        String body = reason == null ? null : AdminApi.JSON.writeValueAsString(java.util.Map.of("reason", reason));
+        String body = reason == null ? null : AdminApi.JSON.writeValueAsString(Map.of("reason", reason));
         JsonNode device = api.post(target.path() + "/disable", body);
         context.out().println("Device " + target.endpoint + " is " + device.path("state").asString() + ".");
         return Cli.OK;

@@ -6,9 +6,12 @@ import io.lwm2m.provisioning.cli.DurationConverter;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -81,7 +84,7 @@ public final class SessionsCommand implements Callable<Integer> {
     }
 
     private int follow(AdminApi api, String path, Map<String, String> printed) throws InterruptedException {
-        java.util.Set<String> before = new java.util.HashSet<>(printed.keySet());
+        Set<String> before = new HashSet<>(printed.keySet());
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         context.err().println("Following the sessions of " + endpoint + (until == null ? "" : " until one ends " + until) + "...");
         while (System.nanoTime() < deadline) {
@@ -103,7 +106,7 @@ public final class SessionsCommand implements Callable<Integer> {
     private static List<JsonNode> fetch(AdminApi api, String path) {
         List<JsonNode> sessions = new ArrayList<>();
         api.get(path).forEach(sessions::add);
-        java.util.Collections.reverse(sessions);
+        Collections.reverse(sessions);
         return sessions;
     }
 

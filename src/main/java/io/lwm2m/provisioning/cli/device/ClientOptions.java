@@ -7,6 +7,7 @@ import io.lwm2m.provisioning.cli.device.client.DeviceStack;
 import io.lwm2m.provisioning.cli.device.client.ServerTrust;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,7 +68,7 @@ public final class ClientOptions {
         String value = server != null ? server : context.env(SERVER_ENV) != null ? context.env(SERVER_ENV) : "coaps://localhost:5684";
         try {
             return new URI(value);
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalArgumentException("--server " + value + " is no URI");
         }
     }

@@ -9,6 +9,7 @@ import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
+import java.util.HexFormat;
 import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
 import org.bouncycastle.math.ec.ECCurve;
 
@@ -23,7 +24,7 @@ final class Keys {
         if (hex.isEmpty() || hex.length() % 2 != 0 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
             throw new IllegalArgumentException("the PSK key must be an even number of hexadecimal digits");
         }
-        return java.util.HexFormat.of().parseHex(hex);
+        return HexFormat.of().parseHex(hex);
     }
 
     /**

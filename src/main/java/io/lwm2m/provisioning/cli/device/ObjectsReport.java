@@ -3,6 +3,7 @@ package io.lwm2m.provisioning.cli.device;
 import io.lwm2m.provisioning.cli.device.client.ObjectModel;
 import io.lwm2m.provisioning.crypto.Der;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -97,7 +98,7 @@ final class ObjectsReport {
     private static String utf8(byte[] bytes) {
         try {
             String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(bytes)).toString();
             return text.chars().allMatch(c -> c >= 0x20 && c != 0x7F) ? text : null;
         } catch (CharacterCodingException e) {
             return null;

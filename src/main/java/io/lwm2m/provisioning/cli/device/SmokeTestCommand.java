@@ -15,8 +15,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,7 +90,7 @@ final class SmokeTestCommand implements Callable<Integer> {
         List<Outcome> outcomes = new ArrayList<>();
         try {
             DeviceStack stack = new DeviceStack(settings, threads);
-            List<java.util.concurrent.Future<Outcome>> futures = new ArrayList<>();
+            List<Future<Outcome>> futures = new ArrayList<>();
             for (SecretsFile.Row row : rows) {
                 futures.add(workers.submit(() -> {
                     Outcome outcome = bootstrap(stack, row, settings.trust(), flavour);
@@ -99,10 +100,10 @@ final class SmokeTestCommand implements Callable<Integer> {
                     return outcome;
                 }));
             }
-            for (java.util.concurrent.Future<Outcome> f : futures) {
+            for (Future<Outcome> f : futures) {
                 outcomes.add(f.get());
             }
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         } finally {
             workers.shutdownNow();
@@ -147,6 +148,6 @@ final class SmokeTestCommand implements Callable<Integer> {
     }
 
     private static double seconds(long nanos) {
-        return Math.max(1e-9, TimeUnit.NANOSECONDS.toNanos(nanos) / 1e9);
+        return Math.max(1e-9, nanos / 1e9);
     }
 }

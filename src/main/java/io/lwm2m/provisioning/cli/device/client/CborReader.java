@@ -1,9 +1,11 @@
 package io.lwm2m.provisioning.cli.device.client;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +113,7 @@ final class CborReader {
         if (length > in.length - position) {
             throw new IllegalArgumentException("CBOR: a string of " + length + " bytes, " + (in.length - position) + " left");
         }
-        byte[] out = java.util.Arrays.copyOfRange(in, position, position + (int) length);
+        byte[] out = Arrays.copyOfRange(in, position, position + (int) length);
         position += (int) length;
         return out;
     }
@@ -119,7 +121,7 @@ final class CborReader {
     private static String text(byte[] utf8) {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(utf8)).toString();
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(utf8)).toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("CBOR: a text string that is not UTF-8");
         }

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.californium.core.coap.CoAP.Code;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.MessageObserverAdapter;
 import org.eclipse.californium.core.coap.Request;
@@ -206,7 +207,7 @@ final class DeviceSession {
             List<String> path = request.getOptions().getUriPath();
             serverRequests.incrementAndGet();
             lastStep = request.getCode() + " /" + String.join("/", path);
-            boolean bootstrapFinish = request.getCode() == org.eclipse.californium.core.coap.CoAP.Code.POST
+            boolean bootstrapFinish = request.getCode() == Code.POST
                     && path.size() == 1 && path.get(0).equals("bs");
             Responder.Answer answer;
             try {

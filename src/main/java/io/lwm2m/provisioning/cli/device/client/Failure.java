@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.cli.device.client;
 
+import java.util.Locale;
 import org.eclipse.californium.scandium.dtls.DtlsHandshakeTimeoutException;
 import org.eclipse.californium.scandium.dtls.HandshakeException;
 
@@ -56,7 +57,7 @@ public enum Failure {
         HandshakeException handshake = error instanceof HandshakeException h ? h
                 : error.getCause() instanceof HandshakeException h ? h : null;
         if (handshake != null && handshake.getAlert() != null) {
-            return handshake.getAlert().getDescription().name().toLowerCase(java.util.Locale.ROOT);
+            return handshake.getAlert().getDescription().name().toLowerCase(Locale.ROOT);
         }
         return error.getClass().getSimpleName();
     }

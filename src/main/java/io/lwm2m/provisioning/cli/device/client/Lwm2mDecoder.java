@@ -3,8 +3,11 @@ package io.lwm2m.provisioning.cli.device.client;
 import io.lwm2m.provisioning.bootstrap.lwm2m.ContentFormat;
 import io.lwm2m.provisioning.bootstrap.lwm2m.ObjectInstance;
 import io.lwm2m.provisioning.bootstrap.lwm2m.Resource;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -166,7 +169,7 @@ public final class Lwm2mDecoder {
         }
         for (Map.Entry<?, ?> entry : map.entrySet()) {
             List<?> segments = entry.getKey() instanceof List<?> l ? l : List.of(entry.getKey());
-            int[] child = java.util.Arrays.copyOf(path, path.length + segments.size());
+            int[] child = Arrays.copyOf(path, path.length + segments.size());
             for (int i = 0; i < segments.size(); i++) {
                 if (!(segments.get(i) instanceof Long id) || id < 0 || id > 65535) {
                     throw new IllegalArgumentException("LwM2M-CBOR: key " + segments.get(i) + " under " + pathText(path) + " is no id");
@@ -202,7 +205,7 @@ public final class Lwm2mDecoder {
     }
 
     private static List<ObjectInstance> instances(List<Value> values) {
-        Map<List<Integer>, Map<Integer, Object>> byInstance = new java.util.LinkedHashMap<>();
+        Map<List<Integer>, Map<Integer, Object>> byInstance = new LinkedHashMap<>();
         for (Value v : values) {
             Map<Integer, Object> resources = byInstance.computeIfAbsent(List.of(v.object(), v.instance()), k -> new TreeMap<>());
             if (v.resourceInstance() == null) {
@@ -284,7 +287,7 @@ public final class Lwm2mDecoder {
 
         private static Object typed(byte[] value, ObjectModel.Type type, int resource) {
             return switch (type) {
-                case STRING -> new String(value, java.nio.charset.StandardCharsets.UTF_8);
+                case STRING -> new String(value, StandardCharsets.UTF_8);
                 case BOOLEAN -> {
                     if (value.length != 1 || (value[0] != 0 && value[0] != 1)) {
                         throw new IllegalArgumentException("TLV: resource " + resource + " is no Boolean");
@@ -333,7 +336,7 @@ public final class Lwm2mDecoder {
                 if (length > in.length - p) {
                     throw new IllegalArgumentException("TLV: a value of " + length + " bytes, " + (in.length - p) + " left");
                 }
-                entries.add(new Entry(typeByte >> 6, id, java.util.Arrays.copyOfRange(in, p, p + length)));
+                entries.add(new Entry(typeByte >> 6, id, Arrays.copyOfRange(in, p, p + length)));
                 p += length;
             }
             return entries;

@@ -3,6 +3,7 @@ package io.lwm2m.provisioning.cli.device.client;
 import io.lwm2m.provisioning.bootstrap.lwm2m.ContentFormat;
 import io.lwm2m.provisioning.bootstrap.lwm2m.ObjectInstance;
 import io.lwm2m.provisioning.bootstrap.lwm2m.Resource;
+import java.security.cert.CertificateEncodingException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -256,7 +257,7 @@ public final class SimulatedClient implements Responder {
                 return trust.certificates().get(0).getEncoded();
             }
             return securityMode == 1 && trust.publicKey() != null ? trust.publicKey().getEncoded() : new byte[0];
-        } catch (java.security.cert.CertificateEncodingException e) {
+        } catch (CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
     }
