@@ -171,6 +171,23 @@ class DeviceSimulatorEndToEndTest {
     }
 
     @Test
+    void aNoSecDeviceOverPlainCoapReceivesItsAccessControlInstancesToo() throws Exception {
+        String profile = Fixtures.profile(server, """
+                {"servers":[{"server":"%s"}],"allowNoSec":true,
+                 "accessControl":[{"objectId":3,"instanceId":0,"acl":{"411":7,"0":1},"owner":411}]}""".formatted(dm));
+        Fixtures.Device device = Fixtures.deviceOfProfile(server, profile);
+
+        CliRun run = CliRun.run("device", "bootstrap", "--server", "coap://127.0.0.1:" + server.coap().getPort(), "--endpoint",
+                device.endpoint(), "--format", "TLV");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("NoSec (plain CoAP)").doesNotContain("DTLS handshake")
+                .containsPattern("Security /0/0  \\(bootstrap-server account\\)\\n(.*\\n)*?\\s+2  Security Mode\\s+3 \\(NoSec\\)")
+                .containsPattern("Access Control /2/\\d+\\n\\s+0  Object ID\\s+3\\n\\s+1  Object Instance ID\\s+0\\n"
+                        + "\\s+2  ACL\\s+\\[0\\]=1, \\[411\\]=7\\n\\s+3  Access Control Owner\\s+411");
+    }
+
+    @Test
     void wrongInputIsAUsageErrorNamingWhatIsMissing() {
         CliRun noCredentials = CliRun.run("device", "bootstrap", "--server", uri(), "--endpoint", "urn:dev:x");
         CliRun badFormat = CliRun.run("device", "bootstrap", "--server", uri(), "--endpoint", "urn:dev:x", "--psk-identity", "a",
