@@ -1,7 +1,11 @@
 package io.lwm2m.provisioning.bench;
 
-import io.lwm2m.provisioning.bench.SimulatedDevice.Device;
-import io.lwm2m.provisioning.bench.SimulatedDevice.Result;
+import io.lwm2m.provisioning.cli.device.client.DeviceCredentials;
+import io.lwm2m.provisioning.cli.device.client.DeviceIdentity;
+import io.lwm2m.provisioning.cli.device.client.DeviceStack;
+import io.lwm2m.provisioning.cli.device.client.LoadGenerator;
+import io.lwm2m.provisioning.cli.device.client.ScriptedResponder;
+import io.lwm2m.provisioning.cli.device.client.SessionResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -11,24 +15,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
 import tools.jackson.databind.JsonNode;
@@ -68,7 +66,7 @@ public final class BootstrapBenchmark {
     private final double startupTimeoutSeconds;
     private final boolean keep;
     private final Path jfr;
-    private final String pct;
+    private final Integer pct;
     private final boolean logSql;
     private final List<String> serverJvm;
     private final List<String> serverArgs;
@@ -76,12 +74,7 @@ public final class BootstrapBenchmark {
 
     private final AtomicReference<BenchServer> server = new AtomicReference<>();
     private final AtomicBoolean stop = new AtomicBoolean();
-    private final AtomicLong completed = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    /** Completions inside the measured window, for --count. */
-    private final AtomicLong measuredCompleted = new AtomicLong();
-    private volatile long windowStart = Long.MAX_VALUE;
+    private final AtomicReference<LoadGenerator> load = new AtomicReference<>();
 
     private BootstrapBenchmark(Bench.Options o) {
         devices = o.integer("devices", 2000, "devices registered (and cycled through)");
@@ -113,7 +106,8 @@ public final class BootstrapBenchmark {
         jfr = jfrPath == null ? null : Path.of(jfrPath).toAbsolutePath();
         logSql = o.flag("log-sql", "diagnostics: the server logs its SQL (org.hibernate.SQL at DEBUG); the statements of the"
                 + " window are printed per session (slows the server: its CPU figures are then not representative)");
-        pct = o.string("pct", null, "content format the devices ask for (pct=); none means TLV, as LwM2M 1.0");
+        String format = o.string("pct", null, "content format the devices ask for (pct=); none means TLV, as LwM2M 1.0");
+        pct = format == null ? null : Integer.valueOf(format);
         serverJvm = split(o.string("server-jvm", "", "extra JVM options of the server, space-separated"));
         List<String> args = new ArrayList<>(split(o.string("server-args", "",
                 "extra arguments of the server (e.g. --logging.level.root=WARN), space-separated")));
@@ -204,34 +198,19 @@ public final class BootstrapBenchmark {
         Bench.info(String.format("server pid %d up in %.1f s, coaps port %d, log %s", s.pid(), seconds(System.nanoTime() - t),
                 s.coapsPort(), s.log()));
 
-        List<Device> registered = register(s);
+        List<DeviceIdentity> registered = register(s);
 
-        ScheduledThreadPoolExecutor dtlsPool = scheduledPool("bench-dtls", clientThreads);
-        ScheduledThreadPoolExecutor coapPool = scheduledPool("bench-coap", clientThreads);
-        ScheduledThreadPoolExecutor coapSecondary = scheduledPool("bench-coap-timer", 1);
-        ThreadPoolExecutor closer = new ThreadPoolExecutor(2, 2, 10, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4096),
-                Bench.daemon("bench-close"), new ThreadPoolExecutor.CallerRunsPolicy());
-        // Reads the connectors' sockets: one pooled thread per open connector, reused across sessions.
-        ExecutorService receivers = Executors.newCachedThreadPool(Bench.daemon("bench-receive"));
-        SimulatedDevice.Stack stack = new SimulatedDevice.Stack(new InetSocketAddress(InetAddress.getLoopbackAddress(), s.coapsPort()),
-                cipher, dtlsPool, coapPool, coapSecondary, receivers, sessionTimeoutMillis, pct);
-
-        @SuppressWarnings("unchecked")
-        List<Result>[] results = new List[concurrency];
-        Thread[] workers = new Thread[concurrency];
-        for (int w = 0; w < concurrency; w++) {
-            List<Result> mine = new ArrayList<>();
-            results[w] = mine;
-            int first = w;
-            workers[w] = new Thread(() -> drive(stack, registered, first, mine, closer), "bench-device-" + w);
-            workers[w].setDaemon(true);
-        }
+        // The load generator (the CLI's `device load`): a fresh DTLS-PSK connector per session, one cipher suite.
+        DeviceStack.Threads threads = DeviceStack.Threads.create("bench", clientThreads);
+        DeviceStack stack = new DeviceStack(new DeviceStack.Settings(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                s.coapsPort()), true, List.of(cipher), sessionTimeoutMillis, pct, true, null, null), threads);
+        LoadGenerator generator = new LoadGenerator(stack, new ScriptedResponder("coaps://127.0.0.1:" + s.coapsPort()), registered,
+                concurrency, Bench::info);
+        load.set(generator);
         Bench.info(String.format("load: %d concurrent devices, %s, warm-up %.0f s, then %s", concurrency, cipher,
                 warmupSeconds, count > 0 ? count + " sessions" : String.format("%.0f s", durationSeconds)));
         long loadStart = System.nanoTime();
-        for (Thread w : workers) {
-            w.start();
-        }
+        generator.start();
         HeapTrend heapTrend = new HeapTrend(s.pid(), loadStart);
 
         // Warm-up.
@@ -253,12 +232,13 @@ public final class BootstrapBenchmark {
         long logFrom = s.logSize();
         Map<Long, ProcCpu.ThreadTicks> threadsStart = ProcCpu.threadTicks(s.pid());
         ProcCpu.Sample cpuStart = ProcCpu.sample(s.pid(), s.dataDir().toString());
-        windowStart = cpuStart.wallNanos();
+        long windowStart = cpuStart.wallNanos();
+        generator.startWindow(windowStart);
         long maxWindowNanos = Math.round((count > 0 ? maxDurationSeconds : durationSeconds) * 1e9);
         long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!stop.get()) {
             long now = System.nanoTime();
-            if (now - windowStart >= maxWindowNanos || (count > 0 && measuredCompleted.get() >= count)) {
+            if (now - windowStart >= maxWindowNanos || (count > 0 && generator.measuredCompleted() >= count)) {
                 break;
             }
             if (now >= nextProgress) {
@@ -288,17 +268,8 @@ public final class BootstrapBenchmark {
 
         // Drain: no new sessions, let the running ones end (bounded by the session timeout).
         stop.set(true);
-        long joinDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(sessionTimeoutMillis + 15_000);
-        for (Thread w : workers) {
-            w.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(joinDeadline - System.nanoTime())));
-        }
-        boolean stuck = Arrays.stream(workers).anyMatch(Thread::isAlive);
-        closer.shutdown();
-        closer.awaitTermination(20, TimeUnit.SECONDS);
-        dtlsPool.shutdownNow();
-        coapPool.shutdownNow();
-        coapSecondary.shutdownNow();
-        receivers.shutdownNow();
+        boolean stuck = generator.stop(sessionTimeoutMillis + 15_000);
+        threads.shutdown();
         // The server records a session's end right after the Finish answer; give it a moment.
         long running = -1;
         for (int i = 0; i < 50; i++) {
@@ -311,14 +282,7 @@ public final class BootstrapBenchmark {
         Map<String, Long> serverOutcomes = s.sessionOutcomes();
         Map<String, Integer> problems = s.problems();
 
-        List<Result> all = new ArrayList<>();
-        synchronized (results) {
-            for (List<Result> r : results) {
-                synchronized (r) {
-                    all.addAll(r);
-                }
-            }
-        }
+        List<SessionResult> all = generator.results();
         int exit = report(all, windowStart, windowEnd, cpuStart, cpuEnd, heapBefore, heapAfter, pgBefore, pgAfter, tablesBefore,
                 tablesAfter, serverOutcomes, running, problems, stuck, serverThreads);
         heapTrend.print(out, liveAfterWindow);
@@ -339,51 +303,8 @@ public final class BootstrapBenchmark {
         return exit;
     }
 
-    /** One simulated-device slot: cycles through its share of the devices until told to stop. */
-    private void drive(SimulatedDevice.Stack stack, List<Device> registered, int first, List<Result> into, ThreadPoolExecutor closer) {
-        int index = first;
-        while (!stop.get()) {
-            Device device = registered.get(index);
-            index += concurrency;
-            if (index >= registered.size()) {
-                index = first;
-            }
-            inFlight.incrementAndGet();
-            Result result;
-            try {
-                result = stack.bootstrap(device, closer);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } finally {
-                inFlight.decrementAndGet();
-            }
-            synchronized (into) {
-                into.add(result);
-            }
-            if (result.ok()) {
-                completed.incrementAndGet();
-                if (result.endNanos() >= windowStart) {
-                    measuredCompleted.incrementAndGet();
-                }
-            } else {
-                failed.incrementAndGet();
-                if (failed.get() <= 5) {
-                    Bench.info("session of " + device.endpoint() + " failed: " + result.failure());
-                }
-                // A failing server must not be hammered in a tight loop.
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
     /** One DM server and the devices, through the admin API, in parallel. */
-    private List<Device> register(BenchServer s) throws Exception {
+    private List<DeviceIdentity> register(BenchServer s) throws Exception {
         HttpResponse<String> dm = s.api("POST", "/api/v1/servers", "{\"name\":\"dm-1\",\"uri\":\"coaps://dm.example:5684\","
                 + "\"shortServerId\":101,\"lifetime\":300,\"binding\":\"U\",\"securityMode\":\"PSK\"}", Duration.ofSeconds(30));
         if (dm.statusCode() != 201) {
@@ -392,14 +313,14 @@ public final class BootstrapBenchmark {
         long t = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(registerConcurrency, Bench.daemon("bench-register"));
         try {
-            List<Callable<Device>> calls = new ArrayList<>();
+            List<Callable<DeviceIdentity>> calls = new ArrayList<>();
             for (int i = 0; i < devices; i++) {
                 String endpoint = String.format("urn:dev:bench:%06d", i);
                 calls.add(() -> registerOne(s, endpoint));
             }
-            List<Future<Device>> futures = pool.invokeAll(calls, 15, TimeUnit.MINUTES);
-            List<Device> registered = new ArrayList<>(devices);
-            for (Future<Device> f : futures) {
+            List<Future<DeviceIdentity>> futures = pool.invokeAll(calls, 15, TimeUnit.MINUTES);
+            List<DeviceIdentity> registered = new ArrayList<>(devices);
+            for (Future<DeviceIdentity> f : futures) {
                 if (f.isCancelled()) {
                     throw new IllegalStateException("registering the devices took longer than 15 minutes");
                 }
@@ -413,7 +334,7 @@ public final class BootstrapBenchmark {
         }
     }
 
-    private static Device registerOne(BenchServer s, String endpoint) throws Exception {
+    private static DeviceIdentity registerOne(BenchServer s, String endpoint) throws Exception {
         String body = "{\"endpoint\":\"" + endpoint + "\",\"servers\":[\"dm-1\"],\"bootstrapCredential\":{\"mode\":\"PSK\"}}";
         String last = null;
         for (int attempt = 1; attempt <= 3; attempt++) {
@@ -421,8 +342,8 @@ public final class BootstrapBenchmark {
                 HttpResponse<String> r = s.api("POST", "/api/v1/devices", body, Duration.ofSeconds(30));
                 if (r.statusCode() == 201) {
                     JsonNode credential = JSON.readTree(r.body()).get("bootstrapCredential");
-                    return new Device(endpoint, credential.get("identity").asString(),
-                            HexFormat.of().parseHex(credential.get("key").asString()));
+                    return new DeviceIdentity(endpoint, new DeviceCredentials.Psk(credential.get("identity").asString(),
+                            HexFormat.of().parseHex(credential.get("key").asString())));
                 }
                 last = "HTTP " + r.statusCode() + " " + r.body();
                 if (r.statusCode() < 500 && r.statusCode() != 429) {
@@ -436,19 +357,19 @@ public final class BootstrapBenchmark {
         throw new IllegalStateException("registering " + endpoint + " failed: " + last);
     }
 
-    private int report(List<Result> all, long t0, long t1, ProcCpu.Sample cpuStart, ProcCpu.Sample cpuEnd, Bench.Heap heapBefore,
+    private int report(List<SessionResult> all, long t0, long t1, ProcCpu.Sample cpuStart, ProcCpu.Sample cpuEnd, Bench.Heap heapBefore,
             Bench.Heap heapAfter, Map<String, Long> pgBefore, Map<String, Long> pgAfter, Map<String, Long> tablesBefore,
             Map<String, Long> tablesAfter, Map<String, Long> serverOutcomes, long serverRunning, Map<String, Integer> problems,
             boolean stuck, Map<String, Long> serverThreads) {
         double window = seconds(t1 - t0);
-        List<Result> ok = new ArrayList<>();
+        List<SessionResult> ok = new ArrayList<>();
         Map<String, Integer> failuresInWindow = new TreeMap<>();
         Map<String, Integer> failuresOutside = new TreeMap<>();
         long warmupOk = 0;
         long drainOk = 0;
         long serverRequests = 0;
         long retransmissions = 0;
-        for (Result r : all) {
+        for (SessionResult r : all) {
             boolean inWindow = r.endNanos() >= t0 && r.endNanos() <= t1;
             if (r.ok()) {
                 if (inWindow) {
@@ -496,8 +417,8 @@ public final class BootstrapBenchmark {
         out.printf("throughput       : %.1f complete bootstraps/s%n", rate);
         if (n > 0) {
             long[] total = ok.stream().mapToLong(r -> r.endNanos() - r.startNanos()).sorted().toArray();
-            long[] handshake = ok.stream().mapToLong(Result::handshakeNanos).filter(v -> v >= 0).sorted().toArray();
-            long[] answered = ok.stream().mapToLong(Result::requestAnsweredNanos).filter(v -> v >= 0).sorted().toArray();
+            long[] handshake = ok.stream().mapToLong(SessionResult::handshakeNanos).filter(v -> v >= 0).sorted().toArray();
+            long[] answered = ok.stream().mapToLong(SessionResult::requestAnsweredNanos).filter(v -> v >= 0).sorted().toArray();
             out.printf("latency (ms)     : p50 %.1f  p90 %.1f  p99 %.1f  max %.1f   (handshake start -> Finish answer sent)%n",
                     ms(pct(total, 50)), ms(pct(total, 90)), ms(pct(total, 99)), ms(total[total.length - 1]));
             out.printf("  handshake      : p50 %.1f  p90 %.1f  p99 %.1f  max %.1f%n", ms(pct(handshake, 50)), ms(pct(handshake, 90)),
@@ -557,7 +478,7 @@ public final class BootstrapBenchmark {
             out.println("  per table     : " + tb.toString().trim());
         }
         if (!serverOutcomes.isEmpty()) {
-            long clientOk = all.stream().filter(Result::ok).count();
+            long clientOk = all.stream().filter(SessionResult::ok).count();
             out.printf("server's record  : %s (whole run; the load generator counted %d completed, %d failed)%s%n",
                     serverOutcomes, clientOk, all.size() - clientOk, serverRunning > 0 ? ", " + serverRunning + " still RUNNING" : "");
         }
@@ -653,8 +574,9 @@ public final class BootstrapBenchmark {
 
     private void progress(String phase, long loadStart) {
         double t = seconds(System.nanoTime() - loadStart);
-        Bench.info(String.format("%s: t=%.0f s, %d completed (%.0f/s overall), %d failed, %d in flight", phase, t, completed.get(),
-                completed.get() / t, failed.get(), inFlight.get()));
+        LoadGenerator generator = load.get();
+        Bench.info(String.format("%s: t=%.0f s, %d completed (%.0f/s overall), %d failed, %d in flight", phase, t, generator.completed(),
+                generator.completed() / t, generator.failed(), generator.inFlight()));
     }
 
     private static long pct(long[] sorted, double p) {
@@ -675,12 +597,6 @@ public final class BootstrapBenchmark {
 
     private static List<String> split(String s) {
         return s == null || s.isBlank() ? List.of() : List.of(s.trim().split("\\s+"));
-    }
-
-    private static ScheduledThreadPoolExecutor scheduledPool(String name, int threads) {
-        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(threads, Bench.daemon(name));
-        pool.setRemoveOnCancelPolicy(true);
-        return pool;
     }
 
     private static final class UsageException extends RuntimeException {

@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  * and follows the job: rows/s, and the server's heap (jstat) sampled over the run.
  *
  * <pre>./mvnw -B -q -DskipTests install &amp;&amp; ./mvnw -B -q -pl src dependency:build-classpath -Dmdep.outputFile="$PWD/target/bench-classpath.txt" \
- *  &amp;&amp; java -cp "target/test-classes:$(cat target/bench-classpath.txt)" \
+ *  &amp;&amp; java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
  *     io.lwm2m.provisioning.bench.ImportBenchmark --rows 1000000</pre>
  */
 public final class ImportBenchmark {

@@ -30,11 +30,14 @@ public final class JarProcess implements AutoCloseable {
     private final int apiPort;
     private final int managementPort;
 
-    private JarProcess(Path jar, Path workingDirectory, List<String> arguments, Consumer<String> echo) throws IOException {
+    private JarProcess(Path jar, Path workingDirectory, List<String> leading, List<String> arguments, Consumer<String> echo)
+            throws IOException {
         this.apiPort = freePort();
         this.managementPort = freePort();
         List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toAbsolutePath().toString(), "--server.port=" + apiPort, "--management.server.port=" + managementPort,
+                "-jar", jar.toAbsolutePath().toString()));
+        command.addAll(leading);
+        command.addAll(List.of("--server.port=" + apiPort, "--management.server.port=" + managementPort,
                 "--server.address=127.0.0.1", "--management.server.address=127.0.0.1", "--provisioning.coap.address=127.0.0.1",
                 "--provisioning.coap.port=0", "--provisioning.coaps.port=0", "--provisioning.est.https.address=127.0.0.1",
                 "--provisioning.est.https.port=0"));
@@ -57,7 +60,12 @@ public final class JarProcess implements AutoCloseable {
 
     /** Starts {@code java -jar <jar> <ports> <arguments>} in {@code workingDirectory}, echoing its output to {@code echo}. */
     public static JarProcess start(Path jar, Path workingDirectory, List<String> arguments, Consumer<String> echo) throws IOException {
-        return new JarProcess(jar, workingDirectory, arguments, echo);
+        return new JarProcess(jar, workingDirectory, List.of(), arguments, echo);
+    }
+
+    /** As {@link #start}, with the jar's {@code serve} command before the arguments ({@code java -jar <jar> serve <ports> ...}). */
+    public static JarProcess serve(Path jar, Path workingDirectory, List<String> arguments, Consumer<String> echo) throws IOException {
+        return new JarProcess(jar, workingDirectory, List.of("serve"), arguments, echo);
     }
 
     /** Waits until readiness answers 200 (UP); how long that took since the process was started. */
