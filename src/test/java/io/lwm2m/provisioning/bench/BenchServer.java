@@ -48,6 +48,7 @@ final class BenchServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private volatile Process process;
     private int httpPort;
+    private int coapPort;
     private int coapsPort;
     private int postgresPort;
     private String adminKey;
@@ -115,6 +116,7 @@ final class BenchServer implements AutoCloseable {
             postgres = find(POSTGRES, text);
         }
         httpPort = Integer.parseInt(tomcat.group(1));
+        coapPort = Integer.parseInt(coap.group(1));
         coapsPort = Integer.parseInt(coap.group(2));
         postgresPort = postgres == null ? -1 : Integer.parseInt(postgres.group(1));
         Path keyFile = dataDir.resolve("initial-admin-key");
@@ -134,6 +136,10 @@ final class BenchServer implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    int coapPort() {
+        return coapPort;
     }
 
     int coapsPort() {

@@ -48,7 +48,7 @@ public final class DeviceInput {
         if (name == null) {
             throw new IllegalArgumentException("name the device: --endpoint, or --from with the answer of POST /api/v1/devices");
         }
-        DeviceCredentials credentials = created != null ? fromCreated(created) : fromOptions(secure);
+        DeviceCredentials credentials = created != null ? credentialsOf(created) : fromOptions(secure);
         return new DeviceIdentity(name, credentials);
     }
 
@@ -76,7 +76,8 @@ public final class DeviceInput {
         return new DeviceCredentials.NoSec();
     }
 
-    private static DeviceCredentials fromCreated(JsonNode created) {
+    /** The bootstrap credentials in the answer of {@code POST /api/v1/devices} (PSK key, RPK or X.509 private key). */
+    public static DeviceCredentials credentialsOf(JsonNode created) {
         JsonNode credential = created.get("bootstrapCredential");
         if (credential == null || !credential.has("mode")) {
             throw new IllegalArgumentException("--from: no bootstrapCredential in the file (the answer of POST /api/v1/devices)");
