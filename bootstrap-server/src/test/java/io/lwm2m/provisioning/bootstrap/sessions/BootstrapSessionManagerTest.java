@@ -32,7 +32,7 @@ class BootstrapSessionManagerTest {
     private final FakeHistory history = new FakeHistory();
     private final List<Long> authenticated = new ArrayList<>();
     private final List<String> events = new ArrayList<>();
-    private final BootstrapSessionManager manager = new BootstrapSessionManager(configs, history, new CredentialDelivery() {
+    private final BootstrapSessionManager manager = new BootstrapSessionManager(configs, DeviceAdmission.NONE, history, new CredentialDelivery() {
         @Override
         public void authenticatedWith(long credentialId) {
             authenticated.add(credentialId);
@@ -227,7 +227,7 @@ class BootstrapSessionManagerTest {
         }
 
         @Override
-        public void finish(UUID id, Long deviceId, SessionEnd end) {
+        public void finish(SessionStart start, SessionEnd end) {
             finished.add(end.outcome());
         }
 
