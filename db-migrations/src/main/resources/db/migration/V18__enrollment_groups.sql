@@ -1,6 +1,7 @@
 -- bootstrap-server: enrollment groups (zero-touch, issue 17, decisions 075-077). A group admits a
 -- device nobody registered on its first contact, from a group trust anchor: registered manufacturer
--- CAs (X509) or a group key from which each device's PSK is derived (SYMMETRIC_KEY). The group key
+-- CAs (X509) or a group key from which each device's PSK is derived (SYMMETRIC_KEY): the first
+-- derived_key_length bytes of HMAC-SHA256(group key, PSK identity), 16 for tinydtls clients. The group key
 -- and the allocation webhook's signing secret are sealed like every secret (SecretCipher), bound to
 -- the group's name. admitted counts the devices the group created, against device_limit; admitting
 -- takes the group's row lock, so two replicas admitting the same device create it once.
@@ -12,6 +13,7 @@ CREATE TABLE enrollment_groups (
     manufacturer_cas          TEXT[]       NOT NULL DEFAULT '{}',
     endpoint_from             VARCHAR(16)  CHECK (endpoint_from IN ('CN', 'SAN_URI')),
     identity_prefix           VARCHAR(64),
+    derived_key_length        INTEGER      CHECK (derived_key_length BETWEEN 16 AND 32),
     key_ciphertext            BYTEA,
     key_wrapped_data_key      BYTEA,
     key_kek_version           INTEGER,

@@ -10,19 +10,20 @@ import java.util.List;
 /**
  * An enrollment group as {@code POST}/{@code PUT /api/v1/enrollment-groups} take it:
  * {@code {"name","state","attestation":{"type":"X509","manufacturerCas":[…],"endpointFrom":"CN"} |
- * {"type":"SYMMETRIC_KEY","identityPrefix":"…","groupKey":"<hex>"},"endpointPattern","deviceLimit",
+ * {"type":"SYMMETRIC_KEY","identityPrefix":"…","groupKey":"<hex>","derivedKeyLength":16|32},"endpointPattern","deviceLimit",
  * "labels":[…],"allocation":{…}}}.
  */
 record GroupRequest(String name, EnrollmentGroup.State state, AttestationRequest attestation, String endpointPattern,
         Integer deviceLimit, List<String> labels, Allocation allocation) {
 
     record AttestationRequest(EnrollmentGroup.Mechanism type, List<String> manufacturerCas, EnrollmentGroup.EndpointFrom endpointFrom,
-            String identityPrefix, String groupKey) {
+            String identityPrefix, String groupKey, Integer derivedKeyLength) {
     }
 
     GroupSpec spec() {
         GroupSpec.Attestation attested = attestation == null ? null : new GroupSpec.Attestation(attestation.type(),
-                attestation.manufacturerCas(), attestation.endpointFrom(), attestation.identityPrefix(), key(attestation.groupKey()));
+                attestation.manufacturerCas(), attestation.endpointFrom(), attestation.identityPrefix(), key(attestation.groupKey()),
+                attestation.derivedKeyLength());
         return new GroupSpec(name, state, attested, endpointPattern, deviceLimit, labels, allocation);
     }
 

@@ -17,13 +17,14 @@ record GroupResponse(String name, String state, Attestation attestation, String 
         Map<String, Long> admissions, Instant createdAt, Instant updatedAt, String groupKey, String allocationSecret) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Attestation(String type, List<String> manufacturerCas, String endpointFrom, String identityPrefix) {
+    record Attestation(String type, List<String> manufacturerCas, String endpointFrom, String identityPrefix,
+            Integer derivedKeyLength) {
     }
 
     static GroupResponse of(EnrollmentGroup group, Map<String, Long> admissions, String groupKey, String allocationSecret) {
         Attestation attestation = group.mechanism() == EnrollmentGroup.Mechanism.X509
-                ? new Attestation(group.mechanism().name(), group.manufacturerCas(), group.endpointFrom().name(), null)
-                : new Attestation(group.mechanism().name(), null, null, group.identityPrefix());
+                ? new Attestation(group.mechanism().name(), group.manufacturerCas(), group.endpointFrom().name(), null, null)
+                : new Attestation(group.mechanism().name(), null, null, group.identityPrefix(), group.derivedKeyLength());
         return new GroupResponse(group.name(), group.state().name(), attestation, group.endpointPattern(), group.deviceLimit(),
                 group.admitted(), group.labels(), group.allocation(), group.previousAllocationSecretValidUntil(Instant.now()),
                 admissions, group.createdAt(), group.updatedAt(), groupKey, allocationSecret);

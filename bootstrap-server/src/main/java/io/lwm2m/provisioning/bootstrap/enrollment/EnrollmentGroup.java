@@ -67,6 +67,9 @@ public class EnrollmentGroup {
     @Column(name = "identity_prefix")
     private String identityPrefix;
 
+    @Column(name = "derived_key_length")
+    private Integer derivedKeyLength;
+
     @Column(name = "key_ciphertext")
     private byte[] keyCiphertext;
 
@@ -119,6 +122,7 @@ public class EnrollmentGroup {
         this.name = spec.name();
         this.mechanism = spec.attestation().type();
         this.identityPrefix = spec.attestation().identityPrefix();
+        this.derivedKeyLength = spec.attestation().type() == Mechanism.SYMMETRIC_KEY ? spec.attestation().derivedKeyLength() : null;
         if (groupKey != null) {
             this.keyCiphertext = groupKey.ciphertext();
             this.keyWrappedDataKey = groupKey.wrappedDataKey();
@@ -190,6 +194,11 @@ public class EnrollmentGroup {
 
     public String identityPrefix() {
         return identityPrefix;
+    }
+
+    /** How many bytes of the MAC a device's PSK is (SYMMETRIC_KEY); null for X509. */
+    public Integer derivedKeyLength() {
+        return derivedKeyLength;
     }
 
     SealedSecret groupKey() {

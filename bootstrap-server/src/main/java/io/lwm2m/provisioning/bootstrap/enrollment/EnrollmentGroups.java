@@ -167,7 +167,7 @@ public class EnrollmentGroups {
         }
         String identity = group.identityPrefix() + endpoint;
         byte[] groupKey = cipher.open(group.groupKey(), EnrollmentGroup.keyContext(name));
-        byte[] key = GroupKeys.derive(groupKey, identity);
+        byte[] key = GroupKeys.derive(groupKey, identity, group.derivedKeyLength());
         try {
             audit.record(actor.event("enrollment-group.derive", target(group), AuditEvent.Outcome.SUCCESS,
                     Map.of("endpoint", endpoint, "identity", identity)));

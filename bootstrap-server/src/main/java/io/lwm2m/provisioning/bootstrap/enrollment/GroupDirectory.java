@@ -37,7 +37,7 @@ public class GroupDirectory {
     }
 
     /** A symmetric-key group: its identity prefix and its key, opened. */
-    record SymmetricGroup(long id, String name, String prefix, byte[] key) {
+    record SymmetricGroup(long id, String name, String prefix, byte[] key, int keyLength) {
     }
 
     /** An X.509 group: the manufacturer CAs whose certificates it takes. */
@@ -52,7 +52,7 @@ public class GroupDirectory {
      * group's prefix and the rest is an endpoint. Empty otherwise (a garbage identity stays garbage).
      */
     public Optional<byte[]> derivedKey(String identity) {
-        return symmetricFor(identity).map(group -> GroupKeys.derive(group.key(), identity));
+        return symmetricFor(identity).map(group -> GroupKeys.derive(group.key(), identity, group.keyLength()));
     }
 
     /** Whether an X.509 group takes the certificates of this registered manufacturer CA. */
@@ -95,7 +95,7 @@ public class GroupDirectory {
             return new Snapshot(
                     all.stream().filter(g -> g.mechanism() == EnrollmentGroup.Mechanism.SYMMETRIC_KEY)
                             .map(g -> new SymmetricGroup(g.id(), g.name(), g.identityPrefix(),
-                                    cipher.open(g.groupKey(), EnrollmentGroup.keyContext(g.name()))))
+                                    cipher.open(g.groupKey(), EnrollmentGroup.keyContext(g.name())), g.derivedKeyLength()))
                             .toList(),
                     all.stream().filter(g -> g.mechanism() == EnrollmentGroup.Mechanism.X509)
                             .map(g -> new X509Group(g.id(), g.name(), g.manufacturerCas(), g.endpointFrom())).toList());

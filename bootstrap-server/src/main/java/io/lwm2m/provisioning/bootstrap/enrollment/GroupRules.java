@@ -59,6 +59,10 @@ class GroupRules {
                 problems.add("attestation.identityPrefix", "cannot change (it is '" + existing.identityPrefix()
                         + "'): every device's derived key depends on it");
             }
+            if (!existing.derivedKeyLength().equals(spec.attestation().derivedKeyLength())) {
+                problems.add("attestation.derivedKeyLength", "cannot change (it is " + existing.derivedKeyLength()
+                        + "): every device's derived key depends on it");
+            }
             if (spec.attestation().groupKey() != null) {
                 problems.add("attestation.groupKey", "cannot change: every device's derived key depends on it");
             }

@@ -30,12 +30,16 @@ public record GroupSpec(String name, EnrollmentGroup.State state, Attestation at
      * @param endpointFrom    X509: the endpoint is the subject's CN (default) or its first SAN URI
      * @param identityPrefix  SYMMETRIC_KEY: the PSK identity is this prefix followed by the endpoint ("" for none)
      * @param groupKey        SYMMETRIC_KEY: the group key (16-64 bytes) when the line supplies it; generated when null
+     * @param derivedKeyLength SYMMETRIC_KEY: bytes of a device's PSK, 16 or 32 (default): tinydtls clients take 16 at most
      */
     public record Attestation(EnrollmentGroup.Mechanism type, List<String> manufacturerCas, EnrollmentGroup.EndpointFrom endpointFrom,
-            String identityPrefix, byte[] groupKey) {
+            String identityPrefix, byte[] groupKey, Integer derivedKeyLength) {
 
         public Attestation {
             manufacturerCas = manufacturerCas == null ? List.of() : List.copyOf(manufacturerCas);
+            if (type == EnrollmentGroup.Mechanism.SYMMETRIC_KEY && derivedKeyLength == null) {
+                derivedKeyLength = GroupKeys.FULL;
+            }
             if (type == EnrollmentGroup.Mechanism.X509 && endpointFrom == null) {
                 endpointFrom = EnrollmentGroup.EndpointFrom.CN;
             }
@@ -75,8 +79,8 @@ public record GroupSpec(String name, EnrollmentGroup.State state, Attestation at
             if (attestation.manufacturerCas().isEmpty()) {
                 problems.add("attestation.manufacturerCas", "must name at least one registered manufacturer CA");
             }
-            if (attestation.identityPrefix() != null || attestation.groupKey() != null) {
-                problems.add("attestation.identityPrefix", "and groupKey are only for SYMMETRIC_KEY groups");
+            if (attestation.identityPrefix() != null || attestation.groupKey() != null || attestation.derivedKeyLength() != null) {
+                problems.add("attestation.identityPrefix", "groupKey and derivedKeyLength are only for SYMMETRIC_KEY groups");
             }
             return;
         }
@@ -90,6 +94,9 @@ public record GroupSpec(String name, EnrollmentGroup.State state, Attestation at
         byte[] key = attestation.groupKey();
         if (key != null && (key.length < 16 || key.length > 64)) {
             problems.add("attestation.groupKey", "must be 16-64 bytes (hex)");
+        }
+        if (attestation.derivedKeyLength() != GroupKeys.FULL && attestation.derivedKeyLength() != GroupKeys.SHORT) {
+            problems.add("attestation.derivedKeyLength", "must be 32 (the whole HMAC-SHA256) or 16 (its first half, for tinydtls clients)");
         }
     }
 
