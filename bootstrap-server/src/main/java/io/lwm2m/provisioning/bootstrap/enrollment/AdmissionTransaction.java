@@ -62,10 +62,11 @@ class AdmissionTransaction {
     @Transactional
     public DeviceAdmission.Admission admit(ClientIdentity identity, Attested device, AllocationDecision allocation,
             DeviceAdmission.Channel channel, String peer) {
-        List<GroupGate> locked = jdbc.query("""
-                SELECT name, state, endpoint_pattern, device_limit, admitted FROM enrollment_groups WHERE id = ? FOR UPDATE""",
-                (row, n) -> new GroupGate(row.getString(1), EnrollmentGroup.State.valueOf(row.getString(2)), row.getString(3),
-                        row.getObject(4, Integer.class), row.getInt(5)), device.groupId());
+        List<Locked> locked = jdbc.query("""
+                SELECT name, state, endpoint_pattern, device_limit, admitted, labels FROM enrollment_groups WHERE id = ? FOR UPDATE""",
+                (row, n) -> new Locked(new GroupGate(row.getString(1), EnrollmentGroup.State.valueOf(row.getString(2)), row.getString(3),
+                        row.getObject(4, Integer.class), row.getInt(5)), Arrays.asList((String[]) row.getArray(6).getArray())),
+                device.groupId());
         if (locked.isEmpty()) {
             return new DeviceAdmission.Admission.NotCovered(); // the group was deleted meanwhile
         }
@@ -73,7 +74,7 @@ class AdmissionTransaction {
             return new DeviceAdmission.Admission.Admitted(device.endpoint()); // a concurrent first contact admitted it
         }
         Instant now = clock.instant();
-        GroupGate.Refused refused = locked.get(0).check(device.endpoint());
+        GroupGate.Refused refused = locked.get(0).gate().check(device.endpoint());
         if (refused == null && queries.find(device.endpoint()).isPresent()) {
             refused = Admissions.deviceExists(device.endpoint(), queries);
         }
@@ -81,14 +82,21 @@ class AdmissionTransaction {
             records.refused(device, channel, refused.refusal(), refused.reason(), allocation, peer, now);
             return new DeviceAdmission.Admission.Refused(refused.reason());
         }
-        create(identity, device, allocation, channel, peer, locked.get(0).name(), now);
+        create(identity, device, allocation, channel, peer, locked.get(0), now);
         return new DeviceAdmission.Admission.Admitted(device.endpoint());
     }
 
+    /** The group's row as the admission locked it: its rules and the labels its devices get. */
+    private record Locked(GroupGate gate, List<String> labels) {
+    }
+
     private void create(ClientIdentity identity, Attested device, AllocationDecision allocation, DeviceAdmission.Channel channel,
-            String peer, String group, Instant now) {
+            String peer, Locked locked, Instant now) {
+        String group = locked.gate().name();
         Actor actor = new Actor("enrollment-group:" + group, null, peer, null);
-        List<String> labels = labels(device.groupId(), allocation);
+        Set<String> distinct = new LinkedHashSet<>(locked.labels());
+        distinct.addAll(allocation.labels());
+        List<String> labels = List.copyOf(distinct);
         NewDevice spec = device.mechanism() == EnrollmentGroup.Mechanism.SYMMETRIC_KEY
                 ? new NewDevice(device.endpoint(), null, allocation.profile(), null, SecurityMode.PSK, identity.pskIdentity(),
                         directory.derivedKey(identity.pskIdentity()).orElseThrow(), false, null, labels)
@@ -108,14 +116,6 @@ class AdmissionTransaction {
         audit.record(actor.event("device.admit", "device:" + device.endpoint(), AuditEvent.Outcome.SUCCESS, details));
         events.publish(Event.ofDevice(EventTypes.DEVICE_ADMITTED, device.endpoint(), null,
                 admittedEvent(device, group, channel, allocation, labels)));
-    }
-
-    /** The group's labels, then those the allocation adds, each once. */
-    private List<String> labels(long groupId, AllocationDecision allocation) {
-        Set<String> labels = new LinkedHashSet<>(jdbc.queryForObject("SELECT labels FROM enrollment_groups WHERE id = ?",
-                (row, n) -> Arrays.asList((String[]) row.getArray(1).getArray()), groupId));
-        labels.addAll(allocation.labels());
-        return List.copyOf(labels);
     }
 
     private static Map<String, Object> admittedEvent(Attested device, String group, DeviceAdmission.Channel channel,
