@@ -102,6 +102,8 @@ class EventDeliveryTest {
         }
         int total = expected.values().stream().mapToInt(List::size).sum();
         receiver.await(r -> at("/ordered", r).size() >= 10, Duration.ofSeconds(20));
+        assertThat(server.bean(MeterRegistry.class).get("provisioning.event.deliveries.pending").gauge().value())
+                .as("the backlog while the receiver is down").isGreaterThanOrEqualTo(total);
         // The secret rotates while the receiver is down: from now on both secrets sign.
         TestServer.ApiResponse rotated = server.call("POST", "/api/v1/event-subscriptions/" + subscription.get("name").asString()
                 + "/secret", null);
@@ -130,6 +132,8 @@ class EventDeliveryTest {
         assertThat(at("/ordered", receiver.received()).stream().filter(r -> r.answered() == 503)).as("failed attempts").isNotEmpty();
         assertThat(count("delivered")).isGreaterThanOrEqualTo(total);
         assertThat(count("failed")).isPositive();
+        assertThat(server.bean(MeterRegistry.class).get("provisioning.event.delivery").timer().count())
+                .as("answers timed").isGreaterThanOrEqualTo(total);
         JsonNode counts = server.call("GET", "/api/v1/event-subscriptions/" + subscription.get("name").asString(), null).json()
                 .get("deliveries");
         assertThat(counts.get("DELIVERED").asInt()).isEqualTo(total);
@@ -167,6 +171,58 @@ class EventDeliveryTest {
             assertThat(count("dead")).isPositive();
         } finally {
             failing.close();
+        }
+    }
+
+    @Test
+    void sessionsCertificatesAndImportsArePublishedAsTheChangesCommit() throws Exception {
+        try (WebhookReceiver own = new WebhookReceiver().answering(204, null)) {
+            TestServer.ApiResponse created = server.call("POST", "/api/v1/event-subscriptions", """
+                    {"name":"%s","url":"%s","types":["%sbootstrap.*","%scertificate.*","%simport.finished"]}"""
+                    .formatted(Fixtures.unique("kinds"), own.url("/kinds"), PREFIX, PREFIX, PREFIX));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            TestOutput.rememberSecret(created.json().get("secret").asString());
+            String secret = created.json().get("secret").asString();
+
+            // A registered device bootstraps with Leshan's client, then asks for a content format nobody writes.
+            Fixtures.Device device = Fixtures.device(server, dm);
+            try (LeshanDevice client = LeshanDevice.start(device.endpoint(), server.coaps(), device.identity(), device.key(),
+                    LeshanDevice.Flavour.LWM2M_1_1_SENML_CBOR)) {
+                assertThat(client.awaitBootstrap(Duration.ofSeconds(30)).success()).isTrue();
+            }
+            try (RawCoapsDevice raw = RawCoapsDevice.psk(device.identity(), device.key(), RawCoapsDevice.silent())) {
+                assertThat(raw.bootstrapRequest(server.coaps(), true, "ep=" + device.endpoint() + "&pct=11543").getCode())
+                        .isEqualTo(ResponseCode.UNSUPPORTED_CONTENT_FORMAT);
+            }
+            // Our CA issues a device's bootstrap certificate, and revokes it.
+            Fixtures.Device x509 = Fixtures.deviceWith(server, "X509", dm);
+            String serial = x509.created().get("bootstrapCredential").get("certificateSerial").asString();
+            TestServer.ApiResponse revoked = server.call("POST", "/api/v1/certificates/" + serial + "/revoke",
+                    "{\"reason\":\"keyCompromise\"}");
+            assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+            // An import job ends.
+            String csv = "endpoint,profile,mode\n" + Fixtures.unique("urn:dev:ev-import") + ","
+                    + Fixtures.profile(server, "{\"servers\":[{\"server\":\"" + dm + "\"}]}") + ",psk\n";
+            String importId = Imports.upload(server, "text/csv", csv.getBytes(java.nio.charset.StandardCharsets.UTF_8), "").json()
+                    .get("id").asString();
+            assertThat(Imports.await(server, importId, Duration.ofSeconds(30)).get("state").asString()).isEqualTo("SUCCEEDED");
+
+            Set<String> subjects = Set.of(device.endpoint(), x509.endpoint(), importId);
+            List<WebhookReceiver.Received> mine = own.await(r -> at("/kinds", r).stream()
+                    .filter(x -> subjects.contains(x.json().get("subject").asString())).count() >= 5, Duration.ofSeconds(30))
+                    .stream().filter(x -> subjects.contains(x.json().get("subject").asString())).toList();
+            assertThat(mine).allSatisfy(x -> assertThat(WebhookReceiver.signedWith(x, secret)).as("signed").isTrue());
+            List<JsonNode> events = mine.stream().map(WebhookReceiver.Received::json).toList();
+            assertThat(events).extracting(e -> e.get("subject").asString() + " " + e.get("type").asString().substring(PREFIX.length()))
+                    .containsExactlyInAnyOrder(device.endpoint() + " bootstrap.succeeded", device.endpoint() + " bootstrap.failed",
+                            x509.endpoint() + " certificate.issued", x509.endpoint() + " certificate.revoked",
+                            importId + " import.finished");
+            assertThat(events).filteredOn(e -> e.get("type").asString().endsWith("bootstrap.failed")).singleElement()
+                    .satisfies(e -> assertThat(e.get("data").get("failure").asString()).isEqualTo("UNSUPPORTED_CONTENT_FORMAT"));
+            assertThat(events).filteredOn(e -> e.get("type").asString().endsWith("certificate.revoked")).singleElement()
+                    .satisfies(e -> assertThat(e.get("data").get("serial").asString()).isEqualToIgnoringCase(serial));
+            assertThat(events).filteredOn(e -> e.get("type").asString().endsWith("import.finished")).singleElement()
+                    .satisfies(e -> assertThat(e.get("data").get("state").asString()).isEqualTo("SUCCEEDED"));
         }
     }
 

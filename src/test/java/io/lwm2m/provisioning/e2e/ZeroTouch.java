@@ -172,6 +172,13 @@ final class ZeroTouch {
         return device.json();
     }
 
+    /** The count of first contacts of {@code mechanism} that came to {@code outcome} (admitted, refused) on this server. */
+    static double admissionsCounted(TestServer server, String mechanism, String outcome) {
+        Counter counter = server.bean(MeterRegistry.class).find("provisioning.enrollment.admissions").tag("mechanism", mechanism)
+                .tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     /** The count of failed handshakes for {@code reason} on this server. */
     static double handshakeFailures(TestServer server, String reason) {
         Counter counter = server.bean(MeterRegistry.class).find("provisioning.dtls.handshake.failures").tag("reason", reason).counter();

@@ -155,6 +155,7 @@ class ZeroTouchClientsTest {
         FactoryCertificate idevid = gateways.certificate(endpoint);
         Path[] pem = idevid.pemFiles();
         Path key = bench.key("zt-gw", "ec:P-256");
+        double admittedBefore = ZeroTouch.admissionsCounted(server, "X509", "admitted");
 
         CoapClientCli.Result enrolled = CoapClientCli.certificate(Build.OPENSSL, pem[0], pem[1])
                 .post(est("sen"), bench.csr(key, endpoint), 286, 287, 64);
@@ -174,6 +175,18 @@ class ZeroTouchClientsTest {
             assertThat(a.get("attestation").get("serial").asString())
                     .isEqualTo(idevid.certificate().getSerialNumber().toString(16));
         });
+
+        // Audited with the group and the attestation, and counted.
+        JsonNode audit = server.call("GET", "/api/v1/audit?action=device.admit&target=device:" + endpoint, null).json();
+        assertThat(audit).singleElement().satisfies(e -> {
+            assertThat(e.get("actor").asString()).isEqualTo("enrollment-group:" + name);
+            assertThat(e.get("details").get("group").asString()).isEqualTo(name);
+            assertThat(e.get("details").get("mechanism").asString()).isEqualTo("X509");
+            assertThat(e.get("details").get("channel").asString()).isEqualTo("EST");
+            assertThat(e.get("details").get("attestation").asString()).contains("CN=" + endpoint)
+                    .contains(idevid.certificate().getSerialNumber().toString(16));
+        });
+        assertThat(ZeroTouch.admissionsCounted(server, "X509", "admitted")).isEqualTo(admittedBefore + 1);
 
         // A second enrollment is an ordinary device's: nothing is admitted again.
         CoapClientCli.Result again = CoapClientCli.certificate(Build.OPENSSL, pem[0], pem[1])

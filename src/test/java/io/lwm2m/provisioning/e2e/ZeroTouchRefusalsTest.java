@@ -151,12 +151,14 @@ class ZeroTouchRefusalsTest {
     void aDisabledGroupAdmitsNobody() throws Exception {
         SymmetricGroup group = symmetric(",\"state\":\"DISABLED\"");
         String endpoint = Fixtures.unique("urn:dev:zt");
+        double refusedBefore = ZeroTouch.admissionsCounted(server, "SYMMETRIC_KEY", "refused");
 
         Response answer = bootstrapRequest(group.prefix() + endpoint, group.keyOf(endpoint), endpoint);
 
         assertThat(answer.getCode()).isEqualTo(ResponseCode.BAD_REQUEST);
         assertThat(refusal(group.name(), endpoint).get("refusal").asString()).isEqualTo("DISABLED");
         assertThat(ZeroTouch.device(server, endpoint)).isNull();
+        assertThat(ZeroTouch.admissionsCounted(server, "SYMMETRIC_KEY", "refused")).isEqualTo(refusedBefore + 1);
     }
 
     @Test
@@ -255,5 +257,28 @@ class ZeroTouchRefusalsTest {
                 .filter(a -> a.get("endpoint").asString().equals(endpoint)).toList();
         assertThat(admitted).hasSize(1);
         assertThat(ZeroTouch.device(server, endpoint).get("profile").asString()).isEqualTo(profile);
+    }
+
+    @Test
+    void aGroupTakingTheEndpointFromTheSanUriAdmitsByItAndADisabledAdmittedDeviceIsNotAdmittedAgain() throws Exception {
+        Manufacturer meters = Manufacturer.registered(server, "Acme Grid");
+        String group = Fixtures.unique("grid");
+        ZeroTouch.group(server, """
+                {"name":"%s","attestation":{"type":"X509","manufacturerCas":["%s"],"endpointFrom":"SAN_URI"},
+                 "allocation":{"type":"STATIC","profile":"%s"}}""".formatted(group, meters.name(), profile));
+        FactoryCertificate idevid = meters.certificate("Acme grid meter");
+        String endpoint = (String) idevid.certificate().getSubjectAlternativeNames().iterator().next().get(1);
+        assertThat(endpoint).startsWith("urn:factory:serial:");
+
+        assertThat(bootstrapWith(endpoint, idevid).success()).isTrue();
+        assertThat(ZeroTouch.device(server, endpoint).get("bootstrapCredential").get("mode").asString()).isEqualTo("X509");
+        TestServer.ApiResponse disabled = server.call("POST", "/api/v1/devices/" + endpoint + "/disable", "{\"reason\":\"stolen\"}");
+        assertThat(disabled.status()).as(disabled.toString()).isEqualTo(200);
+
+        assertThat(bootstrapWith(endpoint, idevid).success()).as("an admitted device is an ordinary one: disabled, it is refused")
+                .isFalse();
+        assertThat(ZeroTouch.admissions(server, group, "ADMITTED")).singleElement()
+                .satisfies(a -> assertThat(a.get("endpoint").asString()).isEqualTo(endpoint));
+        assertThat(ZeroTouch.device(server, endpoint).get("state").asString()).isEqualTo("DISABLED");
     }
 }
