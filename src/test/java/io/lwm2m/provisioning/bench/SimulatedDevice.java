@@ -51,8 +51,16 @@ final class SimulatedDevice {
         DtlsConfig.register();
     }
 
-    /** A registered device. */
-    record Device(String endpoint, String identity, byte[] key) {
+    /**
+     * A device: its PSK identity and key, or (for {@code chain} not null) its certificate chain, its
+     * own first, and private key (a factory certificate, for zero-touch benchmarks).
+     */
+    record Device(String endpoint, String identity, byte[] key, java.security.cert.X509Certificate[] chain,
+            java.security.PrivateKey privateKey) {
+
+        Device(String endpoint, String identity, byte[] key) {
+            this(endpoint, identity, key, null, null);
+        }
     }
 
     /** How one session went; times from {@link System#nanoTime()}. */
@@ -134,10 +142,8 @@ final class SimulatedDevice {
             // The latency clock starts when the Bootstrap-Request (and so the handshake) is sent, after the
             // connector is set up; failures while setting it up count from here.
             try {
-                DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(stack.config)
-                        .setAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                        .setAdvancedPskStore(new AdvancedSinglePskStore(device.identity(), device.key()))
-                        .build();
+                DtlsConnectorConfig dtls = credentials(DtlsConnectorConfig.builder(stack.config)
+                        .setAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))).build();
                 PooledReceiverConnector connector = new PooledReceiverConnector(dtls);
                 connector.setExecutor(stack.dtlsExecutor);
                 endpoint = new CoapEndpoint.Builder().setConfiguration(stack.config).setConnector(connector)
@@ -217,6 +223,17 @@ final class SimulatedDevice {
                     closer.execute(toClose::destroy);
                 }
             }
+        }
+
+        /** The device's PSK, or its certificate (trusting any server certificate: this is a load generator). */
+        private DtlsConnectorConfig.Builder credentials(DtlsConnectorConfig.Builder builder) {
+            if (device.chain() == null) {
+                return builder.setAdvancedPskStore(new AdvancedSinglePskStore(device.identity(), device.key()));
+            }
+            return builder.setCertificateIdentityProvider(new org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider(
+                            device.privateKey(), device.chain(), org.eclipse.californium.scandium.dtls.CertificateType.X_509))
+                    .setAdvancedCertificateVerifier(org.eclipse.californium.scandium.dtls.x509.StaticNewAdvancedCertificateVerifier
+                            .builder().setTrustAllCertificates().build());
         }
 
         private Result result(String failure, long start, long end) {
