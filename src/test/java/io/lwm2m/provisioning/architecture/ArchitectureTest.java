@@ -34,7 +34,7 @@ class ArchitectureTest {
 
     private static final String ROOT = "io.lwm2m.provisioning";
     private static final String[] EST_CA = {ROOT + ".ca..", ROOT + ".certificates..", ROOT + ".crypto..", ROOT + ".errors..",
-            ROOT + ".est..", ROOT + ".persistence..", ROOT + ".audit..", ROOT + ".logging..", ROOT + ".threads.."};
+            ROOT + ".est..", ROOT + ".persistence..", ROOT + ".audit..", ROOT + ".events..", ROOT + ".logging..", ROOT + ".threads.."};
     private static JavaClasses classes;
 
     @BeforeAll

@@ -207,17 +207,16 @@ class CredentialsEndToEndTest {
 
     @Test
     void aRotatedDmCredentialIsDeliveredAnnouncedAndRetiresTheOldOneOnConfirmation() throws Exception {
-        HttpServer webhook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        CompletableFuture<String> announced = new CompletableFuture<>();
-        webhook.createContext("/rotations", exchange -> {
-            announced.complete(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        webhook.start();
-        try {
-            String dm = createServer("PSK", 104, "\"rotationWebhookUrl\":\"http://127.0.0.1:" + webhook.getAddress().getPort()
-                    + "/rotations\"");
+        try (WebhookReceiver webhook = new WebhookReceiver()) {
+            String name = Fixtures.unique("dm-psk");
+            TestServer.ApiResponse created = server.call("POST", "/api/v1/servers", """
+                    {"name":"%s","uri":"coaps://psk.example:5684","shortServerId":104,"lifetime":300,"binding":"U","securityMode":"PSK",
+                     "rotationWebhookUrl":"%s"}""".formatted(name, webhook.url("/rotations")));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            String secret = created.json().get("rotationWebhookSecret").asString();
+            TestOutput.rememberSecret(secret);
+            assertThat(server.call("GET", "/api/v1/servers/" + name, null).body()).doesNotContain(secret);
+            String dm = name;
             Fixtures.Device device = Fixtures.device(server, dm);
             String oldIdentity = device.serverCredential(dm).get("identity").asString();
 
@@ -226,9 +225,18 @@ class CredentialsEndToEndTest {
             assertThat(rotated.status()).as(rotated.toString()).isEqualTo(201);
             JsonNode fresh = rotated.json();
             TestOutput.rememberSecret(fresh.get("key").asString());
-            assertThat(announced.get(10, TimeUnit.SECONDS)).contains("\"endpoint\":\"" + device.endpoint() + "\"")
-                    .contains("credential.rotation-pending");
-
+            // The rotation webhook is the subscription dm-server:<name> of credential.rotated events, a signed CloudEvent.
+            WebhookReceiver.Received announced = webhook.await(r -> !r.isEmpty(), Duration.ofSeconds(10)).get(0);
+            assertThat(announced.contentType()).startsWith("application/cloudevents+json");
+            assertThat(WebhookReceiver.signedWith(announced, secret)).as("signed with the webhook's secret").isTrue();
+            JsonNode event = announced.json();
+            assertThat(event.get("specversion").asString()).isEqualTo("1.0");
+            assertThat(event.get("type").asString()).isEqualTo("io.lwm2m.provisioning.credential.rotated");
+            assertThat(event.get("id").asString()).isEqualTo(announced.id());
+            assertThat(event.get("data").get("endpoint").asString()).isEqualTo(device.endpoint());
+            assertThat(event.get("data").get("server").asString()).isEqualTo(dm);
+            assertThat(event.get("data").get("credentialId").asLong()).isEqualTo(fresh.get("id").asLong());
+            assertThat(event.get("data").get("status").asString()).isEqualTo("PENDING");
             try (LeshanDevice client = LeshanDevice.start(device.endpoint(), server.coaps(), device.identity(), device.key(),
                     Flavour.LWM2M_1_1_SENML_CBOR)) {
                 assertThat(client.awaitBootstrap(Duration.ofSeconds(30)).success()).isTrue();
@@ -246,8 +254,6 @@ class CredentialsEndToEndTest {
             assertThat(confirmed.status()).as(confirmed.toString()).isEqualTo(200);
             assertThat(confirmed.json().get("serverCredentials")).singleElement()
                     .satisfies(c -> assertThat(c.get("identity").asString()).isEqualTo(fresh.get("identity").asString()));
-        } finally {
-            webhook.stop(0);
         }
     }
 

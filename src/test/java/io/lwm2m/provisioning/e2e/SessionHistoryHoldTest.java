@@ -64,7 +64,7 @@ class SessionHistoryHoldTest {
         long device = unusedDeviceId();
         SessionStart start = start(device);
         recorder.begin(start);
-        recorder.finish(start.id(), device, new SessionEnd(SessionOutcome.SUCCEEDED, null, null, "1.1", steps(start), 0, Instant.now()));
+        recorder.finish(start, new SessionEnd(SessionOutcome.SUCCEEDED, null, null, "1.1", steps(start), 0, Instant.now()));
         writer.flush();
 
         Map<String, Object> row = row(start.id());
@@ -88,7 +88,7 @@ class SessionHistoryHoldTest {
         assertThat(running.get("outcome")).isEqualTo("RUNNING");
         assertThat(running.get("ended_at")).isNull();
 
-        recorder.finish(start.id(), device, new SessionEnd(SessionOutcome.FAILED, BootstrapFailure.CLIENT_ERROR, "the client answered 5.00 to Write /0/1",
+        recorder.finish(start, new SessionEnd(SessionOutcome.FAILED, BootstrapFailure.CLIENT_ERROR, "the client answered 5.00 to Write /0/1",
                 "1.1", steps(start), 1, Instant.now()));
         writer.flush();
         assertThat(row(start.id()).get("outcome")).isEqualTo("FAILED");
@@ -106,7 +106,7 @@ class SessionHistoryHoldTest {
                 + "VALUES (?, ?, 'urn:dev:hold-orphan', '192.0.2.1:5684', 'PSK', now(), 'RUNNING')", orphan, device);
         SessionStart start = start(device);
         recorder.begin(start);
-        recorder.finish(start.id(), device, new SessionEnd(SessionOutcome.SUCCEEDED, null, null, "1.1", steps(start), 0, Instant.now()));
+        recorder.finish(start, new SessionEnd(SessionOutcome.SUCCEEDED, null, null, "1.1", steps(start), 0, Instant.now()));
         writer.flush();
 
         assertThat(row(start.id()).get("outcome")).isEqualTo("SUCCEEDED");
@@ -125,7 +125,7 @@ class SessionHistoryHoldTest {
         // The sessions API reads through pageForDevice, which queues held starts and flushes first.
         assertThat(recorder.pageForDevice(device, null, null, 10)).singleElement()
                 .satisfies(r -> assertThat(r.outcome()).isEqualTo(SessionOutcome.RUNNING));
-        recorder.finish(start.id(), device, new SessionEnd(SessionOutcome.SUCCEEDED, null, null, "1.1", steps(start), 0, Instant.now()));
+        recorder.finish(start, new SessionEnd(SessionOutcome.SUCCEEDED, null, null, "1.1", steps(start), 0, Instant.now()));
         writer.flush();
         assertThat(row(start.id()).get("outcome")).isEqualTo("SUCCEEDED");
         assertThat(updatesOf(start.id())).containsExactly("RUNNING->SUCCEEDED");

@@ -16,6 +16,7 @@ import io.lwm2m.provisioning.ca.RevokedEntry;
 import io.lwm2m.provisioning.crypto.Der;
 import io.lwm2m.provisioning.crypto.SecretCipher;
 import io.lwm2m.provisioning.errors.InvalidInputException;
+import io.lwm2m.provisioning.events.EventSink;
 import io.lwm2m.provisioning.errors.NotFoundException;
 import io.lwm2m.provisioning.persistence.AdvisoryLocks;
 import jakarta.persistence.EntityManager;
@@ -85,20 +86,22 @@ public class CertificateAuthorityService {
     private final SecureRandom random;
     private final TransactionTemplate transactions;
     private final AuditSink audit;
+    private final EventSink events;
     private final Clock clock;
     private final CaSettings settings;
     private volatile LoadedCa loaded;
     private volatile CachedCrl cachedCrl;
 
     CertificateAuthorityService(CaAuthorityRepository authorities, IssuedCertificateRepository certificates,
-            SecretCipher cipher, SecureRandom random, TransactionTemplate transactions, AuditSink audit, Clock clock,
-            CaSettings settings) {
+            SecretCipher cipher, SecureRandom random, TransactionTemplate transactions, AuditSink audit, EventSink events,
+            Clock clock, CaSettings settings) {
         this.authorities = authorities;
         this.certificates = certificates;
         this.cipher = cipher;
         this.random = random;
         this.transactions = transactions;
         this.audit = audit;
+        this.events = events;
         this.clock = clock;
         this.settings = settings;
     }
@@ -173,6 +176,7 @@ public class CertificateAuthorityService {
         audit.record(new AuditEvent(requestedBy, null, "certificate.issue", "certificate:" + serial,
                 AuditEvent.Outcome.SUCCESS, null, null, Map.of("subject", commonName, "profile", profile(purpose).name(),
                         "endpoint", endpoint == null ? "" : endpoint)));
+        events.publish(CertificateEvents.issued(certificate, endpoint, profile(purpose).name(), requestedBy));
     }
 
     private CertificateProfile profile(CertificateProfile.Purpose purpose) {
@@ -194,6 +198,7 @@ public class CertificateAuthorityService {
             audit.record(actor.event("certificate.revoke", "certificate:" + certificate.serial(), AuditEvent.Outcome.SUCCESS,
                     Map.of("reason", Integer.toString(reasonCode), "endpoint",
                             certificate.endpoint() == null ? "" : certificate.endpoint())));
+            events.publish(CertificateEvents.revoked(certificate, reasonCode, actor.name()));
         }
         return certificate;
     }

@@ -8,7 +8,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** A manufacturer's CA, trusted to vouch for factory certificates whose CN or SAN names a registered endpoint. */
+/**
+ * A manufacturer's CA, trusted to vouch for factory certificates whose CN or SAN names a registered
+ * endpoint (or that an enrollment group admits), with its CRL when the operator holds one.
+ */
 @Entity
 @Table(name = "manufacturer_cas")
 public class ManufacturerCa {
@@ -31,6 +34,15 @@ public class ManufacturerCa {
 
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
+
+    /** The CA's CRL (DER), when the operator holds one. */
+    private byte[] crl;
+
+    @Column(name = "crl_this_update")
+    private Instant crlThisUpdate;
+
+    @Column(name = "crl_next_update")
+    private Instant crlNextUpdate;
 
     protected ManufacturerCa() {
     }
@@ -61,5 +73,24 @@ public class ManufacturerCa {
 
     public Instant createdAt() {
         return createdAt;
+    }
+
+    /** The CA's CRL (DER), or null. */
+    public byte[] crl() {
+        return crl == null ? null : crl.clone();
+    }
+
+    public Instant crlThisUpdate() {
+        return crlThisUpdate;
+    }
+
+    public Instant crlNextUpdate() {
+        return crlNextUpdate;
+    }
+
+    void replaceCrl(byte[] der, Instant thisUpdate, Instant nextUpdate) {
+        this.crl = der.clone();
+        this.crlThisUpdate = thisUpdate;
+        this.crlNextUpdate = nextUpdate;
     }
 }

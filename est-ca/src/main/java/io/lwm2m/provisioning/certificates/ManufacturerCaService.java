@@ -12,10 +12,13 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
+import java.security.cert.PKIXCertPathValidatorResult;
 import java.security.cert.PKIXParameters;
+import java.security.cert.X509CRL;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
@@ -26,7 +29,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Manufacturer CAs (RFC 9148 §3 "IDevID" issuers): a device certificate chaining to one of them
@@ -41,11 +46,14 @@ public class ManufacturerCaService {
     private final ManufacturerCaRepository cas;
     private final AuditSink audit;
     private final Clock clock;
-    private volatile Set<TrustAnchor> anchors;
+    private final TransactionTemplate transactions;
+    private volatile List<ManufacturerCrls.Anchor> anchors;
     private volatile long anchorsLoadedAt;
 
-    ManufacturerCaService(ManufacturerCaRepository cas, AuditSink audit, Clock clock) {
+    ManufacturerCaService(ManufacturerCaRepository cas, AuditSink audit, Clock clock, PlatformTransactionManager transactionManager) {
         this.cas = cas;
+        this.transactions = new TransactionTemplate(transactionManager);
+        this.transactions.setReadOnly(true);
         this.audit = audit;
         this.clock = clock;
     }
@@ -96,27 +104,93 @@ public class ManufacturerCaService {
     }
 
     /**
+     * Holds {@code crl} (DER or PEM) as the CA's current CRL: a factory certificate it lists is refused
+     * from then on, on every replica within a minute. It must be signed by that CA and not older than
+     * the CRL held.
+     */
+    @Transactional
+    public ManufacturerCa replaceCrl(String name, byte[] crl, Actor actor) {
+        ManufacturerCa ca = cas.findByName(name).orElseThrow(() -> new NotFoundException("no manufacturer CA named '" + name + "'"));
+        X509CRL parsed = ManufacturerCrls.parse(crl);
+        ManufacturerCrls.requireIssuedBy(parsed, Der.certificate(ca.certificate()));
+        Instant thisUpdate = parsed.getThisUpdate().toInstant();
+        if (ca.crlThisUpdate() != null && thisUpdate.isBefore(ca.crlThisUpdate())) {
+            throw new InvalidInputException("crl", "is older (thisUpdate " + thisUpdate + ") than the CRL held (" + ca.crlThisUpdate() + ")");
+        }
+        ca.replaceCrl(ManufacturerCrls.der(parsed), thisUpdate, parsed.getNextUpdate() == null ? null : parsed.getNextUpdate().toInstant());
+        anchors = null;
+        audit.record(actor.event("manufacturer-ca.crl", "manufacturer-ca:" + name, AuditEvent.Outcome.SUCCESS,
+                Map.of("thisUpdate", thisUpdate.toString(), "revoked", Integer.toString(
+                        parsed.getRevokedCertificates() == null ? 0 : parsed.getRevokedCertificates().size()))));
+        return ca;
+    }
+
+    /** Whether a manufacturer CA of this name is registered. */
+    @Transactional(readOnly = true)
+    public boolean exists(String name) {
+        return cas.findByName(name).isPresent();
+    }
+
+    /**
      * The endpoints a factory certificate may stand for, if its chain (the device's own
      * certificate first, then any intermediates it sent) validates against a registered
-     * manufacturer CA right now: its subject CN and its SAN URIs. Empty when it does not validate.
+     * manufacturer CA right now and no CRL held lists it: its subject CN and its SAN URIs. Empty
+     * when it does not validate.
      */
-    @Transactional(readOnly = true)
     public List<String> endpointsVouchedFor(List<X509Certificate> chain) {
-        Set<TrustAnchor> trusted = trustAnchors();
+        Vouching vouching = vouch(chain);
+        return vouching.status() == Vouching.Status.VOUCHED ? vouching.names() : List.of();
+    }
+
+    /**
+     * What the registered manufacturer CAs say of a factory certificate chain: which CA it
+     * validates against (within validity, now), whether a CRL held lists a certificate of it, and
+     * the names it gives its subject.
+     */
+    public Vouching vouch(List<X509Certificate> chain) {
+        List<ManufacturerCrls.Anchor> trusted = trustAnchors();
         if (chain.isEmpty() || trusted.isEmpty()) {
-            return List.of();
+            return Vouching.untrusted();
         }
+        ManufacturerCrls.Anchor anchor;
+        List<X509Certificate> path;
         try {
-            PKIXParameters parameters = new PKIXParameters(trusted);
+            Set<TrustAnchor> set = trusted.stream().map(ManufacturerCrls.Anchor::anchor).collect(Collectors.toSet());
+            PKIXParameters parameters = new PKIXParameters(set);
             parameters.setRevocationEnabled(false);
             parameters.setDate(Date.from(clock.instant()));
-            List<X509Certificate> path = chain.stream()
-                    .filter(c -> trusted.stream().noneMatch(a -> a.getTrustedCert().equals(c))).toList();
-            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
+            path = chain.stream().filter(c -> set.stream().noneMatch(a -> a.getTrustedCert().equals(c))).toList();
+            PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
+                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
+            anchor = trusted.stream().filter(a -> a.anchor().getTrustedCert().equals(result.getTrustAnchor().getTrustedCert()))
+                    .findFirst().orElseThrow();
         } catch (GeneralSecurityException e) {
-            return List.of();
+            return Vouching.untrusted();
         }
-        return namesOf(chain.get(0));
+        Vouching.Status status = ManufacturerCrls.anyRevoked(path, trusted) ? Vouching.Status.REVOKED : Vouching.Status.VOUCHED;
+        return new Vouching(status, anchor.name(), namesOf(chain.get(0)));
+    }
+
+    /**
+     * What the registered manufacturer CAs say of a factory certificate chain.
+     *
+     * @param manufacturerCa the registered CA it validates against (null when {@code UNTRUSTED})
+     * @param names          the endpoints its subject's CN and SAN URIs name
+     */
+    public record Vouching(Status status, String manufacturerCa, List<String> names) {
+
+        public enum Status {
+            /** Valid, from a registered CA, listed by no CRL held. */
+            VOUCHED,
+            /** Valid and from a registered CA, but a CRL held lists it (or an intermediate). */
+            REVOKED,
+            /** From no registered CA, or outside its validity. */
+            UNTRUSTED
+        }
+
+        static Vouching untrusted() {
+            return new Vouching(Status.UNTRUSTED, null, List.of());
+        }
     }
 
     /** The names a certificate gives its subject: the CN, then every SAN URI. */
@@ -138,12 +212,11 @@ public class ManufacturerCaService {
         return new ArrayList<>(names);
     }
 
-    private Set<TrustAnchor> trustAnchors() {
-        Set<TrustAnchor> current = anchors;
-        // Reloaded every minute, so a CA registered through another replica is trusted here soon too.
+    private List<ManufacturerCrls.Anchor> trustAnchors() {
+        List<ManufacturerCrls.Anchor> current = anchors;
+        // Reloaded every minute, so a CA (or CRL) registered through another replica is used here soon too.
         if (current == null || clock.millis() - anchorsLoadedAt > 60_000) {
-            current = cas.findAll().stream().map(ca -> new TrustAnchor(Der.certificate(ca.certificate()), null))
-                    .collect(Collectors.toSet());
+            current = transactions.execute(status -> cas.findAll().stream().map(ManufacturerCrls.Anchor::of).toList());
             anchors = current;
             anchorsLoadedAt = clock.millis();
         }

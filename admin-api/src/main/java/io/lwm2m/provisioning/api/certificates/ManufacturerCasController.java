@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -52,6 +53,15 @@ class ManufacturerCasController {
         return Pages.ofAll(cas.list().stream().map(Response::of).toList(), limit, cursor, Response::name);
     }
 
+    /**
+     * The CA's current CRL (DER as {@code application/pkix-crl}, or PEM as {@code application/x-pem-file}):
+     * a factory certificate it lists is refused from then on. It must be signed by that CA.
+     */
+    @PutMapping(value = "/{name}/crl", consumes = {"application/pkix-crl", "application/x-pem-file"})
+    Response replaceCrl(@PathVariable String name, @RequestBody byte[] crl, HttpServletRequest request) {
+        return Response.of(cas.replaceCrl(name, crl, ApiActors.current(request)));
+    }
+
     @DeleteMapping("/{name}")
     ResponseEntity<Void> remove(@PathVariable String name, HttpServletRequest request) {
         cas.remove(name, ApiActors.current(request));
@@ -61,10 +71,12 @@ class ManufacturerCasController {
     record Request(String name, String certificate) {
     }
 
-    record Response(String name, String subject, Instant notAfter, String certificate, Instant createdAt) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record Response(String name, String subject, Instant notAfter, String certificate, Instant createdAt, Instant crlThisUpdate,
+            Instant crlNextUpdate) {
         static Response of(ManufacturerCa ca) {
             return new Response(ca.name(), ca.subject(), ca.notAfter(), Pem.certificate(Der.certificate(ca.certificate())),
-                    ca.createdAt());
+                    ca.createdAt(), ca.crlThisUpdate(), ca.crlNextUpdate());
         }
     }
 }

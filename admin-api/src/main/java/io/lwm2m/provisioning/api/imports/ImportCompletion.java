@@ -2,9 +2,13 @@ package io.lwm2m.provisioning.api.imports;
 
 import io.lwm2m.provisioning.audit.AuditEvent;
 import io.lwm2m.provisioning.audit.AuditSink;
+import io.lwm2m.provisioning.events.Event;
+import io.lwm2m.provisioning.events.EventSink;
+import io.lwm2m.provisioning.events.EventTypes;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -24,16 +28,18 @@ class ImportCompletion {
     private final ImportJobs jobs;
     private final ImportSpool spool;
     private final AuditSink audit;
+    private final EventSink events;
     private final Clock clock;
     private final Duration secretsTtl;
 
     ImportCompletion(JdbcTemplate jdbc, TransactionTemplate transactions, ImportJobs jobs, ImportSpool spool, AuditSink audit,
-            Clock clock, ImportSettings settings) {
+            EventSink events, Clock clock, ImportSettings settings) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.jobs = jobs;
         this.spool = spool;
         this.audit = audit;
+        this.events = events;
         this.clock = clock;
         this.secretsTtl = settings.secretsTtl();
     }
@@ -51,6 +57,7 @@ class ImportCompletion {
             spool.delete(started.id());
             ImportJob job = jobs.load(started.id());
             audit.record(job.actor().event("import.run", "import:" + job.id(), AuditEvent.Outcome.SUCCESS, details(job)));
+            events.publish(finished(job, "SUCCEEDED"));
             log.info("Import job {} done: {}", job.id(), ImportJobs.counts(job));
         });
     }
@@ -65,10 +72,27 @@ class ImportCompletion {
                 spool.delete(id);
                 ImportJob job = jobs.load(id);
                 audit.record(job.actor().event("import.run", "import:" + id, AuditEvent.Outcome.FAILURE, details(job)));
+                events.publish(finished(job, "FAILED"));
             });
         } catch (RuntimeException e) {
             log.error("Could not mark import job {} as failed; it resumes when its lease runs out", id, e);
         }
+    }
+
+    /** The job's {@code import.finished} event, in its own stream. */
+    private static Event finished(ImportJob job, String state) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("import", job.id().toString());
+        data.put("state", state);
+        data.put("format", job.format());
+        data.put("dryRun", job.dryRun());
+        data.put("rows", job.rowsTotal());
+        data.put("created", job.created());
+        data.put("existsIdentical", job.identical());
+        data.put("conflict", job.conflict());
+        data.put("invalid", job.invalid());
+        data.put("createdBy", job.actor().name());
+        return new Event(EventTypes.IMPORT_FINISHED, job.id().toString(), "import:" + job.id(), null, data);
     }
 
     private static Map<String, String> details(ImportJob job) {

@@ -9,11 +9,16 @@ import java.time.Instant;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServerResponse(String name, String uri, int shortServerId, int lifetime, String binding,
         String securityMode, boolean notificationStoring, String serverPublicKey, String serverCertificate,
-        String rotationWebhookUrl, Instant createdAt) {
+        String rotationWebhookUrl, String rotationWebhookSecret, Instant createdAt) {
 
     static ServerResponse of(DmServer s) {
+        return of(s, null);
+    }
+
+    /** With the rotation webhook's signing secret: only the answer that created the server shows it. */
+    static ServerResponse of(DmServer s, String rotationWebhookSecret) {
         return new ServerResponse(s.name(), s.uri(), s.shortServerId(), s.lifetime(), s.binding(),
                 s.securityMode().name(), s.notificationStoring(), Pems.publicKey(s.serverPublicKey()),
-                Pems.certificate(s.serverCertificate()), s.rotationWebhookUrl(), s.createdAt());
+                Pems.certificate(s.serverCertificate()), s.rotationWebhookUrl(), rotationWebhookSecret, s.createdAt());
     }
 }

@@ -32,8 +32,13 @@ class ServersController {
 
     @PostMapping
     ResponseEntity<ServerResponse> create(@RequestBody ServerRequest body, HttpServletRequest request) {
-        DmServer server = servers.create(body.validate(), ApiActors.current(request));
-        return ResponseEntity.created(URI.create("/api/v1/servers/" + server.name())).body(ServerResponse.of(server));
+        DmServerService.Created created = servers.create(body.validate(), ApiActors.current(request));
+        DmServer server = created.server();
+        ResponseEntity.BodyBuilder answer = ResponseEntity.created(URI.create("/api/v1/servers/" + server.name()));
+        if (created.rotationWebhookSecret() != null) {
+            answer.cacheControl(org.springframework.http.CacheControl.noStore());
+        }
+        return answer.body(ServerResponse.of(server, created.rotationWebhookSecret()));
     }
 
     /** The servers by name, a page at a time. */

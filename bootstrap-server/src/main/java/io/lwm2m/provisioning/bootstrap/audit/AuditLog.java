@@ -26,8 +26,12 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 public class AuditLog implements AuditSink {
 
-    /** Serialises appends so that the chain has one order, across replicas too. */
-    private static final long CHAIN_LOCK = 0x61756469744c6f67L; // "auditLog"
+    /**
+     * Serialises appends so that the chain has one order, across replicas too. The event outbox takes
+     * it as well (decision 078), after the audit record of the same transaction, so that events are
+     * numbered in the order their changes commit.
+     */
+    public static final long CHAIN_LOCK = 0x61756469744c6f67L; // "auditLog"
     private static final int VERIFY_BATCH = 1000;
 
     @PersistenceContext

@@ -7,6 +7,7 @@ import io.lwm2m.provisioning.audit.AuditSink;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
 import io.lwm2m.provisioning.certificates.IssuedCertificate;
 import io.lwm2m.provisioning.errors.NotFoundException;
+import io.lwm2m.provisioning.events.EventSink;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,16 +44,17 @@ public class CredentialLifecycle implements CredentialDelivery {
     private final DeviceCredentialRepository credentials;
     private final CertificateAuthorityService ca;
     private final AuditSink audit;
+    private final EventSink outbox;
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final Duration gracePeriod;
 
     CredentialLifecycle(DeviceCredentialRepository credentials, CertificateAuthorityService ca, AuditSink audit,
-            ApplicationEventPublisher events, Clock clock,
-            CredentialSettings settings) {
+            EventSink outbox, ApplicationEventPublisher events, Clock clock, CredentialSettings settings) {
         this.credentials = credentials;
         this.ca = ca;
         this.audit = audit;
+        this.outbox = outbox;
         this.events = events;
         this.clock = clock;
         this.gracePeriod = settings.rotationGracePeriod();
@@ -123,6 +125,7 @@ public class CredentialLifecycle implements CredentialDelivery {
         audit.record(actor.event("credential.activate", "device:" + pending.device().endpoint(),
                 AuditEvent.Outcome.SUCCESS, Map.of("credentialId", pending.id().toString(),
                         "channel", pending.channel().name(), "server", serverName(pending), "reason", why)));
+        outbox.publish(CredentialEvents.confirmed(pending.device().endpoint(), pending, nullIfEmpty(serverName(pending)), why));
         log.info("Credential {} of {} is now active ({})", pending.id(), pending.device().endpoint(), why);
     }
 
@@ -155,6 +158,7 @@ public class CredentialLifecycle implements CredentialDelivery {
             audit.record(actor.event("credential.revoke", "device:" + c.device().endpoint(), AuditEvent.Outcome.SUCCESS,
                     Map.of("credentialId", c.id().toString(), "channel", c.channel().name(), "server", serverName(c),
                             "reason", Integer.toString(reasonCode))));
+            outbox.publish(CredentialEvents.revoked(c.device().endpoint(), c, nullIfEmpty(serverName(c)), reasonCode, actor.name()));
         }
         return live;
     }
@@ -170,6 +174,8 @@ public class CredentialLifecycle implements CredentialDelivery {
                     audit.record(actor.event("credential.revoke", "device:" + c.device().endpoint(),
                             AuditEvent.Outcome.SUCCESS, Map.of("credentialId", c.id().toString(),
                                     "certificate", certificate.serial(), "reason", Integer.toString(reasonCode))));
+                    outbox.publish(CredentialEvents.revoked(c.device().endpoint(), c, nullIfEmpty(serverName(c)), reasonCode,
+                            actor.name()));
                 });
         return certificate;
     }
@@ -184,5 +190,9 @@ public class CredentialLifecycle implements CredentialDelivery {
 
     private static String serverName(DeviceCredential c) {
         return c.server() == null ? "" : c.server().name();
+    }
+
+    private static String nullIfEmpty(String s) {
+        return s.isEmpty() ? null : s;
     }
 }

@@ -10,11 +10,12 @@ import io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus;
 import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredential;
 import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredentialRepository;
 import io.lwm2m.provisioning.bootstrap.credentials.NewCredential;
-import io.lwm2m.provisioning.bootstrap.credentials.RotationAnnouncer;
+import io.lwm2m.provisioning.bootstrap.credentials.CredentialEvents;
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
 import io.lwm2m.provisioning.bootstrap.servers.DmServer;
 import io.lwm2m.provisioning.errors.ConflictException;
 import io.lwm2m.provisioning.errors.InvalidInputException;
+import io.lwm2m.provisioning.events.EventSink;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -35,18 +36,18 @@ public class DeviceCredentials {
     private final CredentialFactory factory;
     private final CredentialSealing sealing;
     private final CredentialLifecycle lifecycle;
-    private final RotationAnnouncer announcer;
+    private final EventSink events;
     private final AuditSink audit;
     private final Clock clock;
 
     DeviceCredentials(DeviceRecords records, DeviceCredentialRepository credentials, CredentialFactory factory,
-            CredentialSealing sealing, CredentialLifecycle lifecycle, RotationAnnouncer announcer, AuditSink audit, Clock clock) {
+            CredentialSealing sealing, CredentialLifecycle lifecycle, EventSink events, AuditSink audit, Clock clock) {
         this.records = records;
         this.credentials = credentials;
         this.factory = factory;
         this.sealing = sealing;
         this.lifecycle = lifecycle;
-        this.announcer = announcer;
+        this.events = events;
         this.audit = audit;
         this.clock = clock;
     }
@@ -83,9 +84,8 @@ public class DeviceCredentials {
         audit.record(actor.event("credential.rotate", "device:" + endpoint, AuditEvent.Outcome.SUCCESS, Map.of(
                 "channel", row.channel().name(), "server", server == null ? "" : server.name(),
                 "credentialId", row.id().toString(), "status", row.status().name())));
-        if (server != null && server.rotationWebhookUrl() != null && row.status() == CredentialStatus.PENDING) {
-            announcer.announce(server.rotationWebhookUrl(), server.name(), endpoint, row.id());
-        }
+        // A DM server's rotation webhook is a subscription to this event for that server (decision 078).
+        events.publish(CredentialEvents.rotated(endpoint, row, server == null ? null : server.name(), actor.name()));
         return new Rotation(new IssuedCredential(server == null ? null : server.name(), row.id(), fresh), CredentialView.of(row));
     }
 

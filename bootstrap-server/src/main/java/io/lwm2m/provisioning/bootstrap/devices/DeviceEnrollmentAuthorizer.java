@@ -5,6 +5,8 @@ import io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus;
 import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredential;
 import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredentialRepository;
 import io.lwm2m.provisioning.bootstrap.profiles.ProfileService;
+import io.lwm2m.provisioning.bootstrap.sessions.ClientIdentity;
+import io.lwm2m.provisioning.bootstrap.sessions.DeviceAdmission;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
 import io.lwm2m.provisioning.certificates.IssuedCertificate;
 import io.lwm2m.provisioning.certificates.ManufacturerCaService;
@@ -31,6 +33,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <li>a PSK or raw public key of a live bootstrap credential, only where the profile sets
  * {@code est.allowBootstrapCredential} (our extension: RFC 9148 wants a certificate).</li>
  * </ul>
+ * A client that proves an enrollment group's trust anchor (a factory certificate of the group's CA, a
+ * PSK the group derives) but names no device yet is admitted first (issue 17), then judged as above.
  * A certificate enrolled for a mode-4 DM-server account is recorded on that account's credential.
  */
 @Component
@@ -44,11 +48,14 @@ class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
     private final CredentialLifecycle lifecycle;
     private final TransactionTemplate readOnly;
     private final BootstrapIdentities identities;
+    private final DeviceAdmission admission;
     private final EstPolicies policies = new EstPolicies();
 
     DeviceEnrollmentAuthorizer(DeviceRepository devices, DeviceCredentialRepository credentials,
             ProfileService profiles, CertificateAuthorityService ca, ManufacturerCaService manufacturers,
-            CredentialLifecycle lifecycle, BootstrapIdentities identities, PlatformTransactionManager transactionManager) {
+            CredentialLifecycle lifecycle, BootstrapIdentities identities, DeviceAdmission admission,
+            PlatformTransactionManager transactionManager) {
+        this.admission = admission;
         this.devices = devices;
         this.credentials = credentials;
         this.profiles = profiles;
@@ -66,7 +73,15 @@ class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
             throw new EstException(EstException.Status.UNAUTHENTICATED, "client.unauthenticated",
                     "EST needs an authenticated client: a certificate over DTLS/TLS (or the device's PSK/RPK where its profile allows)");
         }
-        Decision decision = readOnly.execute(status -> decide(identity, label));
+        Decision decision;
+        try {
+            decision = readOnly.execute(status -> decide(identity, label));
+        } catch (EstException e) {
+            if (!UNKNOWN.equals(e.rule())) {
+                throw e;
+            }
+            decision = admitted(identity, label, e);
+        }
         if (decision.pendingCredential() != null) {
             // The device authenticated with a re-enrolled certificate: it holds it, the old one retires.
             lifecycle.authenticatedWith(decision.pendingCredential());
@@ -75,6 +90,28 @@ class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
     }
 
     private record Decision(EnrollmentGrant grant, Long pendingCredential) {
+    }
+
+    /** The rule of a client whose identity names no device: where enrollment groups may admit it. */
+    private static final String UNKNOWN = "client.unknown";
+
+    /** A first contact over EST: an enrollment group may admit the client, which is then judged as any device. */
+    private Decision admitted(EstIdentity identity, String label, EstException unknown) {
+        ClientIdentity client = switch (identity.kind()) {
+            case CERTIFICATE -> ClientIdentity.x509(identity.certificates());
+            case PSK -> ClientIdentity.psk(identity.pskIdentity());
+            case RPK -> ClientIdentity.rpk(identity.publicKey());
+            default -> null;
+        };
+        DeviceAdmission.Admission admitted = client == null ? new DeviceAdmission.Admission.NotCovered()
+                : admission.admit(client, null, DeviceAdmission.Channel.EST, identity.peer());
+        if (admitted instanceof DeviceAdmission.Admission.Refused refused) {
+            throw forbidden("client.not-admitted", refused.reason());
+        }
+        if (!(admitted instanceof DeviceAdmission.Admission.Admitted)) {
+            throw unknown;
+        }
+        return readOnly.execute(status -> decide(identity, label));
     }
 
     private Decision decide(EstIdentity identity, String label) {
@@ -92,7 +129,7 @@ class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
                         throw forbidden("client.certificate", "the client's certificate from this CA is expired or revoked");
                     }
                     found = ours.map(IssuedCertificate::endpoint).flatMap(devices::findByEndpoint)
-                            .orElseThrow(() -> forbidden("client.unknown", "the client's certificate names no registered device"));
+                            .orElseThrow(() -> forbidden(UNKNOWN, "the client's certificate names no registered device"));
                     pendingCredential = credentials.findByCertificateSerial(serial)
                             .filter(c -> c.status() == CredentialStatus.PENDING).map(DeviceCredential::id).orElse(null);
                 } else {
@@ -102,13 +139,13 @@ class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
                                 "the client's certificate is neither from this CA nor from a registered manufacturer CA (or it expired)");
                     }
                     found = names.stream().map(devices::findByEndpoint).flatMap(Optional::stream).findFirst()
-                            .orElseThrow(() -> forbidden("client.unknown", "the factory certificate names no registered device"));
+                            .orElseThrow(() -> forbidden(UNKNOWN, "the factory certificate names no registered device"));
                 }
                 device = Enrollee.of(found);
             }
             case PSK, RPK -> {
                 device = identities.of(identity).map(BootstrapIdentities.Owner::device)
-                        .orElseThrow(() -> forbidden("client.unknown", "the client's " + identity.kind()
+                        .orElseThrow(() -> forbidden(UNKNOWN, "the client's " + identity.kind()
                                 + " is no live bootstrap credential"));
                 overBootstrapCredential = true;
             }

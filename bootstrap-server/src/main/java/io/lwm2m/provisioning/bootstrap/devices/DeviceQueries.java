@@ -35,6 +35,12 @@ public class DeviceQueries {
         return records.view(records.find(endpoint));
     }
 
+    /** The device with this endpoint, if there is one (a DELETED tombstone included). */
+    @Transactional(readOnly = true)
+    public java.util.Optional<DeviceView> find(String endpoint) {
+        return devices.findByEndpoint(endpoint).map(records::view);
+    }
+
     /** What the device receives in its next bootstrap, resolved from its profile and overrides. */
     @Transactional(readOnly = true)
     public PlannedBootstrap plannedBootstrap(String endpoint) {

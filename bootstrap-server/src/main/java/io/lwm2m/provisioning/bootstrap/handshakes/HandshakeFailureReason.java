@@ -7,6 +7,9 @@ package io.lwm2m.provisioning.bootstrap.handshakes;
 public enum HandshakeFailureReason {
     /** A live PSK identity whose Finished failed its MAC: the device holds another key. */
     WRONG_KEY("wrong-key", "wrong key: the Finished of a known PSK identity failed its MAC", true),
+    /** A PSK identity of an enrollment group (no device yet) whose Finished failed its MAC: not the key the group derives. */
+    WRONG_GROUP_KEY("wrong-group-key", "a PSK identity of an enrollment group whose Finished failed its MAC: not the derived key",
+            true),
     /** A PSK identity of no live bootstrap credential. */
     UNKNOWN_PSK_IDENTITY("unknown-psk-identity", "PSK identity of no live bootstrap credential", true),
     /** A record of an unfinished handshake failed its MAC, with no identity known. */

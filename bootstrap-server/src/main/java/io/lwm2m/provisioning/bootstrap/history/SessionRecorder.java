@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.bootstrap.history;
 
 import io.lwm2m.provisioning.audit.AuditEvent;
 import io.lwm2m.provisioning.audit.AuditSink;
+import io.lwm2m.provisioning.bootstrap.events.EventOutbox;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapFailure;
 import io.lwm2m.provisioning.bootstrap.sessions.ResponseCode;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionEnd;
@@ -52,6 +53,7 @@ public class SessionRecorder implements SessionHistory, DisposableBean {
     private final BootstrapSessionRepository sessions;
     private final SessionHistoryWriter writer;
     private final AuditSink audit;
+    private final EventOutbox outbox;
 
     /** Starts held back, oldest first; the map finds a session's own. */
     private final Queue<HeldStart> heldOrder = new ConcurrentLinkedQueue<>();
@@ -59,12 +61,13 @@ public class SessionRecorder implements SessionHistory, DisposableBean {
     private final long holdNanos;
     private final ScheduledExecutorService releaser;
 
-    SessionRecorder(BootstrapSessionRepository sessions, SessionHistoryWriter writer, AuditSink audit,
+    SessionRecorder(BootstrapSessionRepository sessions, SessionHistoryWriter writer, AuditSink audit, EventOutbox outbox,
             BootstrapSettings settings, WorkerPools pools) {
         Duration hold = settings.historyHold();
         this.sessions = sessions;
         this.writer = writer;
         this.audit = audit;
+        this.outbox = outbox;
         this.holdNanos = Math.max(0, hold.toNanos());
         if (holdNanos > 0) {
             this.releaser = pools.timer("session-history-hold");
@@ -180,8 +183,18 @@ public class SessionRecorder implements SessionHistory, DisposableBean {
      * commit, after the session's start.
      */
     @Override
-    public void finish(UUID id, Long deviceId, SessionEnd end) {
+    public void finish(SessionStart start, SessionEnd end) {
+        UUID id = start.id();
+        Long deviceId = start.deviceId();
         String stepsJson = StepsJson.toJson(end.steps());
+        try {
+            submitEnd(id, deviceId, end, stepsJson);
+        } finally {
+            submitEvent(deviceId, SessionEvents.ended(start, end));
+        }
+    }
+
+    private void submitEnd(UUID id, Long deviceId, SessionEnd end, String stepsJson) {
         HeldStart h = held.remove(id);
         if (h != null) {
             synchronized (h) {
@@ -202,6 +215,17 @@ public class SessionRecorder implements SessionHistory, DisposableBean {
             statement.setString(7, end.failure() == null ? null : end.failure().name());
             statement.setObject(8, id);
         });
+    }
+
+    /**
+     * The session's event, queued after its row for the same group commit, so it commits in the
+     * row's transaction; only when a subscription wants it (decision 078).
+     */
+    private void submitEvent(Long deviceId, io.lwm2m.provisioning.events.Event event) {
+        if (deviceId != null && outbox.wanted(event)) {
+            writer.submit("the event of " + event.type(), EventOutbox.INSERT, deviceId,
+                    (statement, connection) -> outbox.bind(statement, event));
+        }
     }
 
     /** A session that ended within its start's hold: its start and end as one row, superseding as {@link #BEGIN} does. */
@@ -255,6 +279,9 @@ public class SessionRecorder implements SessionHistory, DisposableBean {
                 start.peerAddress(), start.id().toString(),
                 Map.of("reason", reason, "responseCode", code.toString(), "failure", failure.name(),
                         "securityMode", start.securityMode().name())));
+        if (start.deviceId() != null) {
+            outbox.publish(SessionEvents.refused(start, failure, reason));
+        }
     }
 
     /**

@@ -111,6 +111,12 @@ public class ProfileService {
         return name != null && NAME.matcher(name).matches();
     }
 
+    /** Whether a profile of this name exists. */
+    @Transactional(readOnly = true)
+    public boolean exists(String name) {
+        return profiles.existsByName(name);
+    }
+
     @Transactional(readOnly = true)
     public Profile get(String name) {
         return profiles.findByName(name).orElseThrow(() -> new NotFoundException("no profile named '" + name + "'"));

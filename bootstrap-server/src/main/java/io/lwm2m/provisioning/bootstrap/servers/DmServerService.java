@@ -3,6 +3,7 @@ package io.lwm2m.provisioning.bootstrap.servers;
 import io.lwm2m.provisioning.audit.Actor;
 import io.lwm2m.provisioning.audit.AuditEvent;
 import io.lwm2m.provisioning.audit.AuditSink;
+import io.lwm2m.provisioning.bootstrap.events.EventSubscriptions;
 import io.lwm2m.provisioning.errors.ConflictException;
 import io.lwm2m.provisioning.errors.NotFoundException;
 import java.time.Clock;
@@ -18,17 +19,27 @@ import org.springframework.transaction.annotation.Transactional;
 public class DmServerService {
 
     private final DmServerRepository servers;
+    private final EventSubscriptions subscriptions;
     private final AuditSink audit;
     private final Clock clock;
 
-    DmServerService(DmServerRepository servers, AuditSink audit, Clock clock) {
+    DmServerService(DmServerRepository servers, EventSubscriptions subscriptions, AuditSink audit, Clock clock) {
         this.servers = servers;
+        this.subscriptions = subscriptions;
         this.audit = audit;
         this.clock = clock;
     }
 
+    /**
+     * A DM server just defined, and, when it has a rotation webhook, the secret that webhook's
+     * requests are signed with: shown this once (the webhook is the event subscription
+     * {@code dm-server:<name>}, whose secret can be rotated like any subscription's).
+     */
+    public record Created(DmServer server, String rotationWebhookSecret) {
+    }
+
     @Transactional
-    public DmServer create(NewDmServer spec, Actor actor) {
+    public Created create(NewDmServer spec, Actor actor) {
         if (servers.existsByName(spec.name())) {
             throw new ConflictException("name", "a DM server named '" + spec.name() + "' already exists");
         }
@@ -40,7 +51,9 @@ public class DmServerService {
         }
         audit.record(actor.event("server.create", "server:" + spec.name(), AuditEvent.Outcome.SUCCESS, Map.of("uri", spec.uri(), "shortServerId", Integer.toString(spec.shortServerId()),
                         "securityMode", spec.securityMode().name())));
-        return server;
+        String secret = spec.rotationWebhookUrl() == null ? null
+                : subscriptions.createForDmServer(spec.name(), spec.rotationWebhookUrl(), actor).secret();
+        return new Created(server, secret);
     }
 
     @Transactional(readOnly = true)

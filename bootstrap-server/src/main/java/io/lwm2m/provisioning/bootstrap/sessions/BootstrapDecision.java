@@ -28,7 +28,7 @@ public sealed interface BootstrapDecision {
         /** Whether the client caused it (what it sent), as opposed to a policy or this server: the rate limit counts those. */
         public boolean clientCaused() {
             return failure.category() == BootstrapFailure.Category.REFUSED && failure != BootstrapFailure.PACK_FORBIDDEN
-                    && failure != BootstrapFailure.BOOTSTRAP_ACCOUNT_UNKNOWN;
+                    && failure != BootstrapFailure.BOOTSTRAP_ACCOUNT_UNKNOWN && failure != BootstrapFailure.NOT_ADMITTED;
         }
     }
 }

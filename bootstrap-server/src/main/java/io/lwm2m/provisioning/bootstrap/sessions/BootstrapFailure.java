@@ -14,6 +14,12 @@ public enum BootstrapFailure {
     UNKNOWN_IDENTITY(Category.REFUSED),
     /** {@code ep} names another device than the DTLS identity, or none. */
     ENDPOINT_MISMATCH(Category.REFUSED),
+    /**
+     * An enrollment group covers the identity of an unknown device and did not admit it (disabled,
+     * at its limit, an endpoint outside its pattern, a revoked device): policy, not counted against
+     * the source.
+     */
+    NOT_ADMITTED(Category.REFUSED),
     /** The device is disabled or deleted. */
     DEVICE_NOT_ACTIVE(Category.REFUSED),
     /** The asked content format is not one the server writes, or the profile's cannot reach this client. */

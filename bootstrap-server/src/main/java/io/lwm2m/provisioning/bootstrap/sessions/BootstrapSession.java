@@ -351,7 +351,7 @@ final class BootstrapSession {
             synchronized (steps) {
                 recorded = List.copyOf(steps);
             }
-            recorder.finish(accepted.start().id(), accepted.start().deviceId(),
+            recorder.finish(accepted.start(),
                     new SessionEnd(outcome, failure, reason, lwm2mVersion, recorded, learnedBootstrapAccount, clock.instant()));
             if (outcome == SessionOutcome.SUCCEEDED) {
                 // At a thousand sessions a second a line per success is noise; the history has them all.

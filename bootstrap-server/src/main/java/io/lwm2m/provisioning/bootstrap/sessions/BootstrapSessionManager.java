@@ -31,6 +31,7 @@ public class BootstrapSessionManager implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(BootstrapSessionManager.class);
 
     private final BootstrapConfigSource configs;
+    private final DeviceAdmission admission;
     private final SessionHistory recorder;
     private final CredentialDelivery lifecycle;
     private final java.util.List<BootstrapEvents> events;
@@ -42,17 +43,19 @@ public class BootstrapSessionManager implements DisposableBean {
     private volatile boolean accepting = true;
 
     @Autowired
-    BootstrapSessionManager(BootstrapConfigSource configs, SessionHistory recorder, CredentialDelivery lifecycle,
-            Clock clock, BootstrapSettings settings, java.util.List<BootstrapEvents> events, WorkerPools pools) {
-        this(configs, recorder, lifecycle, clock, settings.sessionTimeout(), settings.publicUri(), events,
+    BootstrapSessionManager(BootstrapConfigSource configs, DeviceAdmission admission, SessionHistory recorder,
+            CredentialDelivery lifecycle, Clock clock, BootstrapSettings settings, java.util.List<BootstrapEvents> events,
+            WorkerPools pools) {
+        this(configs, admission, recorder, lifecycle, clock, settings.sessionTimeout(), settings.publicUri(), events,
                 pools.timer("bootstrap-session-timer"));
     }
 
-    BootstrapSessionManager(BootstrapConfigSource configs, SessionHistory recorder, CredentialDelivery lifecycle,
-            Clock clock, Duration sessionTimeout, String bootstrapServerUri, java.util.List<BootstrapEvents> events,
-            ScheduledExecutorService timers) {
+    BootstrapSessionManager(BootstrapConfigSource configs, DeviceAdmission admission, SessionHistory recorder,
+            CredentialDelivery lifecycle, Clock clock, Duration sessionTimeout, String bootstrapServerUri,
+            java.util.List<BootstrapEvents> events, ScheduledExecutorService timers) {
         this.events = events;
         this.configs = configs;
+        this.admission = admission;
         this.recorder = recorder;
         this.lifecycle = lifecycle;
         this.bootstrapServerUri = bootstrapServerUri;
@@ -159,7 +162,7 @@ public class BootstrapSessionManager implements DisposableBean {
         events.forEach(e -> e.sessionStarted(packed.securityMode()));
         java.time.Instant now = clock.instant();
         Duration took = Duration.between(packed.startedAt(), now);
-        recorder.finish(packed.id(), packed.deviceId(), new SessionEnd(SessionOutcome.SUCCEEDED, null, null, "1.2",
+        recorder.finish(packed, new SessionEnd(SessionOutcome.SUCCEEDED, null, null, "1.2",
                 java.util.List.of(new SessionStep("Bootstrap-Pack", "/bspack", ResponseCode.CONTENT, null, packed.startedAt(),
                         (int) took.toMillis())), null, now));
         // A pack never writes the client's bootstrap account, so a rotated bootstrap credential stays pending.
@@ -194,9 +197,8 @@ public class BootstrapSessionManager implements DisposableBean {
                     BootstrapFailure.SHUTTING_DOWN, "the server is shutting down"));
         }
         UUID id = UUID.randomUUID();
-        Optional<DeviceBootstrapConfig> config = request.identity() != null ? configs.findByBootstrapIdentity(request.identity())
-                : request.endpoint() != null && request.malformed() == null ? configs.findForNoSec(request.endpoint())
-                : Optional.empty();
+        Found found = find(request);
+        Optional<DeviceBootstrapConfig> config = found.config();
         Long deviceId = config.map(DeviceBootstrapConfig::deviceId).orElse(null);
         String endpoint = request.endpoint() != null ? request.endpoint() : config.map(DeviceBootstrapConfig::endpoint).orElse(null);
         // No pct (LwM2M 1.0) means TLV; the record shows the format the writes use.
@@ -214,6 +216,9 @@ public class BootstrapSessionManager implements DisposableBean {
             refusal = request.endpoint() == null ? kind + " over plain CoAP without an endpoint name"
                     : config.isEmpty() ? kind + " over plain CoAP for '" + request.endpoint() + "', which is not a registered device"
                     : kind + " over plain CoAP; the profile of '" + request.endpoint() + "' requires DTLS";
+        } else if (found.notAdmitted() != null) {
+            failure = BootstrapFailure.NOT_ADMITTED;
+            refusal = found.notAdmitted();
         } else if (config.isEmpty()) {
             failure = BootstrapFailure.UNKNOWN_IDENTITY;
             refusal = "the DTLS identity " + request.identity().describe() + " belongs to no device";
@@ -230,6 +235,33 @@ public class BootstrapSessionManager implements DisposableBean {
             return new Checked(start, null, refuse(start, ResponseCode.BAD_REQUEST, failure, refusal));
         }
         return new Checked(start, config.get(), null);
+    }
+
+    /** The configuration a request is for, or why an enrollment group did not admit its unknown identity. */
+    private record Found(Optional<DeviceBootstrapConfig> config, String notAdmitted) {
+    }
+
+    /**
+     * The device the request's identity (or, over plain CoAP, its {@code ep}) names. An authenticated
+     * identity of no device is a first contact: enrollment groups may admit it (issue 17), and then
+     * it names the device they created.
+     */
+    private Found find(BootstrapRequest request) {
+        if (request.identity() == null) {
+            return new Found(request.endpoint() != null && request.malformed() == null ? configs.findForNoSec(request.endpoint())
+                    : Optional.empty(), null);
+        }
+        Optional<DeviceBootstrapConfig> config = configs.findByBootstrapIdentity(request.identity());
+        if (config.isPresent() || request.malformed() != null) {
+            return new Found(config, null);
+        }
+        DeviceAdmission.Admission admitted = admission.admit(request.identity(), request.endpoint(),
+                DeviceAdmission.Channel.BOOTSTRAP, request.peerAddress());
+        if (admitted instanceof DeviceAdmission.Admission.Refused refused) {
+            return new Found(Optional.empty(), refused.reason());
+        }
+        return new Found(admitted instanceof DeviceAdmission.Admission.Admitted
+                ? configs.findByBootstrapIdentity(request.identity()) : Optional.empty(), null);
     }
 
     private BootstrapDecision.Refused refuse(SessionStart start, ResponseCode code, BootstrapFailure failure, String refusal) {

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Who the DTLS handshake authenticated: a PSK identity, a raw public key (SubjectPublicKeyInfo
@@ -12,24 +13,35 @@ import java.util.HexFormat;
  *
  * @param credentialId the bootstrap credential the handshake matched, when the handshake says so
  *                     (PSK handshakes do); null means look it up by the identity
+ * @param chain        for X509: the certificate chain the client sent, its own certificate first
  */
 public record ClientIdentity(SecurityMode mode, String pskIdentity, byte[] publicKey, X509Certificate certificate,
-        Long credentialId) {
+        Long credentialId, List<X509Certificate> chain) {
+
+    public ClientIdentity {
+        chain = chain == null ? List.of() : List.copyOf(chain);
+    }
 
     public static ClientIdentity psk(String identity) {
         return psk(identity, null);
     }
 
     public static ClientIdentity psk(String identity, Long credentialId) {
-        return new ClientIdentity(SecurityMode.PSK, identity, null, null, credentialId);
+        return new ClientIdentity(SecurityMode.PSK, identity, null, null, credentialId, null);
     }
 
     public static ClientIdentity rpk(byte[] subjectPublicKeyInfo) {
-        return new ClientIdentity(SecurityMode.RPK, null, subjectPublicKeyInfo, null, null);
+        return new ClientIdentity(SecurityMode.RPK, null, subjectPublicKeyInfo, null, null, null);
     }
 
     public static ClientIdentity x509(X509Certificate certificate) {
-        return new ClientIdentity(SecurityMode.X509, null, certificate.getPublicKey().getEncoded(), certificate, null);
+        return x509(List.of(certificate));
+    }
+
+    /** A client certificate with the chain it came with (its own first, then intermediates). */
+    public static ClientIdentity x509(List<X509Certificate> chain) {
+        X509Certificate certificate = chain.get(0);
+        return new ClientIdentity(SecurityMode.X509, null, certificate.getPublicKey().getEncoded(), certificate, null, chain);
     }
 
     /** How session records and audit events name it: the PSK identity, a key fingerprint, or the certificate. */

@@ -1,7 +1,6 @@
 package io.lwm2m.provisioning.bootstrap.sessions;
 
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Where sessions are recorded (every start, end and refusal, ARCHITECTURE §3.1.6), and what the
@@ -13,8 +12,8 @@ public interface SessionHistory {
     /** A session started (it may supersede a running one of the same device). */
     void begin(SessionStart start);
 
-    /** A session ended. */
-    void finish(UUID id, Long deviceId, SessionEnd end);
+    /** The session that {@code start} began ended. */
+    void finish(SessionStart start, SessionEnd end);
 
     /** A request was refused before any session started; audited with its reason. */
     void refuse(SessionStart start, ResponseCode code, BootstrapFailure failure, String reason);

@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({BootstrapSettings.class, CoapSettings.class, CoapsSettings.class, ClusterProperties.class,
-        CredentialSettings.class})
+        CredentialSettings.class, EventSettings.class, EnrollmentSettings.class})
 public class Settings {
 
     /** Credential material, PSK keys of the configured length. */

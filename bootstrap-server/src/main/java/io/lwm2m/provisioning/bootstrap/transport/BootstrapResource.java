@@ -121,7 +121,9 @@ final class BootstrapResource extends CoapResource {
         } else if (peer.getPeerIdentity() instanceof RawPublicKeyIdentity rpk) {
             identity = ClientIdentity.rpk(rpk.getKey().getEncoded());
         } else if (peer.getPeerIdentity() instanceof X509CertPath path) {
-            identity = ClientIdentity.x509(path.getTarget());
+            @SuppressWarnings("unchecked")
+            List<java.security.cert.X509Certificate> chain = (List<java.security.cert.X509Certificate>) path.getPath().getCertificates();
+            identity = ClientIdentity.x509(chain);
         }
         InetSocketAddress address = peer.getPeerAddress();
         return new BootstrapRequest(endpoint, pct, malformed,

@@ -1,6 +1,7 @@
 package io.lwm2m.provisioning.bootstrap.transport;
 
 import io.lwm2m.provisioning.bootstrap.devices.BootstrapConfigStore;
+import io.lwm2m.provisioning.bootstrap.enrollment.GroupDirectory;
 import io.lwm2m.provisioning.logging.ThrottledLog;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -18,12 +19,16 @@ import org.eclipse.californium.scandium.util.SecretUtil;
 import org.eclipse.californium.scandium.util.ServerNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
 
 /**
  * The DTLS handshake's PSK lookup: a live bootstrap credential's key, decrypted for this handshake
  * only. The lookup answers synchronously on the DTLS worker running the handshake (ADR 016): a
- * hand-off to another pool and back through Scandium's result handler cost more than its wait.
+ * hand-off to another pool and back through Scandium's result handler cost more than its wait. An
+ * identity of no device that an enrollment group's prefix covers gets the key the group derives for
+ * it, from memory (decision 076): the Bootstrap-Request then admits the device.
  */
+@Component
 final class DatabasePskStore implements AdvancedPskStore {
 
     private static final Logger log = LoggerFactory.getLogger(DatabasePskStore.class);
@@ -32,11 +37,13 @@ final class DatabasePskStore implements AdvancedPskStore {
     private final java.security.SecureRandom random = new java.security.SecureRandom();
 
     private final FailureGate gate;
+    private final GroupDirectory groups;
     private final ThrottledLog lookupFailures = new ThrottledLog(log, java.time.Duration.ofSeconds(10));
 
-    DatabasePskStore(BootstrapConfigStore configs, FailureGate gate) {
+    DatabasePskStore(BootstrapConfigStore configs, FailureGate gate, GroupDirectory groups) {
         this.configs = configs;
         this.gate = gate;
+        this.groups = groups;
     }
 
     @Override
@@ -63,8 +70,7 @@ final class DatabasePskStore implements AdvancedPskStore {
             return decoy(cid, identity);
         }
         if (key.isEmpty()) {
-            gate.unknownPskIdentity(cid, name);
-            return decoy(cid, identity);
+            return groupKey(cid, identity, name);
         }
         gate.knownPskIdentity(cid, key.get().deviceId(), key.get().endpoint(), name);
         byte[] bytes = key.get().key();
@@ -73,6 +79,20 @@ final class DatabasePskStore implements AdvancedPskStore {
         // The credential id rides along into the session's principal (see CREDENTIAL_ID), so the
         // Bootstrap-Request need not look the identity up again.
         return new PskSecretResult(cid, identity, secret, key.get().credentialId());
+    }
+
+    /** The key an enrollment group derives for this identity, or, when no group covers it, a decoy. */
+    private PskSecretResult groupKey(ConnectionId cid, PskPublicInformation identity, String name) {
+        Optional<byte[]> derived = groups.derivedKey(name);
+        if (derived.isEmpty()) {
+            gate.unknownPskIdentity(cid, name);
+            return decoy(cid, identity);
+        }
+        gate.groupPskIdentity(cid, name);
+        byte[] bytes = derived.get();
+        SecretKey secret = SecretUtil.create(bytes, "PSK");
+        Arrays.fill(bytes, (byte) 0);
+        return new PskSecretResult(cid, identity, secret);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.lwm2m.provisioning.bootstrap.transport;
 
 import io.lwm2m.provisioning.bootstrap.devices.BootstrapConfigStore;
+import io.lwm2m.provisioning.bootstrap.enrollment.GroupDirectory;
 import io.lwm2m.provisioning.bootstrap.handshakes.HandshakeFailureReason;
 import io.lwm2m.provisioning.bootstrap.sessions.ClientIdentity;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
@@ -26,14 +27,17 @@ import org.eclipse.californium.scandium.dtls.x509.NewAdvancedCertificateVerifier
 import org.eclipse.californium.scandium.util.ServerNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
 
 /**
  * Accepts a device's raw public key or certificate only when it is the live bootstrap credential
- * of a registered device: a certificate must also chain to our CA (or a registered manufacturer
- * CA), be within its validity and not be revoked. A refusal is logged with the certificate's
+ * of a registered device, or a factory certificate an enrollment group takes (the device is admitted
+ * on its first request): a certificate must also chain to our CA (or a registered manufacturer
+ * CA), be within its validity and not be revoked (by us, or on a manufacturer CA's CRL we hold). A refusal is logged with the certificate's
  * subject and serial and the precise reason (expired, not yet valid, untrusted or revoked, unknown):
  * the handshake fails before any endpoint name is known, so the log is where that reason is kept.
  */
+@Component
 final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier {
 
     private static final Logger log = LoggerFactory.getLogger(DeviceCertificateVerifier.class);
@@ -43,10 +47,12 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
     private final ManufacturerCaService manufacturers;
     private final Clock clock;
     private final FailureGate gate;
+    private final GroupDirectory groups;
 
     DeviceCertificateVerifier(BootstrapConfigStore configs, CertificateAuthorityService ca, ManufacturerCaService manufacturers,
-            Clock clock, FailureGate gate) {
+            Clock clock, FailureGate gate, GroupDirectory groups) {
         this.gate = gate;
+        this.groups = groups;
         this.configs = configs;
         this.ca = ca;
         this.manufacturers = manufacturers;
@@ -106,7 +112,13 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
             return refusal(HandshakeFailureReason.CERTIFICATE_REVOKED, certificate + " is revoked", issued);
         }
         boolean ours = ca.isValid(certificates);
-        List<String> vouched = ours ? List.of() : manufacturers.endpointsVouchedFor(certificates);
+        ManufacturerCaService.Vouching vouching = ours ? null : manufacturers.vouch(certificates);
+        if (vouching != null && vouching.status() == ManufacturerCaService.Vouching.Status.REVOKED) {
+            return refusal(HandshakeFailureReason.CERTIFICATE_REVOKED, certificate + " is listed by the CRL of manufacturer CA '"
+                    + vouching.manufacturerCa() + "'", issued);
+        }
+        List<String> vouched = vouching != null && vouching.status() == ManufacturerCaService.Vouching.Status.VOUCHED
+                ? vouching.names() : List.of();
         if (!ours && vouched.isEmpty()) {
             return refusal(HandshakeFailureReason.CERTIFICATE_UNTRUSTED, certificate + " of issuer '"
                     + printable(device.getIssuerX500Principal().getName())
@@ -114,10 +126,12 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
         }
         // A live bootstrap credential may bootstrap; any other valid certificate naming a registered
         // device may only use EST (its own from our CA for sren, or a factory one): /bs refuses it.
+        // A factory certificate of an enrollment group's CA passes: its first request admits the device.
         if (configs.bootstrapCredentialId(ClientIdentity.x509(device)).isEmpty()
-                && !namesRegisteredDevice(device, ours, vouched)) {
+                && !namesRegisteredDevice(device, ours, vouched)
+                && !(vouching != null && groups.coversManufacturerCa(vouching.manufacturerCa()))) {
             return refusal(HandshakeFailureReason.CERTIFICATE_UNKNOWN, certificate
-                    + " is no live bootstrap credential and names no registered device", issued);
+                    + " is no live bootstrap credential, names no registered device and no enrollment group takes its CA", issued);
         }
         return null;
     }

@@ -1,16 +1,12 @@
 package io.lwm2m.provisioning.bootstrap.transport;
 
-import io.lwm2m.provisioning.bootstrap.devices.BootstrapConfigStore;
 import io.lwm2m.provisioning.bootstrap.identity.BootstrapServerIdentity;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapEvents;
 import io.lwm2m.provisioning.bootstrap.settings.CoapSettings;
 import io.lwm2m.provisioning.bootstrap.settings.CoapsSettings;
-import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
-import io.lwm2m.provisioning.certificates.ManufacturerCaService;
 import io.lwm2m.provisioning.threads.WorkerPools;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +37,8 @@ class DtlsEndpointFactory {
 
     static final int CONNECTION_ID_LENGTH = 6;
 
-    private final BootstrapConfigStore configs;
     private final BootstrapServerIdentity identity;
+    private final DatabasePskStore pskStore;
     private final DeviceCertificateVerifier verifier;
     private final CoapSettings coap;
     private final CoapsSettings coaps;
@@ -50,12 +46,11 @@ class DtlsEndpointFactory {
     private final FailureGate gate;
     private final List<BootstrapEvents> events;
 
-    DtlsEndpointFactory(BootstrapConfigStore configs, BootstrapServerIdentity identity, CertificateAuthorityService ca,
-            ManufacturerCaService manufacturers, CoapSettings coap, CoapsSettings coaps, ClusterSettings cluster, FailureGate gate,
-            Clock clock, List<BootstrapEvents> events) {
-        this.configs = configs;
+    DtlsEndpointFactory(BootstrapServerIdentity identity, DatabasePskStore pskStore, DeviceCertificateVerifier verifier,
+            CoapSettings coap, CoapsSettings coaps, ClusterSettings cluster, FailureGate gate, List<BootstrapEvents> events) {
         this.identity = identity;
-        this.verifier = new DeviceCertificateVerifier(configs, ca, manufacturers, clock, gate);
+        this.pskStore = pskStore;
+        this.verifier = verifier;
         this.coap = coap;
         this.coaps = coaps;
         this.cluster = cluster;
@@ -90,7 +85,7 @@ class DtlsEndpointFactory {
                 // that runs the handshake: a hand-off to another pool and back cost more than the
                 // lookup's wait. The workers are as many as the CoAP protocol threads, so a slow
                 // database stalls only the handshakes waiting on it (ADR 016).
-                .setAdvancedPskStore(new DatabasePskStore(configs, gate))
+                .setAdvancedPskStore(pskStore)
                 .set(DtlsConfig.DTLS_CONNECTOR_THREAD_COUNT, coap.workerThreads())
                 .setApplicationLevelInfoSupplier(DatabasePskStore.CREDENTIAL_INFO)
                 .setCertificateIdentityProvider(new SingleCertificateProvider(identity.privateKey(),

@@ -137,6 +137,14 @@ class FailureGate implements DatagramFilter, SessionListener {
         expectFailure(cid, HandshakeFailureReason.UNKNOWN_PSK_IDENTITY, identity);
     }
 
+    /**
+     * The PSK identity belongs to no device but an enrollment group derives a key for it: a Finished
+     * that fails its MAC means the client does not hold that key.
+     */
+    void groupPskIdentity(ConnectionId cid, String identity) {
+        expectFailure(cid, HandshakeFailureReason.WRONG_GROUP_KEY, identity);
+    }
+
     /** The PSK lookup itself failed (the database): the handshake fails, and it is not the client's doing. */
     void lookupFailed(ConnectionId cid, String identity) {
         expectFailure(cid, HandshakeFailureReason.SERVER_ERROR, identity);

@@ -32,7 +32,15 @@ class BootstrapSessionManagerTest {
     private final FakeHistory history = new FakeHistory();
     private final List<Long> authenticated = new ArrayList<>();
     private final List<String> events = new ArrayList<>();
-    private final BootstrapSessionManager manager = new BootstrapSessionManager(configs, history, new CredentialDelivery() {
+    private final List<String> admissions = new ArrayList<>();
+    private DeviceAdmission.Admission admission = new DeviceAdmission.Admission.NotCovered();
+    private final BootstrapSessionManager manager = new BootstrapSessionManager(configs, (identity, endpoint, channel, peer) -> {
+        admissions.add(identity.pskIdentity() + " " + endpoint + " " + channel);
+        if (admission instanceof DeviceAdmission.Admission.Admitted) {
+            configs.byIdentity.put(identity.pskIdentity(), config(endpoint, Compatibility.DEFAULT));
+        }
+        return admission;
+    }, history, new CredentialDelivery() {
         @Override
         public void authenticatedWith(long credentialId) {
             authenticated.add(credentialId);
@@ -61,6 +69,37 @@ class BootstrapSessionManagerTest {
         assertRefused(decision, ResponseCode.BAD_REQUEST, BootstrapFailure.UNKNOWN_IDENTITY);
         assertThat(history.refusals).singleElement().satisfies(r -> assertThat(r).contains("belongs to no device"));
         assertThat(events).containsExactly("4.00 UNKNOWN_IDENTITY PSK");
+    }
+
+    @Test
+    void anIdentityOfNoDeviceThatAGroupAdmitsGetsItsNewDevicesConfiguration() {
+        admission = new DeviceAdmission.Admission.Admitted("urn:dev:a");
+
+        BootstrapDecision decision = manager.accept(pskRequest("urn:dev:a", "acme-urn:dev:a", null));
+
+        assertThat(decision).isInstanceOfSatisfying(BootstrapDecision.Accepted.class,
+                accepted -> assertThat(accepted.config().endpoint()).isEqualTo("urn:dev:a"));
+        assertThat(admissions).containsExactly("acme-urn:dev:a urn:dev:a BOOTSTRAP");
+    }
+
+    @Test
+    void anIdentityAGroupRefusesIsRefusedWithTheGroupsReasonAndIsNotCountedAgainstItsSource() {
+        admission = new DeviceAdmission.Admission.Refused("enrollment group 'acme' reached its limit of 2 devices");
+
+        BootstrapDecision decision = manager.accept(pskRequest("urn:dev:a", "acme-urn:dev:a", null));
+
+        assertRefused(decision, ResponseCode.BAD_REQUEST, BootstrapFailure.NOT_ADMITTED);
+        assertThat(((BootstrapDecision.Refused) decision).clientCaused()).isFalse();
+        assertThat(history.refusals).singleElement().satisfies(r -> assertThat(r).contains("reached its limit of 2 devices"));
+    }
+
+    @Test
+    void aKnownIdentityNeverAsksTheGroups() {
+        configs.byIdentity.put("id-a", config("urn:dev:a", Compatibility.DEFAULT));
+
+        manager.accept(pskRequest("urn:dev:a", "id-a", null));
+
+        assertThat(admissions).isEmpty();
     }
 
     @Test
@@ -227,7 +266,7 @@ class BootstrapSessionManagerTest {
         }
 
         @Override
-        public void finish(UUID id, Long deviceId, SessionEnd end) {
+        public void finish(SessionStart start, SessionEnd end) {
             finished.add(end.outcome());
         }
 

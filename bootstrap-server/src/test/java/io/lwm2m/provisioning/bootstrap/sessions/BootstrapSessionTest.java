@@ -624,8 +624,8 @@ class BootstrapSessionTest {
         }
 
         @Override
-        public void finish(UUID id, Long deviceId, SessionEnd end) {
-            finishes.add(new Finish(id, end.outcome(), end.failure(), end.reason(), end.lwm2mVersion(), end.steps(), end.endedAt(),
+        public void finish(SessionStart start, SessionEnd end) {
+            finishes.add(new Finish(start.id(), end.outcome(), end.failure(), end.reason(), end.lwm2mVersion(), end.steps(), end.endedAt(),
                     end.bootstrapAccountInstance()));
         }
 
