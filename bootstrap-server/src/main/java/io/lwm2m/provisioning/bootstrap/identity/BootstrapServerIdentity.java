@@ -132,8 +132,14 @@ public class BootstrapServerIdentity implements RewrappableSecrets {
         }
         X509Certificate certificate = ca.issueServer(current.getPublicKey(), hostname, names, "system:bootstrap-server");
         row.recertified(Der.encoded(certificate));
-        log.warn("Re-issued the bootstrap server's certificate for the same key: CN={}, subjectAltNames [{}] (was {}, [{}])",
-                hostname, names, cn, held);
+        if (reissue) {
+            log.warn("Re-issued the bootstrap server's certificate for the same key: CN={}, subjectAltNames [{}] (was {}, [{}])",
+                    hostname, names, cn, held);
+        } else {
+            // The expected step once public names are set: nothing a device could have pinned is replaced.
+            log.info("Replaced the default localhost-only certificate of the bootstrap server for the same key: CN={},"
+                    + " subjectAltNames [{}]", hostname, names);
+        }
         return row;
     }
 
