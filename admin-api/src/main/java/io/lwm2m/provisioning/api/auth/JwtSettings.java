@@ -14,9 +14,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param subjectClaim the claim naming the caller in the audit log
  */
 @ConfigurationProperties("provisioning.api.jwt")
-record JwtSettings(String issuerUri, String jwkSetUri, String audience, String rolesClaim, String subjectClaim) {
+public record JwtSettings(String issuerUri, String jwkSetUri, String audience, String rolesClaim, String subjectClaim) {
 
-    JwtSettings {
+    public JwtSettings {
         issuerUri = blankToNull(issuerUri);
         jwkSetUri = blankToNull(jwkSetUri);
         audience = blankToNull(audience);
@@ -24,7 +24,7 @@ record JwtSettings(String issuerUri, String jwkSetUri, String audience, String r
         subjectClaim = subjectClaim == null || subjectClaim.isBlank() ? "sub" : subjectClaim;
     }
 
-    boolean enabled() {
+    public boolean enabled() {
         return issuerUri != null || jwkSetUri != null;
     }
 

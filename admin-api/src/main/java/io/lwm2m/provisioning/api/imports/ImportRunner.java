@@ -45,11 +45,7 @@ class ImportRunner {
         this.parallelBatches = Math.max(1, parallelBatches);
         this.queue = queues.create(new JobQueue.JobKind("import-worker", "import_jobs",
                 "started_at = coalesce(started_at, now())", workers), jobs::load, this::run);
-    }
-
-    /** Looks for work at once (a job was just queued). */
-    void wake() {
-        queue.wake();
+        jobs.onQueued(queue::wake);
     }
 
     /** How the pipeline of one job run stopped. */
@@ -68,7 +64,9 @@ class ImportRunner {
             log.error("Import job {} failed", job.id(), failure);
             completion.failed(job.id());
         } else if (outcomes.contains(BatchCommitter.Outcome.LEASE_LOST) || outcomes.contains(BatchCommitter.Outcome.ABANDONED)) {
-            log.warn("Import job {} lost its lease; another replica continues it", job.id());
+            if (!completion.cancelled(job.id())) {
+                log.warn("Import job {} lost its lease; another replica continues it", job.id());
+            }
         } else if (ending.complete()) {
             completion.succeeded(job);
         } else {
