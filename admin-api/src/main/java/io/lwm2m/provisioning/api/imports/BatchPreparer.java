@@ -24,13 +24,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class BatchPreparer {
 
-    /**
-     * A job's first batch; each next one doubles up to the batch size, so that the progress of a job
-     * moves within its first second instead of after a whole batch (decision 072). Dry runs keep whole
-     * batches: they find duplicates within a batch only.
-     */
-    private static final int FIRST_BATCH = 100;
-
     /** How long a job's batches reuse a resolved profile (decision 017). */
     private static final Duration PROFILES_MAX_AGE = Duration.ofSeconds(2);
 
@@ -61,11 +54,10 @@ class BatchPreparer {
             if (job.csv()) {
                 reader.expecting(job.columns().size(), ImportRows.multilineColumns(job.columns()));
             }
-            int size = job.dryRun() ? batchSize : Math.min(batchSize, FIRST_BATCH);
             while (!Thread.currentThread().isInterrupted()) {
-                List<RecordReader.Record> records = new ArrayList<>(size);
+                List<RecordReader.Record> records = new ArrayList<>(batchSize);
                 RecordReader.Record record;
-                while (records.size() < size && (record = reader.next()) != null) {
+                while (records.size() < batchSize && (record = reader.next()) != null) {
                     records.add(record);
                 }
                 if (records.isEmpty()) {
@@ -73,7 +65,6 @@ class BatchPreparer {
                     return;
                 }
                 ready.put(prepare(job, rows, profiles, records));
-                size = Math.min(batchSize, size * 2);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

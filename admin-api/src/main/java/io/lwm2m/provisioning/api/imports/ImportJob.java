@@ -47,15 +47,16 @@ public record ImportJob(UUID id, String createdBy, String createdByRole, String 
 
     /**
      * How far the job got: rows read and committed of the rows the upload holds (counted when it was
-     * accepted; once the job has ended, the rows it read), and the percentage of the upload's bytes
-     * committed, which is exact however long each row is. 100 only once the job has ended.
+     * accepted; once the job has succeeded, the rows it read), and the percentage of the upload's bytes
+     * committed, which is exact however long each row is. 100 only once the job has succeeded; a
+     * cancelled or failed job keeps the share it reached.
      */
     public Progress progress() {
-        if (finished()) {
+        if ("SUCCEEDED".equals(state)) {
             return new Progress(rowsTotal, rowsTotal, 100);
         }
         long total = Math.max(rowsExpected, rowsTotal);
-        int percent = uploadBytes == 0 ? 0 : (int) Math.min(99, nextOffset * 100 / uploadBytes);
+        int percent = uploadBytes == 0 ? 0 : (int) Math.min(finished() ? 100 : 99, nextOffset * 100 / uploadBytes);
         return new Progress(rowsTotal, total, percent);
     }
 
