@@ -31,7 +31,7 @@ public record ConsoleSettings(@DefaultValue("15m") Duration idleTimeout, @Defaul
      * @param scopes       what the console asks for; the roles claim must be in the ID token
      * @param name         what the sign-in button says
      */
-    public record Oidc(String clientId, String clientSecret, @DefaultValue("openid,profile") java.util.List<String> scopes,
+    public record Oidc(String clientId, String clientSecret, @DefaultValue({"openid", "profile"}) java.util.List<String> scopes,
             @DefaultValue("OpenID Connect") String name) {
 
         public boolean configured() {
