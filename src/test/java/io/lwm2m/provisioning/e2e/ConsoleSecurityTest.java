@@ -108,6 +108,25 @@ class ConsoleSecurityTest {
                 .as("the API stays stateless: no session reaches it").isEqualTo(401);
     }
 
+    /**
+     * The idle timeout as Tomcat enforces it: this one session's limit is shortened to a second (the
+     * setting's own minimum is a minute; the test above checks that the setting reaches every session).
+     */
+    @Test
+    void aSessionIdleLongerThanItsTimeoutEndsAndTheNextRequestSignsInAgain() throws Exception {
+        ConsoleSession person = new ConsoleSession(server.baseUrl());
+        person.signIn(server.adminKey());
+        assertThat(person.get("/console/devices").statusCode()).isEqualTo(200);
+        session(person.sessionId).setMaxInactiveInterval(1);
+        Thread.sleep(2_500);
+        HttpResponse<String> idle = person.get("/console/devices");
+        assertThat(idle.statusCode()).isEqualTo(302);
+        String location = idle.headers().firstValue("Location").orElse("");
+        assertThat(location).endsWith("/console/sign-in?session-ended");
+        assertThat(person.get(location.substring(location.indexOf("/console"))).body()).contains("id=\"key-sign-in\"")
+                .contains("Your session has ended");
+    }
+
     @Test
     void revokingTheApiKeyASessionSignedInWithEndsTheSession() {
         var key = ApiKeys.create(server, "auditor", null);
@@ -136,11 +155,16 @@ class ConsoleSecurityTest {
     }
 
     private static int maxInactiveInterval(String sessionId) {
+        return session(sessionId).getMaxInactiveInterval();
+    }
+
+    private static Session session(String sessionId) {
         TomcatWebServer tomcat = (TomcatWebServer) server.webServer();
         Context context = (Context) tomcat.getTomcat().getHost().findChildren()[0];
         try {
             Session session = context.getManager().findSession(sessionId);
-            return session.getMaxInactiveInterval();
+            assertThat(session).as("Tomcat's session " + sessionId).isNotNull();
+            return session;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

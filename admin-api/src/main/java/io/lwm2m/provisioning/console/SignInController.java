@@ -42,6 +42,8 @@ class SignInController {
             model.addAttribute("notice", "You are signed out.");
         } else if (request.getParameter("key-ended") != null) {
             model.addAttribute("notice", "The API key this session used was revoked or has expired; sign in again.");
+        } else if (request.getParameter(SessionEndedEntryPoint.ENDED) != null) {
+            model.addAttribute("notice", "Your session has ended (unused for too long, or signed out); sign in again.");
         } else if (request.getParameter("oidc-failed") != null) {
             model.addAttribute("problem", "Sign-in at the issuer failed; try again or use an API key.");
         }
