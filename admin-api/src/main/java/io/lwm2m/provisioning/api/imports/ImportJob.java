@@ -56,7 +56,9 @@ public record ImportJob(UUID id, String createdBy, String createdByRole, String 
             return new Progress(rowsTotal, rowsTotal, 100);
         }
         long total = Math.max(rowsExpected, rowsTotal);
-        int percent = uploadBytes == 0 ? 0 : (int) Math.min(finished() ? 100 : 99, nextOffset * 100 / uploadBytes);
+        // Before its first row, a job's offset is already past a CSV header: that is no progress yet.
+        int percent = uploadBytes == 0 || rowsTotal == 0 ? 0
+                : (int) Math.min(finished() ? 100 : 99, nextOffset * 100 / uploadBytes);
         return new Progress(rowsTotal, total, percent);
     }
 
