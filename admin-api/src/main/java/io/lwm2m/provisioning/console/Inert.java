@@ -12,6 +12,17 @@ import org.springframework.stereotype.Component;
 @Component("inert")
 public class Inert {
 
+    /**
+     * A block of lines (a pretty-printed document in a {@code <pre>}): each line as {@link #text}, the
+     * line breaks kept, so that its layout survives and nothing else hidden does.
+     */
+    public String lines(Object value) {
+        if (value == null) {
+            return "";
+        }
+        return String.join("\n", java.util.Arrays.stream(value.toString().split("\n", -1)).map(this::text).toList());
+    }
+
     public String text(Object value) {
         if (value == null) {
             return "";

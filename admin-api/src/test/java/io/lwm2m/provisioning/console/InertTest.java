@@ -25,6 +25,13 @@ class InertTest {
     }
 
     @Test
+    void aBlockOfLinesKeepsItsLineBreaksAndNothingElseHidden() {
+        assertThat(inert.lines("{\n  \"a\": 1\n}")).isEqualTo("{\n  \"a\": 1\n}");
+        assertThat(inert.lines("x\u202Ey\r\nz\t")).isEqualTo("x[U+202E]y[U+000D]\nz[U+0009]");
+        assertThat(inert.lines(null)).isEmpty();
+    }
+
+    @Test
     void anUnpairedSurrogateIsShownAsItsCodePoint() {
         assertThat(inert.text("a\uD800b")).isEqualTo("a[U+D800]b");
         assertThat(inert.text("a\uDC00")).isEqualTo("a[U+DC00]");
