@@ -2,11 +2,16 @@ package io.lwm2m.provisioning.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lwm2m.provisioning.ca.CaFactory;
+import io.lwm2m.provisioning.ca.GeneratedCa;
+import io.lwm2m.provisioning.ca.KeyAlgorithm;
+import io.lwm2m.provisioning.ca.Pem;
 import io.lwm2m.provisioning.testing.RequiresTool;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -22,7 +27,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The console's daily workflows beyond the issue's headline scenarios, each checked against what the
  * API says afterwards: a device's bootstrap session step by step and its failed handshake as Leshan's
- * client and a wrong key left them (and the overview's totals as the meters hold them), disable and enable, a certificate revoked by serial, an API key
+ * client and a wrong key left them (and the overview's totals as the meters hold them), a device's next
+ * bootstrap previewed from its profile, disable and enable, a manufacturer CA registered and removed, a certificate revoked by serial, an API key
  * with an expiry revoked, the audit log filtered and paged, a DM server form answering with the API's
  * messages.
  */
@@ -111,6 +117,57 @@ class ConsoleWorkflowsTest {
             assertThat(System.nanoTime()).as("the session recorded: " + sessions).isLessThan(deadline);
             Thread.sleep(100);
         }
+    }
+
+    @Test
+    void aDevicesNextBootstrapIsPreviewedAsTheApiPlansIt() {
+        String profile = Fixtures.profile(server, "{\"servers\":[{\"server\":\"" + dm + "\"}]}");
+        Fixtures.Device device = Fixtures.deviceOfProfile(server, profile);
+        JsonNode planned = server.call("GET", "/api/v1/devices/" + device.endpoint() + "/bootstrap-config", null).json();
+
+        browser.signIn(ApiKeys.create(server, "operator", null).get("key").asString()).open("/console/profiles/" + profile);
+        browser.find("#preview").sendKeys(device.endpoint());
+        browser.find("#preview").submit();
+        browser.until(10, () -> browser.all("#device-list tbody tr").size() == 1);
+        browser.find("#device-list tbody tr a").click();
+        browser.find("#bootstrap-config summary").click();
+        JsonNode shown = TestServer.JSON.readTree(browser.find("#bootstrap-config pre").getText());
+        assertThat(shown).as("the preview is the API's bootstrap-config").isEqualTo(planned);
+        assertThat(shown.toString()).contains("coaps://dm.example:5684");
+    }
+
+    @Test
+    void aManufacturerCaIsRegisteredFromItsPemAndRemoved() {
+        GeneratedCa factory = CaFactory.generate(KeyAlgorithm.EC_P256, "Console Factory", "Console Devices", Duration.ofDays(365),
+                Duration.ofDays(365), null, new SecureRandom());
+        String name = Fixtures.unique("console-factory");
+        browser.signIn(ApiKeys.create(server, "security-officer", null).get("key").asString()).open("/console/certificates");
+        browser.find("#mname").sendKeys(name);
+        browser.find("#certificate").sendKeys("not a certificate");
+        browser.find("#manufacturer-form button[type=submit]").click();
+        assertThat(browser.waitFor("#problems").getText()).contains("certificate");
+
+        browser.find("#mname").clear();
+        browser.find("#mname").sendKeys(name);
+        browser.find("#certificate").clear();
+        browser.find("#certificate").sendKeys(Pem.certificate(factory.issuing()));
+        browser.find("#manufacturer-form button[type=submit]").click();
+        browser.until(10, () -> browser.find("#manufacturer-cas").getText().contains(name));
+        assertThat(manufacturerRow(name).getText()).contains("Console Factory");
+        assertThat(manufacturerNames()).contains(name);
+
+        manufacturerRow(name).findElement(By.cssSelector("button[type=submit]")).click();
+        browser.until(10, () -> !browser.has("#manufacturer-cas") || !browser.find("#manufacturer-cas").getText().contains(name));
+        assertThat(manufacturerNames()).doesNotContain(name);
+    }
+
+    private static List<String> manufacturerNames() {
+        return server.call("GET", "/api/v1/manufacturer-cas?limit=1000", null).json().findValuesAsString("name");
+    }
+
+    private static WebElement manufacturerRow(String name) {
+        return browser.all("#manufacturer-cas tbody tr").stream().filter(r -> cell(r, 0).equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no manufacturer CA " + name));
     }
 
     @Test
