@@ -19,7 +19,8 @@ import org.springframework.web.util.UriUtils;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Console workflows that need a server of their own: the device list paged by cursor over a known set
+ * Console workflows that need a server of their own: the README quick start's device (fixed names) after
+ * its first bootstrap, the device list paged by cursor over a known set
  * of devices, imports cancelled from their page while the one import worker is busy, and a tampered
  * audit chain (which would break every other test's chain check on the shared server) shown with its
  * first broken link. Run last, since the chain stays broken.
@@ -63,6 +64,33 @@ class ConsoleOwnServerTest {
         TestServer.ApiResponse accepted = Imports.upload(server, "text/csv", csv.getBytes(StandardCharsets.UTF_8), "");
         assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
         return accepted.json().get("id").asString();
+    }
+
+    /**
+     * The README quick start's device (the same DM server and endpoint, here bootstrapped by Leshan's
+     * client instead of the jar's simulator), as its page shows it: the screenshot the quick start shows.
+     */
+    @Test
+    @Order(0)
+    void theQuickStartsDeviceShowsItsFirstBootstrapOnItsPage() throws Exception {
+        TestServer.ApiResponse dm1 = server.call("POST", "/api/v1/servers", "{\"name\":\"dm-1\",\"uri\":\"coaps://dm.example.com:5684\","
+                + "\"shortServerId\":101,\"lifetime\":300,\"binding\":\"U\",\"securityMode\":\"PSK\"}");
+        assertThat(dm1.status()).as(dm1.toString()).isEqualTo(201);
+        TestServer.ApiResponse created = server.call("POST", "/api/v1/devices", "{\"endpoint\":\"urn:dev:ops:my-first-device\","
+                + "\"servers\":[\"dm-1\"],\"bootstrapCredential\":{\"mode\":\"PSK\"}}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        Fixtures.Device device = Fixtures.Device.of(created.json());
+        try (LeshanDevice client = LeshanDevice.start(device.endpoint(), server.coaps(), device.identity(), device.key(),
+                LeshanDevice.Flavour.LWM2M_1_1_SENML_CBOR)) {
+            LeshanDevice.Outcome outcome = client.awaitBootstrap(Duration.ofSeconds(30));
+            assertThat(outcome.success()).as(outcome.toString()).isTrue();
+        }
+
+        browser.signIn(server.adminKey());
+        browser.until(20, () -> browser.open("/console/devices/urn:dev:ops:my-first-device").has("#sessions > li"));
+        assertThat(browser.find("#sessions > li .badge").getText()).isEqualTo("SUCCEEDED");
+        assertThat(browser.find("#credentials").getText()).contains("dm-1");
+        browser.screenshot("quick-start-device");
     }
 
     @Test
