@@ -47,7 +47,7 @@ class ArchitectureTest {
     void modulesDependOneWay() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("app").definedBy(ROOT + ".app..", ROOT)
-                .layer("admin-api").definedBy(ROOT + ".api..")
+                .layer("admin-api").definedBy(ROOT + ".api..", ROOT + ".console..")
                 .layer("bootstrap-server").definedBy(ROOT + ".bootstrap..")
                 .layer("est-ca").definedBy(EST_CA)
                 .whereLayer("app").mayNotBeAccessedByAnyLayer()

@@ -70,6 +70,65 @@ class ApiQualityTest {
         assertThat(openapi.at("/security/0").has("bearer")).isTrue();
     }
 
+    @Test
+    void everyOperationHasAUniqueOperationIdASummaryATagAndItsRealStatuses() {
+        JsonNode openapi = TestServer.JSON.readTree(Http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v3/api-docs"))).body());
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        int operations = 0;
+        for (var path : openapi.get("paths").properties()) {
+            for (var method : path.getValue().properties()) {
+                String where = method.getKey().toUpperCase() + " " + path.getKey();
+                JsonNode operation = method.getValue();
+                operations++;
+                String id = operation.get("operationId").asString();
+                assertThat(id).as(where).matches("[a-z]+[A-Z][A-Za-z]+");
+                assertThat(ids.add(id)).as(where + ": " + id + " is unique").isTrue();
+                assertThat(operation.get("summary").asString()).as(where).isNotBlank();
+                assertThat(operation.get("tags")).as(where).hasSize(1);
+                List<String> statuses = operation.get("responses").propertyNames().stream().toList();
+                assertThat(statuses).as(where).anyMatch(code -> code.startsWith("2")).doesNotContain("2XX");
+                boolean isPublic = operation.has("security") && operation.get("security").isEmpty();
+                if (!isPublic) {
+                    assertThat(statuses).as(where).contains("401", "403");
+                }
+                if (path.getKey().contains("{")) {
+                    assertThat(statuses).as(where).contains("404");
+                }
+                if (operation.has("requestBody")) {
+                    assertThat(statuses).as(where).contains("400", "413", "415");
+                }
+            }
+        }
+        assertThat(operations).isGreaterThan(50);
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesTheUploadTheImportJobsAndRequiredFields() {
+        JsonNode openapi = TestServer.JSON.readTree(Http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v3/api-docs"))).body());
+        JsonNode upload = openapi.at("/paths/~1api~1v1~1imports/post");
+        assertThat(upload.get("operationId").asString()).isEqualTo("createImport");
+        assertThat(upload.at("/requestBody/content").propertyNames()).contains("text/csv", "application/x-ndjson", "multipart/form-data");
+        JsonNode form = upload.at("/requestBody/content/multipart~1form-data/schema");
+        assertThat(form.at("/properties/file/format").asString()).isEqualTo("binary");
+        assertThat(form.get("required").valueStream().map(JsonNode::asString)).containsExactly("file");
+        assertThat(upload.get("responses").propertyNames()).contains("202", "200", "413", "415", "422");
+        assertThat(openapi.at("/paths/~1api~1v1~1imports/get/operationId").asString()).isEqualTo("listImports");
+        assertThat(openapi.at("/paths/~1api~1v1~1imports/get/parameters").findValuesAsString("name")).contains("state", "limit", "cursor");
+        assertThat(openapi.at("/paths/~1api~1v1~1imports~1{id}~1cancel/post/responses").propertyNames()).contains("200", "409");
+        assertThat(openapi.at("/paths/~1api~1v1~1fleet-actions/get/operationId").asString()).isEqualTo("listFleetActions");
+        assertThat(openapi.at("/paths/~1api~1v1~1devices/get/parameters").findValuesAsString("name"))
+                .contains("endpointPrefix", "profile", "label", "state");
+        assertThat(openapi.at("/paths/~1api~1v1~1profiles~1{name}/put/responses").propertyNames()).contains("412");
+        String job = openapi.at("/paths/~1api~1v1~1imports~1{id}/get/responses/200/content/application~1json/schema/$ref").asString();
+        JsonNode jobSchema = openapi.at("/components/schemas/" + job.substring(job.lastIndexOf('/') + 1));
+        String progress = jobSchema.at("/properties/progress/$ref").asString();
+        assertThat(openapi.at("/components/schemas/" + progress.substring(progress.lastIndexOf('/') + 1) + "/properties").propertyNames())
+                .containsExactlyInAnyOrder("rowsDone", "rowsTotal", "percent");
+        String device = openapi.at("/paths/~1api~1v1~1devices/post/requestBody/content/application~1json/schema/$ref").asString();
+        assertThat(openapi.at("/components/schemas/" + device.substring(device.lastIndexOf('/') + 1) + "/required")
+                .valueStream().map(JsonNode::asString)).contains("endpoint");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/api/v1/nothing-here", "/api/v2/devices", "/nothing-here"})
     void anUnknownPathIs404ProblemJson(String path) {

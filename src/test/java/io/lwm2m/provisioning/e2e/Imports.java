@@ -40,7 +40,7 @@ final class Imports {
             TestServer.ApiResponse job = server.call("GET", "/api/v1/imports/" + id, null);
             assertThat(job.status()).as(job.toString()).isEqualTo(200);
             String state = job.json().get("state").asString();
-            if (state.equals("SUCCEEDED") || state.equals("FAILED")) {
+            if (state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("CANCELLED")) {
                 return job.json();
             }
             assertThat(Instant.now()).as("job " + id + " still " + state + ": " + job.body()).isBefore(deadline);

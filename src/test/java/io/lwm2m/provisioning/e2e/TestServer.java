@@ -125,6 +125,14 @@ final class TestServer implements AutoCloseable {
         return context.getBean(type);
     }
 
+    <T> T bean(String name, Class<T> type) {
+        return context.getBean(name, type);
+    }
+
+    org.springframework.boot.web.server.WebServer webServer() {
+        return ((WebServerApplicationContext) context).getWebServer();
+    }
+
     String baseUrl() {
         return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
     }

@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.api.audit;
 
+import io.lwm2m.provisioning.api.openapi.Operation;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.lwm2m.provisioning.api.Pages;
 import io.lwm2m.provisioning.api.auth.Roles;
@@ -42,6 +43,7 @@ class AuditController {
      * {@code to} (exclusive) as ISO-8601 instants.
      */
     @GetMapping
+    @Operation(id = "searchAudit", summary = "Search the audit log, newest first")
     ResponseEntity<List<EventResponse>> search(@RequestParam(required = false) String actor,
             @RequestParam(required = false) String action, @RequestParam(required = false) String target,
             @RequestParam(required = false) String outcome, @RequestParam(required = false) String from,
@@ -67,6 +69,7 @@ class AuditController {
 
     /** Checks the whole chain; {@code valid:false} names the first row that does not match. */
     @GetMapping("/verify")
+    @Operation(id = "verifyAuditChain", summary = "Recompute the audit log's hash chain; names the first broken link")
     ChainVerification verify() {
         return log.verify();
     }

@@ -14,10 +14,11 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * A role check on a controller method failed: the caller is authenticated, so 403 (audited). Ahead
- * of the general exception handler, which would otherwise take the refusal for an internal error.
+ * of the general exception handler, which would otherwise take the refusal for an internal error; after the
+ * console's own advice, which answers its refusals with a page.
  */
 @RestControllerAdvice
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 class AccessDeniedAnswers {
 
     private final AccessDenials denials;

@@ -1,5 +1,7 @@
 package io.lwm2m.provisioning.api.auth;
 
+import io.lwm2m.provisioning.api.openapi.Required;
+import io.lwm2m.provisioning.api.openapi.Operation;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.lwm2m.provisioning.api.Pages;
 import io.lwm2m.provisioning.errors.InvalidInputException;
@@ -36,6 +38,7 @@ class ApiKeysController {
 
     /** {@code {"name":"line-7","role":"operator","expiresAt":"2027-01-01T00:00:00Z"}} (expiresAt optional). */
     @PostMapping
+    @Operation(id = "createApiKey", summary = "Create an API key; the key is in this answer only", success = 201)
     ResponseEntity<KeyResponse> create(@RequestBody KeyRequest body, HttpServletRequest request) {
         Role role = null;
         if (body.role() != null) {
@@ -50,6 +53,7 @@ class ApiKeysController {
 
     /** Every key, revoked and expired ones included, oldest first, a page at a time. */
     @GetMapping
+    @Operation(id = "listApiKeys", summary = "List the API keys (never the keys themselves)")
     ResponseEntity<List<KeyResponse>> list(@RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
         int size = Pages.limit(limit, Pages.DEFAULT_LIMIT);
@@ -58,17 +62,19 @@ class ApiKeysController {
     }
 
     @GetMapping("/{id}")
+    @Operation(id = "getApiKey", summary = "Read an API key's record")
     KeyResponse get(@PathVariable long id) {
         return KeyResponse.of(keys.get(id), null);
     }
 
     /** Revokes the key; 409 for the last valid admin key. */
     @DeleteMapping("/{id}")
+    @Operation(id = "revokeApiKey", summary = "Revoke an API key at once", errors = 409)
     KeyResponse revoke(@PathVariable long id, HttpServletRequest request) {
         return KeyResponse.of(keys.revoke(id, ApiActors.current(request)), null);
     }
 
-    record KeyRequest(String name, String role, Instant expiresAt) {
+    record KeyRequest(@Required String name, @Required String role, Instant expiresAt) {
     }
 
     /** A key as the API shows it; {@code key} only in the creating response. */

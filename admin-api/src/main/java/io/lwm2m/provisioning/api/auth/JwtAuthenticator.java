@@ -2,10 +2,7 @@ package io.lwm2m.provisioning.api.auth;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,24 +76,6 @@ final class JwtAuthenticator {
             log.warn("Could not check a JWT against the configured issuer: {}", e.getMessage());
             throw new BadCredentialsException("the JWT could not be checked against the configured issuer");
         }
-        String subject = Optional.ofNullable(jwt.getClaimAsString(settings.subjectClaim())).orElse(jwt.getSubject());
-        if (subject == null || subject.isBlank()) {
-            throw new BadCredentialsException("the JWT names no subject ('" + settings.subjectClaim() + "' claim)");
-        }
-        Set<Role> roles = roles(jwt.getClaim(settings.rolesClaim()));
-        return new ApiPrincipal(subject.length() > 100 ? subject.substring(0, 100) : subject,
-                roles.isEmpty() ? null : roles.iterator().next(), roles, ApiPrincipal.JWT);
-    }
-
-    private static Set<Role> roles(Object claim) {
-        List<String> names = new ArrayList<>();
-        if (claim instanceof Collection<?> values) {
-            values.forEach(v -> names.add(String.valueOf(v)));
-        } else if (claim instanceof String value) {
-            names.addAll(List.of(value.split("[\\s,]+")));
-        }
-        Set<Role> roles = EnumSet.noneOf(Role.class);
-        names.forEach(name -> Role.fromName(name).ifPresent(roles::add));
-        return roles;
+        return TokenClaims.principal(jwt.getClaims(), settings);
     }
 }

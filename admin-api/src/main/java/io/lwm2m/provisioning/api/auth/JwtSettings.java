@@ -15,13 +15,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param subjectClaim the claim naming the caller in the audit log
  */
 @ConfigurationProperties("provisioning.api.jwt")
-record JwtSettings(String issuerUri, String jwkSetUri, String audience, @DefaultValue(JwtSettings.ROLES) String rolesClaim,
+public record JwtSettings(String issuerUri, String jwkSetUri, String audience, @DefaultValue(JwtSettings.ROLES) String rolesClaim,
         @DefaultValue(JwtSettings.SUBJECT) String subjectClaim) {
 
     static final String ROLES = "roles";
     static final String SUBJECT = "sub";
 
-    JwtSettings {
+    public JwtSettings {
         issuerUri = blankToNull(issuerUri);
         jwkSetUri = blankToNull(jwkSetUri);
         audience = blankToNull(audience);
@@ -29,7 +29,7 @@ record JwtSettings(String issuerUri, String jwkSetUri, String audience, @Default
         subjectClaim = subjectClaim == null || subjectClaim.isBlank() ? SUBJECT : subjectClaim;
     }
 
-    boolean enabled() {
+    public boolean enabled() {
         return issuerUri != null || jwkSetUri != null;
     }
 

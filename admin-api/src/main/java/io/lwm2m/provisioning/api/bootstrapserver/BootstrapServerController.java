@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.api.bootstrapserver;
 
+import io.lwm2m.provisioning.api.openapi.Operation;
 import io.lwm2m.provisioning.bootstrap.identity.BootstrapServerIdentity;
 import io.lwm2m.provisioning.ca.Pem;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,6 +23,7 @@ class BootstrapServerController {
     }
 
     @GetMapping
+    @Operation(id = "getBootstrapServerIdentity", summary = "The public key and certificate chain the bootstrap server presents")
     Identity get() {
         return new Identity(Pem.publicKey(identity.publicKey()), Pem.certificates(identity.certificateChain()));
     }

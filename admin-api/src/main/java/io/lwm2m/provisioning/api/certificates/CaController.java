@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.api.certificates;
 
+import io.lwm2m.provisioning.api.openapi.Operation;
 import io.lwm2m.provisioning.ca.Pem;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
 import java.security.cert.CRLException;
@@ -32,12 +33,14 @@ class CaController {
 
     /** The chain, issuing CA first and root last, as PEM. */
     @GetMapping("/certificates")
+    @Operation(id = "getCaCertificates", summary = "The CA chain as PEM, issuing CA first")
     ResponseEntity<String> certificates() {
         return ResponseEntity.ok().contentType(PEM_CHAIN).body(Pem.certificates(ca.chain()));
     }
 
     /** The current CRL: DER by default, PEM when the client accepts {@code application/x-pem-file} or text. */
     @GetMapping("/crl")
+    @Operation(id = "getCrl", summary = "The current CRL, DER or PEM")
     ResponseEntity<byte[]> crl(@RequestHeader(value = "Accept", required = false) String accept) throws CRLException {
         X509CRL crl = ca.crl();
         boolean pem = accept != null && (accept.contains("application/x-pem-file") || accept.contains("text/plain"));

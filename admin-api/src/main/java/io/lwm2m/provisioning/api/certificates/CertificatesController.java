@@ -1,18 +1,18 @@
 package io.lwm2m.provisioning.api.certificates;
 
+import io.lwm2m.provisioning.api.openapi.Operation;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.Pages;
+import io.lwm2m.provisioning.api.RevocationReasons;
 import io.lwm2m.provisioning.api.auth.Roles;
 import io.lwm2m.provisioning.bootstrap.credentials.CredentialLifecycle;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
 import io.lwm2m.provisioning.certificates.IssuedCertificate;
-import io.lwm2m.provisioning.errors.InvalidInputException;
 import io.lwm2m.provisioning.errors.NotFoundException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,10 +30,6 @@ import org.springframework.web.bind.annotation.RestController;
 class CertificatesController {
 
     /** RFC 5280 CRLReason names accepted by revoke. */
-    private static final Map<String, Integer> REASONS = Map.of("unspecified", 0, "keyCompromise", 1, "cACompromise", 2,
-            "affiliationChanged", 3, "superseded", 4, "cessationOfOperation", 5, "certificateHold", 6,
-            "privilegeWithdrawn", 9);
-
     private final CertificateAuthorityService ca;
     private final CredentialLifecycle credentials;
 
@@ -45,6 +41,7 @@ class CertificatesController {
     /** Newest first, a page at a time; {@code endpoint} narrows it to one device's certificates. */
     @GetMapping
     @PreAuthorize(Roles.ANY)
+    @Operation(id = "listCertificates", summary = "List the certificates the CA issued, newest first")
     ResponseEntity<List<CertificateResponse>> list(@RequestParam(required = false) String endpoint,
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         int size = Pages.limit(limit, Pages.DEFAULT_LIMIT);
@@ -66,6 +63,7 @@ class CertificatesController {
 
     @GetMapping("/{serial}")
     @PreAuthorize(Roles.ANY)
+    @Operation(id = "getCertificate", summary = "Read an issued certificate by serial")
     CertificateResponse get(@PathVariable String serial) {
         return ca.find(serial).map(CertificateResponse::of)
                 .orElseThrow(() -> new NotFoundException("no certificate with serial " + serial + " was issued here"));
@@ -76,13 +74,10 @@ class CertificatesController {
      * longer authenticates. Body: {@code {"reason":"keyCompromise"}} (default unspecified).
      */
     @PostMapping("/{serial}/revoke")
+    @Operation(id = "revokeCertificate", summary = "Revoke a certificate by serial (and the credential holding it)", errors = 409)
     CertificateResponse revoke(@PathVariable String serial, @RequestBody(required = false) RevokeRequest body,
             HttpServletRequest request) {
-        String reasonName = body == null || body.reason() == null ? "unspecified" : body.reason();
-        Integer reason = REASONS.get(reasonName);
-        if (reason == null) {
-            throw new InvalidInputException("reason", "must be one of " + REASONS.keySet());
-        }
+        int reason = RevocationReasons.code(body == null ? null : body.reason(), RevocationReasons.CERTIFICATE);
         return CertificateResponse.of(credentials.revokeCertificate(serial, reason, ApiActors.current(request)));
     }
 

@@ -1,5 +1,7 @@
 package io.lwm2m.provisioning.api.certificates;
 
+import io.lwm2m.provisioning.api.openapi.Required;
+import io.lwm2m.provisioning.api.openapi.Operation;
 import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.Pages;
 import io.lwm2m.provisioning.api.auth.Roles;
@@ -40,6 +42,7 @@ class ManufacturerCasController {
     }
 
     @PostMapping
+    @Operation(id = "registerManufacturerCa", summary = "Register a manufacturer CA that signs factory certificates", success = 201, errors = 409)
     ResponseEntity<Response> register(@RequestBody Request body, HttpServletRequest request) {
         ManufacturerCa ca = cas.register(body.name(), body.certificate(), ApiActors.current(request));
         return ResponseEntity.created(URI.create("/api/v1/manufacturer-cas/" + ca.name())).body(Response.of(ca));
@@ -48,6 +51,7 @@ class ManufacturerCasController {
     /** The manufacturer CAs by name, a page at a time. */
     @GetMapping
     @PreAuthorize(Roles.ANY)
+    @Operation(id = "listManufacturerCas", summary = "List the manufacturer CAs")
     ResponseEntity<List<Response>> list(@RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
         return Pages.ofAll(cas.list().stream().map(Response::of).toList(), limit, cursor, Response::name);
@@ -63,12 +67,13 @@ class ManufacturerCasController {
     }
 
     @DeleteMapping("/{name}")
+    @Operation(id = "removeManufacturerCa", summary = "Remove a manufacturer CA", success = 204)
     ResponseEntity<Void> remove(@PathVariable String name, HttpServletRequest request) {
         cas.remove(name, ApiActors.current(request));
         return ResponseEntity.noContent().build();
     }
 
-    record Request(String name, String certificate) {
+    record Request(@Required String name, @Required String certificate) {
     }
 
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)

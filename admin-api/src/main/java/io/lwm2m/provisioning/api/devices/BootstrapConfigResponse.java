@@ -11,20 +11,20 @@ import java.util.Map;
 
 /** A device's effective bootstrap configuration, with the identities of its credentials but never their secrets. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record BootstrapConfigResponse(String endpoint, String profile, boolean allowNoSec, List<String> deletePaths,
+public record BootstrapConfigResponse(String endpoint, String profile, boolean allowNoSec, List<String> deletePaths,
         List<Server> servers, List<ProfileDefinition.AccessControl> accessControl, Map<String, Object> est) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Server(String server, String uri, int shortServerId, String securityMode, int lifetime, String binding,
+    public record Server(String server, String uri, int shortServerId, String securityMode, int lifetime, String binding,
             boolean notificationStoring, Integer defaultMinPeriod, Integer defaultMaxPeriod, Integer disableTimeout,
             Integer certificateUsage, List<Credential> credentials) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Credential(long id, String mode, String identity, String certificateSerial, String status) {
+    public record Credential(long id, String mode, String identity, String certificateSerial, String status) {
     }
 
-    static BootstrapConfigResponse of(DeviceQueries.PlannedBootstrap planned) {
+    public static BootstrapConfigResponse of(DeviceQueries.PlannedBootstrap planned) {
         EffectiveProfile profile = planned.profile();
         DeviceView device = planned.device();
         List<Server> servers = profile.servers().stream().map(s -> new Server(s.server().name(), s.server().uri(),

@@ -1,12 +1,13 @@
 package io.lwm2m.provisioning.api.devices;
 
+import io.lwm2m.provisioning.api.openapi.Required;
+import io.lwm2m.provisioning.api.openapi.Operation;
+import io.lwm2m.provisioning.api.RevocationReasons;
 import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.auth.Roles;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceCredentials;
-import io.lwm2m.provisioning.errors.InvalidInputException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -23,9 +24,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/devices/{endpoint}/credentials")
 class CredentialsController {
 
-    private static final Map<String, Integer> REASONS = Map.of("unspecified", 0, "keyCompromise", 1,
-            "affiliationChanged", 3, "superseded", 4, "cessationOfOperation", 5, "privilegeWithdrawn", 9);
-
     private final DeviceCredentials credentials;
 
     CredentialsController(DeviceCredentials credentials) {
@@ -37,6 +35,7 @@ class CredentialsController {
      * credential as PENDING beside the active one and returns its secrets, once.
      */
     @PostMapping("/rotate")
+    @Operation(id = "rotateCredential", summary = "Rotate a credential: the new one is PENDING beside the active one; its secrets, once", success = 201, errors = 409)
     ResponseEntity<DeviceResponse.Credential> rotate(@PathVariable String endpoint, @RequestBody TargetRequest body,
             HttpServletRequest request) {
         DeviceCredentials.Rotation rotation = credentials.rotate(endpoint, body.target(), body.server(),
@@ -48,6 +47,7 @@ class CredentialsController {
 
     /** The DM server side confirms the device uses its pending credential: it becomes active, the old one retires. */
     @PostMapping("/{credentialId}/confirm")
+    @Operation(id = "confirmCredential", summary = "Confirm that the device uses its pending credential; the old one retires", errors = 409)
     DeviceResponse confirm(@PathVariable String endpoint, @PathVariable long credentialId, HttpServletRequest request) {
         return DeviceResponse.of(credentials.confirm(endpoint, credentialId, ApiActors.current(request)));
     }
@@ -57,17 +57,14 @@ class CredentialsController {
      * credentials stop authenticating at once; their certificates go into the next CRL.
      */
     @PostMapping("/revoke")
+    @Operation(id = "revokeCredentials", summary = "Revoke credentials of a device at once (into the CRL, connections dropped)", errors = 409)
     List<DeviceResponse.Credential> revoke(@PathVariable String endpoint, @RequestBody TargetRequest body,
             HttpServletRequest request) {
-        String reasonName = body.reason() == null ? "unspecified" : body.reason();
-        Integer reason = REASONS.get(reasonName);
-        if (reason == null) {
-            throw new InvalidInputException("reason", "must be one of " + REASONS.keySet());
-        }
+        int reason = RevocationReasons.code(body.reason(), RevocationReasons.CREDENTIAL);
         return credentials.revoke(endpoint, body.target(), body.server(), reason, ApiActors.current(request))
                 .stream().map(DeviceResponse.Credential::of).toList();
     }
 
-    record TargetRequest(String target, String server, String reason) {
+    record TargetRequest(@Required String target, String server, String reason) {
     }
 }

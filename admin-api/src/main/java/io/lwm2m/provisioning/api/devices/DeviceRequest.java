@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.api.devices;
 
+import io.lwm2m.provisioning.api.openapi.Required;
 import io.lwm2m.provisioning.bootstrap.devices.NewDevice;
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
 import io.lwm2m.provisioning.bootstrap.profiles.ProfileDefinition;
@@ -7,11 +8,11 @@ import io.lwm2m.provisioning.errors.FieldProblems;
 import java.util.List;
 
 /** The body of {@code POST /api/v1/devices}, as sent: every field checked by {@link #validate()}. */
-public record DeviceRequest(String endpoint, List<String> servers, String profile, ProfileDefinition overrides,
+public record DeviceRequest(@Required String endpoint, List<String> servers, String profile, ProfileDefinition overrides,
         BootstrapCredentialRequest bootstrapCredential) {
 
     /** The bootstrap credential: a mode, and for PSK optionally the factory's identity and key (hex). */
-    public record BootstrapCredentialRequest(String mode, String identity, String key, Boolean factory) {
+    public record BootstrapCredentialRequest(@Required String mode, String identity, String key, Boolean factory) {
 
         @Override
         public String toString() {

@@ -30,13 +30,13 @@ public record DeviceResponse(String endpoint, String state, String profile, List
     public record Credential(Long id, String server, String mode, String identity, String key, String privateKey,
             String publicKey, String certificate, String certificateSerial, String status, Instant createdAt) {
 
-        static Credential of(CredentialView c) {
+        public static Credential of(CredentialView c) {
             return new Credential(c.id(), c.server(), c.mode().name(), c.identity(), null, null, Pems.publicKey(c.publicKey()),
                     Pems.certificate(c.certificate()), c.certificateSerial(), c.status().name(), c.createdAt());
         }
 
         /** The same credential with the secrets generated for it, for the creating response only. */
-        static Credential withSecrets(Credential c, NewCredential issued) {
+        public static Credential withSecrets(Credential c, NewCredential issued) {
             if (issued == null) {
                 return c;
             }

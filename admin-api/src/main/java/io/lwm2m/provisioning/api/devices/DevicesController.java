@@ -1,13 +1,14 @@
 package io.lwm2m.provisioning.api.devices;
 
+import io.lwm2m.provisioning.api.openapi.Operation;
 import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.Pages;
 import io.lwm2m.provisioning.api.auth.Roles;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceQueries;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceRegistrar;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceRegistration;
+import io.lwm2m.provisioning.bootstrap.devices.DeviceSearch;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceSessions;
-import io.lwm2m.provisioning.bootstrap.devices.DeviceState;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceStates;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceSummary;
 import io.lwm2m.provisioning.errors.InvalidInputException;
@@ -17,9 +18,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
@@ -61,6 +60,7 @@ class DevicesController {
     /** Registers a device; the response is the only one that ever carries its keys. */
     @PostMapping
     @PreAuthorize(Roles.REGISTER)
+    @Operation(id = "createDevice", summary = "Register a device; the answer carries its generated secrets, once", success = 201, errors = 409)
     ResponseEntity<DeviceResponse> create(@RequestBody DeviceRequest body, HttpServletRequest request) {
         DeviceRegistration registration = registrar.register(body.validate(), ApiActors.current(request));
         return ResponseEntity.created(URI.create("/api/v1/devices/"
@@ -69,28 +69,32 @@ class DevicesController {
                 .body(DeviceResponse.created(registration));
     }
 
-    /** Devices in registration order, a page at a time; {@code state} ACTIVE, DISABLED or DELETED (default: not deleted). */
+    /**
+     * Devices a page at a time, not deleted ones unless {@code state} asks for them. Without a search
+     * term in registration order; with {@code endpointPrefix}, {@code profile} or {@code label} (all
+     * given must match) in endpoint order.
+     */
     @GetMapping
     @PreAuthorize(Roles.ANY)
+    @Operation(id = "listDevices", summary = "List or search devices: by endpoint prefix, profile, label and state")
     ResponseEntity<List<DeviceResponse>> list(@RequestParam(required = false) String state,
-            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
-        Set<DeviceState> states;
-        if (state == null) {
-            states = EnumSet.of(DeviceState.ACTIVE, DeviceState.DISABLED);
-        } else {
-            try {
-                states = EnumSet.of(DeviceState.valueOf(state.toUpperCase()));
-            } catch (IllegalArgumentException e) {
-                throw new InvalidInputException("state", "must be one of " + List.of(DeviceState.values()));
-            }
-        }
+            @RequestParam(required = false) String endpointPrefix, @RequestParam(required = false) String profile,
+            @RequestParam(required = false) String label, @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
+        DeviceSearch search = DeviceSearchParameters.of(state, endpointPrefix, profile, label);
         int size = Pages.limit(limit, Pages.DEFAULT_LIMIT);
-        List<DeviceSummary> page = devices.list(states, Pages.longKey(cursor, 0), size + 1);
+        if (search.narrowed()) {
+            return Pages.of(devices.search(search, Pages.key(cursor), size + 1), size, DeviceSummary::endpoint,
+                    DeviceResponse::of);
+        }
+        List<DeviceSummary> page = devices.list(search.states(), Pages.longKey(cursor, 0), size + 1);
         return Pages.of(page, size, d -> Long.toString(d.id()), DeviceResponse::of);
     }
 
+
     @GetMapping("/{endpoint}")
     @PreAuthorize(Roles.ANY)
+    @Operation(id = "getDevice", summary = "Read a device and its credentials' identities and status (never key material)")
     DeviceResponse get(@PathVariable String endpoint) {
         return DeviceResponse.of(devices.get(endpoint));
     }
@@ -98,6 +102,7 @@ class DevicesController {
     /** What the device will receive in its next bootstrap: its profile resolved, secrets left out. */
     @GetMapping("/{endpoint}/bootstrap-config")
     @PreAuthorize(Roles.ANY)
+    @Operation(id = "getBootstrapConfig", summary = "Preview what the device receives in its next bootstrap")
     BootstrapConfigResponse bootstrapConfig(@PathVariable String endpoint) {
         return BootstrapConfigResponse.of(devices.plannedBootstrap(endpoint));
     }
@@ -105,6 +110,7 @@ class DevicesController {
     /** The device's bootstrap sessions, newest first, a page at a time (default 50). */
     @GetMapping("/{endpoint}/sessions")
     @PreAuthorize(Roles.ANY)
+    @Operation(id = "listDeviceSessions", summary = "List a device's bootstrap sessions, newest first, with every step")
     ResponseEntity<List<SessionResponse>> sessions(@PathVariable String endpoint, @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
         int size = Pages.limit(limit, DEFAULT_SESSIONS);
@@ -129,6 +135,7 @@ class DevicesController {
      * enabled again; the reason goes to the audit log.
      */
     @PostMapping("/{endpoint}/disable")
+    @Operation(id = "disableDevice", summary = "Disable a device: its Bootstrap-Requests are refused until it is enabled", errors = 409)
     DeviceResponse disable(@PathVariable String endpoint, @RequestBody(required = false) StateRequest body,
             HttpServletRequest request) {
         String reason = body == null ? null : body.reason();
@@ -139,12 +146,14 @@ class DevicesController {
     }
 
     @PostMapping("/{endpoint}/enable")
+    @Operation(id = "enableDevice", summary = "Enable a disabled device", errors = 409)
     DeviceResponse enable(@PathVariable String endpoint, HttpServletRequest request) {
         return DeviceResponse.of(stateChanges.enable(endpoint, ApiActors.current(request)));
     }
 
     /** Revokes every credential of the device and keeps it as a DELETED tombstone with its history. */
     @DeleteMapping("/{endpoint}")
+    @Operation(id = "deleteDevice", summary = "Revoke every credential of a device and keep it as a DELETED tombstone", errors = 409)
     DeviceResponse delete(@PathVariable String endpoint, HttpServletRequest request) {
         return DeviceResponse.of(stateChanges.delete(endpoint, ApiActors.current(request)));
     }

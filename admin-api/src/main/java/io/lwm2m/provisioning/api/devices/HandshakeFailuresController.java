@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.api.devices;
 
+import io.lwm2m.provisioning.api.openapi.Operation;
 import io.lwm2m.provisioning.api.auth.Roles;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceQueries;
 import io.lwm2m.provisioning.bootstrap.handshakes.HandshakeFailures;
@@ -29,6 +30,7 @@ class HandshakeFailuresController {
 
     @GetMapping("/api/v1/devices/{endpoint}/handshake-failures")
     @PreAuthorize(Roles.ANY)
+    @Operation(id = "listHandshakeFailures", summary = "Why the device's DTLS handshakes failed, per reason")
     List<HandshakeFailureResponse> list(@PathVariable String endpoint) {
         devices.get(endpoint); // 404 for a device that does not exist
         return failures.forEndpoint(endpoint).stream().map(HandshakeFailureResponse::of).toList();

@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Request bodies above {@code provisioning.api.max-request-size} (bulk uploads under
- * {@code /api/v1/imports}: {@code provisioning.api.max-import-size}) get 413 problem+json: at once
+ * {@code /api/v1/imports} and the console's {@code /console/imports}: {@code provisioning.api.max-import-size}) get 413 problem+json: at once
  * when {@code Content-Length} says so, else as soon as a chunked body passes the limit.
  */
 @Component
@@ -27,6 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
 class RequestSizeLimit extends OncePerRequestFilter {
 
     static final String IMPORTS = "/api/v1/imports";
+    /** The console's upload of an import file, which its page's script sends as the body. */
+    static final String CONSOLE_IMPORTS = "/console/imports";
 
     private final long maxRequest;
     private final long maxImport;
@@ -41,7 +43,8 @@ class RequestSizeLimit extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        long limit = request.getRequestURI().startsWith(IMPORTS) ? maxImport : maxRequest;
+        String path = request.getRequestURI();
+        long limit = path.startsWith(IMPORTS) || path.equals(CONSOLE_IMPORTS) ? maxImport : maxRequest;
         long declared = request.getContentLengthLong();
         if (declared > limit) {
             tooLarge(response, limit);

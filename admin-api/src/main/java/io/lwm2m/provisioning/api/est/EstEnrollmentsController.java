@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.api.est;
 
+import io.lwm2m.provisioning.api.openapi.Operation;
 import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.auth.Roles;
 import io.lwm2m.provisioning.errors.InvalidInputException;
@@ -34,6 +35,7 @@ class EstEnrollmentsController {
     /** The held CSRs, oldest first. */
     @GetMapping
     @PreAuthorize(Roles.AUDIT)
+    @Operation(id = "listPendingEnrollments", summary = "CSRs held for approval, oldest first")
     List<EnrollmentResponse> pending(@RequestParam(defaultValue = "100") int limit) {
         if (limit < 1 || limit > 1000) {
             throw new InvalidInputException("limit", "must be between 1 and 1000");
@@ -42,11 +44,13 @@ class EstEnrollmentsController {
     }
 
     @PostMapping("/{id}/approve")
+    @Operation(id = "approveEnrollment", summary = "Approve a held CSR", errors = 409)
     EnrollmentResponse approve(@PathVariable long id, HttpServletRequest request) {
         return EnrollmentResponse.of(est.decide(id, true, ApiActors.current(request)));
     }
 
     @PostMapping("/{id}/reject")
+    @Operation(id = "rejectEnrollment", summary = "Reject a held CSR", errors = 409)
     EnrollmentResponse reject(@PathVariable long id, HttpServletRequest request) {
         return EnrollmentResponse.of(est.decide(id, false, ApiActors.current(request)));
     }

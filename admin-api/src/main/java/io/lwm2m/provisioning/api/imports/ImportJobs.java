@@ -49,6 +49,8 @@ public class ImportJobs {
     private final JsonMapper json;
     private final Clock clock;
     private final long maxUploadBytes;
+    /** Starts a worker for a job just queued (the runner's queue); set once by {@link ImportRunner}. */
+    private volatile Runnable onQueued = () -> { };
 
     ImportJobs(JdbcTemplate jdbc, ImportSpool spool, SecretCipher cipher, AuditSink audit, TransactionTemplate transactions,
             JsonMapper json, Clock clock, ImportSettings settings) {
@@ -62,12 +64,16 @@ public class ImportJobs {
         this.maxUploadBytes = settings.maxUploadSize().toBytes();
     }
 
+    void onQueued(Runnable wake) {
+        this.onQueued = wake;
+    }
+
     /** The job a POST created, or the earlier one its Idempotency-Key names ({@code existing} true). */
-    record Accepted(ImportJob job, boolean existing) {
+    public record Accepted(ImportJob job, boolean existing) {
     }
 
     /** The same Idempotency-Key was used for a different upload. */
-    static final class IdempotencyKeyReusedException extends RuntimeException {
+    public static final class IdempotencyKeyReusedException extends RuntimeException {
         IdempotencyKeyReusedException(UUID job) {
             super("this Idempotency-Key was used for another upload (job " + job + "); use a new key for a new upload");
         }
@@ -77,7 +83,8 @@ public class ImportJobs {
      * Spools the upload and creates its job (QUEUED). With an idempotency key already used by the
      * same caller for the same upload, the spool is dropped and the earlier job is returned.
      */
-    Accepted create(InputStream body, String format, boolean dryRun, String idempotencyKey, Actor actor) throws IOException {
+    public Accepted create(InputStream body, String format, boolean dryRun, String idempotencyKey, Actor actor)
+            throws IOException {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
             throw new InvalidInputException("Idempotency-Key", "must be 1-255 characters");
         }
@@ -91,7 +98,7 @@ public class ImportJobs {
 
     private Accepted spoolAndCreate(UUID id, InputStream body, String format, boolean dryRun, String idempotencyKey, Actor actor)
             throws IOException {
-        ImportSpool.Spooled spooled = spool.write(id, body, maxUploadBytes);
+        ImportSpool.Spooled spooled = spool.write(id, body, maxUploadBytes, "CSV".equals(format));
         byte[] requestHash = requestHash(format, dryRun, spooled.sha256());
         List<String> columns;
         long startOffset = 0;
@@ -124,13 +131,15 @@ public class ImportJobs {
         Instant now = clock.instant();
         int inserted = jdbc.update("""
                 INSERT INTO import_jobs (id, created_by, created_by_role, idempotency_key, body_sha256, format, dry_run, state,
-                                         upload_bytes, upload_chunks, next_offset, next_line, columns, source_address, request_id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?)
+                                         upload_bytes, upload_chunks, rows_expected, next_offset, next_line, columns, source_address,
+                                         request_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (created_by, idempotency_key) DO NOTHING""",
                 id, actor.name(), actor.role(), idempotencyKey, requestHash, format, dryRun, spooled.bytes(), spooled.chunks(),
-                startOffset, startLine, columns == null ? null : String.join(",", columns), actor.sourceAddress(),
+                spooled.rows(), startOffset, startLine, columns == null ? null : String.join(",", columns), actor.sourceAddress(),
                 actor.requestId(), Timestamp.from(now));
         if (inserted == 1) {
+            onQueued.run();
             return new Accepted(load(id), false);
         }
         spool.delete(id);
@@ -152,7 +161,32 @@ public class ImportJobs {
         }
     }
 
-    ImportJob load(UUID id) {
+    /**
+     * A page of jobs, newest first, optionally in one state, after the job {@code after} (created
+     * at, id) of the page before (null: from the newest).
+     */
+    public List<ImportJob> list(String state, ImportJobCursor after, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + ImportJob.COLUMNS + " FROM import_jobs WHERE true");
+        List<Object> args = new ArrayList<>();
+        if (state != null) {
+            sql.append(" AND state = ?");
+            args.add(state);
+        }
+        if (after != null) {
+            sql.append(" AND (created_at, id) < (?, ?)");
+            args.add(Timestamp.from(after.createdAt()));
+            args.add(after.id());
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        args.add(limit);
+        return jdbc.query(sql.toString(), ImportJob::map, args.toArray());
+    }
+
+    /** Where a page of jobs ended: the last job's creation time and id. */
+    public record ImportJobCursor(Instant createdAt, UUID id) {
+    }
+
+    public ImportJob load(UUID id) {
         List<ImportJob> found = jdbc.query("SELECT " + ImportJob.COLUMNS + " FROM import_jobs WHERE id = ?", ImportJob::map, id);
         if (found.isEmpty()) {
             throw new NotFoundException("no import job " + id);
@@ -165,7 +199,7 @@ public class ImportJobs {
      * to {@code limit} rows (0: all), as JSON objects to {@code sink}; returns the line of the last
      * one written, or -1 if none.
      */
-    long rows(UUID id, long afterLine, String outcome, long limit, java.util.function.Consumer<JsonNode> sink) {
+    public long rows(UUID id, long afterLine, String outcome, long limit, java.util.function.Consumer<JsonNode> sink) {
         load(id);
         long written = 0;
         long lastLine = -1;
@@ -207,7 +241,7 @@ public class ImportJobs {
     }
 
     /** Refuses anyone but the job's creator, and jobs whose secrets are not (or no longer) there. */
-    ImportJob secretsJob(UUID id, Actor actor) {
+    public ImportJob secretsJob(UUID id, Actor actor) {
         ImportJob job = load(id);
         if (!job.createdBy().equals(actor.name())) {
             audit.record(actor.event("import.secrets.download", "import:" + id, AuditEvent.Outcome.DENIED,
@@ -229,14 +263,14 @@ public class ImportJobs {
     }
 
     /** The secrets file was acknowledged or expired: 410. */
-    static final class SecretsGoneException extends RuntimeException {
+    public static final class SecretsGoneException extends RuntimeException {
         SecretsGoneException(String message) {
             super(message);
         }
     }
 
     /** Streams the secrets CSV of a job to its creator; audited as a disclosure. */
-    void writeSecrets(ImportJob job, Actor actor, OutputStream out) throws IOException {
+    public void writeSecrets(ImportJob job, Actor actor, OutputStream out) throws IOException {
         // Audited before the first byte leaves: a download broken off midway has disclosed part of it.
         audit.record(actor.event("import.secrets.download", "import:" + job.id(), AuditEvent.Outcome.SUCCESS,
                 Map.of("rowsCreated", Long.toString(job.created()))));
@@ -260,7 +294,7 @@ public class ImportJobs {
     }
 
     /** The creator has the secrets: they are destroyed. */
-    void acknowledgeSecrets(UUID id, Actor actor) {
+    public void acknowledgeSecrets(UUID id, Actor actor) {
         ImportJob job = secretsJob(id, actor);
         transactions.executeWithoutResult(status -> {
             destroySecrets(job.id(), "ACKNOWLEDGED");
@@ -300,12 +334,16 @@ public class ImportJobs {
     }
 
     /** Counts by outcome, for the API. */
-    static Map<String, Long> counts(ImportJob job) {
+    public static Map<String, Long> counts(ImportJob job) {
         return Map.of("total", job.rowsTotal(), "created", job.created(), "existsIdentical", job.identical(),
                 "conflict", job.conflict(), "invalid", job.invalid());
     }
 
-    static List<String> outcomes() {
+    public static List<String> states() {
+        return List.of("QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED");
+    }
+
+    public static List<String> outcomes() {
         return new ArrayList<>(List.of("created", "exists-identical", "conflict", "invalid"));
     }
 }

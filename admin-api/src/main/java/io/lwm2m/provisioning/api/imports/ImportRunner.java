@@ -43,11 +43,7 @@ class ImportRunner {
         this.parallelBatches = settings.parallelBatches();
         this.queue = queues.create(new JobQueue.JobKind("import-worker", "import_jobs",
                 "started_at = coalesce(started_at, now())", settings.workers()), jobs::load, this::run);
-    }
-
-    /** Looks for work at once (a job was just queued). */
-    void wake() {
-        queue.wake();
+        jobs.onQueued(queue::wake);
     }
 
     /** How the pipeline of one job run stopped. */
@@ -66,7 +62,9 @@ class ImportRunner {
             log.error("Import job {} failed", job.id(), failure);
             completion.failed(job.id());
         } else if (outcomes.contains(BatchCommitter.Outcome.LEASE_LOST) || outcomes.contains(BatchCommitter.Outcome.ABANDONED)) {
-            log.warn("Import job {} lost its lease; another replica continues it", job.id());
+            if (!completion.cancelled(job.id())) {
+                log.warn("Import job {} lost its lease; another replica continues it", job.id());
+            }
         } else if (ending.complete()) {
             completion.succeeded(job);
         } else {

@@ -53,25 +53,18 @@ class ImportSpool {
         this.orphanAfter = settings.orphanAfter();
     }
 
-    /** What was spooled: size, chunk count, SHA-256 of the bytes. */
-    record Spooled(long bytes, int chunks, byte[] sha256) {
-    }
-
-    /** Thrown when the upload exceeds the limit; what was spooled is already deleted. */
-    static final class TooLargeException extends RuntimeException {
-        TooLargeException(long limit) {
-            super("the upload exceeds " + limit + " bytes");
-        }
+    /** What was spooled: size, chunk count, SHA-256 of the bytes, the rows counted on the way ({@link RowCounter}). */
+    record Spooled(long bytes, int chunks, byte[] sha256, long rows) {
     }
 
     /**
      * Stores {@code in} under {@code jobId}, one committed chunk at a time. The spool stays alive
      * (see {@link #received}) until its job row exists.
      */
-    Spooled write(UUID jobId, InputStream in, long maxBytes) throws IOException {
+    Spooled write(UUID jobId, InputStream in, long maxBytes, boolean csv) throws IOException {
         receiving.add(jobId);
         try {
-            return spool(jobId, in, maxBytes);
+            return spool(jobId, in, maxBytes, new RowCounter(csv));
         } catch (IOException | RuntimeException e) {
             // The client went away or the upload broke a limit: what arrived is of no use.
             delete(jobId);
@@ -79,7 +72,7 @@ class ImportSpool {
         }
     }
 
-    private Spooled spool(UUID jobId, InputStream in, long maxBytes) throws IOException {
+    private Spooled spool(UUID jobId, InputStream in, long maxBytes, RowCounter rows) throws IOException {
         MessageDigest sha256 = sha256();
         byte[] chunk = new byte[CHUNK_BYTES];
         long total = 0;
@@ -92,9 +85,10 @@ class ImportSpool {
             total += n;
             if (total > maxBytes) {
                 delete(jobId);
-                throw new TooLargeException(maxBytes);
+                throw new UploadTooLargeException(maxBytes);
             }
             sha256.update(chunk, 0, n);
+            rows.update(chunk, n);
             byte[] plain = n == CHUNK_BYTES ? chunk : java.util.Arrays.copyOf(chunk, n);
             SealedSecret sealed = cipher.seal(plain, context(jobId, seq));
             jdbc.update("INSERT INTO import_upload_chunks (job_id, seq, ciphertext, wrapped_data_key, kek_version) VALUES (?, ?, ?, ?, ?)",
@@ -105,7 +99,7 @@ class ImportSpool {
             }
         }
         java.util.Arrays.fill(chunk, (byte) 0);
-        return new Spooled(total, seq, sha256.digest());
+        return new Spooled(total, seq, sha256.digest(), rows.rows());
     }
 
     void delete(UUID jobId) {

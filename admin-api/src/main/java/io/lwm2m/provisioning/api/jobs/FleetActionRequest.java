@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.api.jobs;
 
+import io.lwm2m.provisioning.api.openapi.Required;
 import io.lwm2m.provisioning.errors.FieldProblems;
 
 /**
@@ -7,7 +8,7 @@ import io.lwm2m.provisioning.errors.FieldProblems;
  * with exactly one of {@code profile} or {@code label}, the credentials to act on ({@code target}:
  * bootstrap, servers or, for revoke, all), a CRL {@code reason} code for revoke, and {@code dryRun}.
  */
-record FleetActionRequest(String action, Selector selector, String target, Integer reason, Boolean dryRun) {
+record FleetActionRequest(@Required String action, @Required Selector selector, String target, Integer reason, Boolean dryRun) {
 
     record Selector(String profile, String label) {
     }

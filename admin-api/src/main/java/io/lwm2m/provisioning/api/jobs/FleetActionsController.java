@@ -1,8 +1,15 @@
 package io.lwm2m.provisioning.api.jobs;
 
+import io.lwm2m.provisioning.api.openapi.Operation;
+import io.lwm2m.provisioning.api.Pages;
 import io.lwm2m.provisioning.api.auth.ApiActors;
+import io.lwm2m.provisioning.api.auth.Roles;
+import io.lwm2m.provisioning.errors.InvalidInputException;
+import io.lwm2m.provisioning.errors.NotFoundException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
@@ -12,6 +19,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code /api/v1/fleet-actions}: rotate or revoke credentials of every device a profile or label selects. */
@@ -27,7 +35,8 @@ class FleetActionsController {
 
     /** A dry run answers 200 with the number of devices selected; otherwise 202 with the job. */
     @PostMapping
-    @PreAuthorize("hasAnyRole('SECURITY_OFFICER','ADMIN')")
+    @PreAuthorize(Roles.SECURITY)
+    @Operation(id = "createFleetAction", summary = "Rotate or revoke the credentials of every device a profile or label selects", success = {202, 200})
     ResponseEntity<?> create(@RequestBody FleetActionRequest body, HttpServletRequest request) {
         FleetActionRequest action = body.validate();
         if (action.dryRun()) {
@@ -37,8 +46,32 @@ class FleetActionsController {
         return ResponseEntity.accepted().location(URI.create("/api/v1/fleet-actions/" + job.id())).body(job);
     }
 
+    /** Fleet actions, newest first, a page at a time; {@code state} QUEUED, RUNNING, SUCCEEDED or FAILED. */
+    @GetMapping
+    @PreAuthorize(Roles.AUDIT)
+    @Operation(id = "listFleetActions", summary = "List fleet actions, newest first, optionally in one state")
+    ResponseEntity<List<FleetJobs.Job>> list(@RequestParam(required = false) String state,
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        String wanted = state == null ? null : state.toUpperCase(Locale.ROOT);
+        if (wanted != null && !FleetJobs.states().contains(wanted)) {
+            throw new InvalidInputException("state", "must be one of " + String.join(", ", FleetJobs.states()));
+        }
+        int size = Pages.limit(limit, Pages.DEFAULT_LIMIT);
+        String key = Pages.key(cursor);
+        FleetJobs.Job after = null;
+        if (key != null) {
+            try {
+                after = jobs.load(UUID.fromString(key));
+            } catch (IllegalArgumentException | NotFoundException e) {
+                throw Pages.badCursor();
+            }
+        }
+        return Pages.of(jobs.list(wanted, after, size + 1), size, j -> j.id().toString());
+    }
+
     @GetMapping("/{id}")
-    @PreAuthorize("hasAnyRole('SECURITY_OFFICER','ADMIN','AUDITOR')")
+    @PreAuthorize(Roles.AUDIT)
+    @Operation(id = "getFleetAction", summary = "Read a fleet action: state and progress")
     FleetJobs.Job get(@PathVariable UUID id) {
         return jobs.load(id);
     }

@@ -32,9 +32,9 @@ public class FleetJobs {
     private static final Logger log = LoggerFactory.getLogger(FleetJobs.class);
     private static final int PAGE = 200;
 
-    /** A job as the API shows it. */
-    record Job(UUID id, String action, String selector, String target, String state, long total, long done, long failed,
-            String error, Instant createdAt, Instant finishedAt) {
+    /** A job as the API shows it; {@code percent} of its devices gone through (done or failed), 100 once it has ended. */
+    public record Job(UUID id, String action, String selector, String target, String state, long total, long done, long failed,
+            int percent, String error, Instant createdAt, Instant finishedAt) {
     }
 
     /** A claimed job as it runs: what to do to which devices, on whose behalf, from which device on. */
@@ -62,6 +62,10 @@ public class FleetJobs {
         this.queue = queues.create(new JobQueue.JobKind("fleet-worker", "fleet_jobs", "", 1), this::claimed, this::run);
     }
 
+    public static List<String> states() {
+        return List.of("QUEUED", "RUNNING", "SUCCEEDED", "FAILED");
+    }
+
     long count(FleetActionRequest request) {
         return devices.countSelected(request.selector().profile(), request.selector().label());
     }
@@ -80,20 +84,45 @@ public class FleetJobs {
         return load(id);
     }
 
-    Job load(UUID id) {
-        List<Job> found = jdbc.query("""
-                SELECT id, action, selector, state, devices_total, devices_done, devices_failed, error, created_at, finished_at
-                FROM fleet_jobs WHERE id = ?""", (rs, i) -> {
-                    var spec = json.readTree(rs.getString(3));
-                    Timestamp finished = rs.getTimestamp(10);
-                    return new Job(rs.getObject(1, UUID.class), rs.getString(2).toLowerCase(), spec.get("selector").toString(),
-                            spec.get("target").asString(), rs.getString(4), rs.getLong(5), rs.getLong(6), rs.getLong(7),
-                            rs.getString(8), rs.getTimestamp(9).toInstant(), finished == null ? null : finished.toInstant());
-                }, id);
+    public Job load(UUID id) {
+        List<Job> found = jdbc.query("SELECT " + JOB_COLUMNS + " FROM fleet_jobs WHERE id = ?", this::job, id);
         if (found.isEmpty()) {
             throw new NotFoundException("no fleet action " + id);
         }
         return found.get(0);
+    }
+
+    /** A page of fleet actions, newest first, optionally in one state, after the action {@code after} (null: the newest). */
+    public List<Job> list(String state, Job after, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + JOB_COLUMNS + " FROM fleet_jobs WHERE true");
+        List<Object> args = new java.util.ArrayList<>();
+        if (state != null) {
+            sql.append(" AND state = ?");
+            args.add(state);
+        }
+        if (after != null) {
+            sql.append(" AND (created_at, id) < (?, ?)");
+            args.add(Timestamp.from(after.createdAt()));
+            args.add(after.id());
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        args.add(limit);
+        return jdbc.query(sql.toString(), this::job, args.toArray());
+    }
+
+    private static final String JOB_COLUMNS =
+            "id, action, selector, state, devices_total, devices_done, devices_failed, error, created_at, finished_at";
+
+    private Job job(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        var spec = json.readTree(rs.getString(3));
+        Timestamp finished = rs.getTimestamp(10);
+        String state = rs.getString(4);
+        long total = rs.getLong(5);
+        long through = rs.getLong(6) + rs.getLong(7);
+        int percent = finished != null ? 100 : total == 0 ? 0 : (int) Math.min(99, through * 100 / total);
+        return new Job(rs.getObject(1, UUID.class), rs.getString(2).toLowerCase(), spec.get("selector").toString(),
+                spec.get("target").asString(), state, total, rs.getLong(6), rs.getLong(7), percent, rs.getString(8),
+                rs.getTimestamp(9).toInstant(), finished == null ? null : finished.toInstant());
     }
 
     private Run claimed(UUID id) {

@@ -107,13 +107,27 @@ final class JsonSchemas {
             components.put(name, schema); // before the properties: a type may contain itself
             BeanDescription description = mapper._serializationContext().introspectBeanDescription(type);
             ObjectNode properties = schema.putObject("properties");
+            ArrayNode required = NODES.arrayNode();
             for (BeanPropertyDefinition property : description.findProperties()) {
                 if (property.couldSerialize()) {
                     properties.set(property.getName(), schema(property.getPrimaryType()));
+                    if (isRequired(property)) {
+                        required.add(property.getName());
+                    }
                 }
+            }
+            if (!required.isEmpty()) {
+                schema.set("required", required);
             }
         }
         return NODES.objectNode().put("$ref", "#/components/schemas/" + name);
+    }
+
+    /** Marked {@link Required} on its record component (field, accessor or constructor parameter). */
+    private static boolean isRequired(BeanPropertyDefinition property) {
+        return property.hasField() && property.getField().hasAnnotation(Required.class)
+                || property.hasGetter() && property.getGetter().hasAnnotation(Required.class)
+                || property.hasConstructorParameter() && property.getConstructorParameter().hasAnnotation(Required.class);
     }
 
     /** The simple name, prefixed with its enclosing classes' names ({@code DeviceResponse.Credential}). */

@@ -83,14 +83,22 @@ final class OpenApiDocument {
             }
             ObjectNode path = paths.computeIfAbsent(pattern, p -> NODES.objectNode());
             for (RequestMethod method : methods) {
-                path.set(method.name().toLowerCase(), operation(info, handler));
+                ObjectNode operation = operation(info, handler);
+                ObjectNode existing = (ObjectNode) path.get(method.name().toLowerCase());
+                // One operation answering in several media types from two handlers (rows as JSON or NDJSON).
+                path.set(method.name().toLowerCase(), existing == null ? operation : Operations.merge(existing, operation));
             }
         }
     }
 
     private ObjectNode operation(RequestMappingInfo info, HandlerMethod handler) {
         String tag = handler.getBeanType().getSimpleName().replace("Controller", "");
-        ObjectNode operation = NODES.objectNode().put("operationId", lowerFirst(tag) + "_" + handler.getMethod().getName());
+        Operation described = handler.getMethodAnnotation(Operation.class);
+        ObjectNode operation = NODES.objectNode().put("operationId", described != null ? described.id()
+                : lowerFirst(tag) + "_" + handler.getMethod().getName());
+        if (described != null) {
+            operation.put("summary", described.summary());
+        }
         operation.putArray("tags").add(tag);
         if (isPublic(handler)) {
             operation.putArray("security"); // no credentials needed
@@ -98,9 +106,9 @@ final class OpenApiDocument {
         ArrayNode parameters = NODES.arrayNode();
         for (MethodParameter parameter : handler.getMethodParameters()) {
             parameter.initParameterNameDiscovery(PARAMETER_NAMES);
-            ObjectNode described = parameter(parameter);
-            if (described != null) {
-                parameters.add(described);
+            ObjectNode parameterNode = parameter(parameter);
+            if (parameterNode != null) {
+                parameters.add(parameterNode);
             }
             RequestBody body = parameter.getParameterAnnotation(RequestBody.class);
             if (body != null) {
@@ -112,17 +120,24 @@ final class OpenApiDocument {
             operation.set("parameters", parameters);
         }
         if (!operation.has("requestBody") && !info.getConsumesCondition().isEmpty()) {
-            // A handler that streams its body itself (bulk import): the media types it takes, as text.
-            content(operation.putObject("requestBody").put("required", true), consumes(info),
-                    NODES.objectNode().put("type", "string"));
+            // A handler that streams its body itself (bulk import): the file, raw or as a form's part.
+            operation.set("requestBody", Operations.fileUpload(consumes(info)));
         }
         ObjectNode responses = operation.putObject("responses");
-        ObjectNode success = responses.putObject(successStatus(handler)).put("description", "success");
         Type body = responseBody(handler);
-        if (body != null) {
-            content(success, produces(info), schemas.schema(javaType(body)));
+        for (int status : successStatuses(handler, described)) {
+            ObjectNode success = responses.putObject(Integer.toString(status)).put("description", Operations.describe(status));
+            if (status != 204 && body != null) {
+                content(success, produces(info), schemas.schema(javaType(body)));
+            } else if (status != 204 && !info.getProducesCondition().isEmpty()) {
+                content(success, produces(info), NODES.objectNode().put("type", "string").put("format", "binary"));
+            }
         }
-        content(responses.putObject("default").put("description", "an error, as RFC 9457 problem+json"),
+        for (int status : Operations.errors(handler, operation, isPublic(handler), described)) {
+            content(responses.putObject(Integer.toString(status)).put("description", Operations.describe(status)),
+                    List.of(MediaType.APPLICATION_PROBLEM_JSON_VALUE), NODES.objectNode().put("$ref", PROBLEM));
+        }
+        content(responses.putObject("default").put("description", "an unexpected error, as RFC 9457 problem+json"),
                 List.of(MediaType.APPLICATION_PROBLEM_JSON_VALUE), NODES.objectNode().put("$ref", PROBLEM));
         return operation;
     }
@@ -165,13 +180,12 @@ final class OpenApiDocument {
         return raw == void.class || raw == Void.class ? null : returned.getType();
     }
 
-    private static String successStatus(HandlerMethod handler) {
-        ResponseStatus status = AnnotatedElementUtils.findMergedAnnotation(handler.getMethod(), ResponseStatus.class);
-        if (status != null) {
-            return Integer.toString(status.code().value());
+    private static int[] successStatuses(HandlerMethod handler, Operation described) {
+        if (described != null && described.success().length > 0) {
+            return described.success();
         }
-        // A ResponseEntity decides its status at run time (201 Created, 204 No Content, ...).
-        return HttpEntity.class.isAssignableFrom(handler.getMethod().getReturnType()) ? "2XX" : "200";
+        ResponseStatus status = AnnotatedElementUtils.findMergedAnnotation(handler.getMethod(), ResponseStatus.class);
+        return new int[] {status != null ? status.code().value() : 200};
     }
 
     /** Operations without {@code @PreAuthorize} on the method or its controller answer without credentials. */

@@ -1,5 +1,7 @@
 package io.lwm2m.provisioning.api.profiles;
 
+import io.lwm2m.provisioning.api.openapi.Required;
+import io.lwm2m.provisioning.api.openapi.Operation;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.Pages;
@@ -41,6 +43,7 @@ class ProfilesController {
     }
 
     @PostMapping
+    @Operation(id = "createProfile", summary = "Create a bootstrap profile", success = 201, errors = 409)
     ResponseEntity<ProfileResponse> create(@RequestBody ProfileRequest body, HttpServletRequest request) {
         Profile profile = profiles.create(body.name(), body.description(), body.definition(), ApiActors.current(request));
         return ResponseEntity.created(URI.create("/api/v1/profiles/" + profile.name())).eTag(etag(profile))
@@ -50,6 +53,7 @@ class ProfilesController {
     /** The profiles by name, a page at a time. */
     @GetMapping
     @PreAuthorize(Roles.ANY)
+    @Operation(id = "listProfiles", summary = "List the bootstrap profiles by name")
     ResponseEntity<List<ProfileResponse>> list(@RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
         return Pages.ofAll(profiles.list().stream().map(ProfileResponse::of).toList(), limit, cursor, ProfileResponse::name);
@@ -57,12 +61,14 @@ class ProfilesController {
 
     @GetMapping("/{name}")
     @PreAuthorize(Roles.ANY)
+    @Operation(id = "getProfile", summary = "Read a bootstrap profile; the ETag is its version")
     ResponseEntity<ProfileResponse> get(@PathVariable String name) {
         Profile profile = profiles.get(name);
         return ResponseEntity.ok().eTag(etag(profile)).body(ProfileResponse.of(profile));
     }
 
     @PutMapping("/{name}")
+    @Operation(id = "updateProfile", summary = "Replace a profile's description and definition (If-Match: its ETag)", errors = {409, 412})
     ResponseEntity<ProfileResponse> update(@PathVariable String name, @RequestBody ProfileRequest body,
             @RequestHeader(value = "If-Match", required = false) String ifMatch, HttpServletRequest request) {
         if (body.name() != null && !body.name().equals(name)) {
@@ -74,6 +80,7 @@ class ProfilesController {
     }
 
     @DeleteMapping("/{name}")
+    @Operation(id = "deleteProfile", summary = "Delete a profile no device uses", success = 204, errors = 409)
     ResponseEntity<Void> delete(@PathVariable String name, HttpServletRequest request) {
         profiles.delete(name, ApiActors.current(request));
         return ResponseEntity.noContent().build();
@@ -94,7 +101,7 @@ class ProfilesController {
         }
     }
 
-    record ProfileRequest(String name, String description, ProfileDefinition definition) {
+    record ProfileRequest(String name, String description, @Required ProfileDefinition definition) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

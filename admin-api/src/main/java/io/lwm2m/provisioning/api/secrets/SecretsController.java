@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.api.secrets;
 
+import io.lwm2m.provisioning.api.openapi.Operation;
 import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.auth.Roles;
 import io.lwm2m.provisioning.crypto.KekRotation;
@@ -26,12 +27,14 @@ class SecretsController {
     /** The current KEK version and how many rows each module still has under an older one. */
     @GetMapping("/kek")
     @PreAuthorize(Roles.AUDIT)
+    @Operation(id = "getKekStatus", summary = "The current KEK version and the rows still sealed under older ones")
     KekStatus status() {
         return new KekStatus(rotation.currentVersion(), rotation.pending());
     }
 
     /** Re-wraps every sealed secret under the current KEK; safe to run while devices bootstrap. */
     @PostMapping("/rewrap")
+    @Operation(id = "rewrapSecrets", summary = "Re-wrap every sealed secret under the current KEK")
     RewrapResult rewrap(HttpServletRequest request) {
         return new RewrapResult(rotation.currentVersion(), rotation.rewrapAll(ApiActors.current(request)));
     }

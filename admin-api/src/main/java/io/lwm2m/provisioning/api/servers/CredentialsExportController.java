@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.api.servers;
 
+import io.lwm2m.provisioning.api.openapi.Operation;
 import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.Pems;
 import io.lwm2m.provisioning.audit.Actor;
@@ -41,6 +42,7 @@ class CredentialsExportController {
 
     @GetMapping("/api/v1/servers/{name}/credentials-export")
     @PreAuthorize("hasAnyRole('SECURITY_OFFICER','ADMIN')")
+    @Operation(id = "exportServerCredentials", summary = "Stream every live credential devices hold for this DM server")
     void export(@PathVariable String name, @RequestParam(defaultValue = "json") String format, HttpServletRequest request,
             HttpServletResponse response) throws IOException {
         boolean leshan = switch (format) {

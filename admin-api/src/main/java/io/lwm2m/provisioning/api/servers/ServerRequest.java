@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.api.servers;
 
+import io.lwm2m.provisioning.api.openapi.Required;
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
 import io.lwm2m.provisioning.bootstrap.servers.NewDmServer;
 import io.lwm2m.provisioning.errors.FieldProblems;
@@ -12,8 +13,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /** The body of {@code POST /api/v1/servers}, as sent: every field checked by {@link #validate()}. */
-public record ServerRequest(String name, String uri, Integer shortServerId, Integer lifetime, String binding,
-        String securityMode, Boolean notificationStoring, String serverPublicKey, String serverCertificate,
+public record ServerRequest(@Required String name, @Required String uri, @Required Integer shortServerId,
+        @Required Integer lifetime, @Required String binding, @Required String securityMode, Boolean notificationStoring, String serverPublicKey, String serverCertificate,
         String rotationWebhookUrl) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");

@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.api.servers;
 
+import io.lwm2m.provisioning.api.openapi.Operation;
 import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.Pages;
 import io.lwm2m.provisioning.api.auth.Roles;
@@ -31,6 +32,7 @@ class ServersController {
     }
 
     @PostMapping
+    @Operation(id = "createServer", summary = "Define a DM server", success = 201, errors = 409)
     ResponseEntity<ServerResponse> create(@RequestBody ServerRequest body, HttpServletRequest request) {
         DmServerService.Created created = servers.create(body.validate(), ApiActors.current(request));
         DmServer server = created.server();
@@ -44,6 +46,7 @@ class ServersController {
     /** The servers by name, a page at a time. */
     @GetMapping
     @PreAuthorize(Roles.ANY)
+    @Operation(id = "listServers", summary = "List the DM servers by name")
     ResponseEntity<List<ServerResponse>> list(@RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
         return Pages.ofAll(servers.list().stream().map(ServerResponse::of).toList(), limit, cursor, ServerResponse::name);
@@ -51,6 +54,7 @@ class ServersController {
 
     @GetMapping("/{name}")
     @PreAuthorize(Roles.ANY)
+    @Operation(id = "getServer", summary = "Read a DM server")
     ServerResponse get(@PathVariable String name) {
         return ServerResponse.of(servers.get(name));
     }

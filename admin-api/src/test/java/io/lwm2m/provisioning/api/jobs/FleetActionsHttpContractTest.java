@@ -56,7 +56,7 @@ class FleetActionsHttpContractTest {
     void anActionAnswers202WithTheLocationOfItsJob() throws Exception {
         UUID id = UUID.fromString("6f1c2a2e-0000-4000-8000-000000000001");
         when(jobs.create(any(), any())).thenReturn(new FleetJobs.Job(id, "revoke", "{\"label\":\"line-7\"}", "all", "QUEUED", 3, 0,
-                0, null, Instant.parse("2026-12-01T10:00:00Z"), null));
+                0, 0, null, Instant.parse("2026-12-01T10:00:00Z"), null));
 
         http.perform(post("/api/v1/fleet-actions").header(HttpHeaders.AUTHORIZATION, ApiSecuritySlice.bearer(Role.ADMIN))
                         .contentType(MediaType.APPLICATION_JSON)

@@ -17,12 +17,15 @@ public class DeviceQueries {
     private final DeviceRepository devices;
     private final DeviceBatchStore batches;
     private final ProfileService profiles;
+    private final DeviceSearches searches;
 
-    DeviceQueries(DeviceRecords records, DeviceRepository devices, DeviceBatchStore batches, ProfileService profiles) {
+    DeviceQueries(DeviceRecords records, DeviceRepository devices, DeviceBatchStore batches, ProfileService profiles,
+            DeviceSearches searches) {
         this.records = records;
         this.devices = devices;
         this.batches = batches;
         this.profiles = profiles;
+        this.searches = searches;
     }
 
     /** A device and what it receives in its next bootstrap (its profile resolved with its overrides). */
@@ -59,6 +62,15 @@ public class DeviceQueries {
                 .stream().map(d -> new DeviceSummary(d.id(), d.endpoint(), d.state(),
                         d.profile() == null ? null : d.profile().name(), d.createdAt(), d.updatedAt(), d.labels()))
                 .toList();
+    }
+
+    /**
+     * One page of the devices {@code search} finds, in endpoint order, after {@code afterEndpoint}
+     * (null: from the first); no credentials. An unknown profile finds nothing.
+     */
+    @Transactional(readOnly = true)
+    public List<DeviceSummary> search(DeviceSearch search, String afterEndpoint, int limit) {
+        return searches.search(search, afterEndpoint, limit);
     }
 
     /** The names of the DM servers a device is provisioned for. */
