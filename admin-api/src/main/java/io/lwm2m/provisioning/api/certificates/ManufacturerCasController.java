@@ -1,10 +1,10 @@
 package io.lwm2m.provisioning.api.certificates;
 
-import io.lwm2m.provisioning.api.openapi.Required;
-import io.lwm2m.provisioning.api.openapi.Operation;
-import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.Pages;
+import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.auth.Roles;
+import io.lwm2m.provisioning.api.openapi.Operation;
+import io.lwm2m.provisioning.api.openapi.Required;
 import io.lwm2m.provisioning.ca.Pem;
 import io.lwm2m.provisioning.certificates.ManufacturerCa;
 import io.lwm2m.provisioning.certificates.ManufacturerCaService;
@@ -42,7 +42,8 @@ class ManufacturerCasController {
     }
 
     @PostMapping
-    @Operation(id = "registerManufacturerCa", summary = "Register a manufacturer CA that signs factory certificates", success = 201, errors = 409)
+    @Operation(id = "registerManufacturerCa", summary = "Register a manufacturer CA that signs factory certificates",
+            success = 201, errors = 409)
     ResponseEntity<Response> register(@RequestBody Request body, HttpServletRequest request) {
         ManufacturerCa ca = cas.register(body.name(), body.certificate(), ApiActors.current(request));
         return ResponseEntity.created(URI.create("/api/v1/manufacturer-cas/" + ca.name())).body(Response.of(ca));
@@ -62,6 +63,8 @@ class ManufacturerCasController {
      * a factory certificate it lists is refused from then on. It must be signed by that CA.
      */
     @PutMapping(value = "/{name}/crl", consumes = {"application/pkix-crl", "application/x-pem-file"})
+    @Operation(id = "replaceManufacturerCaCrl",
+            summary = "Replace a manufacturer CA's CRL (signed by that CA); the certificates it lists are refused from then on")
     Response replaceCrl(@PathVariable String name, @RequestBody byte[] crl, HttpServletRequest request) {
         return Response.of(cas.replaceCrl(name, crl, ApiActors.current(request)));
     }

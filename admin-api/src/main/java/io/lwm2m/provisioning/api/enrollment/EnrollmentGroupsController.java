@@ -3,6 +3,7 @@ package io.lwm2m.provisioning.api.enrollment;
 import io.lwm2m.provisioning.api.Pages;
 import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.auth.Roles;
+import io.lwm2m.provisioning.api.openapi.Operation;
 import io.lwm2m.provisioning.bootstrap.enrollment.EnrollmentGroups;
 import io.lwm2m.provisioning.errors.InvalidInputException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -43,6 +44,8 @@ class EnrollmentGroupsController {
 
     /** 201 with the group; the generated group key and the allocation webhook's secret appear in this answer only. */
     @PostMapping
+    @Operation(id = "createEnrollmentGroup",
+            summary = "Create an enrollment group; its generated group key and allocation secret are in this answer only", success = 201, errors = 409)
     ResponseEntity<GroupResponse> create(@RequestBody GroupRequest body, HttpServletRequest request) {
         EnrollmentGroups.Saved saved = groups.create(body.spec(), ApiActors.current(request));
         return ResponseEntity.created(URI.create("/api/v1/enrollment-groups/" + saved.group().name()))
@@ -51,6 +54,7 @@ class EnrollmentGroupsController {
     }
 
     @GetMapping
+    @Operation(id = "listEnrollmentGroups", summary = "List the enrollment groups by name")
     @PreAuthorize(Roles.ANY)
     ResponseEntity<List<GroupResponse>> list(@RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
@@ -59,6 +63,7 @@ class EnrollmentGroupsController {
     }
 
     @GetMapping("/{name}")
+    @Operation(id = "getEnrollmentGroup", summary = "Read an enrollment group with its admission counts")
     @PreAuthorize(Roles.ANY)
     GroupResponse get(@PathVariable String name) {
         return GroupResponse.of(groups.get(name), groups.counts(name), null, null);
@@ -66,6 +71,8 @@ class EnrollmentGroupsController {
 
     /** Replaces the group's definition (its name, mechanism, identity prefix and key stay). */
     @PutMapping("/{name}")
+    @Operation(id = "updateEnrollmentGroup", summary = "Replace an enrollment group's definition (name, mechanism, identity"
+            + " prefix and key stay)", errors = 409)
     ResponseEntity<GroupResponse> update(@PathVariable String name, @RequestBody GroupRequest body, HttpServletRequest request) {
         EnrollmentGroups.Saved saved = groups.update(name, body.spec(), ApiActors.current(request));
         return ResponseEntity.ok().cacheControl(CacheControl.noStore())
@@ -73,6 +80,8 @@ class EnrollmentGroupsController {
     }
 
     @DeleteMapping("/{name}")
+    @Operation(id = "deleteEnrollmentGroup", summary = "Delete an enrollment group (the devices it admitted stay)",
+            success = 204, errors = 409)
     ResponseEntity<Void> delete(@PathVariable String name, HttpServletRequest request) {
         groups.delete(name, ApiActors.current(request));
         return ResponseEntity.noContent().build();
@@ -80,6 +89,8 @@ class EnrollmentGroupsController {
 
     /** {@code {"endpoint":"…"}}: the device's PSK identity and key in a symmetric-key group, for the factory line. */
     @PostMapping("/{name}/derive")
+    @Operation(id = "deriveGroupDeviceKey", summary = "A device's PSK identity and derived key in a symmetric-key group, for"
+            + " the factory line", errors = 409)
     ResponseEntity<EnrollmentGroups.Derived> derive(@PathVariable String name, @RequestBody DeriveRequest body,
             HttpServletRequest request) {
         return ResponseEntity.ok().cacheControl(CacheControl.noStore())
@@ -88,6 +99,8 @@ class EnrollmentGroupsController {
 
     /** A new allocation webhook secret, shown once; the previous one keeps signing for a while. */
     @PostMapping("/{name}/allocation-secret")
+    @Operation(id = "rotateAllocationSecret", summary = "A new allocation webhook secret, in this answer only; the previous one"
+            + " keeps signing for a while", success = 201)
     ResponseEntity<GroupResponse> rotateAllocationSecret(@PathVariable String name, HttpServletRequest request) {
         EnrollmentGroups.Saved saved = groups.rotateAllocationSecret(name, ApiActors.current(request));
         return ResponseEntity.status(HttpStatus.CREATED).cacheControl(CacheControl.noStore())
@@ -96,6 +109,8 @@ class EnrollmentGroupsController {
 
     /** What the group's first contacts came to, newest first: {@code ?outcome=ADMITTED|REFUSED}. */
     @GetMapping("/{name}/admissions")
+    @Operation(id = "listGroupAdmissions", summary = "The group's first contacts, admitted or refused with the reason, newest"
+            + " first")
     @PreAuthorize(Roles.ANY)
     ResponseEntity<List<AdmissionResponse>> admissions(@PathVariable String name, @RequestParam(required = false) String outcome,
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {

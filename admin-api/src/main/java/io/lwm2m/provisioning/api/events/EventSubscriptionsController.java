@@ -3,6 +3,7 @@ package io.lwm2m.provisioning.api.events;
 import io.lwm2m.provisioning.api.Pages;
 import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.auth.Roles;
+import io.lwm2m.provisioning.api.openapi.Operation;
 import io.lwm2m.provisioning.bootstrap.events.DeliveryView;
 import io.lwm2m.provisioning.bootstrap.events.EventSubscriptions;
 import io.lwm2m.provisioning.errors.InvalidInputException;
@@ -43,6 +44,8 @@ class EventSubscriptionsController {
 
     /** 201 with the subscription and its signing secret ({@code whsec_…}), shown in this answer only. */
     @PostMapping
+    @Operation(id = "createEventSubscription",
+            summary = "Subscribe a webhook to events; its signing secret is in this answer only", success = 201, errors = 409)
     ResponseEntity<SubscriptionResponse> create(@RequestBody SubscriptionRequest body, HttpServletRequest request) {
         EventSubscriptions.WithSecret created = subscriptions.create(body.spec(), ApiActors.current(request));
         return ResponseEntity.created(URI.create("/api/v1/event-subscriptions/" + created.subscription().name()))
@@ -50,6 +53,7 @@ class EventSubscriptionsController {
     }
 
     @GetMapping
+    @Operation(id = "listEventSubscriptions", summary = "List the event subscriptions by name")
     @PreAuthorize(Roles.ANY)
     ResponseEntity<List<SubscriptionResponse>> list(@RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
@@ -58,6 +62,7 @@ class EventSubscriptionsController {
     }
 
     @GetMapping("/{name}")
+    @Operation(id = "getEventSubscription", summary = "Read an event subscription with its delivery counts")
     @PreAuthorize(Roles.ANY)
     SubscriptionResponse get(@PathVariable String name) {
         return SubscriptionResponse.of(subscriptions.get(name), subscriptions.counts(name), null);
@@ -65,11 +70,13 @@ class EventSubscriptionsController {
 
     /** Replaces the URL, types, DM server filter and state (the name stays). */
     @PutMapping("/{name}")
+    @Operation(id = "updateEventSubscription", summary = "Replace a subscription's URL, event types, DM-server filter and state")
     SubscriptionResponse update(@PathVariable String name, @RequestBody SubscriptionRequest body, HttpServletRequest request) {
         return SubscriptionResponse.of(subscriptions.update(name, body.spec(), ApiActors.current(request)), null, null);
     }
 
     @DeleteMapping("/{name}")
+    @Operation(id = "deleteEventSubscription", summary = "Delete an event subscription and its pending deliveries", success = 204)
     ResponseEntity<Void> delete(@PathVariable String name, HttpServletRequest request) {
         subscriptions.delete(name, ApiActors.current(request));
         return ResponseEntity.noContent().build();
@@ -77,6 +84,8 @@ class EventSubscriptionsController {
 
     /** A new signing secret, shown once; the previous one keeps signing for {@code provisioning.events.secret-overlap}. */
     @PostMapping("/{name}/secret")
+    @Operation(id = "rotateSubscriptionSecret", summary = "A new signing secret, in this answer only; the previous one keeps"
+            + " signing for the overlap", success = 201)
     ResponseEntity<SubscriptionResponse> rotateSecret(@PathVariable String name, HttpServletRequest request) {
         EventSubscriptions.WithSecret rotated = subscriptions.rotateSecret(name, ApiActors.current(request));
         return ResponseEntity.status(HttpStatus.CREATED).cacheControl(CacheControl.noStore())
@@ -85,6 +94,8 @@ class EventSubscriptionsController {
 
     /** The subscription's deliveries, newest first: {@code ?state=DEAD} lists its dead letters. */
     @GetMapping("/{name}/deliveries")
+    @Operation(id = "listSubscriptionDeliveries", summary = "A subscription's deliveries, newest first (state=DEAD: its dead"
+            + " letters)")
     @PreAuthorize(Roles.ANY)
     ResponseEntity<List<DeliveryView>> deliveries(@PathVariable String name, @RequestParam(required = false) String state,
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
@@ -98,6 +109,7 @@ class EventSubscriptionsController {
 
     /** A dead delivery goes again from its first attempt. */
     @PostMapping("/{name}/deliveries/{id}/retry")
+    @Operation(id = "retryDelivery", summary = "Send a dead delivery again from its first attempt", success = 202, errors = 409)
     ResponseEntity<Void> retry(@PathVariable String name, @PathVariable long id, HttpServletRequest request) {
         subscriptions.retry(name, id, ApiActors.current(request));
         return ResponseEntity.accepted().build();
