@@ -1,12 +1,13 @@
 package io.lwm2m.provisioning.bench;
 
-import io.lwm2m.provisioning.cli.device.client.DeviceCredentials;
 import io.lwm2m.provisioning.cli.device.DeviceInput;
+import io.lwm2m.provisioning.cli.device.client.DeviceCredentials;
 import io.lwm2m.provisioning.cli.device.client.DeviceIdentity;
 import io.lwm2m.provisioning.cli.device.client.DeviceStack;
 import io.lwm2m.provisioning.cli.device.client.LoadGenerator;
 import io.lwm2m.provisioning.cli.device.client.ScriptedResponder;
 import io.lwm2m.provisioning.cli.device.client.SessionResult;
+import io.lwm2m.provisioning.crypto.EllipticCurveProvider;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -135,6 +134,7 @@ public final class BootstrapBenchmark {
 
     public static void main(String[] args) {
         Bench.quietLogging();
+        EllipticCurveProvider.install(); // the load generator's EC handshakes on Bouncy Castle's arithmetic, as `device load`
         int code;
         try {
             code = new BootstrapBenchmark(new Bench.Options(args)).run();

@@ -8,6 +8,7 @@ import io.lwm2m.provisioning.cli.device.client.SessionResult;
 import io.lwm2m.provisioning.cli.terminal.CliContext;
 import io.lwm2m.provisioning.cli.terminal.DurationConverter;
 import io.lwm2m.provisioning.cli.terminal.ExitCode;
+import io.lwm2m.provisioning.crypto.EllipticCurveProvider;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,6 +64,8 @@ final class LoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Bouncy Castle's EC arithmetic, as the server uses: each ECDHE or ECDSA handshake costs the generator several times less.
+        EllipticCurveProvider.install();
         List<DeviceIdentity> devices = SecretsFile.bootstrapRows(file, 0).stream().filter(r -> r.device() != null)
                 .map(SecretsFile.Row::device).toList();
         Flavour flavour = client.flavour(false);

@@ -7,6 +7,7 @@ import io.lwm2m.provisioning.cli.device.client.SimulatedClient;
 import io.lwm2m.provisioning.cli.terminal.CliContext;
 import io.lwm2m.provisioning.cli.terminal.ExitCode;
 import io.lwm2m.provisioning.cli.terminal.ProgressBar;
+import io.lwm2m.provisioning.crypto.EllipticCurveProvider;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,6 +64,8 @@ final class SmokeTestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Bouncy Castle's EC arithmetic, as the server uses: each ECDHE or ECDSA handshake costs the generator several times less.
+        EllipticCurveProvider.install();
         if (concurrency < 1) {
             throw new IllegalArgumentException("--concurrency must be at least 1");
         }
