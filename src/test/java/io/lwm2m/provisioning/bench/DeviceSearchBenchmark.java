@@ -101,7 +101,7 @@ public final class DeviceSearchBenchmark {
             sql.execute("""
                     INSERT INTO devices (endpoint, state, created_at, updated_at, profile_id, labels)
                     SELECT CASE i % 3 WHEN 0 THEN 'urn:imei:35' || lpad(i::text, 13, '0')
-                                      WHEN 1 THEN lpad(to_hex(i * 7919), 12, '0')
+                                      WHEN 1 THEN lpad(to_hex(i::bigint * 7919), 12, '0')
                                       ELSE 'urn:dev:ops:acme-' || i END,
                            CASE WHEN i % 1000 = 7 THEN 'DELETED' WHEN i % 100 = 3 THEN 'DISABLED' ELSE 'ACTIVE' END,
                            now(), now(),
