@@ -223,17 +223,24 @@ class ConsoleWorkflowsTest {
 
         browser.open("/console/api-keys");
         WebElement row = keyRow(name);
-        assertThat(row.getText()).contains("2099-01-31").contains("ACTIVE");
+        assertThat(text(row)).contains("2099-01-31").contains("ACTIVE");
         row.findElement(By.linkText("Revoke")).click();
         assertThat(browser.find("#confirm").getText()).isEqualTo("Revoke " + name);
         browser.find("#confirm").click();
-        browser.until(10, () -> keyRow(name).getText().contains("REVOKED"));
+        browser.until(10, () -> text(keyRow(name)).contains("REVOKED"));
         assertThat(server.call("GET", "/api/v1/audit?limit=1", null, "Bearer " + key).status()).as("the revoked key").isEqualTo(401);
     }
 
+    /** The key's row, by its name cell's text content: with a suite's worth of keys the row is far below the window. */
     private static WebElement keyRow(String name) {
-        return browser.all("#api-keys tbody tr").stream().filter(r -> r.getText().startsWith(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no key " + name));
+        List<WebElement> rows = browser.all("#api-keys tbody tr");
+        return rows.stream().filter(r -> name.equals(r.findElement(By.cssSelector("td")).getAttribute("textContent").strip()))
+                .findFirst().orElseThrow(() -> new AssertionError("no key " + name + " among " + rows.size() + " rows of "
+                        + browser.path() + (rows.isEmpty() ? "" : ", the last: " + text(rows.get(rows.size() - 1)).strip())));
+    }
+
+    private static String text(WebElement row) {
+        return row.getAttribute("textContent");
     }
 
     @Test
