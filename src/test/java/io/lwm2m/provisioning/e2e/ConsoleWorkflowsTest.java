@@ -214,8 +214,8 @@ class ConsoleWorkflowsTest {
         String name = Fixtures.unique("line-expiring");
         // An admin key of its own, as the other tests here: the suite's tests may have done anything to the initial one.
         browser.signIn(ApiKeys.create(server, "admin", null).get("key").asString()).open("/console/api-keys");
-        assertThat(browser.path()).as("the page the browser shows (%s)", browser.title()).isEqualTo("/console/api-keys");
-        browser.waitFor("#name").sendKeys(name);
+        browser.until(10, () -> browser.path().equals("/console/api-keys") && browser.has("#name"));
+        browser.find("#name").sendKeys(name);
         new Select(browser.find("#role")).selectByValue("auditor");
         browser.find("#expires").sendKeys("2099-01-31");
         browser.find("#create-key").click();
@@ -230,7 +230,9 @@ class ConsoleWorkflowsTest {
         row.findElement(By.linkText("Revoke")).click();
         assertThat(browser.find("#confirm").getText()).isEqualTo("Revoke " + name);
         browser.find("#confirm").click();
-        browser.until(10, () -> text(keyRow(name)).contains("REVOKED"));
+        // The confirmation's POST navigates back to the list: until then the browser still shows the confirmation.
+        browser.until(10, () -> browser.path().equals("/console/api-keys")
+                && browser.all("#api-keys tbody tr").stream().anyMatch(r -> text(r).strip().startsWith(name) && text(r).contains("REVOKED")));
         assertThat(server.call("GET", "/api/v1/audit?limit=1", null, "Bearer " + key).status()).as("the revoked key").isEqualTo(401);
     }
 
