@@ -1,9 +1,9 @@
 package io.lwm2m.provisioning.api.devices;
 
-import io.lwm2m.provisioning.api.openapi.Operation;
-import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.Pages;
+import io.lwm2m.provisioning.api.auth.ApiActors;
 import io.lwm2m.provisioning.api.auth.Roles;
+import io.lwm2m.provisioning.api.openapi.Operation;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceQueries;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceRegistrar;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceRegistration;
@@ -16,10 +16,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.UUID;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -114,20 +111,9 @@ class DevicesController {
     ResponseEntity<List<SessionResponse>> sessions(@PathVariable String endpoint, @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
         int size = Pages.limit(limit, DEFAULT_SESSIONS);
-        String key = Pages.key(cursor);
-        Instant before = null;
-        UUID after = null;
-        if (key != null) {
-            int bar = key.indexOf('|');
-            try {
-                before = Instant.parse(key.substring(0, Math.max(bar, 0)));
-                after = UUID.fromString(key.substring(bar + 1));
-            } catch (DateTimeParseException | IllegalArgumentException e) {
-                throw Pages.badCursor();
-            }
-        }
-        return Pages.of(sessions.page(endpoint, before, after, size + 1).stream().map(SessionResponse::of).toList(), size,
-                s -> s.startedAt() + "|" + s.id());
+        SessionCursor from = SessionCursor.parse(cursor);
+        return Pages.of(sessions.page(endpoint, from.before(), from.after(), size + 1).stream().map(SessionResponse::of).toList(), size,
+                s -> SessionCursor.keyOf(s.startedAt(), s.id()));
     }
 
     /**

@@ -4,6 +4,7 @@ import io.lwm2m.provisioning.api.Pages;
 import io.lwm2m.provisioning.api.auth.Roles;
 import io.lwm2m.provisioning.api.devices.BootstrapConfigResponse;
 import io.lwm2m.provisioning.api.devices.DeviceSearchParameters;
+import io.lwm2m.provisioning.api.devices.SessionCursor;
 import io.lwm2m.provisioning.bootstrap.audit.AuditLog;
 import io.lwm2m.provisioning.bootstrap.audit.AuditQuery;
 import io.lwm2m.provisioning.bootstrap.devices.DeviceQueries;
@@ -16,10 +17,7 @@ import io.lwm2m.provisioning.bootstrap.history.BootstrapSessionRecord;
 import io.lwm2m.provisioning.bootstrap.profiles.ProfileService;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
 import io.lwm2m.provisioning.console.Permissions;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.UUID;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -87,7 +85,7 @@ class DevicesPageController {
         List<BootstrapSessionRecord> page = sessionsPage(endpoint, sessionsCursor);
         model.addAttribute("sessions", page.size() > SESSIONS ? page.subList(0, SESSIONS) : page);
         model.addAttribute("olderSessions", page.size() > SESSIONS
-                ? Pages.cursor(page.get(SESSIONS - 1).startedAt() + "|" + page.get(SESSIONS - 1).id()) : null);
+                ? Pages.cursor(SessionCursor.keyOf(page.get(SESSIONS - 1).startedAt(), page.get(SESSIONS - 1).id())) : null);
         model.addAttribute("handshakeFailures", handshakes.forEndpoint(endpoint));
         model.addAttribute("certificates", ca.page(endpoint, null, null, 20));
         model.addAttribute("events", Permissions.current().audit()
@@ -97,18 +95,7 @@ class DevicesPageController {
     }
 
     private List<BootstrapSessionRecord> sessionsPage(String endpoint, String cursor) {
-        String key = Pages.key(cursor);
-        Instant before = null;
-        UUID after = null;
-        if (key != null) {
-            int bar = key.indexOf('|');
-            try {
-                before = Instant.parse(key.substring(0, Math.max(bar, 0)));
-                after = UUID.fromString(key.substring(bar + 1));
-            } catch (DateTimeParseException | IllegalArgumentException e) {
-                throw Pages.badCursor();
-            }
-        }
-        return sessions.page(endpoint, before, after, SESSIONS + 1);
+        SessionCursor from = SessionCursor.parse(cursor);
+        return sessions.page(endpoint, from.before(), from.after(), SESSIONS + 1);
     }
 }
