@@ -125,17 +125,48 @@ final class WakaamaClient implements AutoCloseable {
      */
     static WakaamaClient bootstrap(Variant variant, int port, String endpoint, String pskIdentity, byte[] pskKey) {
         Path binary = clients().orElseThrow(() -> new IllegalStateException(whyAbsent())).resolve(variant.folder + "/lwm2mclient");
-        // stdbuf: its stdout is a pipe here, which C buffers in 4 KB blocks; line by line the dumps arrive at once.
-        List<String> command = new ArrayList<>(List.of("stdbuf", "-oL", binary.toString(), "-4", "-b", "-h", "127.0.0.1", "-p",
-                Integer.toString(port), "-n", endpoint, "-l", Integer.toString(freeUdpPort())));
-        if (pskIdentity != null) {
-            command.addAll(List.of("-i", pskIdentity, "-s", HexFormat.of().formatHex(pskKey)));
+        // The local port is free when chosen, but another socket of a parallel test may take it before the
+        // client binds it (the client binds every address, the check only loopback): then it says so and
+        // exits at once, and a new port is tried.
+        for (int attempt = 1; ; attempt++) {
+            // stdbuf: its stdout is a pipe here, which C buffers in 4 KB blocks; line by line the dumps arrive at once.
+            List<String> command = new ArrayList<>(List.of("stdbuf", "-oL", binary.toString(), "-4", "-b", "-h", "127.0.0.1", "-p",
+                    Integer.toString(port), "-n", endpoint, "-l", Integer.toString(freeUdpPort())));
+            if (pskIdentity != null) {
+                command.addAll(List.of("-i", pskIdentity, "-s", HexFormat.of().formatHex(pskKey)));
+            }
+            WakaamaClient client;
+            try {
+                client = new WakaamaClient(new ProcessBuilder(command).redirectErrorStream(true).start());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (client.bound() || attempt == 5) {
+                return client;
+            }
+            client.close();
         }
-        try {
-            return new WakaamaClient(new ProcessBuilder(command).redirectErrorStream(true).start());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    }
+
+    /** Waits until the client says it has its socket (true) or could not bind it (false). */
+    private boolean bound() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            String said = output.toString();
+            if (said.contains("started on port")) {
+                return true;
+            }
+            if (said.contains("Failed to open socket")) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
         }
+        return true; // silent: the scenario's own wait says what went wrong, with this output
     }
 
     private static int freeUdpPort() {
@@ -253,7 +284,8 @@ final class WakaamaClient implements AutoCloseable {
         return output.toString();
     }
 
-    private String tail() {
+    /** The last 2,000 characters the client printed. */
+    String tail() {
         String all = output.toString();
         return all.length() <= 2000 ? all : all.substring(all.length() - 2000);
     }

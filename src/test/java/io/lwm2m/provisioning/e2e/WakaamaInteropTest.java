@@ -226,7 +226,8 @@ class WakaamaInteropTest {
                 HexFormat.of().parseHex(device.created().get("serverCredentials").get(0).get("key").asString()));
         try (WakaamaClient client = WakaamaClient.bootstrap(variant, server.coaps().getPort(), device.endpoint(),
                 device.identity(), device.key())) {
-            await(() -> dm.registrations(device.endpoint()).size() >= 2, device.endpoint() + " registered at both DM servers");
+            await(() -> dm.registrations(device.endpoint()).size() >= 2, device.endpoint() + " registered at both DM servers",
+                    device, client);
             TestServer.ApiResponse updated = server.call("PUT", "/api/v1/profiles/" + name, "{\"definition\":{"
                     + definition(variant, "\"servers\":[{\"server\":\"%s\"}]".formatted(noSecDm)) + "}}");
             assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
@@ -252,7 +253,7 @@ class WakaamaInteropTest {
         int port = overDtls ? server.coaps().getPort() : server.coap().getPort();
         try (WakaamaClient client = WakaamaClient.bootstrap(variant, port, device.endpoint(), identity, key)) {
             await(() -> dm.registrations(device.endpoint()).size() >= dmServers,
-                    device.endpoint() + " registered at " + dmServers + " DM server(s)");
+                    device.endpoint() + " registered at " + dmServers + " DM server(s)", device, client);
             return outcome(device, client);
         }
     }
@@ -322,10 +323,20 @@ class WakaamaInteropTest {
     }
 
     private static void await(Condition condition, String what) throws Exception {
+        await(condition, what, null, null);
+    }
+
+    /**
+     * Waits up to a minute; a timeout says what the server recorded of the device's latest session
+     * and how the client's output ends, so that a failure in a whole run can be told from its report.
+     */
+    private static void await(Condition condition, String what, Fixtures.Device device, WakaamaClient client) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!condition.holds()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
+                throw new AssertionError("timed out waiting for " + what
+                        + (device == null ? "" : "; the server's latest session of the device: " + latestSession(device))
+                        + (client == null ? "" : "; the client's output ends with:\n" + client.tail()));
             }
             Thread.sleep(200);
         }
