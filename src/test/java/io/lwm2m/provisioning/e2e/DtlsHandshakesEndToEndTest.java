@@ -5,16 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lwm2m.provisioning.crypto.EllipticCurveProvider;
 import io.lwm2m.provisioning.testing.RequiresTool;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +40,7 @@ import tools.jackson.databind.JsonNode;
  * asks for) complete a handshake offered alone; a failed handshake is settled once, with a reason,
  * a metric and, for a known credential, a record against its device, and only client-caused
  * failures count against the source address. Its own server, with a low failure limit; the tests
- * that fail handshakes on purpose send from addresses of their own (127.0.0.2, 127.0.0.3).
+ * that fail handshakes on purpose send from addresses of their own (127.0.0.2, 127.0.0.3, 127.0.0.4).
  */
 @RequiresTool(value = "openssl", debianPackage = "openssl")
 class DtlsHandshakesEndToEndTest {
@@ -166,6 +176,39 @@ class DtlsHandshakesEndToEndTest {
             assertThat(f.get("reason").asString()).isEqualTo("CERTIFICATE_REVOKED");
             assertThat(f.get("lastIdentity").asString()).contains(credential.get("certificateSerial").asString());
         });
+    }
+
+    /**
+     * A certificate copying one of this CA's (its issuer name, serial, subject and key) but signed by
+     * another key: nothing of it is this CA's, so it is untrusted and nobody can pin the failure on
+     * the device it imitates; the genuine certificate still completes a handshake.
+     */
+    @Test
+    void aCertificateImitatingOneOfThisCasIsUntrustedAndNotPinnedOnItsDevice() throws Exception {
+        Fixtures.Device device = Fixtures.deviceWith(server, "X509", dm);
+        JsonNode credential = device.created().get("bootstrapCredential");
+        X509Certificate genuine = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+                new ByteArrayInputStream(credential.get("certificate").asString().getBytes(StandardCharsets.US_ASCII)));
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair rogue = generator.generateKeyPair();
+        X509Certificate imitation = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
+                genuine.getIssuerX500Principal(), genuine.getSerialNumber(), genuine.getNotBefore(), genuine.getNotAfter(),
+                genuine.getSubjectX500Principal(), genuine.getPublicKey())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(rogue.getPrivate())));
+        Path cert = write("imitation-cert.pem", "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(imitation.getEncoded())
+                + "\n-----END CERTIFICATE-----\n");
+        Path key = write("imitation-key.pem", credential.get("privateKey").asString());
+        double untrusted = failures("certificate-untrusted");
+
+        // From an address of its own: the refusal counts against its source.
+        assertThat(sClient("-cert", cert.toString(), "-key", key.toString(), "-bind", "127.0.0.4:0")).contains("alert bad certificate");
+
+        assertThat(failures("certificate-untrusted")).isEqualTo(untrusted + 1);
+        assertThat(server.call("GET", "/api/v1/devices/" + device.endpoint() + "/handshake-failures", null).json()).isEmpty();
+        Path genuineCert = write("genuine-cert.pem", credential.get("certificate").asString());
+        assertThat(sClient("-cert", genuineCert.toString(), "-key", key.toString())).contains("CONNECTION ESTABLISHED");
     }
 
     @ParameterizedTest

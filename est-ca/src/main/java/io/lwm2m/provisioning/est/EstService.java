@@ -196,12 +196,12 @@ public class EstService {
                     "re-enrollment needs the client to authenticate with its current certificate from this CA, not "
                             + identity.kind());
         }
-        if (!ca.isValid(identity.certificates())) {
+        CertificateAuthorityService.Presented presented = ca.examine(identity.certificate());
+        if (!presented.valid()) {
             throw new EstException(EstException.Status.FORBIDDEN, "reenroll.certificate",
                     "the client's certificate was not issued by this CA, or it expired or was revoked");
         }
-        String serial = CertificateAuthorityService.hex(identity.certificate().getSerialNumber());
-        String holder = ca.find(serial).map(IssuedCertificate::endpoint).orElse(null);
+        String holder = presented.issued().map(IssuedCertificate::endpoint).orElse(null);
         if (!endpoint.equals(holder)) {
             throw new EstException(EstException.Status.FORBIDDEN, "reenroll.certificate",
                     "the client's certificate was not issued to endpoint '" + endpoint + "'");

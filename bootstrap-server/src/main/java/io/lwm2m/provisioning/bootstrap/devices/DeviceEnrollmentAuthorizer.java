@@ -122,10 +122,11 @@ class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
             case CERTIFICATE -> {
                 X509Certificate certificate = identity.certificate();
                 String serial = CertificateAuthorityService.hex(certificate.getSerialNumber());
-                Optional<IssuedCertificate> ours = ca.find(serial);
+                CertificateAuthorityService.Presented presented = ca.examine(certificate);
+                Optional<IssuedCertificate> ours = presented.issued();
                 Device found;
                 if (ours.isPresent()) {
-                    if (!ca.isValid(identity.certificates())) {
+                    if (!presented.valid()) {
                         throw forbidden("client.certificate", "the client's certificate from this CA is expired or revoked");
                     }
                     found = ours.map(IssuedCertificate::endpoint).flatMap(devices::findByEndpoint)

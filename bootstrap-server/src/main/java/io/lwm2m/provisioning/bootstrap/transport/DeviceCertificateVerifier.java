@@ -98,7 +98,8 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
         String certificate = "certificate '" + printable(device.getSubjectX500Principal().getName()) + "' (serial "
                 + CertificateAuthorityService.hex(device.getSerialNumber()) + ")";
         // One this CA issued (its signature checks, whatever its dates): failures are told to its device's history.
-        Optional<IssuedCertificate> issued = issuedByUs(device);
+        CertificateAuthorityService.Presented presented = ca.examine(device);
+        Optional<IssuedCertificate> issued = presented.issued();
         Instant now = clock.instant();
         if (now.isAfter(device.getNotAfter().toInstant())) {
             return refusal(HandshakeFailureReason.CERTIFICATE_EXPIRED, certificate + " expired at " + device.getNotAfter().toInstant(),
@@ -111,7 +112,7 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
         if (issued.isPresent() && issued.get().status() == IssuedCertificate.Status.REVOKED) {
             return refusal(HandshakeFailureReason.CERTIFICATE_REVOKED, certificate + " is revoked", issued);
         }
-        boolean ours = ca.isValid(certificates);
+        boolean ours = presented.valid();
         ManufacturerCaService.Vouching vouching = ours ? null : manufacturers.vouch(certificates);
         if (vouching != null && vouching.status() == ManufacturerCaService.Vouching.Status.REVOKED) {
             return refusal(HandshakeFailureReason.CERTIFICATE_REVOKED, certificate + " is listed by the CRL of manufacturer CA '"
@@ -128,26 +129,12 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
         // device may only use EST (its own from our CA for sren, or a factory one): /bs refuses it.
         // A factory certificate of an enrollment group's CA passes: its first request admits the device.
         if (configs.bootstrapCredentialId(ClientIdentity.x509(device)).isEmpty()
-                && !namesRegisteredDevice(device, ours, vouched)
+                && !namesRegisteredDevice(ours ? issued : Optional.empty(), vouched)
                 && !(vouching != null && groups.coversManufacturerCa(vouching.manufacturerCa()))) {
             return refusal(HandshakeFailureReason.CERTIFICATE_UNKNOWN, certificate
                     + " is no live bootstrap credential, names no registered device and no enrollment group takes its CA", issued);
         }
         return null;
-    }
-
-    /** The record of a certificate this CA issued, when its signature proves it (so no one can blame a device). */
-    private Optional<IssuedCertificate> issuedByUs(X509Certificate certificate) {
-        Optional<IssuedCertificate> issued = ca.find(CertificateAuthorityService.hex(certificate.getSerialNumber()));
-        if (issued.isEmpty()) {
-            return issued;
-        }
-        try {
-            certificate.verify(ca.chain().get(0).getPublicKey());
-            return issued;
-        } catch (java.security.GeneralSecurityException e) {
-            return Optional.empty();
-        }
     }
 
     private Refusal refusal(HandshakeFailureReason reason, String detail, Optional<IssuedCertificate> issued) {
@@ -169,11 +156,10 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
         return name.replaceAll("\\p{Cntrl}", "?");
     }
 
-    private boolean namesRegisteredDevice(X509Certificate certificate, boolean ours, List<String> vouched) {
-        if (ours) {
-            return ca.find(CertificateAuthorityService.hex(certificate.getSerialNumber()))
-                    .map(IssuedCertificate::endpoint)
-                    .filter(configs::isRegistered).isPresent();
+    /** @param ours the record of a valid certificate of this CA, or empty for any other */
+    private boolean namesRegisteredDevice(Optional<IssuedCertificate> ours, List<String> vouched) {
+        if (ours.isPresent()) {
+            return ours.map(IssuedCertificate::endpoint).filter(configs::isRegistered).isPresent();
         }
         return vouched.stream().anyMatch(configs::isRegistered);
     }
