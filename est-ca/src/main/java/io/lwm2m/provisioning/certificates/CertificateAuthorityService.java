@@ -35,10 +35,6 @@ import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -49,7 +45,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -107,7 +102,7 @@ public class CertificateAuthorityService {
 
     /** The chain a relying party needs: issuing CA first, root last. */
     public List<X509Certificate> chain() {
-        return ca().chain();
+        return ca().chain().certificates();
     }
 
     /** The root certificate, the trust anchor for everything this CA issues. */
@@ -220,52 +215,24 @@ public class CertificateAuthorityService {
     }
 
     /**
-     * What this CA knows of a certificate a peer presents: its record, when this CA's issuing key
-     * signed it (so a failure can be told to its device, whatever its state), and whether it is valid
-     * now. Valid: signed by the issuing CA under its name, within its dates, recorded as not revoked,
-     * and this CA's own chain within its dates (its signatures and constraints were validated once,
-     * when the CA was loaded).
-     */
-    public record Presented(Optional<IssuedCertificate> issued, boolean valid) {
-
-        static final Presented FOREIGN = new Presented(Optional.empty(), false);
-    }
-
-    /**
-     * Examines a peer's certificate with one signature check and one lookup: a handshake and an EST
-     * request ask both "is it ours" and "is it valid", and checking the signature twice, or our own
-     * chain's signatures every time, was a third of an X.509 handshake's CPU (decision 080).
+     * What this CA knows of a certificate a peer presents, with one signature check and one lookup: a
+     * handshake and an EST request ask both "is it ours" and "is it valid", and checking the signature
+     * twice, or our own chain's signatures every time, was a third of an X.509 handshake's CPU
+     * (decision 080).
      */
     @Transactional(readOnly = true)
-    public Presented examine(X509Certificate certificate) {
-        LoadedCa ca = ca();
-        X509Certificate issuing = ca.chain().get(0);
-        if (!certificate.getIssuerX500Principal().equals(issuing.getSubjectX500Principal())) {
-            return Presented.FOREIGN;
+    public PresentedCertificate examine(X509Certificate certificate) {
+        IssuingChain chain = ca().chain();
+        if (!certificate.getIssuerX500Principal().equals(chain.issuing().getSubjectX500Principal())) {
+            return PresentedCertificate.FOREIGN;
         }
         Optional<IssuedCertificate> record = certificates.findById(hex(certificate.getSerialNumber()));
-        if (record.isEmpty()) {
-            return Presented.FOREIGN;
+        if (record.isEmpty() || !chain.signed(certificate)) {
+            return PresentedCertificate.FOREIGN;
         }
-        try {
-            certificate.verify(ca.issuingKey());
-        } catch (GeneralSecurityException e) {
-            return Presented.FOREIGN;
-        }
-        java.util.Date now = java.util.Date.from(clock.instant());
-        // The root's dates count no more than a PKIX trust anchor's did.
-        boolean valid = record.get().status() == IssuedCertificate.Status.VALID && ca.chainSound() && within(certificate, now)
-                && ca.chain().subList(0, ca.chain().size() - 1).stream().allMatch(c -> within(c, now));
-        return new Presented(record, valid);
-    }
-
-    private static boolean within(X509Certificate certificate, java.util.Date date) {
-        try {
-            certificate.checkValidity(date);
-            return true;
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
+        boolean valid = record.get().status() == IssuedCertificate.Status.VALID
+                && chain.validAt(certificate, java.util.Date.from(clock.instant()));
+        return new PresentedCertificate(record, valid);
     }
 
     /**
@@ -398,8 +365,7 @@ public class CertificateAuthorityService {
                 Arrays.fill(pkcs8, (byte) 0);
             }
         }
-        return new LoadedCa(row.id(), List.copyOf(chain), new CertificateIssuer(chain.get(0), key, provider, settings.crlUrl(), random),
-                decoded(chain.get(0).getPublicKey()), chainSound(chain));
+        return new LoadedCa(row.id(), IssuingChain.of(chain), new CertificateIssuer(chain.get(0), key, provider, settings.crlUrl(), random));
     }
 
     private static byte[] read(Path file) {
@@ -414,43 +380,7 @@ public class CertificateAuthorityService {
         return new String(read(file), StandardCharsets.UTF_8);
     }
 
-    /**
-     * @param issuingKey  the issuing CA's public key, decoded once by the current provider (a key of
-     *                    the JDK's certificate parser is converted again at every verification)
-     * @param chainSound  whether the chain's own signatures, names and CA constraints hold (PKIX, once)
-     */
-    private record LoadedCa(Long authorityId, List<X509Certificate> chain, CertificateIssuer issuer, PublicKey issuingKey,
-            boolean chainSound) {
-    }
-
-    /**
-     * Validates this CA's chain once with PKIX, at a date inside every certificate of it: its
-     * signatures, name chaining and CA constraints do not change; its dates are checked at each use.
-     */
-    private static boolean chainSound(List<X509Certificate> chain) {
-        if (chain.size() < 2) {
-            return true; // an issuing CA imported without its root is the trust anchor itself
-        }
-        try {
-            java.util.Date inside = chain.stream().map(X509Certificate::getNotBefore).max(java.util.Date::compareTo).orElseThrow();
-            PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(chain.get(chain.size() - 1), null)));
-            parameters.setRevocationEnabled(false);
-            parameters.setDate(inside);
-            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509")
-                    .generateCertPath(chain.subList(0, chain.size() - 1)), parameters);
-            return true;
-        } catch (GeneralSecurityException e) {
-            log.error("This CA's own chain does not validate ({}); no certificate it issued is accepted", e.getMessage());
-            return false;
-        }
-    }
-
-    private static PublicKey decoded(PublicKey key) {
-        try {
-            return KeyFactory.getInstance(key.getAlgorithm()).generatePublic(new java.security.spec.X509EncodedKeySpec(key.getEncoded()));
-        } catch (GeneralSecurityException e) {
-            return key;
-        }
+    private record LoadedCa(Long authorityId, IssuingChain chain, CertificateIssuer issuer) {
     }
 
     private record CachedCrl(X509CRL crl, Instant builtAt) {

@@ -7,6 +7,7 @@ import io.lwm2m.provisioning.ca.CertificateProfile;
 import io.lwm2m.provisioning.ca.KeyAlgorithm;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
 import io.lwm2m.provisioning.certificates.IssuedCertificate;
+import io.lwm2m.provisioning.certificates.PresentedCertificate;
 import io.lwm2m.provisioning.crypto.Der;
 import io.lwm2m.provisioning.errors.ConflictException;
 import io.lwm2m.provisioning.errors.NotFoundException;
@@ -196,7 +197,7 @@ public class EstService {
                     "re-enrollment needs the client to authenticate with its current certificate from this CA, not "
                             + identity.kind());
         }
-        CertificateAuthorityService.Presented presented = ca.examine(identity.certificate());
+        PresentedCertificate presented = ca.examine(identity.certificate());
         if (!presented.valid()) {
             throw new EstException(EstException.Status.FORBIDDEN, "reenroll.certificate",
                     "the client's certificate was not issued by this CA, or it expired or was revoked");

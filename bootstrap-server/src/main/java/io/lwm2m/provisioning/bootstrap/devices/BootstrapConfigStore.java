@@ -1,6 +1,5 @@
 package io.lwm2m.provisioning.bootstrap.devices;
 
-import io.lwm2m.provisioning.bootstrap.sessions.DeviceBootstrapConfig;
 import io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel;
 import io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus;
 import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredential;
@@ -13,10 +12,13 @@ import io.lwm2m.provisioning.bootstrap.profiles.ProfileService;
 import io.lwm2m.provisioning.bootstrap.servers.DmServer;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapConfigSource;
 import io.lwm2m.provisioning.bootstrap.sessions.ClientIdentity;
+import io.lwm2m.provisioning.bootstrap.sessions.DeviceBootstrapConfig;
+import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
 import io.lwm2m.provisioning.crypto.Der;
 import io.lwm2m.provisioning.crypto.SealedSecret;
 import io.lwm2m.provisioning.crypto.SecretCipher;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -99,6 +101,44 @@ public class BootstrapConfigStore implements BootstrapConfigSource {
     /** The id of the live bootstrap credential an authenticated DTLS identity stands for. */
     public Optional<Long> bootstrapCredentialId(ClientIdentity identity) {
         return identities.of(identity).map(BootstrapIdentities.Owner::credentialId);
+    }
+
+    /**
+     * The live bootstrap credential a raw public key stands for, for the DTLS handshake's check. As
+     * with {@link #bootstrapPsk}, the statement that finds it reads the device's whole configuration,
+     * kept for the Bootstrap-Request that follows.
+     */
+    public Optional<Long> bootstrapCredentialOfKey(byte[] subjectPublicKeyInfo) {
+        return prefetch(jdbc.query(CONFIGURATION + """
+                WHERE a.channel = 'BOOTSTRAP' AND a.mode = 'RPK' AND sha256(a.public_key) = sha256(?) AND a.public_key = ?
+                  AND a.status IN ('ACTIVE', 'PENDING')""",
+                BootstrapConfigStore::deviceRow, subjectPublicKeyInfo, subjectPublicKeyInfo));
+    }
+
+    /**
+     * The live bootstrap credential a certificate stands for, for the DTLS handshake's check: for one
+     * this CA issued (the caller checked our signature on it, so its serial is ours to trust) by its
+     * serial, in the statement that also reads the configuration for the Bootstrap-Request; for a
+     * factory certificate by the names it carries.
+     */
+    public Optional<Long> bootstrapCredentialOfCertificate(X509Certificate certificate, boolean issuedByThisCa) {
+        if (!issuedByThisCa) {
+            return bootstrapCredentialId(ClientIdentity.x509(certificate));
+        }
+        return prefetch(jdbc.query(CONFIGURATION + """
+                WHERE a.channel = 'BOOTSTRAP' AND a.mode = 'X509' AND a.certificate_serial = ?
+                  AND a.status IN ('ACTIVE', 'PENDING')""",
+                BootstrapConfigStore::deviceRow, CertificateAuthorityService.hex(certificate.getSerialNumber())));
+    }
+
+    /** Keeps the configuration these rows describe for the Bootstrap-Request; the credential they were found by. */
+    private Optional<Long> prefetch(List<DeviceRow> rows) {
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        long credentialId = rows.get(0).authenticatedWith();
+        prefetched.put(credentialId, configuration(rows));
+        return Optional.of(credentialId);
     }
 
     /**

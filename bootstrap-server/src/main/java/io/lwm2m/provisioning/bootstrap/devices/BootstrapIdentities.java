@@ -76,10 +76,10 @@ class BootstrapIdentities {
      * the handshake) is a factory certificate naming its device by subject CN or SAN URI.
      */
     private Optional<Owner> byCertificate(X509Certificate certificate) {
-        String serial = CertificateAuthorityService.hex(certificate.getSerialNumber());
-        Optional<Owner> issued = first(OWNER + "AND c.certificate_serial = ?", serial);
-        if (issued.isPresent() || ca.find(serial).isPresent()) {
-            return issued; // ours, but not a live bootstrap credential: never a factory one
+        // Only our signature makes the serial ours: another CA's certificate may carry any serial.
+        if (ca.examine(certificate).issued().isPresent()) {
+            // ours, but perhaps not a live bootstrap credential: never a factory one
+            return first(OWNER + "AND c.certificate_serial = ?", CertificateAuthorityService.hex(certificate.getSerialNumber()));
         }
         return ManufacturerCaService.namesOf(certificate).stream()
                 .map(endpoint -> first(OWNER + "AND c.mode = 'X509' AND c.certificate IS NULL AND d.endpoint = ?", endpoint))

@@ -10,6 +10,7 @@ import io.lwm2m.provisioning.bootstrap.sessions.DeviceAdmission;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
 import io.lwm2m.provisioning.certificates.IssuedCertificate;
 import io.lwm2m.provisioning.certificates.ManufacturerCaService;
+import io.lwm2m.provisioning.certificates.PresentedCertificate;
 import io.lwm2m.provisioning.est.EnrollmentAuthorizer;
 import io.lwm2m.provisioning.est.EnrollmentGrant;
 import io.lwm2m.provisioning.est.EstException;
@@ -122,7 +123,7 @@ class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
             case CERTIFICATE -> {
                 X509Certificate certificate = identity.certificate();
                 String serial = CertificateAuthorityService.hex(certificate.getSerialNumber());
-                CertificateAuthorityService.Presented presented = ca.examine(certificate);
+                PresentedCertificate presented = ca.examine(certificate);
                 Optional<IssuedCertificate> ours = presented.issued();
                 Device found;
                 if (ours.isPresent()) {

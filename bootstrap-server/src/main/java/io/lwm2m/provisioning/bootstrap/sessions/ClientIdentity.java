@@ -31,7 +31,11 @@ public record ClientIdentity(SecurityMode mode, String pskIdentity, byte[] publi
     }
 
     public static ClientIdentity rpk(byte[] subjectPublicKeyInfo) {
-        return new ClientIdentity(SecurityMode.RPK, null, subjectPublicKeyInfo, null, null, null);
+        return rpk(subjectPublicKeyInfo, null);
+    }
+
+    public static ClientIdentity rpk(byte[] subjectPublicKeyInfo, Long credentialId) {
+        return new ClientIdentity(SecurityMode.RPK, null, subjectPublicKeyInfo, null, credentialId, null);
     }
 
     public static ClientIdentity x509(X509Certificate certificate) {
@@ -40,8 +44,13 @@ public record ClientIdentity(SecurityMode mode, String pskIdentity, byte[] publi
 
     /** A client certificate with the chain it came with (its own first, then intermediates). */
     public static ClientIdentity x509(List<X509Certificate> chain) {
+        return x509(chain, null);
+    }
+
+    /** @param credentialId the bootstrap credential the handshake matched, or null */
+    public static ClientIdentity x509(List<X509Certificate> chain, Long credentialId) {
         X509Certificate certificate = chain.get(0);
-        return new ClientIdentity(SecurityMode.X509, null, certificate.getPublicKey().getEncoded(), certificate, null, chain);
+        return new ClientIdentity(SecurityMode.X509, null, certificate.getPublicKey().getEncoded(), certificate, credentialId, chain);
     }
 
     /** How session records and audit events name it: the PSK identity, a key fingerprint, or the certificate. */

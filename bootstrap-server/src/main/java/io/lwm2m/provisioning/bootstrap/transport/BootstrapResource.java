@@ -117,13 +117,13 @@ final class BootstrapResource extends CoapResource {
         }
         ClientIdentity identity = null;
         if (peer.getPeerIdentity() instanceof PreSharedKeyIdentity psk) {
-            identity = ClientIdentity.psk(psk.getIdentity(), DatabasePskStore.credentialId(psk));
+            identity = ClientIdentity.psk(psk.getIdentity(), HandshakeCredential.of(psk));
         } else if (peer.getPeerIdentity() instanceof RawPublicKeyIdentity rpk) {
-            identity = ClientIdentity.rpk(rpk.getKey().getEncoded());
+            identity = ClientIdentity.rpk(rpk.getKey().getEncoded(), HandshakeCredential.of(rpk));
         } else if (peer.getPeerIdentity() instanceof X509CertPath path) {
             @SuppressWarnings("unchecked")
             List<java.security.cert.X509Certificate> chain = (List<java.security.cert.X509Certificate>) path.getPath().getCertificates();
-            identity = ClientIdentity.x509(chain);
+            identity = ClientIdentity.x509(chain, HandshakeCredential.of(path));
         }
         InetSocketAddress address = peer.getPeerAddress();
         return new BootstrapRequest(endpoint, pct, malformed,

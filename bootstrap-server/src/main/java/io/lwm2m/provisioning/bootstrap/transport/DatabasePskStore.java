@@ -7,9 +7,6 @@ import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.Optional;
 import javax.crypto.SecretKey;
-import org.eclipse.californium.elements.auth.AdditionalInfo;
-import org.eclipse.californium.elements.auth.ExtensiblePrincipal;
-import org.eclipse.californium.scandium.auth.ApplicationLevelInfoSupplier;
 import org.eclipse.californium.scandium.dtls.ConnectionId;
 import org.eclipse.californium.scandium.dtls.HandshakeResultHandler;
 import org.eclipse.californium.scandium.dtls.PskPublicInformation;
@@ -76,7 +73,7 @@ final class DatabasePskStore implements AdvancedPskStore {
         byte[] bytes = key.get().key();
         SecretKey secret = SecretUtil.create(bytes, "PSK");
         Arrays.fill(bytes, (byte) 0);
-        // The credential id rides along into the session's principal (see CREDENTIAL_ID), so the
+        // The credential id rides along into the session's principal (HandshakeCredential), so the
         // Bootstrap-Request need not look the identity up again.
         return new PskSecretResult(cid, identity, secret, key.get().credentialId());
     }
@@ -104,19 +101,6 @@ final class DatabasePskStore implements AdvancedPskStore {
         byte[] decoy = new byte[16];
         random.nextBytes(decoy);
         return new PskSecretResult(cid, identity, SecretUtil.create(decoy, "PSK"));
-    }
-
-    /** The key under which a PSK session's principal carries the id of the credential its handshake used. */
-    static final String CREDENTIAL_ID = "bootstrap-credential-id";
-
-    /** Turns the lookup's credential id into the principal's additional info. */
-    static final ApplicationLevelInfoSupplier CREDENTIAL_INFO = (principal, customArgument) ->
-            customArgument instanceof Long id ? AdditionalInfo.from(java.util.Map.of(CREDENTIAL_ID, id)) : AdditionalInfo.empty();
-
-    /** The credential id a PSK handshake of this endpoint stored in the principal, or null. */
-    static Long credentialId(java.security.Principal principal) {
-        return principal instanceof ExtensiblePrincipal<?> extensible ? extensible.getExtendedInfo().get(CREDENTIAL_ID, Long.class)
-                : null;
     }
 
     @Override

@@ -3,10 +3,10 @@ package io.lwm2m.provisioning.bootstrap.transport;
 import io.lwm2m.provisioning.bootstrap.devices.BootstrapConfigStore;
 import io.lwm2m.provisioning.bootstrap.enrollment.GroupDirectory;
 import io.lwm2m.provisioning.bootstrap.handshakes.HandshakeFailureReason;
-import io.lwm2m.provisioning.bootstrap.sessions.ClientIdentity;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
 import io.lwm2m.provisioning.certificates.IssuedCertificate;
 import io.lwm2m.provisioning.certificates.ManufacturerCaService;
+import io.lwm2m.provisioning.certificates.PresentedCertificate;
 import java.net.InetSocketAddress;
 import java.security.PublicKey;
 import java.security.cert.CertPath;
@@ -72,8 +72,10 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
             CertPath path = message.getCertificateChain();
             if (path == null) {
                 PublicKey key = message.getPublicKey();
-                if (key != null && configs.bootstrapCredentialId(ClientIdentity.rpk(key.getEncoded())).isPresent()) {
-                    return new CertificateVerificationResult(cid, key, null);
+                Optional<Long> credential = key == null ? Optional.empty() : configs.bootstrapCredentialOfKey(key.getEncoded());
+                if (credential.isPresent()) {
+                    // Its id rides along into the session's principal (HandshakeCredential).
+                    return new CertificateVerificationResult(cid, key, credential.get());
                 }
                 return refuse(cid, remotePeer, new Refusal(HandshakeFailureReason.UNKNOWN_PUBLIC_KEY,
                         "raw public key of no live bootstrap credential", null, null));
@@ -84,57 +86,69 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
                 return refuse(cid, remotePeer, new Refusal(HandshakeFailureReason.CERTIFICATE_UNTRUSTED, "empty certificate chain",
                         null, null));
             }
-            Refusal refusal = check(certificates);
-            return refusal == null ? new CertificateVerificationResult(cid, path, null) : refuse(cid, remotePeer, refusal);
+            Verdict verdict = check(certificates);
+            return verdict.refusal() == null ? new CertificateVerificationResult(cid, path, verdict.credentialId())
+                    : refuse(cid, remotePeer, verdict.refusal());
         } catch (RuntimeException e) {
             log.error("Certificate verification failed unexpectedly; refusing the handshake", e);
             return refuse(cid, remotePeer, new Refusal(HandshakeFailureReason.SERVER_ERROR, "verification error", null, null));
         }
     }
 
-    /** Why a certificate chain may not bootstrap, or null when it may. */
-    private Refusal check(List<X509Certificate> certificates) {
+    /**
+     * Why a certificate chain may not bootstrap, or else the live bootstrap credential it stands for
+     * (null for a certificate that may only use EST, or whose first request admits its device).
+     */
+    private record Verdict(Refusal refusal, Long credentialId) {
+
+        static Verdict refused(Refusal refusal) {
+            return new Verdict(refusal, null);
+        }
+    }
+
+    private Verdict check(List<X509Certificate> certificates) {
         X509Certificate device = certificates.get(0);
         String certificate = "certificate '" + printable(device.getSubjectX500Principal().getName()) + "' (serial "
                 + CertificateAuthorityService.hex(device.getSerialNumber()) + ")";
         // One this CA issued (its signature checks, whatever its dates): failures are told to its device's history.
-        CertificateAuthorityService.Presented presented = ca.examine(device);
+        PresentedCertificate presented = ca.examine(device);
         Optional<IssuedCertificate> issued = presented.issued();
         Instant now = clock.instant();
         if (now.isAfter(device.getNotAfter().toInstant())) {
-            return refusal(HandshakeFailureReason.CERTIFICATE_EXPIRED, certificate + " expired at " + device.getNotAfter().toInstant(),
-                    issued);
+            return Verdict.refused(refusal(HandshakeFailureReason.CERTIFICATE_EXPIRED,
+                    certificate + " expired at " + device.getNotAfter().toInstant(), issued));
         }
         if (now.isBefore(device.getNotBefore().toInstant())) {
-            return refusal(HandshakeFailureReason.CERTIFICATE_NOT_YET_VALID, certificate + " is not valid before "
-                    + device.getNotBefore().toInstant(), issued);
+            return Verdict.refused(refusal(HandshakeFailureReason.CERTIFICATE_NOT_YET_VALID, certificate + " is not valid before "
+                    + device.getNotBefore().toInstant(), issued));
         }
         if (issued.isPresent() && issued.get().status() == IssuedCertificate.Status.REVOKED) {
-            return refusal(HandshakeFailureReason.CERTIFICATE_REVOKED, certificate + " is revoked", issued);
+            return Verdict.refused(refusal(HandshakeFailureReason.CERTIFICATE_REVOKED, certificate + " is revoked", issued));
         }
         boolean ours = presented.valid();
         ManufacturerCaService.Vouching vouching = ours ? null : manufacturers.vouch(certificates);
         if (vouching != null && vouching.status() == ManufacturerCaService.Vouching.Status.REVOKED) {
-            return refusal(HandshakeFailureReason.CERTIFICATE_REVOKED, certificate + " is listed by the CRL of manufacturer CA '"
-                    + vouching.manufacturerCa() + "'", issued);
+            return Verdict.refused(refusal(HandshakeFailureReason.CERTIFICATE_REVOKED,
+                    certificate + " is listed by the CRL of manufacturer CA '" + vouching.manufacturerCa() + "'", issued));
         }
         List<String> vouched = vouching != null && vouching.status() == ManufacturerCaService.Vouching.Status.VOUCHED
                 ? vouching.names() : List.of();
         if (!ours && vouched.isEmpty()) {
-            return refusal(HandshakeFailureReason.CERTIFICATE_UNTRUSTED, certificate + " of issuer '"
+            return Verdict.refused(refusal(HandshakeFailureReason.CERTIFICATE_UNTRUSTED, certificate + " of issuer '"
                     + printable(device.getIssuerX500Principal().getName())
-                    + "' chains to neither this server's CA nor a registered manufacturer CA, or is revoked", issued);
+                    + "' chains to neither this server's CA nor a registered manufacturer CA, or is revoked", issued));
         }
         // A live bootstrap credential may bootstrap; any other valid certificate naming a registered
         // device may only use EST (its own from our CA for sren, or a factory one): /bs refuses it.
         // A factory certificate of an enrollment group's CA passes: its first request admits the device.
-        if (configs.bootstrapCredentialId(ClientIdentity.x509(device)).isEmpty()
+        Optional<Long> credential = configs.bootstrapCredentialOfCertificate(device, ours);
+        if (credential.isEmpty()
                 && !namesRegisteredDevice(ours ? issued : Optional.empty(), vouched)
                 && !(vouching != null && groups.coversManufacturerCa(vouching.manufacturerCa()))) {
-            return refusal(HandshakeFailureReason.CERTIFICATE_UNKNOWN, certificate
-                    + " is no live bootstrap credential, names no registered device and no enrollment group takes its CA", issued);
+            return Verdict.refused(refusal(HandshakeFailureReason.CERTIFICATE_UNKNOWN, certificate
+                    + " is no live bootstrap credential, names no registered device and no enrollment group takes its CA", issued));
         }
-        return null;
+        return new Verdict(null, credential.orElse(null));
     }
 
     private Refusal refusal(HandshakeFailureReason reason, String detail, Optional<IssuedCertificate> issued) {

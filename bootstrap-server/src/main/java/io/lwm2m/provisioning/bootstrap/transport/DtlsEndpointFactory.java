@@ -87,7 +87,7 @@ class DtlsEndpointFactory {
                 // database stalls only the handshakes waiting on it (ADR 016).
                 .setAdvancedPskStore(pskStore)
                 .set(DtlsConfig.DTLS_CONNECTOR_THREAD_COUNT, coap.workerThreads())
-                .setApplicationLevelInfoSupplier(DatabasePskStore.CREDENTIAL_INFO)
+                .setApplicationLevelInfoSupplier(HandshakeCredential.INFO)
                 .setCertificateIdentityProvider(new SingleCertificateProvider(identity.privateKey(),
                         identity.certificateChain().toArray(new X509Certificate[0]),
                         CertificateType.RAW_PUBLIC_KEY, CertificateType.X_509))
