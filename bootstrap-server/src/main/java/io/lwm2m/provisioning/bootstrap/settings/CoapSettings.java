@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param address          address the CoAP and CoAPS endpoints bind to
  * @param port             plain CoAP port (0: a free one)
- * @param workerThreads    CoAP protocol threads and DTLS worker threads (both wait on PostgreSQL)
+ * @param workerThreads    CoAP protocol threads and DTLS worker threads (both wait on PostgreSQL; decision 081)
  * @param maxBodySize      largest block-wise request or response body; larger requests get 4.13
  * @param exchangeLifetime how long a request's exchange answers its retransmissions (at least 50 s, ADR 018)
  */
@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record CoapSettings(
         @DefaultValue("0.0.0.0") String address,
         @DefaultValue("5683") int port,
-        @DefaultValue("16") int workerThreads,
+        @DefaultValue("8") int workerThreads,
         @DefaultValue("16384") int maxBodySize,
         @DefaultValue("60s") Duration exchangeLifetime) {
 
