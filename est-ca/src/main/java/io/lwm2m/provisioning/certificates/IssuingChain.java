@@ -37,14 +37,16 @@ record IssuingChain(List<X509Certificate> certificates, PublicKey issuingKey, bo
         return certificates.get(0);
     }
 
+    /** Whether {@code certificate} names the issuing CA as its issuer (cheap: no signature check). */
+    boolean namedAsIssuer(X509Certificate certificate) {
+        return certificate.getIssuerX500Principal().equals(issuing().getSubjectX500Principal());
+    }
+
     /**
-     * Whether the issuing CA signed {@code certificate} under its name. Says nothing of dates or
-     * revocation.
+     * Whether the issuing CA's key verifies {@code certificate}'s signature; ask {@link #namedAsIssuer}
+     * first. Says nothing of dates or revocation.
      */
     boolean signed(X509Certificate certificate) {
-        if (!certificate.getIssuerX500Principal().equals(issuing().getSubjectX500Principal())) {
-            return false;
-        }
         try {
             certificate.verify(issuingKey);
             return true;
