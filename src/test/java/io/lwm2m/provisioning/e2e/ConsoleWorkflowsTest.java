@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -232,20 +233,26 @@ class ConsoleWorkflowsTest {
         browser.find("#confirm").click();
         // The confirmation's POST navigates back to the list: until then the browser still shows the confirmation.
         browser.until(10, () -> browser.path().equals("/console/api-keys")
-                && browser.all("#api-keys tbody tr").stream().anyMatch(r -> text(r).strip().startsWith(name) && text(r).contains("REVOKED")));
+                && shownKeyRow(name).filter(r -> text(r).contains("REVOKED")).isPresent());
         assertThat(server.call("GET", "/api/v1/audit?limit=1", null, "Bearer " + key).status()).as("the revoked key").isEqualTo(401);
     }
 
     /** The key's row, by its name cell's text content: with a suite's worth of keys the row is far below the window. */
     private static WebElement keyRow(String name) {
-        List<WebElement> rows = browser.all("#api-keys tbody tr");
-        return rows.stream().filter(r -> name.equals(r.findElement(By.cssSelector("td")).getAttribute("textContent").strip()))
-                .findFirst().orElseThrow(() -> new AssertionError("no key " + name + " among " + rows.size() + " rows of "
-                        + browser.path() + (rows.isEmpty() ? "" : ", the last: " + text(rows.get(rows.size() - 1)).strip())));
+        return shownKeyRow(name).orElseThrow(() -> {
+            List<WebElement> rows = browser.all("#api-keys tbody tr");
+            return new AssertionError("no key " + name + " among " + rows.size() + " rows of " + browser.path()
+                    + (rows.isEmpty() ? "" : ", the last: " + text(rows.get(rows.size() - 1)).strip()));
+        });
     }
 
-    private static String text(WebElement row) {
-        return row.getAttribute("textContent");
+    private static Optional<WebElement> shownKeyRow(String name) {
+        return browser.all("#api-keys tbody tr").stream()
+                .filter(r -> name.equals(text(r.findElement(By.cssSelector("td"))).strip())).findFirst();
+    }
+
+    private static String text(WebElement element) {
+        return element.getAttribute("textContent");
     }
 
     @Test
