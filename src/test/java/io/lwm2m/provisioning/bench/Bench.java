@@ -94,6 +94,15 @@ final class Bench {
             }
         }
 
+        double decimal(String name, double fallback, String description) {
+            String v = string(name, Double.toString(fallback), description);
+            try {
+                return Double.parseDouble(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + name + " wants a number, not '" + v + "'");
+            }
+        }
+
         /** Seconds, as "60", "60s", "2m" or "500ms". */
         double seconds(String name, String fallback, String description) {
             String v = string(name, fallback, description).trim().toLowerCase();

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,5 +137,28 @@ class SmokeTestEndToEndTest {
                 .containsPattern("sessions    : [1-9]\\d* completed in the window, 0 failed in the whole run")
                 .containsPattern("throughput  : [\\d.]+ complete bootstraps/s")
                 .containsPattern("latency \\(ms\\): p50 [\\d.]+  p90 [\\d.]+  p99 [\\d.]+  max [\\d.]+");
+    }
+
+    @Test
+    void aPacedLoadStartsNoMoreSessionsThanItsRate() throws Exception {
+        Path secrets = importedSecrets(8, "paced.csv");
+
+        CliRun run = CliRun.run("device", "load", secrets.toString(), "--server", uri(), "--concurrency", "4", "--rate", "2",
+                "--warmup", "1s", "--duration", "3s");
+
+        // Unpaced, four devices finish dozens of sessions in 3 s on loopback; paced at 2/s the window holds at most 7 starts.
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("Load: 4 concurrent devices of 8 paced at 2 starts/s");
+        Matcher completed = Pattern.compile("sessions    : (\\d+) completed in the window, 0 failed").matcher(run.out());
+        assertThat(completed.find()).as(run.out()).isTrue();
+        assertThat(Integer.parseInt(completed.group(1))).isBetween(1, 8);
+    }
+
+    @Test
+    void aNegativeRateIsAUsageError() throws Exception {
+        CliRun run = CliRun.run("device", "load", importedSecrets(2, "negative.csv").toString(), "--server", uri(), "--rate", "-1");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--rate wants a number of sessions per second, 0 or more, not -1.0");
     }
 }

@@ -43,6 +43,10 @@ final class LoadCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.")
     private int concurrency;
 
+    @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "0", description = "At most this many session starts per "
+            + "second over all devices; 0: each device starts its next session right after the last. Default: ${DEFAULT-VALUE}.")
+    private double rate;
+
     @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
             description = "Load before the measured window, not counted. Default: ${DEFAULT-VALUE}.")
     private Duration warmup;
@@ -64,6 +68,9 @@ final class LoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+            throw new IllegalArgumentException("--rate wants a number of sessions per second, 0 or more, not " + rate);
+        }
         // Bouncy Castle's EC arithmetic, as the server uses: each ECDHE or ECDSA handshake costs the generator several times less.
         EllipticCurveProvider.install();
         List<DeviceIdentity> devices = SecretsFile.bootstrapRows(file, 0).stream().filter(r -> r.device() != null)
@@ -73,9 +80,9 @@ final class LoadCommand implements Callable<Integer> {
         DeviceStack.Threads threads = DeviceStack.Threads.create("load", clientThreads);
         PrintWriter err = context.err();
         LoadGenerator generator = new LoadGenerator(new DeviceStack(settings, threads),
-                new ScriptedResponder(client.serverUri().toString()), devices, concurrency, message -> err.println("load: " + message));
-        context.out().printf("Load: %d concurrent devices of %d, %s, warm-up %d s, window %d s%n", concurrency, devices.size(),
-                flavour.describe(), warmup.toSeconds(), duration.toSeconds());
+                new ScriptedResponder(client.serverUri().toString()), devices, concurrency, message -> err.println("load: " + message)).pacedAt(rate);
+        context.out().printf("Load: %d concurrent devices of %d%s, %s, warm-up %d s, window %d s%n", concurrency, devices.size(),
+                rate > 0 ? String.format(" paced at %.0f starts/s", rate) : "", flavour.describe(), warmup.toSeconds(), duration.toSeconds());
         generator.start();
         long windowStart;
         long windowEnd;

@@ -14,9 +14,13 @@ import java.util.function.Consumer;
  * share of the devices (slot k takes devices k, k + concurrency, ...), one bootstrap after the other,
  * each a fresh DTLS connector and full handshake. Used by {@code device load} and by the bootstrap
  * benchmark, which measures the server meanwhile. A failing server is not hammered: a slot pauses
- * 50 ms after a failure.
+ * 50 ms after a failure. With {@link #pacedAt} the slots together start at most that many sessions per
+ * second (an open rate, as a fleet produces it) instead of one right after the other.
  */
 public final class LoadGenerator {
+
+    /** How far back a paced generator makes up for starts missed while every slot was busy. */
+    private static final long CATCH_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final DeviceStack stack;
     private final Responder responder;
@@ -32,6 +36,10 @@ public final class LoadGenerator {
     private final List<List<SessionResult>> results = new ArrayList<>();
     private final Thread[] workers;
     private volatile long windowStart = Long.MAX_VALUE;
+    /** Nanoseconds between two session starts; 0: unpaced. */
+    private long startInterval;
+    /** The start time the next session may claim (a {@link System#nanoTime()}), when paced. */
+    private final AtomicLong nextStart = new AtomicLong(System.nanoTime());
 
     /** {@code log} receives the first five failures as they happen. */
     public LoadGenerator(DeviceStack stack, Responder responder, List<DeviceIdentity> devices, int concurrency, Consumer<String> log) {
@@ -54,7 +62,17 @@ public final class LoadGenerator {
         }
     }
 
+    /** At most {@code perSecond} session starts per second over all slots (0: as fast as the slots go); before {@link #start}. */
+    public LoadGenerator pacedAt(double perSecond) {
+        if (perSecond < 0) {
+            throw new IllegalArgumentException("a rate cannot be negative: " + perSecond);
+        }
+        startInterval = perSecond == 0 ? 0 : Math.round(1e9 / perSecond);
+        return this;
+    }
+
     public void start() {
+        nextStart.set(System.nanoTime());
         for (Thread w : workers) {
             w.start();
         }
@@ -109,6 +127,29 @@ public final class LoadGenerator {
         return all;
     }
 
+    /**
+     * Paced: claims the next start time and sleeps until it. Starts missed while every slot was busy are made
+     * up for at most {@link #CATCH_UP_NANOS} back, so a short stall keeps the average rate while a slow server
+     * is never sent more than that burst.
+     */
+    private void awaitStartSlot() throws InterruptedException {
+        if (startInterval == 0) {
+            return;
+        }
+        long at;
+        while (true) {
+            long claimed = nextStart.get();
+            at = Math.max(claimed, System.nanoTime() - CATCH_UP_NANOS);
+            if (nextStart.compareAndSet(claimed, at + startInterval)) {
+                break;
+            }
+        }
+        long wait = at - System.nanoTime();
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+    }
+
     /** One simulated-device slot: cycles through its share of the devices until told to stop. */
     private void drive(int first, List<SessionResult> into) {
         int index = first;
@@ -118,8 +159,17 @@ public final class LoadGenerator {
             if (index >= devices.size()) {
                 index = first;
             }
-            inFlight.incrementAndGet();
             SessionResult result;
+            try {
+                awaitStartSlot();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (stop.get()) {
+                return;
+            }
+            inFlight.incrementAndGet();
             try {
                 result = stack.bootstrap(device, responder);
             } catch (InterruptedException e) {
