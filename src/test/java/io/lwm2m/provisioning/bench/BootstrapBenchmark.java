@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -52,6 +53,8 @@ public final class BootstrapBenchmark {
 
     private final int devices;
     private final int concurrency;
+    private final double startRate;
+    private final int fleet;
     private final double durationSeconds;
     private final int count;
     private final double warmupSeconds;
@@ -78,6 +81,10 @@ public final class BootstrapBenchmark {
     private BootstrapBenchmark(Bench.Options o) {
         devices = o.integer("devices", 2000, "devices registered (and cycled through)");
         concurrency = o.integer("concurrency", 32, "simulated devices bootstrapping at the same time");
+        startRate = o.decimal("rate", 0, "at most this many session starts per second (0: each simulated device starts its next"
+                + " session right after the last; the rate is then what the server sustains)");
+        fleet = o.integer("fleet", 0, "devices imported through the bulk import (generated PSKs) before the measured ones are"
+                + " registered: the size of the fleet the database holds; PostgreSQL is then vacuumed, analyzed and checkpointed");
         durationSeconds = o.seconds("duration", "60s", "measured window");
         count = o.integer("count", 0, "instead of --duration: measure this many completed sessions (bounded by --max-duration)");
         maxDurationSeconds = o.seconds("max-duration", "30m", "with --count: longest measured window");
@@ -210,10 +217,10 @@ public final class BootstrapBenchmark {
         DeviceStack stack = new DeviceStack(new DeviceStack.Settings(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
                 secure, secure ? List.of(cipher) : List.of(), sessionTimeoutMillis, pct, true, null, null), threads);
         LoadGenerator generator = new LoadGenerator(stack, new ScriptedResponder((secure ? "coaps" : "coap") + "://127.0.0.1:" + port),
-                registered, concurrency, Bench::info);
+                registered, concurrency, Bench::info).pacedAt(startRate);
         load.set(generator);
-        Bench.info(String.format("load: %d concurrent %s devices, %s, warm-up %.0f s, then %s", concurrency, mode,
-                secure ? cipher : "plain CoAP",
+        Bench.info(String.format("load: %d concurrent %s devices%s, %s, warm-up %.0f s, then %s", concurrency, mode,
+                startRate > 0 ? String.format(" paced at %.0f starts/s", startRate) : "", secure ? cipher : "plain CoAP",
                 warmupSeconds, count > 0 ? count + " sessions" : String.format("%.0f s", durationSeconds)));
         long loadStart = System.nanoTime();
         generator.start();
@@ -323,6 +330,9 @@ public final class BootstrapBenchmark {
                 throw new IllegalStateException("creating the NoSec profile: HTTP " + profile.statusCode() + " " + profile.body());
             }
         }
+        if (fleet > 0) {
+            importFleet(s);
+        }
         long t = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(registerConcurrency, Bench.daemon("bench-register"));
         try {
@@ -341,9 +351,43 @@ public final class BootstrapBenchmark {
             }
             double secs = seconds(System.nanoTime() - t);
             Bench.info(String.format("registered %d devices in %.1f s (%.0f/s)", devices, secs, devices / secs));
+            if (fleet > 0) {
+                t = System.nanoTime();
+                long held = FleetImport.settle(s);
+                Bench.info(String.format("PostgreSQL vacuumed, analyzed and checkpointed in %.1f s; it holds %,d devices", seconds(
+                        System.nanoTime() - t), held));
+            }
             return registered;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** {@code --fleet} devices with dm-1 through the bulk import, as a manufacturing line registers them. */
+    private void importFleet(BenchServer s) throws Exception {
+        HttpResponse<String> profile = s.api("POST", "/api/v1/profiles", "{\"name\":\"bench-fleet\",\"definition\":"
+                + "{\"servers\":[{\"server\":\"dm-1\"}]}}", Duration.ofSeconds(30));
+        FleetImport.expect(profile, 201);
+        Path csv = Files.createTempFile("bench-fleet-", ".csv");
+        try {
+            long t = System.nanoTime();
+            FleetImport.writeCsv(csv, fleet, "urn:dev:fleet:", "bench-fleet");
+            String id = FleetImport.upload(s, csv);
+            long[] next = {System.nanoTime()};
+            JsonNode job = FleetImport.awaitEnd(s, id, done -> {
+                if (System.nanoTime() >= next[0]) {
+                    next[0] += TimeUnit.SECONDS.toNanos(30);
+                    Bench.info(String.format("importing the fleet: %,d of %,d rows", done, fleet));
+                }
+            });
+            FleetImport.acknowledgeSecrets(s, id);
+            if (!job.get("state").asString().equals("SUCCEEDED") || job.get("rows").get("created").asLong() != fleet) {
+                throw new IllegalStateException("the fleet's import did not create every device: " + job);
+            }
+            double secs = seconds(System.nanoTime() - t);
+            Bench.info(String.format("imported a fleet of %,d devices in %.1f s (%,.0f/s)", fleet, secs, fleet / secs));
+        } finally {
+            Files.deleteIfExists(csv);
         }
     }
 
@@ -416,9 +460,12 @@ public final class BootstrapBenchmark {
 
         out.println();
         out.println("=== LwM2M bootstrap benchmark ===");
-        out.printf("setup            : %d %s devices, %d concurrent, cipher %s, pct %s, warm-up %.0f s, window %.1f s, %d CPUs, CLK_TCK %d%n",
-                devices, mode, concurrency, mode == Mode.NOSEC ? "none (plain CoAP)" : cipher, pct == null ? "none (TLV)" : pct,
-                warmupSeconds, window,
+        if (fleet > 0) {
+            out.printf("fleet            : %,d more devices imported before the measured ones were registered%n", fleet);
+        }
+        out.printf("setup            : %d %s devices, %d concurrent%s, cipher %s, pct %s, warm-up %.0f s, window %.1f s, %d CPUs, CLK_TCK %d%n",
+                devices, mode, concurrency, startRate > 0 ? String.format(", paced at %.0f starts/s", startRate) : "",
+                mode == Mode.NOSEC ? "none (plain CoAP)" : cipher, pct == null ? "none (TLV)" : pct, warmupSeconds, window,
                 Runtime.getRuntime().availableProcessors(), ProcCpu.HZ);
         out.printf("sessions         : %d completed in the window (%d in warm-up, %d while draining)%n", n, warmupOk, drainOk);
         out.printf("failures         : %d in the window, %d outside it%s%n", failedInWindow, failedOutside,

@@ -1,11 +1,6 @@
 package io.lwm2m.provisioning.bench;
 
-import java.io.BufferedWriter;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Bulk import throughput: starts the server jar, writes a CSV of {@code --rows} devices (generated
@@ -25,8 +19,6 @@ import tools.jackson.databind.json.JsonMapper;
  *     io.lwm2m.provisioning.bench.ImportBenchmark --rows 1000000</pre>
  */
 public final class ImportBenchmark {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private ImportBenchmark() {
     }
@@ -50,25 +42,16 @@ public final class ImportBenchmark {
             List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
             s.launch(jar, jvm, List.of("--provisioning.imports.batch-size=" + batch), Duration.ofMillis(Math.round(startup * 1000)));
             String dm = "bench-dm";
-            check(s.api("POST", "/api/v1/servers", """
+            FleetImport.expect(s.api("POST", "/api/v1/servers", """
                     {"name":"%s","uri":"coaps://dm.example:5684","shortServerId":101,"lifetime":300,"binding":"U","securityMode":"PSK"}"""
                     .formatted(dm), Duration.ofSeconds(30)), 201);
-            check(s.api("POST", "/api/v1/profiles", """
+            FleetImport.expect(s.api("POST", "/api/v1/profiles", """
                     {"name":"bench","definition":{"servers":[{"server":"%s"}]}}""".formatted(dm), Duration.ofSeconds(30)), 201);
 
             Path csv = Files.createTempFile("import-bench-", ".csv");
             try {
                 long t0 = System.nanoTime();
-                try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
-                    w.write("endpoint,profile,mode,labels\n");
-                    for (int i = 0; i < rows; i++) {
-                        w.write("urn:dev:bench:");
-                        w.write(Integer.toString(i));
-                        w.write(",bench,psk,line=a;lot=");
-                        w.write(Integer.toString(i / 10_000));
-                        w.write('\n');
-                    }
-                }
+                FleetImport.writeCsv(csv, rows, "urn:dev:bench:", "bench");
                 Bench.info(String.format("wrote %,d rows (%,d bytes) in %.1f s", rows, Files.size(csv), (System.nanoTime() - t0) / 1e9));
 
                 Bench.Heap before = Bench.Heap.of(s.pid());
@@ -79,34 +62,23 @@ public final class ImportBenchmark {
                 }
                 ProcCpu.Sample cpuStart = ProcCpu.sample(s.pid(), s.dataDir().toString());
                 long start = System.nanoTime();
-                HttpResponse<String> accepted = s.http().send(s.request("/api/v1/imports").timeout(Duration.ofMinutes(10))
-                        .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofFile(csv)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                check(accepted, 202);
+                String id = FleetImport.upload(s, csv);
                 double uploadSeconds = (System.nanoTime() - start) / 1e9;
-                String id = JSON.readTree(accepted.body()).get("id").asString();
                 Bench.info(String.format("uploaded in %.1f s; job %s", uploadSeconds, id));
 
                 JsonNode job;
-                long lastReport = 0;
                 double maxUsed;
                 double maxCommitted;
                 try (Bench.HeapSampler heapSamples = new Bench.HeapSampler(s.pid(), 500)) {
-                    while (true) {
-                        job = JSON.readTree(s.api("GET", "/api/v1/imports/" + id, null, Duration.ofSeconds(30)).body());
-                        String state = job.get("state").asString();
-                        if (state.equals("SUCCEEDED") || state.equals("FAILED")) {
-                            break;
-                        }
-                        long done = job.get("rows").get("total").asLong();
-                        if (System.nanoTime() - lastReport > 5e9) {
-                            lastReport = System.nanoTime();
+                    long[] lastReport = {0};
+                    job = FleetImport.awaitEnd(s, id, done -> {
+                        if (System.nanoTime() - lastReport[0] > 5e9) {
+                            lastReport[0] = System.nanoTime();
                             Bench.Heap h = heapSamples.latest();
-                            Bench.info(String.format("%s: %,d rows, %.0f rows/s so far, heap used %.0f MB of %.0f MB", state, done,
+                            Bench.info(String.format("%,d rows, %.0f rows/s so far, heap used %.0f MB of %.0f MB", done,
                                     done / ((System.nanoTime() - start) / 1e9), h == null ? 0 : h.usedMb(), h == null ? 0 : h.committedMb()));
                         }
-                        Thread.sleep(500);
-                    }
+                    });
                     maxUsed = heapSamples.maxUsedMb();
                     maxCommitted = heapSamples.maxCommittedMb();
                 }
@@ -142,8 +114,7 @@ public final class ImportBenchmark {
                     out.println("Server CPU profile (JFR):");
                     JfrSummary.print(Path.of(jfrPath), out, 20);
                 }
-                check(s.http().send(s.request("/api/v1/imports/" + id + "/secrets/acknowledge")
-                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()), 204, 404);
+                FleetImport.acknowledgeSecrets(s, id);
                 if (!job.get("state").asString().equals("SUCCEEDED") || counts.get("created").asLong() != rows) {
                     System.exit(1);
                 }
@@ -151,14 +122,5 @@ public final class ImportBenchmark {
                 Files.deleteIfExists(csv);
             }
         }
-    }
-
-    private static void check(HttpResponse<String> response, int... expected) throws IOException {
-        for (int e : expected) {
-            if (response.statusCode() == e) {
-                return;
-            }
-        }
-        throw new IOException("unexpected answer " + response.statusCode() + ": " + response.body());
     }
 }
