@@ -8,10 +8,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.scandium.dtls.Connection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,7 @@ class BootstrapConnectionCloseTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(TestServer.newDataDir(), Map.of("provisioning.coaps.close-after-session", "1s"));
+        server = TestServer.start(TestServer.newDataDir(), Map.of("provisioning.coaps.close-after-session", "3s"));
         dmServer = Fixtures.server(server, "coaps://dm.example:5684", 12, 300, "U", "PSK", true);
     }
 
@@ -48,8 +50,11 @@ class BootstrapConnectionCloseTest {
             Response first = client.bootstrapRequest(server.coaps(), true, "ep=" + device.endpoint());
             assertThat(first.getCode()).isEqualTo(ResponseCode.CHANGED);
             awaitSessions(device.endpoint(), 1);
-            assertThat(holds(client.address())).as("connection held right after the session").isTrue();
-            awaitUntil("the connection leaves the store", () -> !holds(client.address()), Duration.ofSeconds(5));
+            Connection held = connection(client.address()).orElseThrow(() -> new AssertionError("no connection right after the session"));
+            assertThat(held.hasEstablishedDtlsContext()).isTrue();
+            awaitUntil("the connection leaves the store", () -> !holds(client.address()), Duration.ofSeconds(10));
+            // Its session keys go with it, not when Scandium's recent-handshake list lets go of it (decision 082).
+            awaitUntil("the closed connection's DTLS context is dropped", () -> !held.hasEstablishedDtlsContext(), Duration.ofSeconds(10));
             assertThat(handshakes()).isEqualTo(handshakes + 1);
 
             // The same client asks again: the server closed the connection, so this is a new handshake.
@@ -58,7 +63,7 @@ class BootstrapConnectionCloseTest {
             assertThat(second.getCode()).isEqualTo(ResponseCode.CHANGED);
             awaitSessions(device.endpoint(), 2);
             assertThat(handshakes()).isEqualTo(handshakes + 2);
-            awaitUntil("the second connection leaves the store", () -> !holds(client.address()), Duration.ofSeconds(5));
+            awaitUntil("the second connection leaves the store", () -> !holds(client.address()), Duration.ofSeconds(10));
         }
     }
 
@@ -70,12 +75,12 @@ class BootstrapConnectionCloseTest {
                     .isEqualTo(ResponseCode.CHANGED);
             awaitSessions(device.endpoint(), 1);
             // What a mode-4 device does after Bootstrap-Finish: an EST request on the same connection.
-            Response cacerts = client.get(server.coaps(), "/.well-known/est/crts", Duration.ofSeconds(5));
+            Response cacerts = client.get(server.coaps(), "/.well-known/est/crts", Duration.ofSeconds(10));
             assertThat(cacerts).as("EST crts on the bootstrap connection").isNotNull();
             double handshakes = handshakes();
             Thread.sleep(2_500); // past the quiet period and two sweeps
             assertThat(holds(client.address())).as("connection held after EST traffic").isTrue();
-            Response again = client.get(server.coaps(), "/.well-known/est/crts", Duration.ofSeconds(5));
+            Response again = client.get(server.coaps(), "/.well-known/est/crts", Duration.ofSeconds(10));
             assertThat(again.getCode()).isEqualTo(cacerts.getCode());
             assertThat(handshakes()).as("no new handshake").isEqualTo(handshakes);
         }
@@ -107,13 +112,46 @@ class BootstrapConnectionCloseTest {
     }
 
     @Test
+    void aConnectionWhoseAddressAnotherDeviceTookOverStillClosesAndDropsItsKeys() throws Exception {
+        Fixtures.Device first = Fixtures.device(server, dmServer);
+        Fixtures.Device second = Fixtures.device(server, dmServer);
+        InetSocketAddress shared;
+        Connection firsts;
+        try (RawCoapsDevice client = RawCoapsDevice.psk(first.identity(), first.key(), BootstrapFailureTest::wellBehaved)) {
+            assertThat(client.bootstrapRequest(server.coaps(), true, "ep=" + first.endpoint()).getCode()).isEqualTo(ResponseCode.CHANGED);
+            awaitSessions(first.endpoint(), 1);
+            shared = client.address();
+            firsts = connection(shared).orElseThrow(() -> new AssertionError("no connection right after the first session"));
+        }
+        // Another device behind the same NAT mapping (address and port) within the first one's quiet
+        // period: the address now names its connection, and the first one's end must still close the first.
+        try (RawCoapsDevice client = RawCoapsDevice.pskOn(shared, second.identity(), second.key(), BootstrapFailureTest::wellBehaved)) {
+            assertThat(client.bootstrapRequest(server.coaps(), true, "ep=" + second.endpoint()).getCode())
+                    .isEqualTo(ResponseCode.CHANGED);
+            assertThat(firsts.hasEstablishedDtlsContext()).as("the first connection, still open when the second took its address")
+                    .isTrue();
+            Connection seconds = connection(shared).orElseThrow(() -> new AssertionError("no connection of the second device"));
+            assertThat(seconds).isNotSameAs(firsts);
+            awaitUntil("the first device's connection drops its DTLS context", () -> !firsts.hasEstablishedDtlsContext(),
+                    Duration.ofSeconds(10));
+            awaitSessions(second.endpoint(), 1);
+            awaitUntil("the second device's connection leaves the store in its turn", () -> !holds(shared)
+                    && !seconds.hasEstablishedDtlsContext(), Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
     void anExchangeLifetimeShorterThanAClientsRetransmissionsIsRefusedAtStart() {
         assertThatThrownBy(() -> TestServer.start(TestServer.newDataDir(), Map.of("provisioning.coap.exchange-lifetime", "10s")))
                 .rootCause().hasMessageContaining("must be at least 50 s");
     }
 
     private static boolean holds(InetSocketAddress peer) {
-        return server.bean(BootstrapEndpoints.class).holdsDtlsConnection(peer);
+        return connection(peer).isPresent();
+    }
+
+    private static Optional<Connection> connection(InetSocketAddress peer) {
+        return server.bean(BootstrapEndpoints.class).dtlsConnection(peer);
     }
 
     private static double handshakes() {

@@ -44,7 +44,7 @@ public final class RawCoapsDevice implements AutoCloseable {
     /** As {@link #psk(String, byte[], Function)}, offering only {@code cipherSuites} (null: Scandium's defaults). */
     public static RawCoapsDevice psk(String identity, byte[] key, Function<Request, Response> script,
             java.util.List<org.eclipse.californium.scandium.dtls.cipher.CipherSuite> cipherSuites) {
-        return psk(InetAddress.getLoopbackAddress(), identity, key, script, cipherSuites);
+        return psk(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), identity, key, script, cipherSuites);
     }
 
     /**
@@ -52,10 +52,15 @@ public final class RawCoapsDevice implements AutoCloseable {
      * of its own in the server's per-address failure limit.
      */
     public static RawCoapsDevice pskFrom(InetAddress source, String identity, byte[] key) {
-        return psk(source, identity, key, silent(), null);
+        return psk(new InetSocketAddress(source, 0), identity, key, silent(), null);
     }
 
-    private static RawCoapsDevice psk(InetAddress source, String identity, byte[] key, Function<Request, Response> script,
+    /** Sending from exactly {@code local}, address and port: a device that took over another's NAT mapping. */
+    public static RawCoapsDevice pskOn(InetSocketAddress local, String identity, byte[] key, Function<Request, Response> script) {
+        return psk(local, identity, key, script, null);
+    }
+
+    private static RawCoapsDevice psk(InetSocketAddress local, String identity, byte[] key, Function<Request, Response> script,
             java.util.List<org.eclipse.californium.scandium.dtls.cipher.CipherSuite> cipherSuites) {
         Configuration config = new Configuration();
         DtlsConnectorConfig.Builder builder = DtlsConnectorConfig.builder(config);
@@ -63,7 +68,7 @@ public final class RawCoapsDevice implements AutoCloseable {
             builder.set(DtlsConfig.DTLS_RECOMMENDED_CIPHER_SUITES_ONLY, false).set(DtlsConfig.DTLS_CIPHER_SUITES, cipherSuites);
         }
         DtlsConnectorConfig dtls = builder
-                .setAddress(new InetSocketAddress(source, 0))
+                .setAddress(local)
                 .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
                 .set(DtlsConfig.DTLS_MAX_RETRANSMISSIONS, 1)
                 .set(DtlsConfig.DTLS_RETRANSMISSION_TIMEOUT, 500, TimeUnit.MILLISECONDS)

@@ -12,6 +12,7 @@ import io.lwm2m.provisioning.threads.WorkerPools;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.californium.core.CoapServer;
@@ -24,6 +25,7 @@ import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
 import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.DtlsManagedClusterConnector;
+import org.eclipse.californium.scandium.dtls.Connection;
 import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.dtls.ResumptionSupportingConnectionStore;
 import org.slf4j.Logger;
@@ -106,7 +108,7 @@ public class BootstrapEndpoints implements SmartLifecycle {
         coaps.addInterceptor(new MessageInterceptorAdapter() {
             @Override
             public void receiveRequest(Request request) {
-                closer.requestReceived(request.getSourceContext().getPeerAddress());
+                closer.requestReceived(request.getSourceContext());
             }
         });
         server = new CoapServer(config);
@@ -220,9 +222,9 @@ public class BootstrapEndpoints implements SmartLifecycle {
         return closed;
     }
 
-    /** Whether the DTLS connection store holds a connection with the device at {@code peer}. */
-    public synchronized boolean holdsDtlsConnection(InetSocketAddress peer) {
-        return connectionStore != null && connectionStore.get(peer) != null;
+    /** The connection the DTLS connection store holds with the device at {@code peer}, if any (diagnostics, tests). */
+    public synchronized Optional<Connection> dtlsConnection(InetSocketAddress peer) {
+        return Optional.ofNullable(connectionStore == null ? null : connectionStore.get(peer));
     }
 
     /** The address the plain CoAP endpoint is bound to (the real port when 0 was configured). */

@@ -102,8 +102,8 @@ class DtlsEndpointFactory {
                 // done within a session's deadline, so with the default a server that saw 150,000
                 // devices in half an hour refused every further one. The size also bounds the rate
                 // of new handshakes: Scandium refuses a ClientHello while more than this many
-                // handshakes completed recently. A connection kept open counts for 135 s, one closed
-                // after its session (EndedSessionConnections) for at most about 40 s (ADR 018).
+                // handshakes completed recently. A connection kept open counts for 135 s; one closed
+                // after its session (EndedSessionConnections) leaves within seconds (ADR 018, 082).
                 .set(DtlsConfig.DTLS_MAX_CONNECTIONS, coaps.maxConnections())
                 .set(DtlsConfig.DTLS_STALE_CONNECTION_THRESHOLD, coaps.staleConnectionAfter().toSeconds(), TimeUnit.SECONDS)
                 // No session resumption: every new connection is a full handshake, which checks the

@@ -26,13 +26,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Closes the DTLS connection of a bootstrap session once the session has ended and the device has
  * been quiet on it for {@code quietPeriod}: a CLOSE_NOTIFY, then the connection leaves Scandium's
- * store (ADR 018). Without this the store keeps every bootstrap connection until it is full.
+ * store (ADR 018) and drops its DTLS context (ADR 082). Without this the store keeps every bootstrap
+ * connection until it is full.
  * <p>
  * A connection stays open while another session runs on it (a second Bootstrap-Request on the
  * same connection supersedes the first, whose end must not close the second's connection), and
  * for good once the device sends any request on it after its session ended: that is a mode-4
  * device enrolling over its bootstrap connection (EST), or a new Bootstrap-Request. Such a
  * connection is left to the store's stale-connection eviction, as every connection was before.
+ * <p>
+ * Sessions are told apart by their DTLS session (peer address and handshake time), not by the
+ * address alone: a device behind a NAT, or a client that picks a random source port, may hand its
+ * address to another device's handshake within seconds. The connection is taken at the session's
+ * end, so the one closed later is that session's even when its address has moved on (ADR 082).
  * The work runs on a sweep thread and the connection's own DTLS executor, off the CoAP threads.
  */
 final class EndedSessionConnections implements AutoCloseable {
@@ -44,15 +50,25 @@ final class EndedSessionConnections implements AutoCloseable {
     private final ConnectionScopedDeduplicator deduplicator;
     private final long quietNanos;
     private final ScheduledExecutorService sweeper;
-    /** Sessions running per DTLS peer (nearly always 0 or 1). */
-    private final ConcurrentMap<InetSocketAddress, Integer> running = new ConcurrentHashMap<>();
-    /** Peers whose last session ended and who have sent nothing since: the value identifies that end. */
-    private final ConcurrentMap<InetSocketAddress, Ended> quiet = new ConcurrentHashMap<>();
+    /** Sessions running per DTLS session (nearly always 0 or 1). */
+    private final ConcurrentMap<Link, Integer> running = new ConcurrentHashMap<>();
+    /** DTLS sessions whose last bootstrap session ended and whose device has sent nothing since. */
+    private final ConcurrentMap<Link, Ended> quiet = new ConcurrentHashMap<>();
     /** The same ends in the order they happened, for the sweep. */
     private final Queue<Ended> due = new ConcurrentLinkedQueue<>();
 
-    /** A session's end on {@code peer}, whose DTLS session was set up at {@code handshakeTime} by {@code identity}. */
-    private record Ended(InetSocketAddress peer, Principal identity, Long handshakeTime, Bytes connectionId, long atNanos) {
+    /** One DTLS session: the peer's address and the time its handshake completed. */
+    private record Link(InetSocketAddress peer, long handshakeTime) {
+
+        /** The link of a DTLS endpoint context, or null for one without a handshake time. */
+        static Link of(EndpointContext context) {
+            Long time = context.get(DtlsEndpointContext.KEY_HANDSHAKE_TIMESTAMP);
+            return time == null ? null : new Link(context.getPeerAddress(), time);
+        }
+    }
+
+    /** A session's end on {@code link}, whose connection was {@code connection} then. */
+    private record Ended(Link link, Connection connection, long atNanos) {
     }
 
     /**
@@ -76,47 +92,54 @@ final class EndedSessionConnections implements AutoCloseable {
 
     /** A bootstrap session starts on the connection of {@code peer} (a DTLS endpoint context). */
     void sessionStarted(EndpointContext peer) {
-        if (enabled(peer)) {
-            quiet.remove(peer.getPeerAddress());
-            running.merge(peer.getPeerAddress(), 1, Integer::sum);
+        Link link = linkOf(peer);
+        if (link != null) {
+            quiet.remove(link);
+            running.merge(link, 1, Integer::sum);
         }
     }
 
     /** The session started on {@code peer} ended; its connection closes once the device stays quiet. */
     void sessionEnded(EndpointContext peer) {
-        if (!enabled(peer)) {
-            return;
-        }
-        InetSocketAddress address = peer.getPeerAddress();
-        Integer left = running.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
-        if (left == null) {
-            quietAfter(peer);
+        Link link = linkOf(peer);
+        if (link != null && running.computeIfPresent(link, (l, n) -> n > 1 ? n - 1 : null) == null) {
+            quietAfter(link, peer);
         }
     }
 
     /** A single-exchange session (Bootstrap-Pack) was answered on {@code peer}. */
     void exchangeEnded(EndpointContext peer) {
-        if (enabled(peer) && !running.containsKey(peer.getPeerAddress())) {
-            quietAfter(peer);
+        Link link = linkOf(peer);
+        if (link != null && !running.containsKey(link)) {
+            quietAfter(link, peer);
         }
     }
 
-    /** The device at {@code peer} sent a request: its connection is in use again and stays open. */
-    void requestReceived(InetSocketAddress peer) {
+    /** The device sent a request on the DTLS session of {@code peer}: its connection is in use again and stays open. */
+    void requestReceived(EndpointContext peer) {
         if (!quiet.isEmpty()) {
-            quiet.remove(peer);
+            Link link = Link.of(peer);
+            if (link != null) {
+                quiet.remove(link);
+            }
         }
     }
 
-    private boolean enabled(EndpointContext peer) {
-        return sweeper != null && peer instanceof DtlsEndpointContext;
+    private Link linkOf(EndpointContext peer) {
+        return sweeper != null && peer instanceof DtlsEndpointContext ? Link.of(peer) : null;
     }
 
-    private void quietAfter(EndpointContext peer) {
-        Ended end = new Ended(peer.getPeerAddress(), peer.getPeerIdentity(),
-                peer.get(DtlsEndpointContext.KEY_HANDSHAKE_TIMESTAMP), peer.get(DtlsEndpointContext.KEY_READ_CONNECTION_ID),
-                System.nanoTime());
-        quiet.put(end.peer(), end);
+    private void quietAfter(Link link, EndpointContext peer) {
+        Connection connection = store.get(link.peer());
+        Bytes cid = peer.get(DtlsEndpointContext.KEY_READ_CONNECTION_ID);
+        if (connection == null && cid != null) {
+            connection = store.get(new ConnectionId(cid.getBytes())); // moved to another address (Connection ID)
+        }
+        if (connection == null || !sameSession(connection, link, peer.getPeerIdentity())) {
+            return; // already closed or evicted (a CLOSE_NOTIFY of the device, a revocation)
+        }
+        Ended end = new Ended(link, connection, System.nanoTime());
+        quiet.put(link, end);
         due.add(end);
     }
 
@@ -126,7 +149,7 @@ final class EndedSessionConnections implements AutoCloseable {
             for (Ended end = due.peek(); end != null && now - end.atNanos() >= quietNanos; end = due.peek()) {
                 due.poll();
                 // Gone from the map: the device sent a request since, or a later end replaced this one.
-                if (quiet.remove(end.peer(), end) && !running.containsKey(end.peer())) {
+                if (quiet.remove(end.link(), end) && !running.containsKey(end.link())) {
                     close(end);
                 }
             }
@@ -136,30 +159,38 @@ final class EndedSessionConnections implements AutoCloseable {
     }
 
     private void close(Ended end) {
-        Connection connection = store.get(end.peer());
-        if (connection == null && end.connectionId() != null) {
-            connection = store.get(new ConnectionId(end.connectionId().getBytes()));
-        }
-        if (connection == null || !sameSession(connection, end)) {
-            return; // already evicted or closed, or the address now belongs to a newer connection
-        }
-        Connection toRemove = connection;
+        Connection connection = end.connection();
+        InetSocketAddress peer = end.link().peer();
+        // False when a newer handshake from the same address took it over: no CLOSE_NOTIFY to that
+        // address then, and the exchanges under it are the newer connection's. (A connection that took
+        // the address a moment ago has no DTLS context yet, and close() leaves such a one alone.)
+        boolean ownsAddress = store.get(peer) == connection;
         try {
-            // Both run on the connection's serial executor: the CLOSE_NOTIFY leaves before the removal.
-            connector.close(end.peer());
-            toRemove.getExecutor().execute(() -> {
-                store.remove(toRemove, true);
-                deduplicator.forget(end.peer());
+            if (ownsAddress) {
+                connector.close(peer);
+            }
+            // On the connection's serial executor, after the CLOSE_NOTIFY.
+            connection.getExecutor().execute(() -> {
+                store.remove(connection, true);
+                // Scandium's recent-handshake list (duplicate-ClientHello filter) holds a completed connection
+                // for up to 135 s: dropping its DTLS context now wipes the session keys and leaves that list a
+                // bare connection.
+                if (connection.hasEstablishedDtlsContext()) {
+                    connection.resetContext();
+                }
+                if (ownsAddress) {
+                    deduplicator.forget(peer);
+                }
             });
         } catch (RejectedExecutionException e) {
-            log.debug("The DTLS connection of {} is already shut down", end.peer());
+            log.debug("The DTLS connection of {} is already shut down", peer);
         }
     }
 
-    private static boolean sameSession(Connection connection, Ended end) {
+    private static boolean sameSession(Connection connection, Link link, Principal identity) {
         DTLSContext context = connection.getEstablishedDtlsContext();
-        return context != null && end.handshakeTime() != null && context.getLastHandshakeTime() == end.handshakeTime()
-                && Objects.equals(connection.getEstablishedPeerIdentity(), end.identity());
+        return context != null && context.getLastHandshakeTime() == link.handshakeTime()
+                && Objects.equals(connection.getEstablishedPeerIdentity(), identity);
     }
 
     @Override
