@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /** Small helpers of the benchmark: progress messages, options, external JDK tools. */
 final class Bench {
@@ -86,18 +87,17 @@ final class Bench {
         }
 
         int integer(String name, int fallback, String description) {
-            String v = string(name, Integer.toString(fallback), description);
-            try {
-                return Integer.parseInt(v.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--" + name + " wants a number, not '" + v + "'");
-            }
+            return number(name, Integer.toString(fallback), description, Integer::parseInt);
         }
 
         double decimal(String name, double fallback, String description) {
-            String v = string(name, Double.toString(fallback), description);
+            return number(name, Double.toString(fallback), description, Double::parseDouble);
+        }
+
+        private <T> T number(String name, String fallback, String description, Function<String, T> parse) {
+            String v = string(name, fallback, description);
             try {
-                return Double.parseDouble(v.trim());
+                return parse.apply(v.trim());
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--" + name + " wants a number, not '" + v + "'");
             }
