@@ -80,7 +80,8 @@ final class LoadCommand implements Callable<Integer> {
         DeviceStack.Threads threads = DeviceStack.Threads.create("load", clientThreads);
         PrintWriter err = context.err();
         LoadGenerator generator = new LoadGenerator(new DeviceStack(settings, threads),
-                new ScriptedResponder(client.serverUri().toString()), devices, concurrency, message -> err.println("load: " + message)).pacedAt(rate);
+                new ScriptedResponder(client.serverUri().toString()), devices, concurrency, message -> err.println("load: " + message))
+                .pacedAt(rate);
         context.out().printf("Load: %d concurrent devices of %d%s, %s, warm-up %d s, window %d s%n", concurrency, devices.size(),
                 rate > 0 ? String.format(" paced at %.0f starts/s", rate) : "", flavour.describe(), warmup.toSeconds(), duration.toSeconds());
         generator.start();
