@@ -1,14 +1,13 @@
 package io.lwm2m.provisioning.certificates;
 
+import io.lwm2m.provisioning.crypto.Der;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
@@ -95,8 +94,8 @@ record IssuingChain(List<X509Certificate> certificates, PublicKey issuingKey, bo
 
     private static PublicKey decoded(PublicKey key) {
         try {
-            return KeyFactory.getInstance(key.getAlgorithm()).generatePublic(new X509EncodedKeySpec(key.getEncoded()));
-        } catch (GeneralSecurityException e) {
+            return Der.publicKey(key.getEncoded());
+        } catch (IllegalArgumentException e) {
             return key;
         }
     }

@@ -90,7 +90,7 @@ public class BootstrapConfigStore implements BootstrapConfigSource {
         LiveCredential credential = rows.stream().map(DeviceRow::credential)
                 .filter(c -> c.id() == device.authenticatedWith()).findFirst().orElseThrow();
         byte[] key = secret(device.endpoint(), credential);
-        prefetched.put(device.authenticatedWith(), configuration(rows));
+        prefetch(rows);
         return Optional.of(new PskKey(device.authenticatedWith(), device.id(), device.endpoint(), key));
     }
 
