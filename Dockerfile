@@ -3,12 +3,13 @@
 # Container image of the LwM2M provisioning server (see docs/operations.md).
 #
 #   docker build -t lwm2m-provisioning-server .
-#   docker run --read-only --tmpfs /tmp -v provisioning-data:/data \
+#   docker run --read-only --tmpfs /tmp:exec -v provisioning-data:/data \
 #     -p 5683:5683/udp -p 5684:5684/udp -p 8080:8080 -p 8081:8081 -p 8443:8443 lwm2m-provisioning-server
 #
 # Runs as UID/GID 10001 with a read-only root filesystem: only /tmp (java.io.tmpdir, HOME, the
-# unpacked embedded PostgreSQL binaries) and /data (PROVISIONING_DATA_DIR) are written. Arguments
-# after the image name are passed to the server, e.g. --provisioning.migrate-only=true.
+# unpacked embedded PostgreSQL binaries and Conscrypt's library, hence `exec`) and /data
+# (PROVISIONING_DATA_DIR) are written. Arguments after the image name are passed to the server,
+# e.g. --provisioning.migrate-only=true.
 
 ARG BUILD_IMAGE=eclipse-temurin:17-jdk
 ARG RUNTIME_IMAGE=eclipse-temurin:17-jre

@@ -141,7 +141,7 @@ public final class BootstrapBenchmark {
 
     public static void main(String[] args) {
         Bench.quietLogging();
-        EllipticCurveProvider.install(); // the load generator's EC handshakes on Bouncy Castle's arithmetic, as `device load`
+        EllipticCurveProvider.install(); // the load generator's EC handshakes on the server's arithmetic, as `device load`
         int code;
         try {
             code = new BootstrapBenchmark(new Bench.Options(args)).run();

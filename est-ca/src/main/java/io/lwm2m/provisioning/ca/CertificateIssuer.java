@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.ca;
 
+import io.lwm2m.provisioning.crypto.EllipticCurveProvider;
 import java.math.BigInteger;
 import java.net.URI;
 import java.security.PrivateKey;
@@ -55,9 +56,10 @@ public final class CertificateIssuer {
     private final CRLDistPoint crlDistributionPoint;
     private final String signatureAlgorithm;
     /**
-     * A software EC key in Bouncy Castle's lightweight form, or null (RSA, or a key in an HSM): signing
-     * through it skips the JCA layers and uses Bouncy Castle's P-256/P-384 arithmetic with its
-     * precomputed multiples of the base point, several times cheaper than the JDK 17 ECDSA.
+     * A software EC key in Bouncy Castle's lightweight form, or null (RSA, a key in an HSM, or BoringSSL's
+     * arithmetic installed, which signs 4 times faster through the JCA): signing through it skips the JCA
+     * layers and uses Bouncy Castle's P-256/P-384 arithmetic with its precomputed multiples of the base
+     * point, several times cheaper than the JDK 17 ECDSA.
      */
     private final AsymmetricKeyParameter lightweightKey;
 
@@ -82,7 +84,7 @@ public final class CertificateIssuer {
         this.crlDistributionPoint = crlDistributionPoint != null
                 ? Certificates.crlDistributionPoint(crlDistributionPoint) : null;
         this.lightweightKey = signingProvider == null && issuingKey instanceof ECPrivateKey && issuingKey.getEncoded() != null
-                ? Certificates.lightweightKey(issuingKey) : null;
+                && !EllipticCurveProvider.nativeInstalled() ? Certificates.lightweightKey(issuingKey) : null;
     }
 
     /**

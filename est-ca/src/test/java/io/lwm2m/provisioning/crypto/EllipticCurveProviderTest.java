@@ -2,41 +2,64 @@ package io.lwm2m.provisioning.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lwm2m.provisioning.crypto.EllipticCurveProvider.Arithmetic;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Provider;
+import java.security.PublicKey;
 import java.security.Security;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import javax.crypto.KeyAgreement;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.conscrypt.Conscrypt;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The EC provider serves EC and only EC, and its keys, signatures and secrets interoperate with SunEC's. */
+/**
+ * The EC provider serves EC and only EC, with either arithmetic, and its keys, signatures and secrets
+ * interoperate with SunEC's. This machine's platform must load the native one (Linux x86-64 in CI).
+ */
 class EllipticCurveProviderTest {
 
     private static final Provider JDK = Security.getProvider("SunEC");
 
-    @BeforeAll
-    static void install() {
-        EllipticCurveProvider.install();
-        EllipticCurveProvider.install(); // twice: still once
-    }
-
-    /** The JVM's providers as this class found them: the module's other tests run with the JDK's, whatever the order. */
-    @AfterAll
-    static void uninstall() {
+    /** The JVM's providers as each test found them: the module's other tests run with the JDK's, whatever the order. */
+    @AfterEach
+    void uninstall() {
         Security.removeProvider(EllipticCurveProvider.NAME);
     }
 
+    private static void use(Arithmetic arithmetic) {
+        Security.removeProvider(EllipticCurveProvider.NAME);
+        assertThat(EllipticCurveProvider.install(arithmetic)).isEqualTo(arithmetic);
+        assertThat(EllipticCurveProvider.installed()).contains(arithmetic);
+    }
+
     @Test
-    void servesEllipticCurvesFirstAndNothingElse() throws Exception {
+    void installsTheNativeArithmeticWhereItLoadsAndOnlyOnce() {
+        assertThat(Conscrypt.isAvailable()).as("Conscrypt's library loads on " + System.getProperty("os.arch")).isTrue();
+        assertThat(EllipticCurveProvider.installed()).isEmpty();
+        assertThat(EllipticCurveProvider.install()).isEqualTo(Arithmetic.NATIVE);
+        assertThat(EllipticCurveProvider.install(Arithmetic.BOUNCY_CASTLE)).as("once per JVM: the first choice stays").isEqualTo(Arithmetic.NATIVE);
+        assertThat(Security.getProviders()).filteredOn(p -> p.getName().equals(EllipticCurveProvider.NAME)).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Arithmetic.class)
+    void servesEllipticCurvesFirstAndNothingElse(Arithmetic arithmetic) throws Exception {
+        use(arithmetic);
         assertThat(Security.getProviders()[0].getName()).isEqualTo(EllipticCurveProvider.NAME);
         assertThat(Security.getProviders()).filteredOn(p -> p.getName().equals(EllipticCurveProvider.NAME)).hasSize(1);
         assertThat(KeyPairGenerator.getInstance("EC").getProvider().getName()).isEqualTo(EllipticCurveProvider.NAME);
@@ -51,8 +74,10 @@ class EllipticCurveProviderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"SHA256withECDSA", "SHA384withECDSA", "SHA512withECDSA", "1.2.840.10045.4.3.2"})
-    void signaturesVerifyAcrossProviders(String algorithm) throws Exception {
+    @CsvSource({"NATIVE, SHA256withECDSA", "NATIVE, SHA384withECDSA", "NATIVE, SHA512withECDSA", "NATIVE, 1.2.840.10045.4.3.2",
+        "BOUNCY_CASTLE, SHA256withECDSA", "BOUNCY_CASTLE, SHA384withECDSA", "BOUNCY_CASTLE, SHA512withECDSA", "BOUNCY_CASTLE, 1.2.840.10045.4.3.2"})
+    void signaturesVerifyAcrossProviders(Arithmetic arithmetic, String algorithm) throws Exception {
+        use(arithmetic);
         KeyPair ours = generate(null);
         KeyPair jdks = generate(JDK);
         byte[] message = "Bootstrap-Finish".getBytes();
@@ -62,8 +87,10 @@ class EllipticCurveProviderTest {
         assertThat(verify(algorithm, null, ours, sign(algorithm, null, ours, message), "other".getBytes())).isFalse();
     }
 
-    @Test
-    void bothSidesAgreeOnTheEcdhSecretAndOnEncodedKeys() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Arithmetic.class)
+    void bothSidesAgreeOnTheEcdhSecretAndOnEncodedKeys(Arithmetic arithmetic) throws Exception {
+        use(arithmetic);
         KeyPair ours = generate(null);
         KeyPair jdks = generate(JDK);
         KeyAgreement mine = KeyAgreement.getInstance("ECDH");
@@ -79,6 +106,20 @@ class EllipticCurveProviderTest {
                 .isEqualTo(ours.getPublic().getEncoded());
         assertThat(KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(jdks.getPrivate().getEncoded())))
                 .isInstanceOf(java.security.interfaces.ECPrivateKey.class);
+    }
+
+    /** Bouncy Castle's content verifiers (a CSR's signature check) verify a digest they computed with NONEwithECDSA. */
+    @ParameterizedTest
+    @EnumSource(Arithmetic.class)
+    void aCsrSignatureIsCheckedOnTheSameArithmetic(Arithmetic arithmetic) throws Exception {
+        use(arithmetic);
+        assertThat(Signature.getInstance("NONEwithECDSA").getProvider().getName()).isEqualTo(EllipticCurveProvider.NAME);
+        KeyPair device = generate(JDK);
+        PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=urn:dev:ops:1"), device.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(JDK).build(device.getPrivate()));
+        PublicKey key = new JcaPKCS10CertificationRequest(csr).getPublicKey();
+        assertThat(csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))).isTrue();
+        assertThat(csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(generate(JDK).getPublic()))).isFalse();
     }
 
     private static KeyPair generate(Provider provider) throws Exception {

@@ -71,7 +71,7 @@ final class LoadCommand implements Callable<Integer> {
         if (!(rate >= 0) || Double.isInfinite(rate)) {
             throw new IllegalArgumentException("--rate wants a number of sessions per second, 0 or more, not " + rate);
         }
-        // Bouncy Castle's EC arithmetic, as the server uses: each ECDHE or ECDSA handshake costs the generator several times less.
+        // The server's EC arithmetic (native where it loads): each ECDHE or ECDSA handshake costs the generator several times less.
         EllipticCurveProvider.install();
         List<DeviceIdentity> devices = SecretsFile.bootstrapRows(file, 0).stream().filter(r -> r.device() != null)
                 .map(SecretsFile.Row::device).toList();

@@ -64,7 +64,7 @@ final class SmokeTestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // Bouncy Castle's EC arithmetic, as the server uses: each ECDHE or ECDSA handshake costs the generator several times less.
+        // The server's EC arithmetic (native where it loads): each ECDHE or ECDSA handshake costs the generator several times less.
         EllipticCurveProvider.install();
         if (concurrency < 1) {
             throw new IllegalArgumentException("--concurrency must be at least 1");
