@@ -8,9 +8,11 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
+import javax.security.auth.x500.X500Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +38,15 @@ record IssuingChain(List<X509Certificate> certificates, PublicKey issuingKey, bo
         return certificates.get(0);
     }
 
-    /** Whether {@code certificate} names the issuing CA as its issuer (cheap: no signature check). */
+    /**
+     * Whether {@code certificate} names the issuing CA as its issuer (cheap: no signature check). The
+     * same DER is the same name, found without canonicalizing both names as RFC 5280's comparison does
+     * (a measurable part of an X.509 handshake); only other encodings get that comparison.
+     */
     boolean namedAsIssuer(X509Certificate certificate) {
-        return certificate.getIssuerX500Principal().equals(issuing().getSubjectX500Principal());
+        X500Principal issuer = certificate.getIssuerX500Principal();
+        X500Principal ours = issuing().getSubjectX500Principal();
+        return Arrays.equals(issuer.getEncoded(), ours.getEncoded()) || issuer.equals(ours);
     }
 
     /**

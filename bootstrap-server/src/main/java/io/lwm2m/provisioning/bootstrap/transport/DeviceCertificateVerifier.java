@@ -108,33 +108,31 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
 
     private Verdict check(List<X509Certificate> certificates) {
         X509Certificate device = certificates.get(0);
-        String certificate = "certificate '" + printable(device.getSubjectX500Principal().getName()) + "' (serial "
-                + CertificateAuthorityService.hex(device.getSerialNumber()) + ")";
         // One this CA issued (its signature checks, whatever its dates): failures are told to its device's history.
         PresentedCertificate presented = ca.examine(device);
         Optional<IssuedCertificate> issued = presented.issued();
         Instant now = clock.instant();
         if (now.isAfter(device.getNotAfter().toInstant())) {
             return Verdict.refused(refusal(HandshakeFailureReason.CERTIFICATE_EXPIRED,
-                    certificate + " expired at " + device.getNotAfter().toInstant(), issued));
+                    describe(device) + " expired at " + device.getNotAfter().toInstant(), issued));
         }
         if (now.isBefore(device.getNotBefore().toInstant())) {
-            return Verdict.refused(refusal(HandshakeFailureReason.CERTIFICATE_NOT_YET_VALID, certificate + " is not valid before "
+            return Verdict.refused(refusal(HandshakeFailureReason.CERTIFICATE_NOT_YET_VALID, describe(device) + " is not valid before "
                     + device.getNotBefore().toInstant(), issued));
         }
         if (issued.isPresent() && issued.get().status() == IssuedCertificate.Status.REVOKED) {
-            return Verdict.refused(refusal(HandshakeFailureReason.CERTIFICATE_REVOKED, certificate + " is revoked", issued));
+            return Verdict.refused(refusal(HandshakeFailureReason.CERTIFICATE_REVOKED, describe(device) + " is revoked", issued));
         }
         boolean ours = presented.valid();
         ManufacturerCaService.Vouching vouching = ours ? null : manufacturers.vouch(certificates);
         if (vouching != null && vouching.status() == ManufacturerCaService.Vouching.Status.REVOKED) {
             return Verdict.refused(refusal(HandshakeFailureReason.CERTIFICATE_REVOKED,
-                    certificate + " is listed by the CRL of manufacturer CA '" + vouching.manufacturerCa() + "'", issued));
+                    describe(device) + " is listed by the CRL of manufacturer CA '" + vouching.manufacturerCa() + "'", issued));
         }
         List<String> vouched = vouching != null && vouching.status() == ManufacturerCaService.Vouching.Status.VOUCHED
                 ? vouching.names() : List.of();
         if (!ours && vouched.isEmpty()) {
-            return Verdict.refused(refusal(HandshakeFailureReason.CERTIFICATE_UNTRUSTED, certificate + " of issuer '"
+            return Verdict.refused(refusal(HandshakeFailureReason.CERTIFICATE_UNTRUSTED, describe(device) + " of issuer '"
                     + printable(device.getIssuerX500Principal().getName())
                     + "' chains to neither this server's CA nor a registered manufacturer CA, or is revoked", issued));
         }
@@ -145,7 +143,7 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
         if (credential.isEmpty()
                 && !namesRegisteredDevice(ours ? issued : Optional.empty(), vouched)
                 && !(vouching != null && groups.coversManufacturerCa(vouching.manufacturerCa()))) {
-            return Verdict.refused(refusal(HandshakeFailureReason.CERTIFICATE_UNKNOWN, certificate
+            return Verdict.refused(refusal(HandshakeFailureReason.CERTIFICATE_UNKNOWN, describe(device)
                     + " is no live bootstrap credential, names no registered device and no enrollment group takes its CA", issued));
         }
         return new Verdict(null, credential.orElse(null));
@@ -163,6 +161,12 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
      * record and the log show as the presented identity.
      */
     private record Refusal(HandshakeFailureReason reason, String detail, Long deviceId, String endpoint) {
+    }
+
+    /** The certificate as a refusal names it. Built only for a refusal: formatting the subject is a measurable part of an accepted handshake. */
+    private static String describe(X509Certificate device) {
+        return "certificate '" + printable(device.getSubjectX500Principal().getName()) + "' (serial "
+                + CertificateAuthorityService.hex(device.getSerialNumber()) + ")";
     }
 
     /** The name as one log line: the peer chose it, so control characters are replaced. */
