@@ -14,9 +14,9 @@ import org.conscrypt.Conscrypt;
  * slower than BoringSSL's (docs/benchmarks.md); every ECDHE handshake, certificate check and
  * certificate the CA signs pays for it. Installing a whole provider first would also move AES, HMAC,
  * SHA and TLS off the JDK, so this provider offers only the EC services (key generation, key factory,
- * ECDSA over SHA-2 or a given digest, ECDH), from one {@link Arithmetic}; everything else still comes from the JDK. Keys stay
- * interchangeable: each side accepts any {@code java.security.interfaces.EC*Key}. A key a service
- * cannot take (a PKCS#11 one) is refused by it, so the JCA moves on to the next provider.
+ * ECDSA over SHA-2 or a given digest, ECDH), from one {@link Arithmetic}; everything else still comes
+ * from the JDK. Keys stay interchangeable: each side accepts any {@code java.security.interfaces.EC*Key}.
+ * A key a service cannot take (a PKCS#11 one) is refused by it, so the JCA moves on to the next provider.
  */
 public final class EllipticCurveProvider extends Provider {
 
@@ -24,7 +24,7 @@ public final class EllipticCurveProvider extends Provider {
 
     /** Where the arithmetic comes from. */
     public enum Arithmetic {
-        /** BoringSSL's, through Conscrypt's JNI library: only where that library loads (Linux and macOS on x86-64 and ARM64, Windows on x86-64). */
+        /** BoringSSL's, through Conscrypt's JNI library, where it loads: Linux and macOS on x86-64 and ARM64, Windows on x86-64. */
         NATIVE("BoringSSL through Conscrypt"),
         /** Bouncy Castle's Java code: everywhere. */
         BOUNCY_CASTLE("Bouncy Castle");
