@@ -2,8 +2,6 @@ package io.lwm2m.provisioning.certificates;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -31,19 +29,15 @@ class IssuedCertificateLookup {
                 FROM certificates WHERE serial = ?""", IssuedCertificateLookup::row, serial).stream().findFirst();
     }
 
+    /** Every timestamp read here is set: revoked_at whenever the status is REVOKED (a check constraint). */
     private static IssuedCertificate row(ResultSet rs, int rowNum) throws SQLException {
         IssuedCertificate record = new IssuedCertificate(rs.getString("serial"), rs.getLong("authority_id"), rs.getString("subject"),
-                rs.getString("endpoint"), rs.getString("profile"), instant(rs, "not_before"), instant(rs, "not_after"),
-                rs.getString("requested_by"), rs.getBytes("der"), instant(rs, "created_at"));
+                rs.getString("endpoint"), rs.getString("profile"), rs.getTimestamp("not_before").toInstant(),
+                rs.getTimestamp("not_after").toInstant(), rs.getString("requested_by"), rs.getBytes("der"),
+                rs.getTimestamp("created_at").toInstant());
         if (IssuedCertificate.Status.valueOf(rs.getString("status")) == IssuedCertificate.Status.REVOKED) {
-            int reason = rs.getInt("revocation_reason");
-            record.revoke(instant(rs, "revoked_at"), rs.wasNull() ? 0 : reason);
+            record.revoke(rs.getTimestamp("revoked_at").toInstant(), rs.getInt("revocation_reason"));
         }
         return record;
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp value = rs.getTimestamp(column);
-        return value == null ? null : value.toInstant();
     }
 }

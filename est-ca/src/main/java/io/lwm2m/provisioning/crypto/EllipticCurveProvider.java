@@ -78,11 +78,7 @@ public final class EllipticCurveProvider extends Provider {
     }
 
     /** Puts the fastest arithmetic this platform has first, once per JVM: native where it loads, else Bouncy Castle's. */
-    public static synchronized Arithmetic install() {
-        Optional<Arithmetic> installed = installed();
-        if (installed.isPresent()) {
-            return installed.get();
-        }
+    public static Arithmetic install() {
         return install(Conscrypt.isAvailable() ? Arithmetic.NATIVE : Arithmetic.BOUNCY_CASTLE);
     }
 

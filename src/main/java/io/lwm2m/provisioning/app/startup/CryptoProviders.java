@@ -27,15 +27,16 @@ public class CryptoProviders implements ApplicationListener<ApplicationEnvironme
     @Override
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
         String choice = event.getEnvironment().getProperty(PROPERTY, "auto").trim();
-        switch (choice) {
-            case "auto" -> log.info("Elliptic-curve arithmetic: {}", EllipticCurveProvider.install());
-            case "native" -> log.info("Elliptic-curve arithmetic: {}", installNative());
-            case "bouncy-castle" -> log.info("Elliptic-curve arithmetic: {}", EllipticCurveProvider.install(Arithmetic.BOUNCY_CASTLE));
-            case "jdk" -> log.info("Elliptic-curve arithmetic: the JDK's providers ({}=jdk)", PROPERTY);
+        Object arithmetic = switch (choice) {
+            case "auto" -> EllipticCurveProvider.install();
+            case "native" -> installNative();
+            case "bouncy-castle" -> EllipticCurveProvider.install(Arithmetic.BOUNCY_CASTLE);
+            case "jdk" -> "the JDK's providers (" + PROPERTY + "=jdk)";
             default -> throw new StartupRefusedException(PROPERTY + " must be 'auto', 'native', 'bouncy-castle' or 'jdk', not '" + choice + "'",
                     "Set " + PROPERTY + " to auto (the default: BoringSSL's arithmetic where it loads, else Bouncy Castle's), "
                             + "native, bouncy-castle or jdk.");
-        }
+        };
+        log.info("Elliptic-curve arithmetic: {}", arithmetic);
     }
 
     private static Arithmetic installNative() {
