@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param address          address the CoAP and CoAPS endpoints bind to
  * @param port             plain CoAP port (0: a free one)
- * @param workerThreads    CoAP protocol threads and DTLS worker threads (both wait on PostgreSQL; decision 081)
+ * @param workerThreads    CoAP protocol threads and DTLS worker threads; 0: one per processor, at least 2 (decision 084)
  * @param maxBodySize      largest block-wise request or response body; larger requests get 4.13
  * @param exchangeLifetime how long a request's exchange answers its retransmissions (at least 50 s, ADR 018)
  */
@@ -17,14 +17,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record CoapSettings(
         @DefaultValue("0.0.0.0") String address,
         @DefaultValue("5683") int port,
-        @DefaultValue("8") int workerThreads,
+        @DefaultValue("0") int workerThreads,
         @DefaultValue("16384") int maxBodySize,
         @DefaultValue("60s") Duration exchangeLifetime) {
 
     public CoapSettings {
         Settings.port("provisioning.coap.port", port);
-        if (workerThreads < 1) {
-            throw new IllegalArgumentException("provisioning.coap.worker-threads must be at least 1, not " + workerThreads);
+        if (workerThreads < 0) {
+            throw new IllegalArgumentException("provisioning.coap.worker-threads must be 0 (one per processor) or more, not "
+                    + workerThreads);
+        }
+        if (workerThreads == 0) {
+            workerThreads = perProcessor(Runtime.getRuntime().availableProcessors());
         }
         if (maxBodySize < 1024) {
             throw new IllegalArgumentException("provisioning.coap.max-body-size must be at least 1024 bytes, not " + maxBodySize);
@@ -33,5 +37,13 @@ public record CoapSettings(
             throw new IllegalArgumentException("provisioning.coap.exchange-lifetime must be at least 50 s (a client's"
                     + " retransmissions span 45 s), not " + exchangeLifetime);
         }
+    }
+
+    /**
+     * The default: as many threads as processors, so that they rarely preempt one another, but at
+     * least 2, so that a handshake waiting on PostgreSQL does not stall every other one (decision 084).
+     */
+    static int perProcessor(int processors) {
+        return Math.max(2, processors);
     }
 }

@@ -118,8 +118,9 @@ public class BootstrapEndpoints implements SmartLifecycle {
                 new BootstrapPackResource(sessions, peers, gate, endedSessions));
         est.attachTo(server);
         server.start();
-        log.info("Bootstrap server listening on coap://{} and coaps://{} (DTLS 1.2: PSK, RPK, X.509; {})",
-                format(coap.getAddress()), format(coaps.getAddress()), dtls.cipherSuites());
+        log.info("Bootstrap server listening on coap://{} and coaps://{} (DTLS 1.2: PSK, RPK, X.509; {}; {} CoAP and"
+                + " as many DTLS worker threads)", format(coap.getAddress()), format(coaps.getAddress()), dtls.cipherSuites(),
+                coapSettings.workerThreads());
         if (membership != null) {
             membership.start();
             log.info("DTLS cluster node {}: cluster port {}, peers from {}", cluster.nodeId(),
@@ -131,8 +132,8 @@ public class BootstrapEndpoints implements SmartLifecycle {
     private Configuration coapConfiguration() {
         Configuration config = new Configuration();
         config.set(CoapConfig.MAX_ACTIVE_PEERS, Math.max(coapsSettings.maxConnections(), 1000));
-        // Bootstrap-Requests and session steps touch PostgreSQL; more protocol threads than cores
-        // keep a waiting query from stalling the CoAP stack (Californium's default: one per core).
+        // One per processor by default, as Californium's own default: every thread beyond the cores
+        // adds hand-offs and preemption to each message (decision 084).
         config.set(CoapConfig.PROTOCOL_STAGE_THREAD_COUNT, coapSettings.workerThreads());
         // Deduplication keeps every incoming request's exchange (request and response, ~3 KB) for
         // the exchange lifetime: at 1,300 bootstraps/s RFC 7252's 247 s held ~1 GB. A client's
