@@ -106,9 +106,16 @@ final class ConsoleBrowser implements AutoCloseable {
                 .ignoring(org.openqa.selenium.NoSuchElementException.class).until(d -> condition.getAsBoolean());
     }
 
+    /** Waits up to 30 s for the element; a timeout names the page the browser was on and how it began. */
     WebElement waitFor(By locator) {
-        return new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
-                .until(ExpectedConditions.presenceOfElementLocated(locator));
+        try {
+            return new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
+                    .until(ExpectedConditions.presenceOfElementLocated(locator));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            String text = all("body").isEmpty() ? "" : find("body").getText();
+            throw new AssertionError("no " + locator + " within 30 s on " + driver.getCurrentUrl() + " (\"" + title()
+                    + "\"), which reads: " + text.substring(0, Math.min(text.length(), 400)), e);
+        }
     }
 
     WebElement waitFor(String css) {

@@ -143,7 +143,8 @@ class ConsoleWorkflowsTest {
                 Duration.ofDays(365), null, new SecureRandom());
         String name = Fixtures.unique("console-factory");
         browser.signIn(ApiKeys.create(server, "security-officer", null).get("key").asString()).open("/console/certificates");
-        browser.find("#mname").sendKeys(name);
+        // Waited for: it once was not there right after sign-in (a timeout now says which page the browser was on).
+        browser.waitFor("#mname").sendKeys(name);
         browser.find("#certificate").sendKeys("not a certificate");
         browser.find("#manufacturer-form button[type=submit]").click();
         assertThat(browser.waitFor("#problems").getText()).contains("certificate");
