@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param address          address the CoAP and CoAPS endpoints bind to
  * @param port             plain CoAP port (0: a free one)
- * @param workerThreads    CoAP protocol threads and DTLS worker threads; 0: one per processor, at least 2 (decision 084)
+ * @param workerThreads    CoAP protocol threads and DTLS worker threads; 0: one per processor, 2 to 8 (decision 084)
  * @param maxBodySize      largest block-wise request or response body; larger requests get 4.13
  * @param exchangeLifetime how long a request's exchange answers its retransmissions (at least 50 s, ADR 018)
  */
@@ -40,10 +40,12 @@ public record CoapSettings(
     }
 
     /**
-     * The default: as many threads as processors, so that they rarely preempt one another, but at
-     * least 2, so that a handshake waiting on PostgreSQL does not stall every other one (decision 084).
+     * The default: as many threads as processors, so that they rarely preempt one another; at least
+     * 2, so that a handshake waiting on PostgreSQL does not stall every other one; at most 8, the
+     * earlier fixed default, since a container without a CPU limit sees every processor of its node
+     * (decision 084).
      */
     static int perProcessor(int processors) {
-        return Math.max(2, processors);
+        return Math.min(8, Math.max(2, processors));
     }
 }

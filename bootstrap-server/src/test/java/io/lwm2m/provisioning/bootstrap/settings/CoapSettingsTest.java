@@ -15,12 +15,13 @@ class CoapSettingsTest {
     }
 
     @Test
-    void byDefaultThereIsOneWorkerThreadPerProcessorAndAtLeastTwo() {
+    void byDefaultThereIsOneWorkerThreadPerProcessorFromTwoToEight() {
         assertThat(bound(Map.of()).workerThreads())
-                .isEqualTo(Math.max(2, Runtime.getRuntime().availableProcessors()));
+                .isEqualTo(Math.min(8, Math.max(2, Runtime.getRuntime().availableProcessors())));
         assertThat(CoapSettings.perProcessor(1)).isEqualTo(2);
         assertThat(CoapSettings.perProcessor(2)).isEqualTo(2);
-        assertThat(CoapSettings.perProcessor(16)).isEqualTo(16);
+        assertThat(CoapSettings.perProcessor(6)).isEqualTo(6);
+        assertThat(CoapSettings.perProcessor(64)).isEqualTo(8);
     }
 
     @Test
