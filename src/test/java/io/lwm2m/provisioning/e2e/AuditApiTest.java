@@ -6,7 +6,12 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,6 +92,34 @@ class AuditApiTest {
         assertThat(verification.get("valid").asBoolean()).as(verification.toString()).isTrue();
         assertThat(verification.get("checked").asLong()).isPositive();
         assertThat(verification.get("firstBrokenId").isNull()).isTrue();
+    }
+
+    /**
+     * Appends racing from many requests at once still make one chain: each takes the chain's lock and reads
+     * the head in one round trip, so no two rows name the same predecessor and the walk finds no break.
+     */
+    @Test
+    void concurrentAppendsMakeOneUnbrokenChain() throws Exception {
+        JdbcTemplate db = new JdbcTemplate(server.bean(DataSource.class));
+        long before = db.queryForObject("SELECT count(*) FROM audit_events", Long.class);
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> created = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                int shortServerId = 100 + i;
+                created.add(callers.submit(() -> Fixtures.server(server, "coaps://race.example", shortServerId, 60, "U", "PSK", true)));
+            }
+            for (Future<String> name : created) {
+                assertThat(name.get(60, TimeUnit.SECONDS)).isNotBlank();
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(db.queryForObject("SELECT count(*) FROM audit_events", Long.class)).isGreaterThanOrEqualTo(before + 64);
+        assertThat(db.queryForObject("SELECT count(prev_hash) - count(DISTINCT prev_hash) FROM audit_events", Long.class))
+                .as("rows naming the same predecessor").isZero();
+        JsonNode verification = server.call("GET", "/api/v1/audit/verify", null).json();
+        assertThat(verification.get("valid").asBoolean()).as(verification.toString()).isTrue();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.lwm2m.provisioning.bootstrap.audit;
 
-import io.lwm2m.provisioning.audit.AuditEvent;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -49,21 +48,6 @@ public class AuditEventRecord {
     private byte[] hash;
 
     protected AuditEventRecord() {
-    }
-
-    /** The row of {@code event}, its details in canonical form, chained to the previous row's hash. */
-    AuditEventRecord(AuditEvent event, Instant occurredAt, String details, byte[] prevHash, byte[] hash) {
-        this.occurredAt = occurredAt;
-        this.actor = event.actor();
-        this.role = event.role();
-        this.action = event.action();
-        this.target = event.target();
-        this.outcome = event.outcome().name();
-        this.sourceAddress = event.sourceAddress();
-        this.requestId = event.requestId();
-        this.details = details;
-        this.prevHash = prevHash;
-        this.hash = hash;
     }
 
     public Long id() {

@@ -2,19 +2,26 @@ package io.lwm2m.provisioning.bootstrap.audit;
 
 import io.lwm2m.provisioning.audit.AuditEvent;
 import io.lwm2m.provisioning.audit.AuditSink;
-import io.lwm2m.provisioning.persistence.AdvisoryLocks;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -33,29 +40,69 @@ public class AuditLog implements AuditSink {
      */
     public static final long CHAIN_LOCK = 0x61756469744c6f67L; // "auditLog"
     private static final int VERIFY_BATCH = 1000;
+    private static final String LOCK_AND_READ_HEAD =
+            "SELECT pg_advisory_xact_lock(?); SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1";
+    private static final String INSERT = "INSERT INTO audit_events (occurred_at, actor, role, action, target, outcome, "
+            + "source_address, request_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     @PersistenceContext
     private EntityManager em;
 
+    private final JdbcTemplate jdbc;
     private final Clock clock;
 
-    AuditLog(Clock clock) {
+    AuditLog(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
         this.clock = clock;
     }
 
     @Override
     @Transactional
     public void record(AuditEvent event) {
-        AdvisoryLocks.lock(em, CHAIN_LOCK);
-        @SuppressWarnings("unchecked")
-        List<byte[]> last = em.createNativeQuery("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1").getResultList();
-        byte[] prevHash = last.isEmpty() ? null : last.get(0);
+        // What the transaction changed goes out first: from the lock to the commit the chain is this
+        // transaction's alone, so that stretch holds only the append.
+        em.flush();
         // Microseconds: what PostgreSQL keeps, so the hash can be recomputed from the stored row.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         String details = canonicalDetails(event.details());
-        byte[] hash = hash(prevHash, now, event.actor(), event.role(), event.action(), event.target(),
-                event.outcome().name(), event.sourceAddress(), event.requestId(), details);
-        em.persist(new AuditEventRecord(event, now, details, prevHash, hash));
+        jdbc.execute((ConnectionCallback<Void>) connection -> {
+            byte[] prevHash = lockAndReadHead(connection);
+            byte[] hash = hash(prevHash, now, event.actor(), event.role(), event.action(), event.target(),
+                    event.outcome().name(), event.sourceAddress(), event.requestId(), details);
+            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                insert.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                insert.setString(2, event.actor());
+                insert.setString(3, event.role());
+                insert.setString(4, event.action());
+                insert.setString(5, event.target());
+                insert.setString(6, event.outcome().name());
+                insert.setString(7, event.sourceAddress());
+                insert.setString(8, event.requestId());
+                insert.setString(9, details);
+                insert.setBytes(10, prevHash);
+                insert.setBytes(11, hash);
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Takes the chain's lock and reads the last row's hash in one round trip. The second statement
+     * runs after the first has the lock, so under READ COMMITTED its snapshot sees every row
+     * committed by whoever held the lock before.
+     */
+    private static byte[] lockAndReadHead(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(LOCK_AND_READ_HEAD)) {
+            statement.setLong(1, CHAIN_LOCK);
+            statement.execute();
+            if (!statement.getMoreResults()) {
+                throw new IllegalStateException("the chain's head was not returned");
+            }
+            try (ResultSet head = statement.getResultSet()) {
+                return head.next() ? head.getBytes(1) : null;
+            }
+        }
     }
 
     /**
