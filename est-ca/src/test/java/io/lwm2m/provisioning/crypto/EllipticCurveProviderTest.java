@@ -1,8 +1,11 @@
 package io.lwm2m.provisioning.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lwm2m.provisioning.crypto.EllipticCurveProvider.Arithmetic;
+import io.lwm2m.provisioning.est.CsrCheck;
+import io.lwm2m.provisioning.est.EstException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -120,6 +123,23 @@ class EllipticCurveProviderTest {
         PublicKey key = new JcaPKCS10CertificationRequest(csr).getPublicKey();
         assertThat(csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))).isTrue();
         assertThat(csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(generate(JDK).getPublic()))).isFalse();
+    }
+
+    /** The EST CSR check, whichever arithmetic serves it: a good self-signature passes, another key's fails. */
+    @ParameterizedTest
+    @EnumSource(Arithmetic.class)
+    void theEstCsrCheckVerifiesEachSignatureOnTheInstalledArithmetic(Arithmetic arithmetic) throws Exception {
+        use(arithmetic);
+        KeyPair device = generate(JDK);
+        X500Name subject = new X500Name("CN=urn:dev:ops:1");
+        byte[] good = new JcaPKCS10CertificationRequestBuilder(subject, device.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(JDK).build(device.getPrivate())).getEncoded();
+        assertThat(CsrCheck.verify(good).commonNames()).containsExactly("urn:dev:ops:1");
+        byte[] forged = new JcaPKCS10CertificationRequestBuilder(subject, device.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(JDK).build(generate(JDK).getPrivate()))
+                .getEncoded();
+        assertThatThrownBy(() -> CsrCheck.verify(forged)).isInstanceOfSatisfying(EstException.class,
+                e -> assertThat(e.rule()).isEqualTo("csr.signature"));
     }
 
     private static KeyPair generate(Provider provider) throws Exception {
