@@ -120,30 +120,40 @@ public class CertificateAuthorityService {
     @Transactional
     public X509Certificate issue(PublicKey subjectKey, CertificateProfile.Purpose purpose, String commonName,
             String endpoint, String requestedBy) {
-        X509Certificate certificate = issueUnaudited(subjectKey, purpose, commonName, endpoint, requestedBy);
-        auditIssued(certificate, purpose, commonName, endpoint, requestedBy);
-        return certificate;
+        SignedCertificate signed = sign(subjectKey, purpose, commonName, endpoint);
+        record(signed, requestedBy);
+        auditIssued(signed.certificate(), purpose, commonName, endpoint, requestedBy);
+        return signed.certificate();
+    }
+
+    /** A certificate this CA signed and has not recorded yet, with what its record needs. */
+    public record SignedCertificate(X509Certificate certificate, Long authorityId, String profile, String endpoint,
+            Instant signedAt) {
     }
 
     /**
-     * As {@link #issue}, but the audit record is the caller's to write with {@link #auditIssued} in the
-     * same transaction, as its last statement: the audit chain is locked from that insert until the
-     * commit, so everything else the transaction does should come before it.
+     * Signs a certificate as {@link #issue} does and writes nothing, so that the signature's CPU time
+     * is spent outside any transaction. The caller then must {@link #record} and {@link #auditIssued} it
+     * in one transaction before handing it out.
      */
-    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
-    public X509Certificate issueUnaudited(PublicKey subjectKey, CertificateProfile.Purpose purpose, String commonName,
-            String endpoint, String requestedBy) {
+    public SignedCertificate sign(PublicKey subjectKey, CertificateProfile.Purpose purpose, String commonName, String endpoint) {
         LoadedCa ca = ca();
         CertificateProfile profile = profile(purpose);
-        BigInteger serial = CertificateIssuer.randomSerial(random);
         Instant now = clock.instant();
         X509Certificate certificate = ca.issuer().issue(subjectKey, profile, commonName,
-                endpoint == null ? null : endpointUri(endpoint), serial, now);
+                endpoint == null ? null : endpointUri(endpoint), CertificateIssuer.randomSerial(random), now);
+        return new SignedCertificate(certificate, ca.authorityId(), profile.name(), endpoint, now);
+    }
+
+    /** The record of a certificate {@link #sign} made: the CRL and the certificate list know it from the commit. */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public void record(SignedCertificate signed, String requestedBy) {
+        X509Certificate certificate = signed.certificate();
         // persist, not save: the serial is assigned here, and save would SELECT it first to choose merge.
-        em.persist(new IssuedCertificate(hex(serial), ca.authorityId(), certificate.getSubjectX500Principal().getName(),
-                endpoint, profile.name(), certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
-                requestedBy, Der.encoded(certificate), now));
-        return certificate;
+        em.persist(new IssuedCertificate(hex(certificate.getSerialNumber()), signed.authorityId(),
+                certificate.getSubjectX500Principal().getName(), signed.endpoint(), signed.profile(),
+                certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(), requestedBy,
+                Der.encoded(certificate), signed.signedAt()));
     }
 
     /**
@@ -154,17 +164,18 @@ public class CertificateAuthorityService {
     public X509Certificate issueServer(PublicKey subjectKey, String commonName, ServerNames names, String requestedBy) {
         LoadedCa ca = ca();
         CertificateProfile profile = profile(CertificateProfile.Purpose.SERVER);
-        BigInteger serial = CertificateIssuer.randomSerial(random);
         Instant now = clock.instant();
-        X509Certificate certificate = ca.issuer().issueServer(subjectKey, profile, commonName, names, serial, now);
-        em.persist(new IssuedCertificate(hex(serial), ca.authorityId(), certificate.getSubjectX500Principal().getName(),
-                null, profile.name(), certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
-                requestedBy, Der.encoded(certificate), now));
+        X509Certificate certificate = ca.issuer().issueServer(subjectKey, profile, commonName, names,
+                CertificateIssuer.randomSerial(random), now);
+        record(new SignedCertificate(certificate, ca.authorityId(), profile.name(), null, now), requestedBy);
         auditIssued(certificate, CertificateProfile.Purpose.SERVER, commonName, null, requestedBy);
         return certificate;
     }
 
-    /** The audit record of a certificate issued by {@link #issueUnaudited}. */
+    /**
+     * The audit record of a certificate {@link #record}ed in this transaction: the transaction's last
+     * statements, since the audit chain stays locked from its first audit record to the commit.
+     */
     @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
     public void auditIssued(X509Certificate certificate, CertificateProfile.Purpose purpose, String commonName, String endpoint,
             String requestedBy) {

@@ -47,6 +47,7 @@ public class EstService {
     private final SecureRandom random;
     private final Clock clock;
     private final List<EstEvents> events;
+    private final IssuanceGroups groups;
 
     EstService(CertificateAuthorityService ca, EnrollmentAuthorizer authorizer, PendingEnrollmentRepository pending,
             TransactionTemplate transactions, AuditSink audit, SecureRandom random, Clock clock, List<EstEvents> events) {
@@ -58,6 +59,7 @@ public class EstService {
         this.random = random;
         this.clock = clock;
         this.events = List.copyOf(events);
+        this.groups = new IssuanceGroups(transactions);
     }
 
     /** {@code crts} / {@code cacerts}: the CA chain, issuing CA first, root last. Open to every client. */
@@ -175,16 +177,24 @@ public class EstService {
             KeyAlgorithm keyType, Long approvedId) {
         KeyPair generated = operation.serverKeyGeneration() ? keyType.generate(random) : null;
         PublicKey subjectKey = generated != null ? generated.getPublic() : csr.publicKey();
-        X509Certificate certificate = transactions.execute(status -> {
-            X509Certificate issued = ca.issueUnaudited(subjectKey, CertificateProfile.Purpose.DEVICE, grant.endpoint(),
-                    grant.endpoint(), requestedBy(identity));
-            authorizer.issued(grant, identity, operation, issued);
-            if (approvedId != null) {
-                pending.findById(approvedId).orElseThrow().issued(CertificateAuthorityService.hex(issued.getSerialNumber()));
+        CertificateAuthorityService.SignedCertificate signed = ca.sign(subjectKey, CertificateProfile.Purpose.DEVICE,
+                grant.endpoint(), grant.endpoint());
+        X509Certificate certificate = signed.certificate();
+        String requestedBy = requestedBy(identity);
+        groups.commit(new IssuanceGroups.Writes() {
+            @Override
+            public void records() {
+                ca.record(signed, requestedBy);
+                authorizer.issued(grant, identity, operation, certificate);
+                if (approvedId != null) {
+                    pending.findById(approvedId).orElseThrow().issued(CertificateAuthorityService.hex(certificate.getSerialNumber()));
+                }
             }
-            // Last: the audit chain stays locked from here to the commit.
-            ca.auditIssued(issued, CertificateProfile.Purpose.DEVICE, grant.endpoint(), grant.endpoint(), requestedBy(identity));
-            return issued;
+
+            @Override
+            public void audit() {
+                ca.auditIssued(certificate, CertificateProfile.Purpose.DEVICE, grant.endpoint(), grant.endpoint(), requestedBy);
+            }
         });
         log.debug("EST {} issued {} to {}", operation.coapName(), certificate.getSerialNumber().toString(16), grant.endpoint());
         return new Enrollment(certificate, generated == null ? null : generated.getPrivate().getEncoded(), ca.chain(), null);

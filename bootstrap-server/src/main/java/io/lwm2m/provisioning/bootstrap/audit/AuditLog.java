@@ -24,6 +24,8 @@ import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The audit log: append-only (a trigger refuses UPDATE and DELETE) and hash-chained: each row's
@@ -65,8 +67,9 @@ public class AuditLog implements AuditSink {
         // Microseconds: what PostgreSQL keeps, so the hash can be recomputed from the stored row.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         String details = canonicalDetails(event.details());
+        ChainHead head = ChainHead.ofThisTransaction();
         jdbc.execute((ConnectionCallback<Void>) connection -> {
-            byte[] prevHash = lockAndReadHead(connection);
+            byte[] prevHash = head != null ? head.hash : lockAndReadHead(connection);
             byte[] hash = hash(prevHash, now, event.actor(), event.role(), event.action(), event.target(),
                     event.outcome().name(), event.sourceAddress(), event.requestId(), details);
             try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
@@ -83,8 +86,44 @@ public class AuditLog implements AuditSink {
                 insert.setBytes(11, hash);
                 insert.executeUpdate();
             }
+            ChainHead.remember(head, hash);
             return null;
         });
+    }
+
+    /**
+     * The hash this transaction appended last. It holds the chain's lock from its first append to the
+     * commit, so its later appends follow its own last row without asking again; a transaction suspended
+     * for another ({@code REQUIRES_NEW}) takes its synchronizations, this one among them, along. Nothing
+     * here rolls back to a savepoint, which would leave this hash naming a row that is gone.
+     */
+    private static final class ChainHead implements TransactionSynchronization {
+
+        private byte[] hash;
+
+        private ChainHead(byte[] hash) {
+            this.hash = hash;
+        }
+
+        static ChainHead ofThisTransaction() {
+            if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+                return null;
+            }
+            for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
+                if (synchronization instanceof ChainHead head) {
+                    return head;
+                }
+            }
+            return null;
+        }
+
+        static void remember(ChainHead head, byte[] hash) {
+            if (head != null) {
+                head.hash = hash;
+            } else if (TransactionSynchronizationManager.isSynchronizationActive()) {
+                TransactionSynchronizationManager.registerSynchronization(new ChainHead(hash));
+            }
+        }
     }
 
     /**

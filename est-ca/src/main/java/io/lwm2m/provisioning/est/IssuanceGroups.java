@@ -1,0 +1,169 @@
+package io.lwm2m.provisioning.est;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Commits the writes of issued certificates in groups (decision 085): the enrollments that arrive while
+ * a group commits go together into a next one, sharing one transaction, one lock of the audit chain and
+ * one WAL flush; two groups are in flight at most. The signatures are made before, in parallel; only the
+ * writes wait here. Each enrollment's writes still commit or vanish together. If a group's transaction
+ * fails, each of its enrollments is tried again alone, so a failure stays with the enrollment that
+ * caused it.
+ */
+final class IssuanceGroups {
+
+    /** One enrollment's writes. A group runs every member's records, then every member's audit records. */
+    interface Writes {
+
+        /** The certificate's record and what else the enrollment changes. */
+        void records();
+
+        /** Its audit record (and event): last, since the chain stays locked from the group's first audit record to the commit. */
+        void audit();
+    }
+
+    /** Enough to share the commit among every EST worker, few enough to keep a group's transaction short. */
+    static final int MAX_GROUP = 64;
+    /**
+     * Groups in flight at once: while one waits for its commit (the WAL flush), the next writes its
+     * records and then waits for the audit chain's lock, which the first releases as it commits.
+     */
+    static final int MAX_GROUPS_IN_FLIGHT = 2;
+
+    private final TransactionOperations transactions;
+    private final int maxInFlight;
+    private final ConcurrentLinkedQueue<Member> waiting = new ConcurrentLinkedQueue<>();
+    /** Guards {@link #inFlight} and every member's outcome; waited on by the members not committing a group. */
+    private final Object monitor = new Object();
+    private int inFlight;
+
+    IssuanceGroups(TransactionOperations transactions) {
+        this(transactions, MAX_GROUPS_IN_FLIGHT);
+    }
+
+    IssuanceGroups(TransactionOperations transactions, int maxInFlight) {
+        this.transactions = transactions;
+        this.maxInFlight = maxInFlight;
+    }
+
+    /**
+     * Commits {@code writes}, in a group with whatever else waits; returns once they are committed, or
+     * throws what they threw when tried alone. Inside a caller's transaction they simply join it.
+     */
+    void commit(Writes writes) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            writes.records();
+            writes.audit();
+            return;
+        }
+        Member mine = new Member(writes);
+        waiting.add(mine);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                synchronized (monitor) {
+                    // Lead a group when there is room for one and something to put in it; else wait to be woken.
+                    while (!mine.done && (inFlight >= maxInFlight || waiting.isEmpty())) {
+                        try {
+                            monitor.wait();
+                        } catch (InterruptedException e) {
+                            // Writes that may be committing are not abandoned: the caller learns how they ended.
+                            interrupted = true;
+                        }
+                    }
+                    if (mine.done) {
+                        if (mine.failure != null) {
+                            throw mine.failure;
+                        }
+                        return;
+                    }
+                    inFlight++;
+                }
+                try {
+                    commitGroup(next());
+                } finally {
+                    synchronized (monitor) {
+                        inFlight--;
+                        monitor.notifyAll();
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** How many writes wait for a group (for the tests). */
+    int waiting() {
+        return waiting.size();
+    }
+
+    private List<Member> next() {
+        List<Member> group = new ArrayList<>();
+        Member member;
+        while (group.size() < MAX_GROUP && (member = waiting.poll()) != null) {
+            group.add(member);
+        }
+        return group;
+    }
+
+    private void commitGroup(List<Member> group) {
+        if (group.isEmpty()) {
+            return;
+        }
+        List<RuntimeException> outcomes = new ArrayList<>(Collections.nCopies(group.size(), null));
+        try {
+            transactions.executeWithoutResult(status -> {
+                group.forEach(m -> m.writes.records());
+                group.forEach(m -> m.writes.audit());
+            });
+        } catch (RuntimeException failed) {
+            for (int i = 0; i < group.size(); i++) {
+                outcomes.set(i, group.size() == 1 ? failed : commitAlone(group.get(i)));
+            }
+        } catch (Error fatal) {
+            // No member may wait for a group that is gone.
+            outcomes.replaceAll(none -> new IllegalStateException("the group of this certificate's writes did not commit", fatal));
+            throw fatal;
+        } finally {
+            synchronized (monitor) {
+                for (int i = 0; i < group.size(); i++) {
+                    group.get(i).failure = outcomes.get(i);
+                    group.get(i).done = true;
+                }
+                monitor.notifyAll();
+            }
+        }
+    }
+
+    private RuntimeException commitAlone(Member member) {
+        try {
+            transactions.executeWithoutResult(status -> {
+                member.writes.records();
+                member.writes.audit();
+            });
+            return null;
+        } catch (RuntimeException failed) {
+            return failed;
+        }
+    }
+
+    /** Its outcome is written and read under {@link #monitor}. */
+    private static final class Member {
+
+        private final Writes writes;
+        private boolean done;
+        private RuntimeException failure;
+
+        Member(Writes writes) {
+            this.writes = writes;
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package io.lwm2m.provisioning.est;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lwm2m.provisioning.app.EmbeddedDatabase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionCallback;
+import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Group commit of issued certificates' writes (decision 085) on a real PostgreSQL and Spring's real
+ * transaction manager: each row records the transaction that wrote it ({@code txid_current()}), so the
+ * tests see which writes shared a commit and which were rolled back.
+ */
+class IssuanceGroupsTest {
+
+    private static EmbeddedDatabase database;
+    private static DriverManagerDataSource dataSource;
+    private JdbcTemplate jdbc;
+    private TransactionTemplate transactions;
+    private IssuanceGroups groups;
+
+    @BeforeAll
+    static void start() throws Exception {
+        database = EmbeddedDatabase.temporary();
+        dataSource = new DriverManagerDataSource(database.jdbcUrl(), database.username(),
+                database.password());
+        new JdbcTemplate(dataSource).execute("CREATE TABLE writes (seq BIGSERIAL PRIMARY KEY, member INT NOT NULL, part TEXT NOT NULL, txid BIGINT NOT NULL)");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @BeforeEach
+    void empty() {
+        jdbc = new JdbcTemplate(dataSource);
+        jdbc.update("DELETE FROM writes");
+        transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        // One group in flight: which writes share a group is then up to the test.
+        groups = new IssuanceGroups(transactions, 1);
+    }
+
+    /** A member's writes: one row for its records, one for its audit; {@code failing} throws after writing its audit row. */
+    private IssuanceGroups.Writes member(int id, boolean failing, Runnable duringRecords) {
+        return new IssuanceGroups.Writes() {
+            @Override
+            public void records() {
+                duringRecords.run();
+                jdbc.update("INSERT INTO writes (member, part, txid) VALUES (?, 'records', txid_current())", id);
+            }
+
+            @Override
+            public void audit() {
+                jdbc.update("INSERT INTO writes (member, part, txid) VALUES (?, 'audit', txid_current())", id);
+                if (failing) {
+                    throw new IllegalStateException("member " + id + " refused");
+                }
+            }
+        };
+    }
+
+    @Test
+    void writesArrivingDuringACommitShareTheNextOneAndAFailureStaysWithItsMember() throws Exception {
+        int others = 12;
+        ExecutorService callers = Executors.newFixedThreadPool(others + 1);
+        try {
+            // The first member holds its group open until the others queue behind it: they become one group.
+            Future<?> first = holdTheFirstGroupUntilQueued(callers, others);
+            List<Future<?>> rest = new ArrayList<>();
+            for (int i = 1; i <= others; i++) {
+                int id = i;
+                rest.add(callers.submit(() -> groups.commit(member(id, id == 7, () -> { }))));
+            }
+            first.get(30, TimeUnit.SECONDS);
+            for (int i = 0; i < others; i++) {
+                int id = i + 1;
+                if (id == 7) {
+                    assertThatThrownBy(() -> rest.get(id - 1).get(30, TimeUnit.SECONDS))
+                            .hasRootCauseInstanceOf(IllegalStateException.class).hasRootCauseMessage("member 7 refused");
+                } else {
+                    rest.get(i).get(30, TimeUnit.SECONDS);
+                }
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        Map<Integer, Long> rowsByMember = jdbc.queryForList("SELECT member FROM writes", Integer.class).stream()
+                .collect(Collectors.groupingBy(m -> m, Collectors.counting()));
+        assertThat(rowsByMember).as("every member but the failing one committed its two rows once; member 7's rolled back")
+                .doesNotContainKey(7).hasSize(others).allSatisfy((member, rows) -> assertThat(rows).isEqualTo(2L));
+        assertThat(jdbc.queryForObject("SELECT count(DISTINCT txid) FROM writes WHERE part = 'records' AND member > 0", Long.class))
+                .as("the members that waited together were tried in one group, which failed, then each alone").isEqualTo(others - 1L);
+        assertThat(jdbc.queryForObject("SELECT count(DISTINCT txid) FROM writes WHERE member = 0", Long.class)).isOne();
+    }
+
+    @Test
+    void membersOfAGroupCommitTogetherWithTheirRecordsBeforeAnyAuditRecord() throws Exception {
+        int others = 8;
+        ExecutorService callers = Executors.newFixedThreadPool(others + 1);
+        try {
+            Future<?> first = holdTheFirstGroupUntilQueued(callers, others);
+            List<Future<?>> rest = new ArrayList<>();
+            for (int i = 1; i <= others; i++) {
+                int id = i;
+                rest.add(callers.submit(() -> groups.commit(member(id, false, () -> { }))));
+            }
+            first.get(30, TimeUnit.SECONDS);
+            for (Future<?> done : rest) {
+                done.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM writes", Long.class)).isEqualTo(2L * (others + 1));
+        assertThat(jdbc.queryForObject("SELECT count(DISTINCT txid) FROM writes WHERE member > 0", Long.class))
+                .as("the members that queued behind the first commit shared the next one").isOne();
+        List<String> parts = jdbc.queryForList("SELECT part FROM writes WHERE member > 0 ORDER BY seq", String.class);
+        assertThat(parts.subList(0, others)).containsOnly("records");
+        assertThat(parts.subList(others, parts.size())).containsOnly("audit");
+    }
+
+    @Test
+    void withTwoGroupsInFlightEveryWriteCommitsOnceAndNoThirdGroupOpens() throws Exception {
+        AtomicInteger open = new AtomicInteger();
+        AtomicInteger mostOpen = new AtomicInteger();
+        TransactionOperations counted = new TransactionOperations() {
+            @Override
+            public <T> T execute(TransactionCallback<T> action) {
+                mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+                try {
+                    return transactions.execute(action);
+                } finally {
+                    open.decrementAndGet();
+                }
+            }
+        };
+        IssuanceGroups pipelined = new IssuanceGroups(counted);
+        int members = 200;
+        ExecutorService callers = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < members; i++) {
+                int id = i;
+                all.add(callers.submit(() -> pipelined.commit(member(id, id % 50 == 7, () -> { }))));
+            }
+            for (int i = 0; i < members; i++) {
+                if (i % 50 == 7) {
+                    assertThatThrownBy(all.get(i)::get).hasRootCauseMessage("member " + i + " refused");
+                } else {
+                    all.get(i).get(30, TimeUnit.SECONDS);
+                }
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM writes", Long.class)).isEqualTo(2L * (members - 4));
+        assertThat(jdbc.queryForObject("SELECT count(DISTINCT member) FROM writes", Long.class)).isEqualTo(members - 4L);
+        assertThat(mostOpen.get()).isBetween(1, IssuanceGroups.MAX_GROUPS_IN_FLIGHT);
+        assertThat(pipelined.waiting()).isZero();
+    }
+
+    @Test
+    void insideACallersTransactionTheWritesJoinIt() {
+        Long outer = transactions.execute(status -> {
+            groups.commit(member(1, false, () -> { }));
+            return jdbc.queryForObject("SELECT txid_current()", Long.class);
+        });
+        assertThat(jdbc.queryForList("SELECT txid FROM writes", Long.class)).containsOnly(outer).hasSize(2);
+        assertThatThrownBy(() -> transactions.executeWithoutResult(status -> groups.commit(member(2, true, () -> { }))))
+                .hasMessage("member 2 refused");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM writes WHERE member = 2", Long.class)).isZero();
+    }
+
+    /** Member 0 commits alone, its group held open until {@code others} writes queue behind it. */
+    private Future<?> holdTheFirstGroupUntilQueued(ExecutorService callers, int others) throws InterruptedException {
+        CountDownLatch inRecords = new CountDownLatch(1);
+        Future<?> first = callers.submit(() -> groups.commit(member(0, false, () -> {
+            inRecords.countDown();
+            awaitWaiting(others);
+        })));
+        assertThat(inRecords.await(30, TimeUnit.SECONDS)).isTrue();
+        return first;
+    }
+
+    private void awaitWaiting(int count) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (groups.waiting() < count) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("only " + groups.waiting() + " of " + count + " writes queued");
+            }
+            Thread.onSpinWait();
+        }
+    }
+}
