@@ -130,6 +130,12 @@ class EstModeFourEndToEndTest {
         assertThat(old.get("revocationReason").asInt()).isEqualTo(4);
         assertThat(EstSupport.serverCredentials(server, device.endpoint(), dm)).extracting(c -> c.get("certificateSerial").asString())
                 .containsExactly(pending.get("certificateSerial").asString());
+
+        // The rotation's transactions wrote several audit rows each, inserted together at their commit: one chain still.
+        assertThat(server.call("GET", "/api/v1/audit?target=certificate:" + firstSerial, null).json().valueStream()
+                .map(e -> e.get("action").asString()).toList()).contains("certificate.issue", "certificate.revoke");
+        JsonNode verification = server.call("GET", "/api/v1/audit/verify", null).json();
+        assertThat(verification.get("valid").asBoolean()).as(verification.toString()).isTrue();
     }
 
     private record X509Pair(Path certificate, Path key) {

@@ -30,7 +30,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * The audit log: append-only (a trigger refuses UPDATE and DELETE) and hash-chained: each row's
  * hash covers its own fields and the previous row's hash, so an edited or removed row shows.
- * Events join the caller's transaction, so a change and its audit event commit together.
+ * Events join the caller's transaction, so a change and its audit event commit together: a
+ * transaction's rows are inserted just before its commit (decision 085), so nothing reads the audit
+ * log in the transaction that writes to it.
  */
 @Component
 public class AuditLog implements AuditSink {
@@ -61,69 +63,81 @@ public class AuditLog implements AuditSink {
     @Override
     @Transactional
     public void record(AuditEvent event) {
-        // What the transaction changed goes out first: from the lock to the commit the chain is this
-        // transaction's alone, so that stretch holds only the append.
-        em.flush();
+        Appends appends = Appends.ofThisTransaction();
+        byte[] prevHash;
+        if (appends != null) {
+            prevHash = appends.head;
+        } else {
+            // What the transaction changed goes out first: from the lock to the commit the chain is this
+            // transaction's alone, so that stretch holds only the appends.
+            em.flush();
+            prevHash = jdbc.execute((ConnectionCallback<byte[]>) AuditLog::lockAndReadHead);
+        }
         // Microseconds: what PostgreSQL keeps, so the hash can be recomputed from the stored row.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         String details = canonicalDetails(event.details());
-        ChainHead head = ChainHead.ofThisTransaction();
-        jdbc.execute((ConnectionCallback<Void>) connection -> {
-            byte[] prevHash = head != null ? head.hash : lockAndReadHead(connection);
-            byte[] hash = hash(prevHash, now, event.actor(), event.role(), event.action(), event.target(),
-                    event.outcome().name(), event.sourceAddress(), event.requestId(), details);
-            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                insert.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                insert.setString(2, event.actor());
-                insert.setString(3, event.role());
-                insert.setString(4, event.action());
-                insert.setString(5, event.target());
-                insert.setString(6, event.outcome().name());
-                insert.setString(7, event.sourceAddress());
-                insert.setString(8, event.requestId());
-                insert.setString(9, details);
-                insert.setBytes(10, prevHash);
-                insert.setBytes(11, hash);
-                insert.executeUpdate();
-            }
-            ChainHead.remember(head, hash);
-            return null;
-        });
+        byte[] hash = hash(prevHash, now, event.actor(), event.role(), event.action(), event.target(),
+                event.outcome().name(), event.sourceAddress(), event.requestId(), details);
+        Object[] row = {OffsetDateTime.ofInstant(now, ZoneOffset.UTC), event.actor(), event.role(), event.action(),
+                event.target(), event.outcome().name(), event.sourceAddress(), event.requestId(), details, prevHash, hash};
+        if (appends != null) {
+            appends.add(row, hash);
+        } else if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new Appends(jdbc, row, hash));
+        } else {
+            jdbc.update(INSERT, statement -> bind(statement, row));
+        }
     }
 
     /**
-     * The hash this transaction appended last. It holds the chain's lock from its first append to the
-     * commit, so its later appends follow its own last row without asking again; a transaction suspended
-     * for another ({@code REQUIRES_NEW}) takes its synchronizations, this one among them, along. Nothing
-     * here rolls back to a savepoint, which would leave this hash naming a row that is gone.
+     * This transaction's audit rows, inserted as one batch just before its commit, and the hash of the
+     * last: the transaction holds the chain's lock from its first append to the commit, so its later
+     * appends follow its own last row without asking again. A transaction suspended for another
+     * ({@code REQUIRES_NEW}) takes its synchronizations, this one among them, along. Nothing here rolls
+     * back to a savepoint, and nothing reads the audit log in the transaction that writes to it.
      */
-    private static final class ChainHead implements TransactionSynchronization {
+    private static final class Appends implements TransactionSynchronization {
 
-        private byte[] hash;
+        private final JdbcTemplate jdbc;
+        private final List<Object[]> rows = new java.util.ArrayList<>();
+        private byte[] head;
 
-        private ChainHead(byte[] hash) {
-            this.hash = hash;
+        private Appends(JdbcTemplate jdbc, Object[] row, byte[] hash) {
+            this.jdbc = jdbc;
+            add(row, hash);
         }
 
-        static ChainHead ofThisTransaction() {
+        static Appends ofThisTransaction() {
             if (!TransactionSynchronizationManager.isSynchronizationActive()) {
                 return null;
             }
             for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
-                if (synchronization instanceof ChainHead head) {
-                    return head;
+                if (synchronization instanceof Appends appends) {
+                    return appends;
                 }
             }
             return null;
         }
 
-        static void remember(ChainHead head, byte[] hash) {
-            if (head != null) {
-                head.hash = hash;
-            } else if (TransactionSynchronizationManager.isSynchronizationActive()) {
-                TransactionSynchronizationManager.registerSynchronization(new ChainHead(hash));
-            }
+        void add(Object[] row, byte[] hash) {
+            rows.add(row);
+            head = hash;
         }
+
+        @Override
+        public void beforeCommit(boolean readOnly) {
+            jdbc.batchUpdate(INSERT, rows, rows.size(), AuditLog::bind);
+        }
+    }
+
+    /** Binds a row as {@link #record} made it, each column with its own type (no guessing for nulls). */
+    private static void bind(PreparedStatement statement, Object[] row) throws SQLException {
+        statement.setObject(1, row[0]);
+        for (int i = 1; i <= 8; i++) {
+            statement.setString(i + 1, (String) row[i]);
+        }
+        statement.setBytes(10, (byte[]) row[9]);
+        statement.setBytes(11, (byte[]) row[10]);
     }
 
     /**
