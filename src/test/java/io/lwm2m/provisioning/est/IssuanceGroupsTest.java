@@ -10,11 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,27 +88,13 @@ class IssuanceGroupsTest {
     @Test
     void writesArrivingDuringACommitShareTheNextOneAndAFailureStaysWithItsMember() throws Exception {
         int others = 12;
-        ExecutorService callers = Executors.newFixedThreadPool(others + 1);
-        try {
-            // The first member holds its group open until the others queue behind it: they become one group.
-            Future<?> first = holdTheFirstGroupUntilQueued(callers, others);
-            List<Future<?>> rest = new ArrayList<>();
-            for (int i = 1; i <= others; i++) {
-                int id = i;
-                rest.add(callers.submit(() -> groups.commit(member(id, id == 7, () -> { }))));
+        List<Throwable> outcomes = commitBehindAHeldGroup(others, id -> id == 7);
+        for (int id = 1; id <= others; id++) {
+            if (id == 7) {
+                assertThat(outcomes.get(id)).isInstanceOf(IllegalStateException.class).hasMessage("member 7 refused");
+            } else {
+                assertThat(outcomes.get(id)).as("member " + id).isNull();
             }
-            first.get(30, TimeUnit.SECONDS);
-            for (int i = 0; i < others; i++) {
-                int id = i + 1;
-                if (id == 7) {
-                    assertThatThrownBy(() -> rest.get(id - 1).get(30, TimeUnit.SECONDS))
-                            .hasRootCauseInstanceOf(IllegalStateException.class).hasRootCauseMessage("member 7 refused");
-                } else {
-                    rest.get(i).get(30, TimeUnit.SECONDS);
-                }
-            }
-        } finally {
-            callers.shutdownNow();
         }
         Map<Integer, Long> rowsByMember = jdbc.queryForList("SELECT member FROM writes", Integer.class).stream()
                 .collect(Collectors.groupingBy(m -> m, Collectors.counting()));
@@ -120,27 +108,41 @@ class IssuanceGroupsTest {
     @Test
     void membersOfAGroupCommitTogetherWithTheirRecordsBeforeAnyAuditRecord() throws Exception {
         int others = 8;
-        ExecutorService callers = Executors.newFixedThreadPool(others + 1);
-        try {
-            Future<?> first = holdTheFirstGroupUntilQueued(callers, others);
-            List<Future<?>> rest = new ArrayList<>();
-            for (int i = 1; i <= others; i++) {
-                int id = i;
-                rest.add(callers.submit(() -> groups.commit(member(id, false, () -> { }))));
-            }
-            first.get(30, TimeUnit.SECONDS);
-            for (Future<?> done : rest) {
-                done.get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            callers.shutdownNow();
-        }
+        assertThat(commitBehindAHeldGroup(others, id -> false)).containsOnlyNulls();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM writes", Long.class)).isEqualTo(2L * (others + 1));
         assertThat(jdbc.queryForObject("SELECT count(DISTINCT txid) FROM writes WHERE member > 0", Long.class))
                 .as("the members that queued behind the first commit shared the next one").isOne();
         List<String> parts = jdbc.queryForList("SELECT part FROM writes WHERE member > 0 ORDER BY seq", String.class);
         assertThat(parts.subList(0, others)).containsOnly("records");
         assertThat(parts.subList(others, parts.size())).containsOnly("audit");
+    }
+
+    /**
+     * Member 0 commits alone, its group held open until members 1..{@code others} queue behind it; returns
+     * each member's outcome by id: null when its writes committed, else what its caller caught.
+     */
+    private List<Throwable> commitBehindAHeldGroup(int others, IntPredicate failing) throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(others + 1);
+        try {
+            List<Future<?>> all = new ArrayList<>();
+            all.add(holdTheFirstGroupUntilQueued(callers, others));
+            for (int i = 1; i <= others; i++) {
+                int id = i;
+                all.add(callers.submit(() -> groups.commit(member(id, failing.test(id), () -> { }))));
+            }
+            List<Throwable> outcomes = new ArrayList<>();
+            for (Future<?> member : all) {
+                try {
+                    member.get(30, TimeUnit.SECONDS);
+                    outcomes.add(null);
+                } catch (ExecutionException e) {
+                    outcomes.add(e.getCause());
+                }
+            }
+            return outcomes;
+        } finally {
+            callers.shutdownNow();
+        }
     }
 
     @Test

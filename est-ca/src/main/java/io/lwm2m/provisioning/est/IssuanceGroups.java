@@ -118,20 +118,20 @@ final class IssuanceGroups {
         if (group.isEmpty()) {
             return;
         }
-        List<RuntimeException> outcomes = new ArrayList<>(Collections.nCopies(group.size(), null));
+        // Until a transaction with its writes commits, no member may take them for committed, not even
+        // when an Error ends this group half-way.
+        RuntimeException notCommitted = new IllegalStateException("the group of this certificate's writes did not commit");
+        List<RuntimeException> outcomes = new ArrayList<>(Collections.nCopies(group.size(), notCommitted));
         try {
             transactions.executeWithoutResult(status -> {
                 group.forEach(m -> m.writes.records());
                 group.forEach(m -> m.writes.audit());
             });
+            Collections.fill(outcomes, null);
         } catch (RuntimeException failed) {
             for (int i = 0; i < group.size(); i++) {
                 outcomes.set(i, group.size() == 1 ? failed : commitAlone(group.get(i)));
             }
-        } catch (Error fatal) {
-            // No member may wait for a group that is gone.
-            outcomes.replaceAll(none -> new IllegalStateException("the group of this certificate's writes did not commit", fatal));
-            throw fatal;
         } finally {
             synchronized (monitor) {
                 for (int i = 0; i < group.size(); i++) {
