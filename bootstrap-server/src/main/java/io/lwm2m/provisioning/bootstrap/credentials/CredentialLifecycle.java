@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -34,7 +33,6 @@ public class CredentialLifecycle implements CredentialDelivery {
     private static final Logger log = LoggerFactory.getLogger(CredentialLifecycle.class);
     /** CRLReason superseded (RFC 5280). */
     public static final int SUPERSEDED = 4;
-    private static final EnumSet<CredentialStatus> LIVE = EnumSet.of(CredentialStatus.ACTIVE, CredentialStatus.PENDING);
 
     private static final long GRACE_LOCK = 0x67726163654cL; // "graceL"
 
@@ -115,7 +113,7 @@ public class CredentialLifecycle implements CredentialDelivery {
     private void promote(DeviceCredential pending, Actor actor, String why) {
         Instant now = clock.instant();
         List<DeviceCredential> live = credentials.findLive(pending.device().id(), pending.channel(),
-                pending.server() == null ? null : pending.server().id(), LIVE);
+                pending.server() == null ? null : pending.server().id());
         for (DeviceCredential old : live) {
             if (!old.id().equals(pending.id())) {
                 end(old, CredentialStatus.RETIRED, SUPERSEDED, now);
@@ -138,7 +136,7 @@ public class CredentialLifecycle implements CredentialDelivery {
     @Transactional
     public DeviceCredential reenrolled(DeviceCredential current, java.security.cert.X509Certificate certificate) {
         Instant now = clock.instant();
-        for (DeviceCredential live : credentials.findLive(current.device().id(), current.channel(), current.server().id(), LIVE)) {
+        for (DeviceCredential live : credentials.findLive(current.device().id(), current.channel(), current.server().id())) {
             if (live.status() == CredentialStatus.PENDING) {
                 end(live, CredentialStatus.RETIRED, SUPERSEDED, now);
             }

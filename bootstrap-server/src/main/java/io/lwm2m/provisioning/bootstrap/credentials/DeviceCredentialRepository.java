@@ -9,13 +9,19 @@ import org.springframework.data.repository.query.Param;
 
 public interface DeviceCredentialRepository extends JpaRepository<DeviceCredential, Long> {
 
-    /** The live credentials of one device and channel (and DM server, for the SERVER channel). */
+    /**
+     * The live (ACTIVE or PENDING) credentials of one device and channel (and DM server, for the SERVER
+     * channel). The statuses are literals: Hibernate translates a list parameter anew on every call, and
+     * the planner can use the index of live credentials (V20) only when it sees them.
+     */
     @Query("""
             select c from DeviceCredential c join fetch c.device d left join fetch c.server s
-            where d.id = :deviceId and c.channel = :channel and c.status in :statuses
+            where d.id = :deviceId and c.channel = :channel
+              and c.status in (io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus.ACTIVE,
+                               io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus.PENDING)
               and ((:serverId is null and s is null) or s.id = :serverId)""")
     List<DeviceCredential> findLive(@Param("deviceId") Long deviceId, @Param("channel") CredentialChannel channel,
-            @Param("serverId") Long serverId, @Param("statuses") Collection<CredentialStatus> statuses);
+            @Param("serverId") Long serverId);
 
     /** Pending DM-server credentials delivered before {@code deliveredBefore}: their grace period is over. */
     @Query("""
@@ -31,11 +37,12 @@ public interface DeviceCredentialRepository extends JpaRepository<DeviceCredenti
     /**
      * The live (ACTIVE or PENDING) mode-4 DM-server credentials of the device with this endpoint, with
      * their servers. The statuses are literals, not a list parameter: Hibernate translates a query with
-     * a list parameter anew on every call, and EST asks this for every enrollment.
+     * a list parameter anew on every call, and EST asks this for every enrollment. The device comes
+     * along: a re-enrollment needs its id, which would otherwise load it once more.
      */
     @Query("""
-            select c from DeviceCredential c join fetch c.server
-            where c.device.endpoint = :endpoint
+            select c from DeviceCredential c join fetch c.server join fetch c.device d
+            where d.endpoint = :endpoint
               and c.channel = io.lwm2m.provisioning.bootstrap.credentials.CredentialChannel.SERVER
               and c.mode = io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode.EST
               and c.status in (io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus.ACTIVE,

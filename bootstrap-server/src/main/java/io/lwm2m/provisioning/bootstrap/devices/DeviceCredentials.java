@@ -108,7 +108,7 @@ public class DeviceCredentials {
     /** The live credentials of one channel: the bootstrap channel when {@code server} is null. */
     private List<DeviceCredential> live(Device device, DmServer server) {
         return credentials.findLive(device.id(), server == null ? CredentialChannel.BOOTSTRAP : CredentialChannel.SERVER,
-                server == null ? null : server.id(), DeviceRecords.LIVE);
+                server == null ? null : server.id());
     }
 
     /** The DM server a credential target names: null for the bootstrap channel. */
