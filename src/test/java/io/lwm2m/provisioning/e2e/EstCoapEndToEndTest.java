@@ -85,6 +85,9 @@ class EstCoapEndToEndTest {
     @ParameterizedTest
     @EnumSource(Build.class)
     void senWithSmallBlocksIssuesAVerifiableCertificateRecordedOnTheModeFourAccount(Build build) {
+        io.micrometer.core.instrument.DistributionSummary groups = server.bean(io.micrometer.core.instrument.MeterRegistry.class)
+                .get("provisioning.est.issuance.groups").summary();
+        double certificatesInGroups = groups.totalAmount();
         PskDevice device = EstSupport.pskDevice(server, profile);
         Path key = bench.key("sen-" + build, "ec:P-256");
         byte[] csr = bench.csr(key, device.endpoint());
@@ -104,6 +107,8 @@ class EstCoapEndToEndTest {
         assertThat(accounts).hasSize(1);
         assertThat(accounts.get(0).get("mode").asString()).isEqualTo("EST");
         assertThat(accounts.get(0).get("certificateSerial").asString()).isEqualTo(recorded.get(0).get("serial").asString());
+        assertThat(groups.totalAmount()).as("the certificate's writes committed in a group the metric counts")
+                .isGreaterThanOrEqualTo(certificatesInGroups + 1);
     }
 
     @Test

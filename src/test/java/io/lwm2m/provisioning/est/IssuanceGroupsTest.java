@@ -41,6 +41,7 @@ class IssuanceGroupsTest {
     private JdbcTemplate jdbc;
     private TransactionTemplate transactions;
     private IssuanceGroups groups;
+    private final List<Integer> committedGroups = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -63,7 +64,8 @@ class IssuanceGroupsTest {
         jdbc.update("DELETE FROM writes");
         transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         // One group in flight: which writes share a group is then up to the test.
-        groups = new IssuanceGroups(transactions, 1);
+        committedGroups.clear();
+        groups = new IssuanceGroups(transactions, 1, committedGroups::add);
     }
 
     /** A member's writes: one row for its records, one for its audit; {@code failing} throws after writing its audit row. */
@@ -103,6 +105,8 @@ class IssuanceGroupsTest {
         assertThat(jdbc.queryForObject("SELECT count(DISTINCT txid) FROM writes WHERE part = 'records' AND member > 0", Long.class))
                 .as("the members that waited together were tried in one group, which failed, then each alone").isEqualTo(others - 1L);
         assertThat(jdbc.queryForObject("SELECT count(DISTINCT txid) FROM writes WHERE member = 0", Long.class)).isOne();
+        assertThat(committedGroups).as("member 0's group, then the failed group's members that committed alone")
+                .containsExactlyElementsOf(java.util.Collections.nCopies(others, 1));
     }
 
     @Test
@@ -112,6 +116,7 @@ class IssuanceGroupsTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM writes", Long.class)).isEqualTo(2L * (others + 1));
         assertThat(jdbc.queryForObject("SELECT count(DISTINCT txid) FROM writes WHERE member > 0", Long.class))
                 .as("the members that queued behind the first commit shared the next one").isOne();
+        assertThat(committedGroups).as("the sizes the metric is told").containsExactly(1, others);
         List<String> parts = jdbc.queryForList("SELECT part FROM writes WHERE member > 0 ORDER BY seq", String.class);
         assertThat(parts.subList(0, others)).containsOnly("records");
         assertThat(parts.subList(others, parts.size())).containsOnly("audit");
@@ -160,7 +165,7 @@ class IssuanceGroupsTest {
                 }
             }
         };
-        IssuanceGroups pipelined = new IssuanceGroups(counted);
+        IssuanceGroups pipelined = new IssuanceGroups(counted, committedGroups::add);
         int members = 200;
         ExecutorService callers = Executors.newFixedThreadPool(16);
         try {
@@ -183,6 +188,7 @@ class IssuanceGroupsTest {
         assertThat(jdbc.queryForObject("SELECT count(DISTINCT member) FROM writes", Long.class)).isEqualTo(members - 4L);
         assertThat(mostOpen.get()).isBetween(1, IssuanceGroups.MAX_GROUPS_IN_FLIGHT);
         assertThat(pipelined.waiting()).isZero();
+        assertThat(committedGroups.stream().mapToInt(Integer::intValue).sum()).isEqualTo(members - 4);
     }
 
     @Test
@@ -192,6 +198,7 @@ class IssuanceGroupsTest {
             return jdbc.queryForObject("SELECT txid_current()", Long.class);
         });
         assertThat(jdbc.queryForList("SELECT txid FROM writes", Long.class)).containsOnly(outer).hasSize(2);
+        assertThat(committedGroups).as("the caller's transaction is no group").isEmpty();
         assertThatThrownBy(() -> transactions.executeWithoutResult(status -> groups.commit(member(2, true, () -> { }))))
                 .hasMessage("member 2 refused");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM writes WHERE member = 2", Long.class)).isZero();

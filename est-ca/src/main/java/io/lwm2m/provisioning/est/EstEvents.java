@@ -8,4 +8,8 @@ public interface EstEvents {
      * (crts, att), or the rule that refused it (e.g. {@code csr.subject}).
      */
     void request(EstOperation operation, String outcome);
+
+    /** The writes of {@code size} issued certificates committed in one transaction (decision 085). */
+    default void issuanceGroup(int size) {
+    }
 }

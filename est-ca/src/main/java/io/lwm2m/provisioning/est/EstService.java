@@ -59,7 +59,7 @@ public class EstService {
         this.random = random;
         this.clock = clock;
         this.events = List.copyOf(events);
-        this.groups = new IssuanceGroups(transactions);
+        this.groups = new IssuanceGroups(transactions, size -> this.events.forEach(listener -> listener.issuanceGroup(size)));
     }
 
     /** {@code crts} / {@code cacerts}: the CA chain, issuing CA first, root last. Open to every client. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.IntConsumer;
 import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -37,18 +38,21 @@ final class IssuanceGroups {
 
     private final TransactionOperations transactions;
     private final int maxInFlight;
+    /** Told the size of every group that committed (a member retried alone is a group of one). */
+    private final IntConsumer committed;
     private final ConcurrentLinkedQueue<Member> waiting = new ConcurrentLinkedQueue<>();
     /** Guards {@link #inFlight} and every member's outcome; waited on by the members not committing a group. */
     private final Object monitor = new Object();
     private int inFlight;
 
-    IssuanceGroups(TransactionOperations transactions) {
-        this(transactions, MAX_GROUPS_IN_FLIGHT);
+    IssuanceGroups(TransactionOperations transactions, IntConsumer committed) {
+        this(transactions, MAX_GROUPS_IN_FLIGHT, committed);
     }
 
-    IssuanceGroups(TransactionOperations transactions, int maxInFlight) {
+    IssuanceGroups(TransactionOperations transactions, int maxInFlight, IntConsumer committed) {
         this.transactions = transactions;
         this.maxInFlight = maxInFlight;
+        this.committed = committed;
     }
 
     /**
@@ -128,6 +132,7 @@ final class IssuanceGroups {
                 group.forEach(m -> m.writes.audit());
             });
             Collections.fill(outcomes, null);
+            committed.accept(group.size());
         } catch (RuntimeException failed) {
             for (int i = 0; i < group.size(); i++) {
                 outcomes.set(i, group.size() == 1 ? failed : commitAlone(group.get(i)));
@@ -149,6 +154,7 @@ final class IssuanceGroups {
                 member.writes.records();
                 member.writes.audit();
             });
+            committed.accept(1);
             return null;
         } catch (RuntimeException failed) {
             return failed;
