@@ -78,14 +78,30 @@ public class AuditLog implements AuditSink {
         String details = canonicalDetails(event.details());
         byte[] hash = hash(prevHash, now, event.actor(), event.role(), event.action(), event.target(),
                 event.outcome().name(), event.sourceAddress(), event.requestId(), details);
-        Object[] row = {OffsetDateTime.ofInstant(now, ZoneOffset.UTC), event.actor(), event.role(), event.action(),
-                event.target(), event.outcome().name(), event.sourceAddress(), event.requestId(), details, prevHash, hash};
+        Row row = new Row(now, event, details, prevHash, hash);
         if (appends != null) {
-            appends.add(row, hash);
-        } else if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new Appends(jdbc, row, hash));
+            appends.add(row);
         } else {
-            jdbc.update(INSERT, statement -> bind(statement, row));
+            // This method is transactional, so its transaction (or the caller's) has synchronizations.
+            TransactionSynchronizationManager.registerSynchronization(new Appends(jdbc, row));
+        }
+    }
+
+    /** One audit row as {@link #INSERT} takes it. */
+    private record Row(Instant occurredAt, AuditEvent event, String details, byte[] prevHash, byte[] hash) {
+
+        void bind(PreparedStatement statement) throws SQLException {
+            statement.setObject(1, OffsetDateTime.ofInstant(occurredAt, ZoneOffset.UTC));
+            statement.setString(2, event.actor());
+            statement.setString(3, event.role());
+            statement.setString(4, event.action());
+            statement.setString(5, event.target());
+            statement.setString(6, event.outcome().name());
+            statement.setString(7, event.sourceAddress());
+            statement.setString(8, event.requestId());
+            statement.setString(9, details);
+            statement.setBytes(10, prevHash);
+            statement.setBytes(11, hash);
         }
     }
 
@@ -99,18 +115,15 @@ public class AuditLog implements AuditSink {
     private static final class Appends implements TransactionSynchronization {
 
         private final JdbcTemplate jdbc;
-        private final List<Object[]> rows = new java.util.ArrayList<>();
+        private final List<Row> rows = new java.util.ArrayList<>();
         private byte[] head;
 
-        private Appends(JdbcTemplate jdbc, Object[] row, byte[] hash) {
+        private Appends(JdbcTemplate jdbc, Row first) {
             this.jdbc = jdbc;
-            add(row, hash);
+            add(first);
         }
 
         static Appends ofThisTransaction() {
-            if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-                return null;
-            }
             for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
                 if (synchronization instanceof Appends appends) {
                     return appends;
@@ -119,25 +132,15 @@ public class AuditLog implements AuditSink {
             return null;
         }
 
-        void add(Object[] row, byte[] hash) {
+        void add(Row row) {
             rows.add(row);
-            head = hash;
+            head = row.hash();
         }
 
         @Override
         public void beforeCommit(boolean readOnly) {
-            jdbc.batchUpdate(INSERT, rows, rows.size(), AuditLog::bind);
+            jdbc.batchUpdate(INSERT, rows, rows.size(), (statement, row) -> row.bind(statement));
         }
-    }
-
-    /** Binds a row as {@link #record} made it, each column with its own type (no guessing for nulls). */
-    private static void bind(PreparedStatement statement, Object[] row) throws SQLException {
-        statement.setObject(1, row[0]);
-        for (int i = 1; i <= 8; i++) {
-            statement.setString(i + 1, (String) row[i]);
-        }
-        statement.setBytes(10, (byte[]) row[9]);
-        statement.setBytes(11, (byte[]) row[10]);
     }
 
     /**
