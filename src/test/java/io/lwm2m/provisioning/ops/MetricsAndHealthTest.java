@@ -156,13 +156,29 @@ class MetricsAndHealthTest {
         cacerts.setHostnameVerifier((name, session) -> true); // the certificate names localhost
         assertThat(cacerts.getResponseCode()).isEqualTo(200);
 
-        List<String> lines = new ArrayList<>();
-        try (Stream<Path> logs = Files.list(dataDir.resolve("access-log"))) {
-            for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("access_log")).toList()) {
-                lines.addAll(Files.readAllLines(log));
+        List<String> expected = List.of(server.apiPort() + " GET /api/v1/ca/certificates 200",
+                estPort + " GET /.well-known/est/cacerts 200");
+        assertThat(awaitAccessLog(expected, Duration.ofSeconds(10))).containsAll(expected);
+    }
+
+    /**
+     * Tomcat's access log valve writes a request's line after the response has gone out, so the client
+     * can read its answer before the line is there: wait for the lines.
+     */
+    private static List<String> awaitAccessLog(List<String> expected, Duration timeout) throws Exception {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<String> lines = new ArrayList<>();
+            try (Stream<Path> logs = Files.list(dataDir.resolve("access-log"))) {
+                for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("access_log")).toList()) {
+                    lines.addAll(Files.readAllLines(log));
+                }
             }
+            if (lines.containsAll(expected) || System.nanoTime() > until) {
+                return lines;
+            }
+            Thread.sleep(50);
         }
-        assertThat(lines).contains(server.apiPort() + " GET /api/v1/ca/certificates 200", estPort + " GET /.well-known/est/cacerts 200");
     }
 
     /** The counters move on the CoAP and DTLS threads, right after the clients saw their answers: wait for them. */
