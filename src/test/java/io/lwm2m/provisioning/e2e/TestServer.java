@@ -3,6 +3,7 @@ package io.lwm2m.provisioning.e2e;
 import io.lwm2m.provisioning.ProvisioningServerApplication;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapSessionManager;
 import io.lwm2m.provisioning.bootstrap.transport.BootstrapEndpoints;
+import io.lwm2m.provisioning.testing.TestDataDirectories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -53,6 +54,7 @@ final class TestServer implements AutoCloseable {
         // As command-line arguments: they override application.yml, as an operator's would.
         String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         this.context = new SpringApplicationBuilder(ProvisioningServerApplication.class).run(args);
+        TestDataDirectories.closeAtExit(this);
         // A replica joining an existing database creates no admin key, and a configured KEK is no file.
         if (Files.exists(dataDir.resolve("initial-admin-key"))) {
             TestOutput.rememberSecret(adminKey());
@@ -78,12 +80,9 @@ final class TestServer implements AutoCloseable {
         return new TestServer(dataDir, properties);
     }
 
+    /** A fresh data dir, deleted when the test JVM exits. */
     static Path newDataDir() {
-        try {
-            return Files.createTempDirectory("provisioning-e2e-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestDataDirectories.create("provisioning-e2e-");
     }
 
     Path dataDir() {

@@ -3,6 +3,7 @@ package io.lwm2m.provisioning.ops;
 import io.lwm2m.provisioning.ProvisioningServerApplication;
 import io.lwm2m.provisioning.bootstrap.sessions.BootstrapSessionManager;
 import io.lwm2m.provisioning.bootstrap.transport.BootstrapEndpoints;
+import io.lwm2m.provisioning.testing.TestDataDirectories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -13,10 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
@@ -62,6 +61,7 @@ public final class OpsServer implements AutoCloseable {
             }
         };
         this.context = new SpringApplicationBuilder(ProvisioningServerApplication.class).listeners(ports).run(args);
+        TestDataDirectories.closeAtExit(this);
     }
 
     public static OpsServer start(Path dataDir) {
@@ -72,24 +72,14 @@ public final class OpsServer implements AutoCloseable {
         return new OpsServer(dataDir, properties);
     }
 
+    /** A fresh data dir, deleted when the test JVM exits. */
     public static Path newDataDir() {
-        try {
-            return Files.createTempDirectory("provisioning-ops-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestDataDirectories.create("provisioning-ops-");
     }
 
     /** Deletes a data dir of a stopped server; best effort. */
     public static void delete(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // a leftover temp dir
-        }
+        TestDataDirectories.delete(dir);
     }
 
     public Path dataDir() {
