@@ -1,7 +1,6 @@
 package io.lwm2m.provisioning.est;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.IntConsumer;
@@ -123,24 +122,26 @@ final class IssuanceGroups {
             return;
         }
         // Until a transaction with its writes commits, no member may take them for committed, not even
-        // when an Error ends this group half-way.
-        RuntimeException notCommitted = new IllegalStateException("the group of this certificate's writes did not commit");
-        List<RuntimeException> outcomes = new ArrayList<>(Collections.nCopies(group.size(), notCommitted));
+        // when an Error ends this group half-way: a member whose outcome was not decided gets a failure.
+        RuntimeException[] outcomes = new RuntimeException[group.size()];
+        int decided = 0;
         try {
             transactions.executeWithoutResult(status -> {
                 group.forEach(m -> m.writes.records());
                 group.forEach(m -> m.writes.audit());
             });
-            Collections.fill(outcomes, null);
+            decided = group.size();
             committed.accept(group.size());
         } catch (RuntimeException failed) {
-            for (int i = 0; i < group.size(); i++) {
-                outcomes.set(i, group.size() == 1 ? failed : commitAlone(group.get(i)));
+            for (; decided < group.size(); decided++) {
+                outcomes[decided] = group.size() == 1 ? failed : commitAlone(group.get(decided));
             }
         } finally {
+            RuntimeException notCommitted = decided == group.size() ? null
+                    : new IllegalStateException("the group of this certificate's writes did not commit");
             synchronized (monitor) {
                 for (int i = 0; i < group.size(); i++) {
-                    group.get(i).failure = outcomes.get(i);
+                    group.get(i).failure = i < decided ? outcomes[i] : notCommitted;
                     group.get(i).done = true;
                 }
                 monitor.notifyAll();

@@ -22,7 +22,9 @@ import org.springframework.stereotype.Component;
 class BootstrapIdentities {
 
     private static final String OWNER = """
-            SELECT c.id, d.id, d.endpoint, d.state, d.profile_id, p.version, d.overrides
+            SELECT c.id, d.id, d.endpoint, d.state, d.profile_id, p.version, d.overrides,
+              EXISTS (SELECT 1 FROM device_credentials e WHERE e.device_id = d.id AND e.channel = 'SERVER'
+                        AND e.mode = 'EST' AND e.status IN ('ACTIVE', 'PENDING'))
             FROM device_credentials c
             JOIN devices d ON d.id = c.device_id
             LEFT JOIN profiles p ON p.id = d.profile_id
@@ -39,8 +41,13 @@ class BootstrapIdentities {
         this.manufacturers = manufacturers;
     }
 
-    /** A live bootstrap credential and the device it belongs to. */
-    record Owner(long credentialId, Enrollee device) {
+    /**
+     * A live bootstrap credential and the device it belongs to.
+     *
+     * @param modeFourAccount whether the device has a live mode-4 (EST) DM-server credential, which EST
+     *                        enrollment feeds (read in the same statement, so EST need not ask again)
+     */
+    record Owner(long credentialId, Enrollee device, boolean modeFourAccount) {
     }
 
     /** The owner of a DTLS client identity (PSK identity, raw public key or certificate). */
@@ -93,6 +100,6 @@ class BootstrapIdentities {
 
     private static Owner owner(ResultSet row, int n) throws SQLException {
         return new Owner(row.getLong(1), new Enrollee(row.getLong(2), row.getString(3), DeviceState.valueOf(row.getString(4)),
-                row.getObject(5, Long.class), row.getLong(6), row.getString(7)));
+                row.getObject(5, Long.class), row.getLong(6), row.getString(7)), row.getBoolean(8));
     }
 }

@@ -76,7 +76,7 @@ class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
         }
         Decision decision;
         try {
-            decision = readOnly.execute(status -> decide(identity, label));
+            decision = decide(identity, label);
         } catch (EstException e) {
             if (!UNKNOWN.equals(e.rule())) {
                 throw e;
@@ -112,64 +112,77 @@ class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
         if (!(admitted instanceof DeviceAdmission.Admission.Admitted)) {
             throw unknown;
         }
-        return readOnly.execute(status -> decide(identity, label));
+        return decide(identity, label);
     }
 
+    /**
+     * A PSK or raw public key is decided on one plain statement (plus the profile's policy, cached);
+     * a certificate reads entities, in one read-only transaction.
+     */
     private Decision decide(EstIdentity identity, String label) {
-        Enrollee device;
-        boolean overBootstrapCredential = false;
-        Long pendingCredential = null;
-        switch (identity.kind()) {
-            case CERTIFICATE -> {
-                X509Certificate certificate = identity.certificate();
-                String serial = CertificateAuthorityService.hex(certificate.getSerialNumber());
-                PresentedCertificate presented = ca.examine(certificate);
-                Optional<IssuedCertificate> ours = presented.issued();
-                Device found;
-                if (ours.isPresent()) {
-                    if (!presented.valid()) {
-                        throw forbidden("client.certificate", "the client's certificate from this CA is expired or revoked");
-                    }
-                    found = ours.map(IssuedCertificate::endpoint).flatMap(devices::findByEndpoint)
-                            .orElseThrow(() -> forbidden(UNKNOWN, "the client's certificate names no registered device"));
-                    pendingCredential = credentials.findByCertificateSerial(serial)
-                            .filter(c -> c.status() == CredentialStatus.PENDING).map(DeviceCredential::id).orElse(null);
-                } else {
-                    List<String> names = manufacturers.endpointsVouchedFor(identity.certificates());
-                    if (names.isEmpty()) {
-                        throw forbidden("client.certificate",
-                                "the client's certificate is neither from this CA nor from a registered manufacturer CA (or it expired)");
-                    }
-                    found = names.stream().map(devices::findByEndpoint).flatMap(Optional::stream).findFirst()
-                            .orElseThrow(() -> forbidden(UNKNOWN, "the factory certificate names no registered device"));
-                }
-                device = Enrollee.of(found);
-            }
-            case PSK, RPK -> {
-                device = identities.of(identity).map(BootstrapIdentities.Owner::device)
-                        .orElseThrow(() -> forbidden(UNKNOWN, "the client's " + identity.kind()
-                                + " is no live bootstrap credential"));
-                overBootstrapCredential = true;
-            }
+        return switch (identity.kind()) {
+            case CERTIFICATE -> readOnly.execute(status -> byCertificate(identity, label));
+            case PSK, RPK -> byBootstrapCredential(identity, label);
             default -> throw new IllegalStateException("unexpected identity " + identity.kind());
-        }
-        // The one place a device's state decides EST: a disabled device enrolls for nothing.
-        if (device.state() != DeviceState.ACTIVE) {
-            throw forbidden("device.disabled", "device '" + device.endpoint() + "' is " + device.state());
-        }
-        EstPolicy policy = policies.of(device, () -> {
-            Device entity = devices.findById(device.id()).orElseThrow();
-            return profiles.effectiveFor(entity.profile(), entity.overridesJson(), entity.servers()).est();
-        }).forLabel(label);
-        if (overBootstrapCredential && !policy.allowBootstrapCredential()) {
+        };
+    }
+
+    private Decision byBootstrapCredential(EstIdentity identity, String label) {
+        BootstrapIdentities.Owner owner = identities.of(identity).orElseThrow(() -> forbidden(UNKNOWN, "the client's "
+                + identity.kind() + " is no live bootstrap credential"));
+        EstPolicy policy = policyFor(owner.device(), label);
+        if (!policy.allowBootstrapCredential()) {
             throw forbidden("client.bootstrap-credential", "the device's profile does not allow EST over its "
                     + identity.kind() + " bootstrap credential (est.allowBootstrapCredential); authenticate with a certificate");
         }
-        return new Decision(new EnrollmentGrant(device.endpoint(), label, policy), pendingCredential);
+        return new Decision(new EnrollmentGrant(owner.device().endpoint(), label, policy, owner.modeFourAccount()), null);
+    }
+
+    private Decision byCertificate(EstIdentity identity, String label) {
+        Long pendingCredential = null;
+        X509Certificate certificate = identity.certificate();
+        String serial = CertificateAuthorityService.hex(certificate.getSerialNumber());
+        PresentedCertificate presented = ca.examine(certificate);
+        Optional<IssuedCertificate> ours = presented.issued();
+        Device found;
+        if (ours.isPresent()) {
+            if (!presented.valid()) {
+                throw forbidden("client.certificate", "the client's certificate from this CA is expired or revoked");
+            }
+            found = ours.map(IssuedCertificate::endpoint).flatMap(devices::findByEndpoint)
+                    .orElseThrow(() -> forbidden(UNKNOWN, "the client's certificate names no registered device"));
+            pendingCredential = credentials.findByCertificateSerial(serial)
+                    .filter(c -> c.status() == CredentialStatus.PENDING).map(DeviceCredential::id).orElse(null);
+        } else {
+            List<String> names = manufacturers.endpointsVouchedFor(identity.certificates());
+            if (names.isEmpty()) {
+                throw forbidden("client.certificate",
+                        "the client's certificate is neither from this CA nor from a registered manufacturer CA (or it expired)");
+            }
+            found = names.stream().map(devices::findByEndpoint).flatMap(Optional::stream).findFirst()
+                    .orElseThrow(() -> forbidden(UNKNOWN, "the factory certificate names no registered device"));
+        }
+        Enrollee device = Enrollee.of(found);
+        // Whether it has a mode-4 account is left to issued(), which looks in its own transaction.
+        return new Decision(new EnrollmentGrant(device.endpoint(), label, policyFor(device, label), true), pendingCredential);
+    }
+
+    /** The device's EST policy for {@code label}; the one place a device's state decides EST: a disabled device enrolls for nothing. */
+    private EstPolicy policyFor(Enrollee device, String label) {
+        if (device.state() != DeviceState.ACTIVE) {
+            throw forbidden("device.disabled", "device '" + device.endpoint() + "' is " + device.state());
+        }
+        return policies.of(device, () -> readOnly.execute(status -> {
+            Device entity = devices.findById(device.id()).orElseThrow();
+            return profiles.effectiveFor(entity.profile(), entity.overridesJson(), entity.servers()).est();
+        })).forLabel(label);
     }
 
     @Override
     public void issued(EnrollmentGrant grant, EstIdentity identity, EstOperation operation, X509Certificate certificate) {
+        if (!grant.modeFourAccount()) {
+            return; // none when it was authorized (e.g. a gateway's certificate): the CA's record is the only one
+        }
         String server = grant.policy().server();
         List<DeviceCredential> est = credentials.findLiveEstCredentials(grant.endpoint()).stream()
                 .filter(c -> server == null || c.server().name().equals(server))
