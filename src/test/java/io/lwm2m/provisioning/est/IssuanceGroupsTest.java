@@ -122,6 +122,17 @@ class IssuanceGroupsTest {
         assertThat(parts.subList(others, parts.size())).containsOnly("audit");
     }
 
+    @Test
+    void aMetricThatFailsAfterTheCommitLeavesEveryWriteCommittedOnce() throws Exception {
+        groups = new IssuanceGroups(transactions, 1, size -> {
+            throw new IllegalStateException("the metric failed");
+        });
+        int others = 4;
+        assertThat(commitBehindAHeldGroup(others, id -> false)).as("every member's writes committed").containsOnlyNulls();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM writes", Long.class))
+                .as("each member's two rows, once: nobody was committed again alone").isEqualTo(2L * (others + 1));
+    }
+
     /**
      * Member 0 commits alone, its group held open until members 1..{@code others} queue behind it; returns
      * each member's outcome by id: null when its writes committed, else what its caller caught.
