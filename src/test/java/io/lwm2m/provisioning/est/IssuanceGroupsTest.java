@@ -123,7 +123,7 @@ class IssuanceGroupsTest {
     }
 
     @Test
-    void aMetricThatFailsAfterTheCommitLeavesEveryWriteCommittedOnce() throws Exception {
+    void aMetricThatFailsAfterACommitLeavesEveryWriteCommittedOnceAndReportedSo() throws Exception {
         groups = new IssuanceGroups(transactions, 1, size -> {
             throw new IllegalStateException("the metric failed");
         });
@@ -131,6 +131,14 @@ class IssuanceGroupsTest {
         assertThat(commitBehindAHeldGroup(others, id -> false)).as("every member's writes committed").containsOnlyNulls();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM writes", Long.class))
                 .as("each member's two rows, once: nobody was committed again alone").isEqualTo(2L * (others + 1));
+
+        // And when a failing member sends the others to commit alone, each of them still hears success.
+        jdbc.update("DELETE FROM writes");
+        List<Throwable> outcomes = commitBehindAHeldGroup(others, id -> id == 3);
+        assertThat(outcomes.get(3)).hasMessage("member 3 refused");
+        outcomes.remove(3);
+        assertThat(outcomes).as("the members committed alone").containsOnlyNulls();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM writes", Long.class)).isEqualTo(2L * others);
     }
 
     /**

@@ -1,9 +1,13 @@
 package io.lwm2m.provisioning.est;
 
+import io.lwm2m.provisioning.logging.ThrottledLog;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -16,6 +20,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * caused it.
  */
 final class IssuanceGroups {
+
+    private static final Logger log = LoggerFactory.getLogger(IssuanceGroups.class);
+    private final ThrottledLog metricFailures = new ThrottledLog(log, Duration.ofSeconds(60));
 
     /** One enrollment's writes. A group runs every member's records, then every member's audit records. */
     interface Writes {
@@ -131,7 +138,7 @@ final class IssuanceGroups {
                 group.forEach(m -> m.writes.audit());
             });
             decided = group.size();
-            committed.accept(group.size());
+            reportCommitted(group.size());
         } catch (RuntimeException failed) {
             for (; decided < group.size(); decided++) {
                 outcomes[decided] = group.size() == 1 ? failed : commitAlone(group.get(decided));
@@ -155,10 +162,19 @@ final class IssuanceGroups {
                 member.writes.records();
                 member.writes.audit();
             });
-            committed.accept(1);
-            return null;
         } catch (RuntimeException failed) {
             return failed;
+        }
+        reportCommitted(1);
+        return null;
+    }
+
+    /** Tells the metric; its failure must not make committed writes look failed, or commit them again. */
+    private void reportCommitted(int size) {
+        try {
+            committed.accept(size);
+        } catch (RuntimeException e) {
+            metricFailures.warn("Could not count a committed issuance group", e);
         }
     }
 
