@@ -207,6 +207,32 @@ class MigrationsTest {
         }
     }
 
+    /** Decision 087: certificates name their authority without a foreign key; the authority cannot go. */
+    @Test
+    void aCertificateAuthorityCanNeitherBeDeletedNorRenumbered() throws SQLException {
+        try (Connection c = db.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO ca_authorities (name, source, key_algorithm, chain_pem, created_at) "
+                    + "VALUES ('ca-kept', 'PKCS11', 'EC', 'pem', now())");
+            s.execute("INSERT INTO certificates (serial, authority_id, subject, profile, not_before, not_after, status, requested_by, der, created_at) "
+                    + "SELECT 'a1b2c3', id, 'CN=kept', 'DEVICE', now(), now() + interval '1 day', 'VALID', 'test', '\\x00', now() "
+                    + "FROM ca_authorities WHERE name = 'ca-kept'");
+            assertThatThrownBy(() -> s.execute("DELETE FROM ca_authorities WHERE name = 'ca-kept'"))
+                    .hasMessageContaining("certificate authorities are never deleted")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23001"));
+            assertThatThrownBy(() -> s.execute("UPDATE ca_authorities SET id = DEFAULT WHERE name = 'ca-kept'"))
+                    .hasMessageContaining("certificate authorities are never deleted");
+            assertThatThrownBy(() -> s.execute("TRUNCATE ca_authorities CASCADE"))
+                    .hasMessageContaining("certificate authorities are never deleted");
+            // Other columns still change (a renamed authority keeps its certificates).
+            assertThat(s.executeUpdate("UPDATE ca_authorities SET name = 'ca-kept-renamed' WHERE name = 'ca-kept'")).isEqualTo(1);
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM certificates t JOIN ca_authorities a ON a.id = t.authority_id "
+                    + "WHERE a.name = 'ca-kept-renamed'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+            }
+        }
+    }
+
     /** Two transactions: a profile delete waits for a device insert naming it, then refuses. */
     @Test
     void aProfileDeletedWhileADeviceNamingItIsInsertedIsRefused() throws Exception {
