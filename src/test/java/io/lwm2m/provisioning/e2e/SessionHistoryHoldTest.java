@@ -12,6 +12,9 @@ import io.lwm2m.provisioning.bootstrap.history.SessionRecorder;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionStart;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionStep;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -50,6 +53,16 @@ class SessionHistoryHoldTest {
                 END $$ LANGUAGE plpgsql""");
         jdbc.execute("CREATE TRIGGER hold_test_updates AFTER UPDATE ON bootstrap_sessions "
                 + "FOR EACH ROW EXECUTE FUNCTION hold_test_record_update()");
+        // How many rows each INSERT statement wrote: finished sessions of one group commit share one.
+        jdbc.execute("CREATE TABLE IF NOT EXISTS hold_test_inserts (row_count BIGINT NOT NULL)");
+        jdbc.execute("""
+                CREATE OR REPLACE FUNCTION hold_test_record_insert() RETURNS trigger AS $$
+                BEGIN
+                  INSERT INTO hold_test_inserts SELECT count(*) FROM new_rows;
+                  RETURN NULL;
+                END $$ LANGUAGE plpgsql""");
+        jdbc.execute("CREATE TRIGGER hold_test_inserts AFTER INSERT ON bootstrap_sessions "
+                + "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION hold_test_record_insert()");
     }
 
     @AfterAll
@@ -57,6 +70,9 @@ class SessionHistoryHoldTest {
         jdbc.execute("DROP TRIGGER IF EXISTS hold_test_updates ON bootstrap_sessions");
         jdbc.execute("DROP FUNCTION IF EXISTS hold_test_record_update()");
         jdbc.execute("DROP TABLE IF EXISTS hold_test_updates");
+        jdbc.execute("DROP TRIGGER IF EXISTS hold_test_inserts ON bootstrap_sessions");
+        jdbc.execute("DROP FUNCTION IF EXISTS hold_test_record_insert()");
+        jdbc.execute("DROP TABLE IF EXISTS hold_test_inserts");
     }
 
     @Test
@@ -131,9 +147,98 @@ class SessionHistoryHoldTest {
         assertThat(updatesOf(start.id())).containsExactly("RUNNING->SUCCEEDED");
     }
 
+    @Test
+    void finishedSessionsQueuedTogetherAreOneInsertAndEachSupersedesInQueueOrder() {
+        jdbc.update("DELETE FROM hold_test_inserts");
+        List<Long> devices = new ArrayList<>();
+        Map<Long, UUID> orphans = new HashMap<>();
+        for (int i = 0; i < 20; i++) {
+            long device = unusedDeviceId();
+            devices.add(device);
+            if (i % 2 == 0) {
+                UUID orphan = UUID.randomUUID();
+                jdbc.update("INSERT INTO bootstrap_sessions (id, device_id, endpoint, peer_address, security_mode, started_at, outcome) "
+                        + "VALUES (?, ?, 'urn:dev:hold-orphan', '192.0.2.1:5684', 'PSK', now(), 'RUNNING')", orphan, device);
+                orphans.put(device, orphan);
+            }
+        }
+        // Two sessions per device, each ended right after its start, the first of every device queued
+        // before any second: the first of each device supersedes its orphan.
+        List<SessionStart> first = new ArrayList<>();
+        List<SessionStart> second = new ArrayList<>();
+        for (List<SessionStart> round : List.of(first, second)) {
+            for (int i = 0; i < devices.size(); i++) {
+                SessionStart start = start(devices.get(i));
+                recorder.begin(start);
+                recorder.finish(start, new SessionEnd(i % 3 == 0 ? SessionOutcome.FAILED : SessionOutcome.SUCCEEDED,
+                        i % 3 == 0 ? BootstrapFailure.CLIENT_ERROR : null, i % 3 == 0 ? "the client answered 4.00" : null,
+                        "1.1", steps(start), i % 3 == 0 ? null : i, Instant.now()));
+                round.add(start);
+            }
+        }
+        writer.flush();
+
+        for (int i = 0; i < devices.size(); i++) {
+            for (SessionStart start : List.of(first.get(i), second.get(i))) {
+                Map<String, Object> row = row(start.id());
+                assertThat(row.get("device_id")).isEqualTo(devices.get(i));
+                assertThat(row.get("endpoint")).isEqualTo(start.endpoint());
+                assertThat(row.get("peer_address")).isEqualTo("127.0.0.1:40000");
+                assertThat(row.get("security_mode")).isEqualTo("PSK");
+                assertThat(row.get("identity")).isEqualTo(start.identity());
+                assertThat(row.get("content_format")).isEqualTo(11542);
+                assertThat(((java.sql.Timestamp) row.get("started_at")).toInstant()).isEqualTo(start.startedAt());
+                assertThat(row.get("ended_at")).isNotNull();
+                assertThat(row.get("lwm2m_version")).isEqualTo("1.1");
+                assertThat((String) row.get("steps")).contains("Bootstrap-Discover").contains("Bootstrap-Finish");
+                if (i % 3 == 0) {
+                    assertThat(row).containsEntry("outcome", "FAILED").containsEntry("failure", "CLIENT_ERROR")
+                            .containsEntry("reason", "the client answered 4.00").containsEntry("bootstrap_account_instance", null);
+                } else {
+                    assertThat(row).containsEntry("outcome", "SUCCEEDED").containsEntry("failure", null)
+                            .containsEntry("reason", null).containsEntry("bootstrap_account_instance", i);
+                }
+            }
+            UUID orphan = orphans.get(devices.get(i));
+            if (orphan != null) {
+                assertThat(row(orphan)).containsEntry("outcome", "FAILED").containsEntry("failure", "SUPERSEDED")
+                        .containsEntry("reason", "superseded by a new Bootstrap-Request (session " + first.get(i).id() + ")");
+                assertThat(((java.sql.Timestamp) row(orphan).get("ended_at")).toInstant()).isEqualTo(first.get(i).startedAt());
+            }
+        }
+        // 40 rows, queued within a millisecond or two: the group commit wrote them in far fewer statements.
+        assertThat(jdbc.queryForObject("SELECT max(row_count) FROM hold_test_inserts", Long.class)).isGreaterThan(1L);
+    }
+
+    @Test
+    void aFinishedSessionTheDatabaseRefusesCostsNoOtherSessionOfItsGroup() {
+        List<SessionStart> starts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            SessionStart start = start(unusedDeviceId());
+            recorder.begin(start);
+            starts.add(start);
+        }
+        for (int i = 0; i < starts.size(); i++) {
+            // Instance 70000 breaks the column's CHECK (0-65535): the group fails, then each row is tried alone.
+            recorder.finish(starts.get(i), new SessionEnd(SessionOutcome.SUCCEEDED, null, null, "1.1", steps(starts.get(i)),
+                    i == 4 ? 70_000 : 1, Instant.now()));
+        }
+        writer.flush();
+
+        for (int i = 0; i < starts.size(); i++) {
+            List<Map<String, Object>> rows = jdbc.queryForList("SELECT * FROM bootstrap_sessions WHERE id = ?", starts.get(i).id());
+            if (i == 4) {
+                assertThat(rows).isEmpty();
+            } else {
+                assertThat(rows).singleElement().satisfies(r -> assertThat(r).containsEntry("outcome", "SUCCEEDED")
+                        .containsEntry("bootstrap_account_instance", 1));
+            }
+        }
+    }
+
     private static SessionStart start(long device) {
         return new SessionStart(UUID.randomUUID(), device, "urn:dev:hold-" + device, "127.0.0.1:40000", SecurityMode.PSK,
-                "psk:hold-" + device, 11542, Instant.now());
+                "psk:hold-" + device, 11542, Instant.now().truncatedTo(ChronoUnit.MICROS));
     }
 
     private static List<SessionStep> steps(SessionStart start) {

@@ -53,10 +53,40 @@ public class SessionHistoryWriter implements DisposableBean {
     }
 
     /**
-     * One queued write: a statement, its parameters, and the key (the device) that orders it
-     * against writes of other statements.
+     * A statement that writes any number of rows in one execution, each of its parameters an array
+     * of one column's values (PostgreSQL's {@code unnest}): a group of such writes is one statement,
+     * where a JDBC batch would still run the statement once per row (decision 087).
+     *
+     * @param arrayTypes the PostgreSQL element type of each parameter, in order
      */
-    private record Queued(long sequence, String description, String sql, Object key, Binder binder) {
+    record RowsStatement(String sql, String... arrayTypes) {
+
+        private void bind(PreparedStatement statement, Connection connection, List<Queued> rows) throws SQLException {
+            for (int column = 0; column < arrayTypes.length; column++) {
+                Object[] values = new Object[rows.size()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = rows.get(i).row()[column];
+                }
+                statement.setArray(column + 1, connection.createArrayOf(arrayTypes[column], values));
+            }
+        }
+    }
+
+    /**
+     * One queued write: a statement, its parameters, and the key (the device) that orders it
+     * against writes of other statements. The parameters are bound by {@code binder}, or, for a
+     * {@link RowsStatement}, are the values of {@code row}.
+     */
+    private record Queued(long sequence, String description, String sql, Object key, Binder binder, RowsStatement rows, Object[] row) {
+
+        /** Binds this write alone to its statement. */
+        private void bind(PreparedStatement statement, Connection connection) throws SQLException {
+            if (rows != null) {
+                rows.bind(statement, connection, List.of(this));
+            } else {
+                binder.bind(statement, connection);
+            }
+        }
     }
 
     private final DataSource dataSource;
@@ -83,8 +113,17 @@ public class SessionHistoryWriter implements DisposableBean {
      * down for minutes) the write is dropped, counted and logged, and the bootstrap goes on.
      */
     void submit(String description, String sql, Object key, Binder binder) {
+        enqueue(description, sql, key, binder, null, null);
+    }
+
+    /** Queues a write of one row of a {@link RowsStatement}, as {@link #submit(String, String, Object, Binder)} does. */
+    void submit(String description, RowsStatement statement, Object key, Object... row) {
+        enqueue(description, statement.sql(), key, null, statement, row);
+    }
+
+    private void enqueue(String description, String sql, Object key, Binder binder, RowsStatement rows, Object[] row) {
         synchronized (enqueue) {
-            Queued item = new Queued(++queued, description, sql, key, binder);
+            Queued item = new Queued(++queued, description, sql, key, binder, rows, row);
             if (!stopping) {
                 if (!queue.offer(item)) {
                     markWritten(item.sequence());
@@ -202,7 +241,8 @@ public class SessionHistoryWriter implements DisposableBean {
     }
 
     /**
-     * All in one transaction, each statement's writes as one JDBC batch (one round trip, one plan).
+     * All in one transaction, each statement's writes as one JDBC batch (one round trip, one plan), or
+     * as one execution for a {@link RowsStatement}.
      * Statements run in the order they first appear in the batch, which may reorder writes of
      * different statements: a write is therefore cut into the next transaction when an earlier
      * write of the same key belongs to a statement that runs after its own (a session's end
@@ -246,11 +286,7 @@ public class SessionHistoryWriter implements DisposableBean {
             try {
                 for (Map.Entry<String, List<Queued>> group : groups.entrySet()) {
                     try (PreparedStatement statement = connection.prepareStatement(group.getKey())) {
-                        for (Queued item : group.getValue()) {
-                            item.binder().bind(statement, connection);
-                            statement.addBatch();
-                        }
-                        statement.executeBatch();
+                        write(statement, connection, group.getValue());
                     }
                 }
                 connection.commit();
@@ -280,6 +316,21 @@ public class SessionHistoryWriter implements DisposableBean {
         }
     }
 
+    /** Writes one statement's writes: a {@link RowsStatement}'s in one execution, any other's as a JDBC batch. */
+    private static void write(PreparedStatement statement, Connection connection, List<Queued> items) throws SQLException {
+        RowsStatement rows = items.get(0).rows();
+        if (rows != null) {
+            rows.bind(statement, connection, items);
+            statement.executeUpdate();
+            return;
+        }
+        for (Queued item : items) {
+            item.binder().bind(statement, connection);
+            statement.addBatch();
+        }
+        statement.executeBatch();
+    }
+
     /**
      * Writes one item on its own. Twice when the database refuses it (a start racing another
      * replica's start of the same device breaks the unique index once), then it is dropped and
@@ -290,7 +341,7 @@ public class SessionHistoryWriter implements DisposableBean {
             try (Connection connection = dataSource.getConnection();
                     PreparedStatement statement = connection.prepareStatement(item.sql())) {
                 connection.setAutoCommit(true);
-                item.binder().bind(statement, connection);
+                item.bind(statement, connection);
                 statement.executeUpdate();
                 return;
             } catch (SQLException | RuntimeException e) {

@@ -96,31 +96,26 @@ public class SessionRecorder implements SessionHistory, DisposableBean {
         heldOrder.add(h);
     }
 
+    /**
+     * Binds {@link #BEGIN}: the superseding of the device's running session (reason, end time,
+     * device), then the new row's id, device, endpoint, peer, mode, identity, format, start time
+     * and outcome.
+     */
     private void submitBegin(SessionStart start) {
         writer.submit("the start of bootstrap session " + start.id(), BEGIN, start.deviceId(), (statement, connection) -> {
-            bindSupersedingStart(statement, start);
+            statement.setString(1, supersedingReason(start));
+            statement.setTimestamp(2, Timestamp.from(start.startedAt()));
+            statement.setObject(3, start.deviceId(), Types.BIGINT);
+            statement.setObject(4, start.id());
+            statement.setObject(5, start.deviceId(), Types.BIGINT);
+            statement.setString(6, start.endpoint());
+            statement.setString(7, start.peerAddress());
+            statement.setString(8, start.securityMode().name());
+            statement.setString(9, start.identity());
+            statement.setInt(10, start.contentFormat());
+            statement.setTimestamp(11, Timestamp.from(start.startedAt()));
             statement.setString(12, "RUNNING");
         });
-    }
-
-    /**
-     * Binds the first 11 parameters of {@link #BEGIN} and {@link #WHOLE}: the superseding of the
-     * device's running session (reason, end time, device), then the new row's id, device,
-     * endpoint, peer, mode, identity, format and start time.
-     */
-    private static void bindSupersedingStart(PreparedStatement statement, SessionStart start) throws SQLException {
-        statement.setString(1, BootstrapSessionRecord.truncate(
-                "superseded by a new Bootstrap-Request (session " + start.id() + ")"));
-        statement.setTimestamp(2, Timestamp.from(start.startedAt()));
-        statement.setObject(3, start.deviceId(), Types.BIGINT);
-        statement.setObject(4, start.id());
-        statement.setObject(5, start.deviceId(), Types.BIGINT);
-        statement.setString(6, start.endpoint());
-        statement.setString(7, start.peerAddress());
-        statement.setString(8, start.securityMode().name());
-        statement.setString(9, start.identity());
-        statement.setInt(10, start.contentFormat());
-        statement.setTimestamp(11, Timestamp.from(start.startedAt()));
     }
 
     /** A start waiting out its hold; its state changes under its own lock. */
@@ -228,27 +223,46 @@ public class SessionRecorder implements SessionHistory, DisposableBean {
         }
     }
 
-    /** A session that ended within its start's hold: its start and end as one row, superseding as {@link #BEGIN} does. */
+    /**
+     * A session that ended within its start's hold: its start and end as one row, superseding as
+     * {@link #BEGIN} does. The group commit writes all such rows it has in one {@link #WHOLE}.
+     */
     private void submitWhole(SessionStart start, SessionEnd end, String stepsJson) {
-        writer.submit("bootstrap session " + start.id(), WHOLE, start.deviceId(), (statement, connection) -> {
-            bindSupersedingStart(statement, start);
-            statement.setString(12, end.outcome().name());
-            statement.setString(13, BootstrapSessionRecord.truncate(end.reason()));
-            statement.setString(14, end.lwm2mVersion());
-            statement.setTimestamp(15, Timestamp.from(end.endedAt()));
-            statement.setString(16, stepsJson);
-            statement.setObject(17, end.bootstrapAccountInstance(), Types.INTEGER);
-            statement.setString(18, end.failure() == null ? null : end.failure().name());
-        });
+        writer.submit("bootstrap session " + start.id(), WHOLE, start.deviceId(), start.id(), start.deviceId(), start.endpoint(),
+                start.peerAddress(), start.securityMode().name(), start.identity(), start.contentFormat(),
+                Timestamp.from(start.startedAt()), end.outcome().name(), BootstrapSessionRecord.truncate(end.reason()),
+                end.lwm2mVersion(), Timestamp.from(end.endedAt()), stepsJson, end.bootstrapAccountInstance(),
+                end.failure() == null ? null : end.failure().name(), supersedingReason(start));
     }
 
-    private static final String WHOLE = """
-            WITH superseded AS (
-              UPDATE bootstrap_sessions SET outcome = 'FAILED', failure = 'SUPERSEDED', reason = ?, ended_at = ?
-              WHERE device_id = ? AND outcome = 'RUNNING' RETURNING 1)
-            INSERT INTO bootstrap_sessions (id, device_id, endpoint, peer_address, security_mode, identity,
-              content_format, started_at, outcome, reason, lwm2m_version, ended_at, steps, bootstrap_account_instance, failure)
-            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM (SELECT count(*) FROM superseded) s""";
+    private static String supersedingReason(SessionStart start) {
+        return BootstrapSessionRecord.truncate("superseded by a new Bootstrap-Request (session " + start.id() + ")");
+    }
+
+    /**
+     * Finished sessions, any number of them: each ends its device's running session as superseded
+     * ({@link #BEGIN}), the first of a device's sessions in the group by queue order, then all are
+     * inserted. Decision 087.
+     */
+    private static final SessionHistoryWriter.RowsStatement WHOLE = new SessionHistoryWriter.RowsStatement("""
+            WITH v AS (
+              SELECT * FROM unnest(?::uuid[], ?::bigint[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::int[],
+                                   ?::timestamptz[], ?::varchar[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::text[], ?::int[],
+                                   ?::varchar[], ?::varchar[]) WITH ORDINALITY
+                AS v(id, device_id, endpoint, peer_address, security_mode, identity, content_format, started_at, outcome, reason,
+                     lwm2m_version, ended_at, steps, bootstrap_account_instance, failure, superseding, n)),
+            superseded AS (
+              UPDATE bootstrap_sessions b SET outcome = 'FAILED', failure = 'SUPERSEDED', reason = f.superseding, ended_at = f.started_at
+              FROM (SELECT DISTINCT ON (device_id) device_id, superseding, started_at FROM v WHERE device_id IS NOT NULL
+                    ORDER BY device_id, n) f
+              WHERE b.device_id = f.device_id AND b.outcome = 'RUNNING' RETURNING 1)
+            INSERT INTO bootstrap_sessions (id, device_id, endpoint, peer_address, security_mode, identity, content_format,
+              started_at, outcome, reason, lwm2m_version, ended_at, steps, bootstrap_account_instance, failure)
+            SELECT id, device_id, endpoint, peer_address, security_mode, identity, content_format, started_at, outcome, reason,
+              lwm2m_version, ended_at, steps, bootstrap_account_instance, failure
+            FROM v, (SELECT count(*) FROM superseded) s ORDER BY n""",
+            "uuid", "int8", "varchar", "varchar", "varchar", "varchar", "int4", "timestamptz", "varchar", "varchar", "varchar",
+            "timestamptz", "text", "int4", "varchar", "varchar");
 
     private static final String FINISH = """
             UPDATE bootstrap_sessions SET outcome = ?, reason = ?, lwm2m_version = ?, ended_at = ?, steps = ?,
