@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Two builds of the server compared on a machine whose speed drifts within a sitting (this 2-core VM's
+# does, by 20-30 % over an hour): runs one benchmark for jar A and jar B in ABBA blocks and takes each
+# block's ratio from its own four runs, so a machine that slows down weighs on both builds alike.
+#
+#   src/test/bench/paired.sh A.jar B.jar [BootstrapBenchmark|EstBenchmark] [benchmark options...]
+#   env: BLOCKS (2)  OUT (a new temp folder)
+#
+# Run it from the repository root after building the benchmark classpath (README, "Benchmarks"). Prints
+# each run's RESULT line, then per block the ratio B/A of server CPU per operation (and of its Java and
+# PostgreSQL parts), and the geometric mean over the blocks. A ratio below 1 means B is cheaper.
+set -euo pipefail
+A=$(readlink -f "${1:?usage: paired.sh A.jar B.jar [BootstrapBenchmark|EstBenchmark] [options...]}")
+B=$(readlink -f "${2:?usage: paired.sh A.jar B.jar [BootstrapBenchmark|EstBenchmark] [options...]}")
+shift 2
+CLASS=BootstrapBenchmark
+if [[ $# -gt 0 && $1 != -* ]]; then CLASS=$1; shift; fi
+BLOCKS=${BLOCKS:-2}
+OUT=${OUT:-$(mktemp -d)}; mkdir -p "$OUT"
+[[ -s target/bench-classpath.txt ]] || { echo "no target/bench-classpath.txt: build the benchmark classpath first (README, Benchmarks)"; exit 2; }
+cp="target/test-classes:target/classes:est-ca/target/classes:$(cat target/bench-classpath.txt)"
+echo "A = $A"; echo "B = $B"; echo "$CLASS $* ; $BLOCKS ABBA blocks; output in $OUT"
+for ((block = 1; block <= BLOCKS; block++)); do
+  for run in A1 B1 B2 A2; do
+    jar=$A; [[ $run == B* ]] && jar=$B
+    log=$OUT/block$block-$run
+    if ! java -cp "$cp" "io.lwm2m.provisioning.bench.$CLASS" --jar "$jar" "$@" > "$log.out" 2> "$log.err"; then
+      echo "block $block run $run failed (exit $?): see $log.out and $log.err"; exit 1
+    fi
+    line=$(grep '^RESULT' "$log.out" | tail -1)
+    [[ -n $line ]] || { echo "block $block run $run printed no RESULT line: see $log.out"; exit 1; }
+    echo "block $block $run $line" | tee -a "$OUT/results.txt"
+  done
+done
+python3 - "$OUT/results.txt" <<'PY'
+import math, sys
+runs = {}
+for line in open(sys.argv[1]):
+    words = line.split()
+    block, run = int(words[1]), words[2]
+    runs[(block, run)] = dict(w.split("=", 1) for w in words[4:] if "=" in w)
+keys = ("server_cpu_ms", "java_cpu_ms", "pg_cpu_ms")
+ratios = {k: [] for k in keys}
+for block in sorted({b for b, _ in runs}):
+    r = {k: (float(runs[(block, "B1")][k]) + float(runs[(block, "B2")][k]))
+            / (float(runs[(block, "A1")][k]) + float(runs[(block, "A2")][k])) for k in keys}
+    for k in keys:
+        ratios[k].append(r[k])
+    print(f"block {block}: B/A server CPU per operation {r['server_cpu_ms']:.3f} "
+          f"(java {r['java_cpu_ms']:.3f}, postgres {r['pg_cpu_ms']:.3f})")
+gm = {k: math.exp(sum(map(math.log, v)) / len(v)) for k, v in ratios.items()}
+print(f"geometric mean B/A: server CPU {gm['server_cpu_ms']:.3f} (java {gm['java_cpu_ms']:.3f}, postgres {gm['pg_cpu_ms']:.3f})")
+PY
