@@ -210,6 +210,27 @@ class SessionHistoryHoldTest {
         assertThat(jdbc.queryForObject("SELECT max(row_count) FROM hold_test_inserts", Long.class)).isGreaterThan(1L);
     }
 
+    /** The grouped statement passes each column as an array: what array literals quote must arrive as it was. */
+    @Test
+    void valuesThatArrayLiteralsQuoteAreWrittenAsGiven() {
+        long device = unusedDeviceId();
+        String awkward = "NULL";
+        String punctuated = "urn:dev:{\"a,b\"}\\ NULL 'x' é";
+        SessionStart start = new SessionStart(UUID.randomUUID(), device, punctuated, "[::1]:5684", SecurityMode.PSK, awkward, null,
+                Instant.now().truncatedTo(ChronoUnit.MICROS));
+        recorder.begin(start);
+        recorder.finish(start, new SessionEnd(SessionOutcome.FAILED, BootstrapFailure.CLIENT_ERROR, awkward, null,
+                List.of(new SessionStep("Bootstrap-Discover", "/", ResponseCode.CONTENT, "</>;lwm2m=\"1.0\",{}\\", start.startedAt(), 1)),
+                null, Instant.now()));
+        writer.flush();
+
+        Map<String, Object> row = row(start.id());
+        assertThat(row).containsEntry("endpoint", punctuated).containsEntry("identity", awkward).containsEntry("reason", awkward)
+                .containsEntry("peer_address", "[::1]:5684").containsEntry("content_format", null)
+                .containsEntry("lwm2m_version", null).containsEntry("bootstrap_account_instance", null);
+        assertThat((String) row.get("steps")).contains("lwm2m=\\\"1.0\\\",{}\\\\");
+    }
+
     @Test
     void aFinishedSessionTheDatabaseRefusesCostsNoOtherSessionOfItsGroup() {
         List<SessionStart> starts = new ArrayList<>();

@@ -112,7 +112,7 @@ public class SessionRecorder implements SessionHistory, DisposableBean {
             statement.setString(7, start.peerAddress());
             statement.setString(8, start.securityMode().name());
             statement.setString(9, start.identity());
-            statement.setInt(10, start.contentFormat());
+            statement.setObject(10, start.contentFormat(), Types.INTEGER);
             statement.setTimestamp(11, Timestamp.from(start.startedAt()));
             statement.setString(12, "RUNNING");
         });
