@@ -11,8 +11,6 @@ import io.lwm2m.provisioning.bootstrap.sessions.SessionOutcome;
 import io.lwm2m.provisioning.bootstrap.sessions.SessionStart;
 import io.lwm2m.provisioning.bootstrap.settings.BootstrapSettings;
 import io.lwm2m.provisioning.threads.WorkerPools;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
