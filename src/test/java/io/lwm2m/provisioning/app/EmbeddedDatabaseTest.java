@@ -3,6 +3,7 @@ package io.lwm2m.provisioning.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lwm2m.provisioning.testing.TestDataDirectories;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,7 +21,7 @@ class EmbeddedDatabaseTest {
 
     @Test
     void aConfigurationReloadFindsTheSettingsTheServerRunsWith() throws Exception {
-        Path dir = Files.createTempDirectory("embedded-db-");
+        Path dir = TestDataDirectories.create("embedded-db-");
         Path cluster = dir.resolve("postgres");
         // The first start reloads the configuration itself (for pg_hba.conf); a restart and a reload again.
         try (EmbeddedDatabase first = EmbeddedDatabase.start(cluster)) {
@@ -60,7 +61,7 @@ class EmbeddedDatabaseTest {
 
     @Test
     void keepsItsDataAcrossRestartsAndRefusesAWrongPassword() throws Exception {
-        Path dir = Files.createTempDirectory("embedded-db-");
+        Path dir = TestDataDirectories.create("embedded-db-");
         Path cluster = dir.resolve("postgres");
         try (EmbeddedDatabase first = EmbeddedDatabase.start(cluster);
                 Connection c = first.connect(); Statement s = c.createStatement()) {

@@ -3,6 +3,7 @@ package io.lwm2m.provisioning.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lwm2m.provisioning.app.EmbeddedDatabase;
+import io.lwm2m.provisioning.testing.TestDataDirectories;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class DatabaseOutageTest {
 
     @Test
     void aKilledAndRestartedDatabaseLosesNoHistoryAndBlocksNoClient() throws Exception {
-        Path dbDir = Files.createTempDirectory("provisioning-outage-");
+        Path dbDir = TestDataDirectories.create("provisioning-outage-");
         EmbeddedDatabase database = EmbeddedDatabase.start(dbDir.resolve("postgres"));
         try (TcpRelay relay = new TcpRelay(database.port());
                 TestServer server = TestServer.start(TestServer.newDataDir(), Map.of(

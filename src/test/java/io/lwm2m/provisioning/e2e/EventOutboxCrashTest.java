@@ -43,7 +43,7 @@ class EventOutboxCrashTest {
         try (EmbeddedDatabase database = EmbeddedDatabase.temporary(); WebhookReceiver receiver = new WebhookReceiver()) {
             TestOutput.rememberSecret(database.password());
             Path dataDir = TestServer.newDataDir();
-            Path log = dataDir.resolveSibling(dataDir.getFileName() + "-replica-a.log");
+            Path log = dataDir.resolve("replica-a.log");
             Process replicaA = startReplica(dataDir, log, database, kek);
             List<String> expected = new ArrayList<>();
             String endpoint;

@@ -37,7 +37,7 @@ class ImportCrashTest {
     @Test
     void anImportKilledMidwayResumesAfterARestartAndCreatesEveryRowOnce() throws Exception {
         Path dataDir = TestServer.newDataDir();
-        Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
+        Path log = dataDir.resolve("server-child.log");
         Process child = startChild(dataDir, log);
         String id;
         String tag = "crash=" + dataDir.getFileName();

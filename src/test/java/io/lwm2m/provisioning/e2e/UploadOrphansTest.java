@@ -29,7 +29,7 @@ class UploadOrphansTest {
     @Test
     void chunksOfAnUploadCutOffByAKillAreRemovedAtTheNextStart() throws Exception {
         Path dataDir = TestServer.newDataDir();
-        Path log = dataDir.resolveSibling(dataDir.getFileName() + "-orphans.log");
+        Path log = dataDir.resolve("orphans.log");
         Process child = ImportCrashTest.startChild(dataDir, log);
         long spooled;
         try {
