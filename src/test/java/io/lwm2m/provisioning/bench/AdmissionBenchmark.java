@@ -73,8 +73,7 @@ public final class AdmissionBenchmark {
         durationSeconds = o.seconds("duration", "60s", "measured window per mechanism");
         warmupSeconds = o.seconds("warmup", "20s", "load before each window, not counted");
         jar = Path.of(o.string("jar", "target/provisioning-server.jar", "the server jar"));
-        serverArgs = Arrays.stream(o.string("server-args", "", "extra server arguments, space-separated").split(" "))
-                .filter(s -> !s.isBlank()).toList();
+        serverArgs = o.words("server-args", "extra server arguments");
         if (!o.unknown().isEmpty() || !List.of("psk", "x509", "est").containsAll(mechanisms)) {
             throw new IllegalArgumentException("unknown option(s) " + o.unknown() + " or mechanism " + mechanisms + "\n" + o.usage());
         }

@@ -117,9 +117,8 @@ public final class BootstrapBenchmark {
                 + " window are printed per session (slows the server: its CPU figures are then not representative)");
         String format = o.string("pct", null, "content format the devices ask for (pct=); none means TLV, as LwM2M 1.0");
         pct = format == null ? null : Integer.valueOf(format);
-        serverJvm = split(o.string("server-jvm", "", "extra JVM options of the server, space-separated"));
-        List<String> args = new ArrayList<>(split(o.string("server-args", "",
-                "extra arguments of the server (e.g. --logging.level.root=WARN), space-separated")));
+        serverJvm = o.words("server-jvm", "extra JVM options of the server");
+        List<String> args = new ArrayList<>(o.words("server-args", "extra arguments of the server (e.g. --logging.level.root=WARN)"));
         if (logSql) {
             args.add("--logging.level.org.hibernate.SQL=DEBUG");
         }
@@ -656,10 +655,6 @@ public final class BootstrapBenchmark {
 
     private static double seconds(long nanos) {
         return nanos / 1e9;
-    }
-
-    private static List<String> split(String s) {
-        return s == null || s.isBlank() ? List.of() : List.of(s.trim().split("\\s+"));
     }
 
     private static final class UsageException extends RuntimeException {

@@ -11,7 +11,6 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -63,6 +62,7 @@ public final class EstBenchmark {
     private final boolean handshake;
     private final String dmMode;
     private final Path jar;
+    private final List<String> serverJvm;
     private final List<String> serverArgs;
     private final Path jfr;
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -80,8 +80,8 @@ public final class EstBenchmark {
         jar = Path.of(o.string("jar", "target/provisioning-server.jar", "the server jar"));
         String jfrPath = o.string("jfr", null, "record the server with JFR during the window into this file and print a profile");
         jfr = jfrPath == null ? null : Path.of(jfrPath).toAbsolutePath();
-        serverArgs = Arrays.stream(o.string("server-args", "", "extra server arguments, space-separated").split(" "))
-                .filter(s -> !s.isBlank()).toList();
+        serverJvm = o.words("server-jvm", "extra JVM options of the server");
+        serverArgs = o.words("server-args", "extra server arguments");
         if (!o.unknown().isEmpty()) {
             throw new IllegalArgumentException("unknown option(s) " + o.unknown() + "\n" + o.usage());
         }
@@ -111,7 +111,7 @@ public final class EstBenchmark {
             throw new IllegalArgumentException("no server jar at " + jar.toAbsolutePath() + " (./mvnw -DskipTests install)");
         }
         try (BenchServer server = BenchServer.create(false)) {
-            server.launch(jar, List.of(), serverArgs, Duration.ofMinutes(3));
+            server.launch(jar, serverJvm, serverArgs, Duration.ofMinutes(3));
             Bench.info("server pid " + server.pid() + ", coaps port " + server.coapsPort());
             List<Device> devices = register(server);
             InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.coapsPort());
