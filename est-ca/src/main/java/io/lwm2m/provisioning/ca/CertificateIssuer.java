@@ -95,18 +95,24 @@ public final class CertificateIssuer {
      */
     public X509Certificate issue(PublicKey subjectKey, CertificateProfile profile, String commonName, URI sanUri,
                                  BigInteger serial, Instant now) {
-        return issue(subjectKey, profile, commonName, sanUri == null ? null
+        return build(subjectKey, profile, commonName, sanUri, serial, now).x509();
+    }
+
+    /** As {@link #issue}, as Bouncy Castle built it: the JDK parses it only if asked (see {@link BuiltCertificate}). */
+    public BuiltCertificate build(PublicKey subjectKey, CertificateProfile profile, String commonName, URI sanUri,
+                                  BigInteger serial, Instant now) {
+        return build(subjectKey, profile, commonName, sanUri == null ? null
                 : new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, sanUri.toString())), serial, now);
     }
 
     /** A server certificate whose subjectAltName carries {@code names} (DNS names, IP addresses), as TLS clients check them. */
     public X509Certificate issueServer(PublicKey subjectKey, CertificateProfile profile, String commonName, ServerNames names,
                                        BigInteger serial, Instant now) {
-        return issue(subjectKey, profile, commonName, names.isEmpty() ? null : names.generalNames(), serial, now);
+        return build(subjectKey, profile, commonName, names.isEmpty() ? null : names.generalNames(), serial, now).x509();
     }
 
-    private X509Certificate issue(PublicKey subjectKey, CertificateProfile profile, String commonName, GeneralNames altNames,
-                                  BigInteger serial, Instant now) {
+    private BuiltCertificate build(PublicKey subjectKey, CertificateProfile profile, String commonName, GeneralNames altNames,
+                                   BigInteger serial, Instant now) {
         Objects.requireNonNull(subjectKey, "subjectKey must be given");
         Objects.requireNonNull(profile, "profile must be given");
         Objects.requireNonNull(now, "now must be given");
@@ -144,7 +150,7 @@ public final class CertificateIssuer {
         } catch (CertIOException e) {
             throw new IllegalStateException("cannot encode certificate extensions", e);
         }
-        return Certificates.sign(builder, signer());
+        return Certificates.build(builder, signer());
     }
 
     /**

@@ -7,7 +7,6 @@ import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.RSAKey;
@@ -23,9 +22,7 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
-import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
@@ -128,12 +125,12 @@ final class Certificates {
     }
 
     static X509Certificate sign(X509v3CertificateBuilder builder, ContentSigner signer) {
-        X509CertificateHolder holder = builder.build(signer);
-        try {
-            return new JcaX509CertificateConverter().getCertificate(holder);
-        } catch (CertificateException e) {
-            throw new IllegalStateException("the JDK cannot read the certificate just built", e);
-        }
+        return build(builder, signer).x509();
+    }
+
+    /** Signs without handing the result to the JDK, which would parse it again (see {@link BuiltCertificate}). */
+    static BuiltCertificate build(X509v3CertificateBuilder builder, ContentSigner signer) {
+        return BuiltCertificate.of(builder.build(signer));
     }
 
     static Instant earlier(Instant a, Instant b) {

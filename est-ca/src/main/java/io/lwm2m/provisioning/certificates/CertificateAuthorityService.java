@@ -3,6 +3,7 @@ package io.lwm2m.provisioning.certificates;
 import io.lwm2m.provisioning.audit.Actor;
 import io.lwm2m.provisioning.audit.AuditEvent;
 import io.lwm2m.provisioning.audit.AuditSink;
+import io.lwm2m.provisioning.ca.BuiltCertificate;
 import io.lwm2m.provisioning.ca.CaFactory;
 import io.lwm2m.provisioning.ca.CertificateIssuer;
 import io.lwm2m.provisioning.ca.CertificateProfile;
@@ -13,7 +14,6 @@ import io.lwm2m.provisioning.ca.Pem;
 import io.lwm2m.provisioning.ca.Pkcs11;
 import io.lwm2m.provisioning.ca.RevokedEntry;
 import io.lwm2m.provisioning.ca.ServerNames;
-import io.lwm2m.provisioning.crypto.Der;
 import io.lwm2m.provisioning.crypto.SecretCipher;
 import io.lwm2m.provisioning.errors.InvalidInputException;
 import io.lwm2m.provisioning.errors.NotFoundException;
@@ -76,7 +76,7 @@ public class CertificateAuthorityService {
 
     private final CaAuthorityRepository authorities;
     private final IssuedCertificateRepository certificates;
-    private final IssuedCertificateLookup lookup;
+    private final IssuedCertificateRows rows;
     private final SecretCipher cipher;
     private final SecureRandom random;
     private final TransactionTemplate transactions;
@@ -88,11 +88,11 @@ public class CertificateAuthorityService {
     private volatile CachedCrl cachedCrl;
 
     CertificateAuthorityService(CaAuthorityRepository authorities, IssuedCertificateRepository certificates,
-            IssuedCertificateLookup lookup, SecretCipher cipher, SecureRandom random, TransactionTemplate transactions,
+            IssuedCertificateRows rows, SecretCipher cipher, SecureRandom random, TransactionTemplate transactions,
             AuditSink audit, EventSink events, Clock clock, CaSettings settings) {
         this.authorities = authorities;
         this.certificates = certificates;
-        this.lookup = lookup;
+        this.rows = rows;
         this.cipher = cipher;
         this.random = random;
         this.transactions = transactions;
@@ -123,11 +123,11 @@ public class CertificateAuthorityService {
         SignedCertificate signed = sign(subjectKey, purpose, commonName, endpoint);
         record(signed, requestedBy);
         auditIssued(signed.certificate(), purpose, commonName, endpoint, requestedBy);
-        return signed.certificate();
+        return signed.certificate().x509();
     }
 
     /** A certificate this CA signed and has not recorded yet, with what its record needs. */
-    public record SignedCertificate(X509Certificate certificate, Long authorityId, String profile, String endpoint,
+    public record SignedCertificate(BuiltCertificate certificate, Long authorityId, String profile, String endpoint,
             Instant signedAt) {
     }
 
@@ -140,7 +140,7 @@ public class CertificateAuthorityService {
         LoadedCa ca = ca();
         CertificateProfile profile = profile(purpose);
         Instant now = clock.instant();
-        X509Certificate certificate = ca.issuer().issue(subjectKey, profile, commonName,
+        BuiltCertificate certificate = ca.issuer().build(subjectKey, profile, commonName,
                 endpoint == null ? null : endpointUri(endpoint), CertificateIssuer.randomSerial(random), now);
         return new SignedCertificate(certificate, ca.authorityId(), profile.name(), endpoint, now);
     }
@@ -148,12 +148,10 @@ public class CertificateAuthorityService {
     /** The record of a certificate {@link #sign} made: the CRL and the certificate list know it from the commit. */
     @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
     public void record(SignedCertificate signed, String requestedBy) {
-        X509Certificate certificate = signed.certificate();
-        // persist, not save: the serial is assigned here, and save would SELECT it first to choose merge.
-        em.persist(new IssuedCertificate(hex(certificate.getSerialNumber()), signed.authorityId(),
-                certificate.getSubjectX500Principal().getName(), signed.endpoint(), signed.profile(),
-                certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(), requestedBy,
-                Der.encoded(certificate), signed.signedAt()));
+        BuiltCertificate certificate = signed.certificate();
+        rows.insert(new IssuedCertificate(hex(certificate.serialNumber()), signed.authorityId(), certificate.subject(),
+                signed.endpoint(), signed.profile(), certificate.notBefore(), certificate.notAfter(), requestedBy,
+                certificate.der(), signed.signedAt()));
     }
 
     /**
@@ -167,8 +165,9 @@ public class CertificateAuthorityService {
         Instant now = clock.instant();
         X509Certificate certificate = ca.issuer().issueServer(subjectKey, profile, commonName, names,
                 CertificateIssuer.randomSerial(random), now);
-        record(new SignedCertificate(certificate, ca.authorityId(), profile.name(), null, now), requestedBy);
-        auditIssued(certificate, CertificateProfile.Purpose.SERVER, commonName, null, requestedBy);
+        BuiltCertificate built = BuiltCertificate.of(certificate);
+        record(new SignedCertificate(built, ca.authorityId(), profile.name(), null, now), requestedBy);
+        auditIssued(built, CertificateProfile.Purpose.SERVER, commonName, null, requestedBy);
         return certificate;
     }
 
@@ -177,9 +176,9 @@ public class CertificateAuthorityService {
      * statements, since the audit chain stays locked from its first audit record to the commit.
      */
     @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
-    public void auditIssued(X509Certificate certificate, CertificateProfile.Purpose purpose, String commonName, String endpoint,
+    public void auditIssued(BuiltCertificate certificate, CertificateProfile.Purpose purpose, String commonName, String endpoint,
             String requestedBy) {
-        String serial = hex(certificate.getSerialNumber());
+        String serial = hex(certificate.serialNumber());
         audit.record(new AuditEvent(requestedBy, null, "certificate.issue", "certificate:" + serial,
                 AuditEvent.Outcome.SUCCESS, null, null, Map.of("subject", commonName, "profile", profile(purpose).name(),
                         "endpoint", endpoint == null ? "" : endpoint)));
@@ -238,7 +237,7 @@ public class CertificateAuthorityService {
         if (!chain.namedAsIssuer(certificate)) {
             return PresentedCertificate.FOREIGN; // before the lookup: a factory certificate costs nothing here
         }
-        Optional<IssuedCertificate> record = lookup.find(hex(certificate.getSerialNumber()));
+        Optional<IssuedCertificate> record = rows.find(hex(certificate.getSerialNumber()));
         if (record.isEmpty() || !chain.signed(certificate)) {
             return PresentedCertificate.FOREIGN;
         }

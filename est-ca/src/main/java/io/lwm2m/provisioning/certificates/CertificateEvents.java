@@ -1,8 +1,8 @@
 package io.lwm2m.provisioning.certificates;
 
+import io.lwm2m.provisioning.ca.BuiltCertificate;
 import io.lwm2m.provisioning.events.Event;
 import io.lwm2m.provisioning.events.EventTypes;
-import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,14 +12,14 @@ final class CertificateEvents {
     private CertificateEvents() {
     }
 
-    static Event issued(X509Certificate certificate, String endpoint, String profile, String requestedBy) {
-        String serial = CertificateAuthorityService.hex(certificate.getSerialNumber());
+    static Event issued(BuiltCertificate certificate, String endpoint, String profile, String requestedBy) {
+        String serial = CertificateAuthorityService.hex(certificate.serialNumber());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("serial", serial);
-        data.put("subject", certificate.getSubjectX500Principal().getName());
+        data.put("subject", certificate.subject());
         data.put("endpoint", endpoint);
         data.put("profile", profile);
-        data.put("notAfter", certificate.getNotAfter().toInstant().toString());
+        data.put("notAfter", certificate.notAfter().toString());
         data.put("requestedBy", requestedBy);
         return of(EventTypes.CERTIFICATE_ISSUED, serial, endpoint, data);
     }

@@ -82,6 +82,10 @@ public class IssuedCertificate {
         return serial;
     }
 
+    Long authorityId() {
+        return authorityId;
+    }
+
     public String subject() {
         return subject;
     }

@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.est;
 
+import io.lwm2m.provisioning.ca.BuiltCertificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.List;
  *
  * @param chain the CA chain, issuing CA first
  */
-public record Enrollment(X509Certificate certificate, byte[] privateKey, List<X509Certificate> chain, Duration retryAfter) {
+public record Enrollment(BuiltCertificate certificate, byte[] privateKey, List<X509Certificate> chain, Duration retryAfter) {
 
     public static Enrollment pending(Duration retryAfter) {
         return new Enrollment(null, null, List.of(), retryAfter);
@@ -23,6 +24,6 @@ public record Enrollment(X509Certificate certificate, byte[] privateKey, List<X5
     @Override
     public String toString() {
         return isPending() ? "Enrollment[pending " + retryAfter + "]"
-                : "Enrollment[" + certificate.getSerialNumber().toString(16) + (privateKey != null ? ", with key" : "") + "]";
+                : "Enrollment[" + certificate.serialNumber().toString(16) + (privateKey != null ? ", with key" : "") + "]";
     }
 }

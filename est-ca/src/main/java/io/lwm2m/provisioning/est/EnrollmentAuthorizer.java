@@ -1,6 +1,6 @@
 package io.lwm2m.provisioning.est;
 
-import java.security.cert.X509Certificate;
+import io.lwm2m.provisioning.ca.BuiltCertificate;
 
 /**
  * Decides who may enroll, for which endpoint and under which policy; implemented by the module
@@ -17,7 +17,8 @@ public interface EnrollmentAuthorizer {
 
     /**
      * The CA just issued {@code certificate} to the device of {@code grant}; runs in the issuing
-     * transaction, so a failure here rolls the issuance back.
+     * transaction, so a failure here rolls the issuance back. {@link BuiltCertificate#x509()} parses
+     * it: only an implementation that keeps the certificate should ask.
      */
-    void issued(EnrollmentGrant grant, EstIdentity identity, EstOperation operation, X509Certificate certificate);
+    void issued(EnrollmentGrant grant, EstIdentity identity, EstOperation operation, BuiltCertificate certificate);
 }

@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.est;
 
+import io.lwm2m.provisioning.ca.BuiltCertificate;
 import io.lwm2m.provisioning.ca.KeyAlgorithm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,10 +25,13 @@ import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cms.CMSAbsentContent;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.util.CollectionStore;
+import org.bouncycastle.util.Store;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.dataformat.cbor.CBORFactory;
 
@@ -51,10 +55,23 @@ public final class EstEncoding {
     /** A degenerate SignedData ("certs-only", RFC 5751 / RFC 7030 §4.1.3) holding {@code certificates}. */
     public static byte[] certsOnly(List<X509Certificate> certificates) {
         try {
+            return certsOnly(new JcaCertStore(certificates));
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("cannot encode a certs-only message", e);
+        }
+    }
+
+    /** A certs-only message holding one certificate this CA just built, taken as built (no JDK parse). */
+    public static byte[] certsOnly(BuiltCertificate certificate) {
+        return certsOnly(new CollectionStore<>(List.of(certificate.holder())));
+    }
+
+    private static byte[] certsOnly(Store<X509CertificateHolder> certificates) {
+        try {
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-            generator.addCertificates(new JcaCertStore(certificates));
+            generator.addCertificates(certificates);
             return generator.generate(new CMSAbsentContent()).getEncoded("DER");
-        } catch (CertificateEncodingException | CMSException e) {
+        } catch (CMSException e) {
             throw new IllegalStateException("cannot encode a certs-only message", e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

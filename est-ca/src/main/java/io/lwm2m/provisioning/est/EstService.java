@@ -3,6 +3,7 @@ package io.lwm2m.provisioning.est;
 import io.lwm2m.provisioning.audit.Actor;
 import io.lwm2m.provisioning.audit.AuditEvent;
 import io.lwm2m.provisioning.audit.AuditSink;
+import io.lwm2m.provisioning.ca.BuiltCertificate;
 import io.lwm2m.provisioning.ca.CertificateProfile;
 import io.lwm2m.provisioning.ca.KeyAlgorithm;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
@@ -168,7 +169,7 @@ public class EstService {
                             "this approved request was served already; the server-generated key is given only once");
                 }
                 IssuedCertificate issued = ca.find(held.certificateSerial()).orElseThrow();
-                yield new Enrollment(Der.certificate(issued.der()), null, ca.chain(), null);
+                yield new Enrollment(BuiltCertificate.of(Der.certificate(issued.der())), null, ca.chain(), null);
             }
         };
     }
@@ -179,7 +180,7 @@ public class EstService {
         PublicKey subjectKey = generated != null ? generated.getPublic() : csr.publicKey();
         CertificateAuthorityService.SignedCertificate signed = ca.sign(subjectKey, CertificateProfile.Purpose.DEVICE,
                 grant.endpoint(), grant.endpoint());
-        X509Certificate certificate = signed.certificate();
+        BuiltCertificate certificate = signed.certificate();
         String requestedBy = requestedBy(identity);
         groups.commit(new IssuanceGroups.Writes() {
             @Override
@@ -187,7 +188,7 @@ public class EstService {
                 ca.record(signed, requestedBy);
                 authorizer.issued(grant, identity, operation, certificate);
                 if (approvedId != null) {
-                    pending.findById(approvedId).orElseThrow().issued(CertificateAuthorityService.hex(certificate.getSerialNumber()));
+                    pending.findById(approvedId).orElseThrow().issued(CertificateAuthorityService.hex(certificate.serialNumber()));
                 }
             }
 
@@ -196,7 +197,7 @@ public class EstService {
                 ca.auditIssued(certificate, CertificateProfile.Purpose.DEVICE, grant.endpoint(), grant.endpoint(), requestedBy);
             }
         });
-        log.debug("EST {} issued {} to {}", operation.coapName(), certificate.getSerialNumber().toString(16), grant.endpoint());
+        log.debug("EST {} issued {} to {}", operation.coapName(), certificate, grant.endpoint());
         return new Enrollment(certificate, generated == null ? null : generated.getPrivate().getEncoded(), ca.chain(), null);
     }
 

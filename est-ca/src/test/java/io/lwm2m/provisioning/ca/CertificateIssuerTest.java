@@ -185,6 +185,28 @@ class CertificateIssuerTest {
         assertThat(leaf.getSerialNumber()).isEqualTo(serial);
     }
 
+    /**
+     * What a record and an enrollment's answer read from a certificate as built, without the JDK's
+     * parse, is what the JDK reads from it, for names that RFC 2253 must escape too.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"device-42", "acme, \"plant\" 7+line=3", "gerät #5; <ü>", " lead"})
+    void aCertificateAsBuiltReadsAsTheJdkReadsIt(String commonName) throws Exception {
+        BigInteger serial = CertificateIssuer.randomSerial(TestCas.RANDOM);
+        BuiltCertificate built = TestCas.issuer(TestCas.of(KeyAlgorithm.EC_P256)).build(
+                KeyAlgorithm.EC_P256.generate(TestCas.RANDOM).getPublic(), DEVICE, commonName, ENDPOINT, serial, Instant.now());
+
+        X509Certificate parsed = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(built.der()));
+
+        assertThat(built.serialNumber()).isEqualTo(serial).isEqualTo(parsed.getSerialNumber());
+        assertThat(built.subject()).isEqualTo(parsed.getSubjectX500Principal().getName());
+        assertThat(built.notBefore()).isEqualTo(parsed.getNotBefore().toInstant());
+        assertThat(built.notAfter()).isEqualTo(parsed.getNotAfter().toInstant());
+        assertThat(built.x509()).isEqualTo(parsed).isSameAs(built.x509());
+        assertThat(BuiltCertificate.of(parsed).der()).isEqualTo(built.der());
+    }
+
     @Test
     void rejectsANonPositiveSerial() {
         CertificateIssuer issuer = TestCas.issuer(TestCas.of(KeyAlgorithm.EC_P256));

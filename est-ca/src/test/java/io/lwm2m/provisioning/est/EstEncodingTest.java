@@ -3,15 +3,42 @@ package io.lwm2m.provisioning.est;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.upokecenter.cbor.CBORObject;
+import io.lwm2m.provisioning.ca.BuiltCertificate;
+import io.lwm2m.provisioning.ca.CaFactory;
+import io.lwm2m.provisioning.ca.CertificateIssuer;
+import io.lwm2m.provisioning.ca.CertificateProfile;
+import io.lwm2m.provisioning.ca.GeneratedCa;
 import io.lwm2m.provisioning.ca.KeyAlgorithm;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
+import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.asn1.est.CsrAttrs;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.est.CSRAttributesResponse;
 import org.junit.jupiter.api.Test;
 
 class EstEncodingTest {
+
+    /** An enrollment's answer from the certificate as built is the one from the JDK's parse of it, byte for byte. */
+    @Test
+    void certsOnlyOfACertificateAsBuiltIsThatOfTheJdksCertificate() throws Exception {
+        SecureRandom random = new SecureRandom();
+        GeneratedCa ca = CaFactory.generate(KeyAlgorithm.EC_P256, "Acme", "Acme Devices Ltd", Duration.ofDays(30),
+                Duration.ofDays(20), null, random);
+        BuiltCertificate built = new CertificateIssuer(ca.issuing(), ca.issuingKey(), null, null, random).build(
+                KeyAlgorithm.EC_P256.generate(random).getPublic(), CertificateProfile.device(Duration.ofDays(10)), "device-7",
+                URI.create("urn:dev:7"), CertificateIssuer.randomSerial(random), Instant.now());
+
+        byte[] answer = EstEncoding.certsOnly(built);
+
+        assertThat(answer).isEqualTo(EstEncoding.certsOnly(List.of(built.x509())));
+        assertThat(new CMSSignedData(answer).getCertificates().getMatches(null)).containsExactly(built.holder());
+    }
 
     @Test
     void multipartCoreIsACborArrayOfFormatAndBytesPairs() {

@@ -7,6 +7,7 @@ import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredentialRepository;
 import io.lwm2m.provisioning.bootstrap.profiles.ProfileService;
 import io.lwm2m.provisioning.bootstrap.sessions.ClientIdentity;
 import io.lwm2m.provisioning.bootstrap.sessions.DeviceAdmission;
+import io.lwm2m.provisioning.ca.BuiltCertificate;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
 import io.lwm2m.provisioning.certificates.IssuedCertificate;
 import io.lwm2m.provisioning.certificates.ManufacturerCaService;
@@ -179,7 +180,7 @@ class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
     }
 
     @Override
-    public void issued(EnrollmentGrant grant, EstIdentity identity, EstOperation operation, X509Certificate certificate) {
+    public void issued(EnrollmentGrant grant, EstIdentity identity, EstOperation operation, BuiltCertificate certificate) {
         if (!grant.modeFourAccount()) {
             return; // none when it was authorized (e.g. a gateway's certificate): the CA's record is the only one
         }
@@ -196,11 +197,11 @@ class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
         Optional<DeviceCredential> waiting = account.stream()
                 .filter(c -> c.status() == CredentialStatus.ACTIVE && c.certificateSerial() == null).findFirst();
         if (waiting.isPresent()) {
-            waiting.get().enrolled(certificate);
+            waiting.get().enrolled(certificate.x509());
         } else {
             DeviceCredential current = account.stream().filter(c -> c.status() == CredentialStatus.ACTIVE).findFirst()
                     .orElse(account.get(0));
-            lifecycle.reenrolled(current, certificate);
+            lifecycle.reenrolled(current, certificate.x509());
         }
     }
 

@@ -112,15 +112,15 @@ final class EstOperationResource extends CoapResource {
                 exchange.respond(response);
                 return;
             }
-            byte[] certificate = Der.encoded(enrollment.certificate());
+            byte[] certificate = enrollment.certificate().der();
             switch (operation) {
                 case SERVER_KEYGEN -> respond(exchange, ResponseCode.CHANGED, accept, EstEncoding.multipartCore(
                         EstEncoding.PKCS8, enrollment.privateKey(), EstEncoding.PKCS7_CERTS_ONLY,
-                        EstEncoding.certsOnly(List.of(enrollment.certificate()))));
+                        EstEncoding.certsOnly(enrollment.certificate())));
                 case SERVER_KEYGEN_CERT -> respond(exchange, ResponseCode.CHANGED, accept, EstEncoding.multipartCore(
                         EstEncoding.PKCS8, enrollment.privateKey(), EstEncoding.PKIX_CERT, certificate));
                 default -> respond(exchange, ResponseCode.CHANGED, accept,
-                        accept == EstEncoding.PKIX_CERT ? certificate : EstEncoding.certsOnly(List.of(enrollment.certificate())));
+                        accept == EstEncoding.PKIX_CERT ? certificate : EstEncoding.certsOnly(enrollment.certificate()));
             }
         } catch (EstException e) {
             refuse(exchange, e);

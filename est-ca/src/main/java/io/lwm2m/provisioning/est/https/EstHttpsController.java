@@ -117,7 +117,7 @@ public class EstHttpsController {
             text(response, 202, "approval: the request waits for an operator's approval; send it again later");
             return;
         }
-        byte[] certsOnly = EstEncoding.certsOnly(List.of(enrollment.certificate()));
+        byte[] certsOnly = EstEncoding.certsOnly(enrollment.certificate());
         if (!operation.serverKeyGeneration()) {
             base64(response, CERTS_ONLY, certsOnly);
             return;
