@@ -22,6 +22,10 @@ public final class BuiltCertificate {
 
     private final X509CertificateHolder holder;
     private final byte[] der;
+    // Read once: Bouncy Castle decodes the ASN.1 times and names again at every call.
+    private final String subject;
+    private final Instant notBefore;
+    private final Instant notAfter;
     private volatile X509Certificate x509;
 
     private BuiltCertificate(X509CertificateHolder holder, X509Certificate x509) {
@@ -29,9 +33,12 @@ public final class BuiltCertificate {
         this.x509 = x509;
         try {
             this.der = holder.getEncoded();
+            this.subject = new X500Principal(holder.getSubject().getEncoded()).getName();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode the certificate just built", e);
         }
+        this.notBefore = holder.getNotBefore().toInstant();
+        this.notAfter = holder.getNotAfter().toInstant();
     }
 
     static BuiltCertificate of(X509CertificateHolder holder) {
@@ -63,19 +70,15 @@ public final class BuiltCertificate {
 
     /** The subject as {@link X500Principal#getName()} gives it (RFC 2253), from the encoded name alone. */
     public String subject() {
-        try {
-            return new X500Principal(holder.getSubject().getEncoded()).getName();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return subject;
     }
 
     public Instant notBefore() {
-        return holder.getNotBefore().toInstant();
+        return notBefore;
     }
 
     public Instant notAfter() {
-        return holder.getNotAfter().toInstant();
+        return notAfter;
     }
 
     /** The JDK's view of the certificate, parsed at the first call. */
