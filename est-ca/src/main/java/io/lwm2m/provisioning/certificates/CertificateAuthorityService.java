@@ -76,7 +76,7 @@ public class CertificateAuthorityService {
 
     private final CaAuthorityRepository authorities;
     private final IssuedCertificateRepository certificates;
-    private final IssuedCertificateRows rows;
+    private final IssuedCertificateLookup lookup;
     private final SecretCipher cipher;
     private final SecureRandom random;
     private final TransactionTemplate transactions;
@@ -88,11 +88,11 @@ public class CertificateAuthorityService {
     private volatile CachedCrl cachedCrl;
 
     CertificateAuthorityService(CaAuthorityRepository authorities, IssuedCertificateRepository certificates,
-            IssuedCertificateRows rows, SecretCipher cipher, SecureRandom random, TransactionTemplate transactions,
+            IssuedCertificateLookup lookup, SecretCipher cipher, SecureRandom random, TransactionTemplate transactions,
             AuditSink audit, EventSink events, Clock clock, CaSettings settings) {
         this.authorities = authorities;
         this.certificates = certificates;
-        this.rows = rows;
+        this.lookup = lookup;
         this.cipher = cipher;
         this.random = random;
         this.transactions = transactions;
@@ -149,7 +149,8 @@ public class CertificateAuthorityService {
     @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
     public void record(SignedCertificate signed, String requestedBy) {
         BuiltCertificate certificate = signed.certificate();
-        rows.insert(new IssuedCertificate(hex(certificate.serialNumber()), signed.authorityId(), certificate.subject(),
+        // persist, not save: the serial is assigned here, and save would SELECT it first to choose merge.
+        em.persist(new IssuedCertificate(hex(certificate.serialNumber()), signed.authorityId(), certificate.subject(),
                 signed.endpoint(), signed.profile(), certificate.notBefore(), certificate.notAfter(), requestedBy,
                 certificate.der(), signed.signedAt()));
     }
@@ -237,7 +238,7 @@ public class CertificateAuthorityService {
         if (!chain.namedAsIssuer(certificate)) {
             return PresentedCertificate.FOREIGN; // before the lookup: a factory certificate costs nothing here
         }
-        Optional<IssuedCertificate> record = rows.find(hex(certificate.getSerialNumber()));
+        Optional<IssuedCertificate> record = lookup.find(hex(certificate.getSerialNumber()));
         if (record.isEmpty() || !chain.signed(certificate)) {
             return PresentedCertificate.FOREIGN;
         }

@@ -82,10 +82,6 @@ public class IssuedCertificate {
         return serial;
     }
 
-    Long authorityId() {
-        return authorityId;
-    }
-
     public String subject() {
         return subject;
     }
