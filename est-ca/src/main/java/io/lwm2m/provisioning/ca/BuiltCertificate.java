@@ -3,6 +3,7 @@ package io.lwm2m.provisioning.ca;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -49,7 +50,7 @@ public final class BuiltCertificate {
     public static BuiltCertificate of(X509Certificate certificate) {
         try {
             return new BuiltCertificate(new JcaX509CertificateHolder(certificate), certificate);
-        } catch (java.security.cert.CertificateEncodingException e) {
+        } catch (CertificateEncodingException e) {
             throw new IllegalArgumentException("cannot encode the certificate", e);
         }
     }
