@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lwm2m.provisioning.testing.TestDataDirectories;
 import io.lwm2m.provisioning.testing.ToolCheck;
 import io.lwm2m.provisioning.ca.Pem;
 import java.io.IOException;
@@ -99,7 +100,7 @@ final class EstSupport {
 
         Workbench(TestServer server) {
             try {
-                dir = Files.createTempDirectory("est-e2e-");
+                dir = TestDataDirectories.create("est-e2e-"); // deleted at exit: it holds test keys
                 List<X509Certificate> chain = Pem.parseCertificates(server.call("GET", "/api/v1/ca/certificates", null, null).body());
                 Files.writeString(dir.resolve("root.pem"), Pem.certificate(chain.get(chain.size() - 1)));
                 Files.writeString(dir.resolve("untrusted.pem"), Pem.certificates(chain.subList(0, chain.size() - 1)));
