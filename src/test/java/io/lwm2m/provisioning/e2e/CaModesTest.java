@@ -8,6 +8,7 @@ import io.lwm2m.provisioning.ca.CaFactory;
 import io.lwm2m.provisioning.ca.GeneratedCa;
 import io.lwm2m.provisioning.ca.KeyAlgorithm;
 import io.lwm2m.provisioning.ca.Pem;
+import io.lwm2m.provisioning.testing.TestDataDirectories;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class CaModesTest {
     void anImportedPemCaSignsDeviceCertificates() throws Exception {
         GeneratedCa operatorCa = CaFactory.generate(KeyAlgorithm.EC_P256, "Operator", "Operator Ltd", Duration.ofDays(365),
                 Duration.ofDays(180), null, RANDOM);
-        Path dir = Files.createTempDirectory("ca-import-");
+        Path dir = TestDataDirectories.create("ca-import-");
         Files.writeString(dir.resolve("chain.pem"), Pem.certificates(operatorCa.chain()));
         Files.writeString(dir.resolve("key.pem"), Pem.privateKey(operatorCa.issuingKey()));
         assertIssuesUnder(operatorCa.root(), Map.of("provisioning.ca.mode", "import",
@@ -57,7 +58,7 @@ class CaModesTest {
         pkcs12.load(null, null);
         pkcs12.setKeyEntry("issuing", operatorCa.issuingKey(), "secret".toCharArray(),
                 operatorCa.chain().toArray(new Certificate[0]));
-        Path file = Files.createTempDirectory("ca-p12-").resolve("ca.p12");
+        Path file = TestDataDirectories.create("ca-p12-").resolve("ca.p12");
         try (var out = Files.newOutputStream(file)) {
             pkcs12.store(out, "secret".toCharArray());
         }
@@ -71,7 +72,7 @@ class CaModesTest {
                 Duration.ofDays(180), null, RANDOM);
         GeneratedCa other = CaFactory.generate(KeyAlgorithm.EC_P256, "Other", "Other Ltd", Duration.ofDays(365),
                 Duration.ofDays(180), null, RANDOM);
-        Path dir = Files.createTempDirectory("ca-bad-");
+        Path dir = TestDataDirectories.create("ca-bad-");
         Files.writeString(dir.resolve("chain.pem"), Pem.certificates(operatorCa.chain()));
         Files.writeString(dir.resolve("key.pem"), Pem.privateKey(other.issuingKey()));
         Files.writeString(dir.resolve("garbage.pem"), "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
@@ -108,7 +109,7 @@ class CaModesTest {
                     root.root(), root.rootKey(), Duration.ofDays(90), null, RANDOM);
             token.setKeyEntry("ca", hsmKeys.getPrivate(), null, new Certificate[] {issuing, root.root()});
 
-            Path configFile = Files.createTempDirectory("pkcs11-").resolve("softhsm.cfg");
+            Path configFile = TestDataDirectories.create("pkcs11-").resolve("softhsm.cfg");
             Files.writeString(configFile, config);
             assertIssuesUnder(root.root(), Map.of("provisioning.ca.mode", "pkcs11", "provisioning.ca.pkcs11.config", configFile,
                     "provisioning.ca.pkcs11.pin", "4321", "provisioning.ca.pkcs11.alias", "ca"));
@@ -124,7 +125,7 @@ class CaModesTest {
             assertThat(chain.get(chain.size() - 1).trim()).isEqualTo(Pem.certificate(root).trim());
             String dm = Fixtures.server(server, "coaps://dm.example:5684", 5, 60, "U", "PSK", true);
             JsonNode device = Fixtures.deviceWith(server, "X509", dm).created().get("bootstrapCredential");
-            Path dir = Files.createTempDirectory("chain-");
+            Path dir = TestDataDirectories.create("chain-");
             Files.writeString(dir.resolve("root.pem"), Pem.certificate(root));
             Files.writeString(dir.resolve("issuing.pem"), chain.get(0));
             Files.writeString(dir.resolve("leaf.pem"), device.get("certificate").asString());

@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.e2e;
 
+import io.lwm2m.provisioning.testing.TestDataDirectories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ final class ConsoleBrowser implements AutoCloseable {
     ConsoleBrowser(String baseUrl) {
         this.baseUrl = baseUrl;
         try {
-            this.downloads = Files.createTempDirectory("console-downloads-");
+            this.downloads = TestDataDirectories.create("console-downloads-");
             Files.createDirectories(SCREENSHOTS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

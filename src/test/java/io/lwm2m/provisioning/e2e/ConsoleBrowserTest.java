@@ -3,6 +3,7 @@ package io.lwm2m.provisioning.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lwm2m.provisioning.testing.RequiresTool;
+import io.lwm2m.provisioning.testing.TestDataDirectories;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.net.URI;
@@ -86,7 +87,7 @@ class ConsoleBrowserTest {
                 csv.append("not a valid endpoint,").append(profile).append(",psk\n"); // line 5,003 (the header is line 1)
             }
         }
-        Path file = Files.createTempFile("console-import-", ".csv");
+        Path file = Files.createTempFile(TestDataDirectories.create("console-import-"), "import-", ".csv");
         Files.writeString(file, csv);
 
         browser.signIn(operator).open("/console/imports").ready();

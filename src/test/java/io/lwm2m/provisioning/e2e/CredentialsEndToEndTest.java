@@ -2,6 +2,7 @@ package io.lwm2m.provisioning.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lwm2m.provisioning.testing.TestDataDirectories;
 import io.lwm2m.provisioning.testing.ToolCheck;
 import com.sun.net.httpserver.HttpServer;
 import io.lwm2m.provisioning.e2e.LeshanDevice.Flavour;
@@ -77,7 +78,7 @@ class CredentialsEndToEndTest {
         assertThat(chain.contentType()).startsWith("application/pem-certificate-chain");
         List<String> certificates = pemBlocks(chain.body());
         assertThat(certificates).hasSize(2);
-        Path dir = Files.createTempDirectory("ca-");
+        Path dir = TestDataDirectories.create("ca-");
         Files.writeString(dir.resolve("issuing.pem"), certificates.get(0));
         Files.writeString(dir.resolve("root.pem"), certificates.get(1));
         assertThat(openssl("verify", "-CAfile", dir.resolve("root.pem").toString(), dir.resolve("issuing.pem").toString()))
@@ -187,7 +188,7 @@ class CredentialsEndToEndTest {
         JsonNode oldRecord = server.call("GET", "/api/v1/certificates/" + old.get("certificateSerial").asString(), null).json();
         assertThat(oldRecord.get("status").asString()).isEqualTo("REVOKED");
         assertThat(oldRecord.get("revocationReason").asInt()).isEqualTo(4);
-        Path dir = Files.createTempDirectory("crl-");
+        Path dir = TestDataDirectories.create("crl-");
         Files.writeString(dir.resolve("crl.pem"), server.callWithAccept("/api/v1/ca/crl", "application/x-pem-file").body());
         assertThat(openssl("crl", "-in", dir.resolve("crl.pem").toString(), "-noout", "-text"))
                 .containsIgnoringCase(old.get("certificateSerial").asString()).contains("Superseded");
@@ -280,7 +281,7 @@ class CredentialsEndToEndTest {
 
         TestServer.ApiResponse crl = server.call("GET", "/api/v1/ca/crl", null, null);
         assertThat(crl.status()).isEqualTo(200);
-        Path dir = Files.createTempDirectory("crl-");
+        Path dir = TestDataDirectories.create("crl-");
         TestServer.ApiResponse pemCrl = server.callWithAccept("/api/v1/ca/crl", "application/x-pem-file");
         assertThat(pemCrl.body()).startsWith("-----BEGIN X509 CRL-----");
         Files.writeString(dir.resolve("crl.pem"), pemCrl.body());
@@ -357,7 +358,7 @@ class CredentialsEndToEndTest {
 
     private static void assertVerifiesWithOpenssl(String certificatePem, String extendedKeyUsage) throws Exception {
         List<String> chain = pemBlocks(server.call("GET", "/api/v1/ca/certificates", null, null).body());
-        Path dir = Files.createTempDirectory("verify-");
+        Path dir = TestDataDirectories.create("verify-");
         Files.writeString(dir.resolve("issuing.pem"), chain.get(0));
         Files.writeString(dir.resolve("root.pem"), chain.get(1));
         Files.writeString(dir.resolve("leaf.pem"), certificatePem);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lwm2m.provisioning.crypto.EllipticCurveProvider;
 import io.lwm2m.provisioning.testing.RequiresTool;
+import io.lwm2m.provisioning.testing.TestDataDirectories;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
@@ -56,7 +57,7 @@ class DtlsHandshakesEndToEndTest {
                 "provisioning.bootstrap.hostname", "bs.example.com",
                 "provisioning.bootstrap.subject-alt-names", "bs.example.com,bootstrap.example.net,10.1.2.3,127.0.0.1"));
         dm = Fixtures.server(server, "coaps://dm.suites.example:5684", 11, 300, "U", "PSK", true);
-        work = Files.createTempDirectory("dtls-suites-");
+        work = TestDataDirectories.create("dtls-suites-");
     }
 
     @AfterAll

@@ -3,6 +3,7 @@ package io.lwm2m.provisioning.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lwm2m.provisioning.testing.TestDataDirectories;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -24,7 +25,7 @@ class InitialAdminKeyTest {
         Path dataDir = TestServer.newDataDir();
         String given = newKey();
         TestOutput.rememberSecret(given);
-        Path keyFile = Files.writeString(Files.createTempDirectory("admin-key-").resolve("initial-admin-key"), given + "\n");
+        Path keyFile = Files.writeString(TestDataDirectories.create("admin-key-").resolve("initial-admin-key"), given + "\n");
         try (TestServer server = TestServer.start(dataDir, Map.of("provisioning.api.initial-admin-key-file", keyFile))) {
             assertThat(server.call("GET", "/api/v1/api-keys", null, "Bearer " + given).status()).isEqualTo(200);
             assertThat(server.call("GET", "/api/v1/api-keys", null, "Bearer " + newKey()).status()).isEqualTo(401);

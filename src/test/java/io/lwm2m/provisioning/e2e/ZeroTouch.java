@@ -8,6 +8,7 @@ import io.lwm2m.provisioning.ca.CertificateProfile;
 import io.lwm2m.provisioning.ca.GeneratedCa;
 import io.lwm2m.provisioning.ca.KeyAlgorithm;
 import io.lwm2m.provisioning.ca.Pem;
+import io.lwm2m.provisioning.testing.TestDataDirectories;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -111,7 +112,7 @@ final class ZeroTouch {
         /** The certificate and key as PEM files, for libcoap's coap-client. */
         Path[] pemFiles() {
             try {
-                Path dir = Files.createTempDirectory("idevid-");
+                Path dir = TestDataDirectories.create("idevid-");
                 Path cert = Files.writeString(dir.resolve("idevid.pem"), Pem.certificate(certificate));
                 Path key = Files.writeString(dir.resolve("idevid.key"), Pem.privateKey(keys.getPrivate()));
                 Files.readAllLines(key).stream().filter(l -> !l.startsWith("-----")).forEach(TestOutput::rememberSecret);
