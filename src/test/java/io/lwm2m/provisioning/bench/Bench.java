@@ -123,7 +123,7 @@ final class Bench {
         /** A space-separated list, such as JVM options or server arguments. */
         List<String> words(String name, String description) {
             String v = string(name, "", description + ", space-separated");
-            return v == null || v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
+            return v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
         }
 
         boolean flag(String name, String description) {

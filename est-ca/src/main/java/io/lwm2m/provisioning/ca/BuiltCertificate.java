@@ -1,15 +1,14 @@
 package io.lwm2m.provisioning.ca;
 
+import io.lwm2m.provisioning.crypto.Der;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.security.cert.CertificateEncodingException;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 
 /**
@@ -46,7 +45,16 @@ public final class BuiltCertificate {
         return new BuiltCertificate(holder, null);
     }
 
-    /** A certificate the JDK already holds (one read from a record, or built elsewhere). */
+    /** A certificate from its DER, as a record holds it; the JDK parses it only if {@link #x509()} is asked for. */
+    public static BuiltCertificate ofDer(byte[] der) {
+        try {
+            return new BuiltCertificate(new X509CertificateHolder(der), null);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a DER X.509 certificate", e);
+        }
+    }
+
+    /** A certificate the JDK already holds (one built elsewhere). */
     public static BuiltCertificate of(X509Certificate certificate) {
         try {
             return new BuiltCertificate(new JcaX509CertificateHolder(certificate), certificate);
@@ -86,11 +94,8 @@ public final class BuiltCertificate {
     public X509Certificate x509() {
         X509Certificate parsed = x509;
         if (parsed == null) {
-            try {
-                parsed = new JcaX509CertificateConverter().getCertificate(holder);
-            } catch (CertificateException e) {
-                throw new IllegalStateException("the JDK cannot read the certificate just built", e);
-            }
+            // From the DER kept: the converter would encode the holder once more.
+            parsed = Der.certificate(der);
             x509 = parsed;
         }
         return parsed;

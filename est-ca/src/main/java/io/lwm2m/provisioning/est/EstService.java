@@ -9,7 +9,6 @@ import io.lwm2m.provisioning.ca.KeyAlgorithm;
 import io.lwm2m.provisioning.certificates.CertificateAuthorityService;
 import io.lwm2m.provisioning.certificates.IssuedCertificate;
 import io.lwm2m.provisioning.certificates.PresentedCertificate;
-import io.lwm2m.provisioning.crypto.Der;
 import io.lwm2m.provisioning.errors.ConflictException;
 import io.lwm2m.provisioning.errors.NotFoundException;
 import java.security.KeyPair;
@@ -169,7 +168,7 @@ public class EstService {
                             "this approved request was served already; the server-generated key is given only once");
                 }
                 IssuedCertificate issued = ca.find(held.certificateSerial()).orElseThrow();
-                yield new Enrollment(BuiltCertificate.of(Der.certificate(issued.der())), null, ca.chain(), null);
+                yield new Enrollment(BuiltCertificate.ofDer(issued.der()), null, ca.chain(), null);
             }
         };
     }

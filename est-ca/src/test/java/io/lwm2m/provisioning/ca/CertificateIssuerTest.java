@@ -205,6 +205,16 @@ class CertificateIssuerTest {
         assertThat(built.notAfter()).isEqualTo(parsed.getNotAfter().toInstant());
         assertThat(built.x509()).isEqualTo(parsed).isSameAs(built.x509());
         assertThat(BuiltCertificate.of(parsed).der()).isEqualTo(built.der());
+        BuiltCertificate fromRecord = BuiltCertificate.ofDer(built.der());
+        assertThat(fromRecord.subject()).isEqualTo(built.subject());
+        assertThat(fromRecord.serialNumber()).isEqualTo(serial);
+        assertThat(fromRecord.x509()).isEqualTo(parsed);
+    }
+
+    @Test
+    void aRecordThatIsNoCertificateIsRefused() {
+        assertThatIllegalArgumentException().isThrownBy(() -> BuiltCertificate.ofDer(new byte[] {0x30, 0x03, 0x02, 0x01, 0x01}))
+                .withMessageContaining("not a DER X.509 certificate");
     }
 
     @Test
