@@ -146,6 +146,25 @@ class ApiQualityTest {
         assertThat(response.headers().firstValue("Allow").orElse("")).contains("GET").contains("POST");
     }
 
+    /**
+     * Tomcat refuses TRACE itself and forwards to the error page: the answer still names the request
+     * (its id and path), and the error page asked for directly is a path that names nothing.
+     */
+    @Test
+    void theContainersErrorPageNamesTheRequestThatFailedAndIsNoPageOfItsOwn() {
+        HttpResponse<String> trace = Http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/servers"))
+                .header("X-Request-Id", "trace-1").method("TRACE", HttpRequest.BodyPublishers.noBody()));
+        assertThat(trace.statusCode()).isEqualTo(405);
+        JsonNode refused = assertProblem(trace, 405);
+        assertThat(refused.get("requestId").asString()).isEqualTo("trace-1");
+        assertThat(trace.headers().firstValue("X-Request-Id")).hasValue("trace-1");
+        assertThat(refused.get("instance").asString()).isEqualTo("/api/v1/servers");
+
+        HttpResponse<String> direct = Http.get(server, "/error");
+        assertThat(direct.statusCode()).isEqualTo(404);
+        assertProblem(direct, 404);
+    }
+
     @Test
     void aBodyThatIsNotJsonIs415ProblemJson() {
         HttpResponse<String> response = Http.send(post("/api/v1/servers", "text/plain", HttpRequest.BodyPublishers.ofString("dm-1")));

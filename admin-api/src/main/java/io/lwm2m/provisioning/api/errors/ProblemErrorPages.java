@@ -1,7 +1,10 @@
 package io.lwm2m.provisioning.api.errors;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import org.apache.catalina.core.StandardHost;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
@@ -42,11 +45,16 @@ class ProblemErrorPages implements ErrorController {
         });
     }
 
-    /** What the container forwards to its error page: a status no handler wrote a body for. */
+    /**
+     * What the container forwards to its error page: a status no handler wrote a body for (Tomcat's
+     * refusal of TRACE, for one). Asked for directly, the page is a path like any other that names
+     * nothing: 404, not the 500 a missing status would read as.
+     */
     @RequestMapping("${server.error.path:/error}")
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        HttpStatus status = code instanceof Integer c && HttpStatus.resolve(c) != null ? HttpStatus.resolve(c)
+        HttpStatus status = request.getDispatcherType() != DispatcherType.ERROR ? HttpStatus.NOT_FOUND
+                : code instanceof Integer c && HttpStatus.resolve(c) != null ? HttpStatus.resolve(c)
                 : HttpStatus.INTERNAL_SERVER_ERROR;
         if (status.is2xxSuccessful() || status.is3xxRedirection()) {
             status = HttpStatus.NOT_FOUND;
@@ -54,6 +62,15 @@ class ProblemErrorPages implements ErrorController {
         String detail = status == HttpStatus.BAD_REQUEST ? "The request is malformed." : status.is5xxServerError()
                 ? "The server failed to handle the request; the log has details under this request id."
                 : "The request could not be handled (" + status.getReasonPhrase() + ").";
-        return Problems.response(status, status.getReasonPhrase(), detail, List.of());
+        ResponseEntity<ProblemDetail> answer = Problems.response(status, status.getReasonPhrase(), detail, List.of());
+        // The request that failed, not this page.
+        if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String failed) {
+            try {
+                answer.getBody().setInstance(new URI(failed));
+            } catch (URISyntaxException e) {
+                answer.getBody().setInstance(null); // a path the container let through but no URI can hold
+            }
+        }
+        return answer;
     }
 }
