@@ -5,6 +5,8 @@
 #
 #   src/test/bench/paired.sh A.jar B.jar [BootstrapBenchmark|EstBenchmark] [benchmark options...]
 #   env: BLOCKS (2)  OUT (a new temp folder)
+#        A_OPTS, B_OPTS: options for one side's runs only, split at spaces (each option and value one word),
+#        to compare two settings of one jar, e.g. B_OPTS="--server-jvm -XX:+UseParallelGC" with A.jar = B.jar
 #
 # Run it from the repository root after building the benchmark classpath (README, "Benchmarks"). Prints
 # each run's RESULT line, then per block the ratio B/A of server CPU per operation (and of its Java and
@@ -19,12 +21,14 @@ BLOCKS=${BLOCKS:-2}
 OUT=${OUT:-$(mktemp -d)}; mkdir -p "$OUT"
 [[ -s target/bench-classpath.txt ]] || { echo "no target/bench-classpath.txt: build the benchmark classpath first (README, Benchmarks)"; exit 2; }
 cp="target/test-classes:target/classes:est-ca/target/classes:$(cat target/bench-classpath.txt)"
-echo "A = $A"; echo "B = $B"; echo "$CLASS $* ; $BLOCKS ABBA blocks; output in $OUT"
+read -ra A_EXTRA <<< "${A_OPTS:-}"; read -ra B_EXTRA <<< "${B_OPTS:-}"
+echo "A = $A ${A_OPTS:-}"; echo "B = $B ${B_OPTS:-}"; echo "$CLASS $* ; $BLOCKS ABBA blocks; output in $OUT"
 for ((block = 1; block <= BLOCKS; block++)); do
   for run in A1 B1 B2 A2; do
-    jar=$A; [[ $run == B* ]] && jar=$B
+    jar=$A; extra=("${A_EXTRA[@]}")
+    [[ $run == B* ]] && { jar=$B; extra=("${B_EXTRA[@]}"); }
     log=$OUT/block$block-$run
-    if ! java -cp "$cp" "io.lwm2m.provisioning.bench.$CLASS" --jar "$jar" "$@" > "$log.out" 2> "$log.err"; then
+    if ! java -cp "$cp" "io.lwm2m.provisioning.bench.$CLASS" --jar "$jar" "$@" "${extra[@]}" > "$log.out" 2> "$log.err"; then
       echo "block $block run $run failed (exit $?): see $log.out and $log.err"; exit 1
     fi
     line=$(grep '^RESULT' "$log.out" | tail -1)
