@@ -3,20 +3,32 @@ package io.lwm2m.provisioning.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lwm2m.provisioning.app.EmbeddedDatabase;
+import io.lwm2m.provisioning.bootstrap.history.SessionHistoryWriter;
 import io.lwm2m.provisioning.testing.TestDataDirectories;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.coap.Response;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -35,14 +47,7 @@ class DatabaseOutageTest {
     void aKilledAndRestartedDatabaseLosesNoHistoryAndBlocksNoClient() throws Exception {
         Path dbDir = TestDataDirectories.create("provisioning-outage-");
         EmbeddedDatabase database = EmbeddedDatabase.start(dbDir.resolve("postgres"));
-        try (TcpRelay relay = new TcpRelay(database.port());
-                TestServer server = TestServer.start(TestServer.newDataDir(), Map.of(
-                        "spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + relay.port() + "/" + EmbeddedDatabase.DATABASE,
-                        "spring.datasource.username", database.username(),
-                        "spring.datasource.password", database.password(),
-                        "spring.datasource.hikari.connection-timeout", "2000",
-                        "provisioning.bootstrap.max-failures-per-source", 20,
-                        "provisioning.bootstrap.failure-window", "60s"))) {
+        try (TcpRelay relay = new TcpRelay(database.port()); TestServer server = behind(relay, database)) {
             String dm = Fixtures.server(server, "coaps://dm.outage.example:5684", 151, 300, "U", "PSK", true);
             List<Fixtures.Device> devices = new ArrayList<>();
             for (int i = 0; i < DEVICES; i++) {
@@ -119,6 +124,106 @@ class DatabaseOutageTest {
                 server.close();
                 restarted.close();
             }
+        }
+    }
+
+    /**
+     * A session that delivers a rotated credential ends while the database is unreachable: the
+     * delivery goes with its history row, held until the database is back, and counts from the
+     * session's end, so the credential's grace period starts as if nothing had happened.
+     */
+    @Test
+    void aCredentialDeliveredWhileTheDatabaseIsUnreachableCountsAsDeliveredWhenItIsBack() throws Exception {
+        EmbeddedDatabase database = EmbeddedDatabase.start(TestDataDirectories.create("provisioning-outage-").resolve("postgres"));
+        try (database; TcpRelay relay = new TcpRelay(database.port()); TestServer server = behind(relay, database)) {
+            String dm = Fixtures.server(server, "coaps://dm.delivery.example:5684", 152, 300, "U", "PSK", true);
+            Fixtures.Device device = Fixtures.device(server, dm);
+            TestServer.ApiResponse rotated = server.call("POST", "/api/v1/devices/" + device.endpoint() + "/credentials/rotate",
+                    "{\"target\":\"server\",\"server\":\"" + dm + "\"}");
+            assertThat(rotated.status()).as(rotated.toString()).isEqualTo(201);
+            TestOutput.rememberSecret(rotated.json().get("key").asString());
+            long pending = rotated.json().get("id").asLong();
+
+            CountDownLatch writing = new CountDownLatch(1);
+            CountDownLatch unreachable = new CountDownLatch(1);
+            CountDownLatch finished = new CountDownLatch(1);
+            Function<Request, Response> client = request -> switch (request.getCode()) {
+                case GET -> {
+                    Response r = new Response(ResponseCode.CONTENT);
+                    r.getOptions().setContentFormat(40);
+                    r.setPayload("</>;lwm2m=1.1,</0>;ver=1.1,</0/0>;uri=\"coaps://127.0.0.1:5684\",</1>;ver=1.1,</2>;ver=1.0,</3/0>");
+                    yield r;
+                }
+                case PUT -> {
+                    writing.countDown();
+                    awaitQuietly(unreachable); // the first write waits until the database is out of reach
+                    yield new Response(ResponseCode.CHANGED);
+                }
+                case DELETE -> new Response(ResponseCode.DELETED);
+                case POST -> {
+                    finished.countDown();
+                    yield new Response(ResponseCode.CHANGED);
+                }
+                default -> new Response(ResponseCode.METHOD_NOT_ALLOWED);
+            };
+            Instant restored;
+            try (RawCoapsDevice raw = RawCoapsDevice.psk(device.identity(), device.key(), client)) {
+                assertThat(raw.bootstrapRequest(server.coaps(), true, "ep=" + device.endpoint()).getCode())
+                        .isEqualTo(ResponseCode.CHANGED);
+                assertThat(writing.await(10, TimeUnit.SECONDS)).as("the session reached its first write").isTrue();
+                relay.cut();
+                unreachable.countDown();
+                assertThat(finished.await(10, TimeUnit.SECONDS)).as("the session sent Bootstrap-Finish").isTrue();
+                // Longer than the pool's connection timeout (2 s): a write made now, as the delivery once was, fails.
+                Thread.sleep(5_000);
+                assertThat(credential(database, pending).deliveredAt()).as("nothing reached the database while it was cut off").isNull();
+                restored = Instant.now();
+                relay.restore();
+            }
+            server.bean(SessionHistoryWriter.class).flush();
+
+            assertThat(sessions(server, device.endpoint()).get(0).get("outcome").asString()).isEqualTo("SUCCEEDED");
+            Row row = credential(database, pending);
+            assertThat(row.status()).isEqualTo("PENDING");
+            assertThat(row.deliveredAt()).as("delivered, though the session ended with the database unreachable").isNotNull();
+            assertThat(row.deliveredAt()).as("at the session's end, not when the database came back").isBefore(restored);
+            assertThat(server.bean(MeterRegistry.class).counter("provisioning.bootstrap.history.dropped").count()).isZero();
+        }
+    }
+
+    private record Row(String status, Instant deliveredAt) {
+    }
+
+    /** A credential's row, read straight from the database, past the relay. */
+    private static Row credential(EmbeddedDatabase database, long id) throws java.sql.SQLException {
+        try (Connection direct = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + database.port() + "/"
+                + EmbeddedDatabase.DATABASE, database.username(), database.password());
+                PreparedStatement query = direct.prepareStatement("SELECT status, delivered_at FROM device_credentials WHERE id = ?")) {
+            query.setLong(1, id);
+            try (ResultSet row = query.executeQuery()) {
+                assertThat(row.next()).as("credential " + id).isTrue();
+                Timestamp delivered = row.getTimestamp(2);
+                return new Row(row.getString(1), delivered == null ? null : delivered.toInstant());
+            }
+        }
+    }
+
+    /** A server whose database is reached through {@code relay}, with a short pool timeout, so an outage shows within seconds. */
+    private static TestServer behind(TcpRelay relay, EmbeddedDatabase database) {
+        return TestServer.start(TestServer.newDataDir(), Map.of(
+                "spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + relay.port() + "/" + EmbeddedDatabase.DATABASE,
+                "spring.datasource.username", database.username(),
+                "spring.datasource.password", database.password(),
+                "spring.datasource.hikari.connection-timeout", "2000",
+                "provisioning.bootstrap.max-failures-per-source", 20,
+                "provisioning.bootstrap.failure-window", "60s"));
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

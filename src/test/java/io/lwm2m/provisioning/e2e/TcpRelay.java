@@ -12,13 +12,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP port on loopback that forwards each connection to a target that can change: the stable
- * address of a PostgreSQL that a test kills and starts again on another port.
+ * address of a PostgreSQL that a test kills and starts again on another port, or that a test makes
+ * unreachable for a while ({@link #cut()}), as a network partition would.
  */
 final class TcpRelay implements AutoCloseable {
 
     private final ServerSocket listener;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile int targetPort;
+    private volatile boolean cut;
 
     TcpRelay(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -36,10 +38,24 @@ final class TcpRelay implements AutoCloseable {
         this.targetPort = port;
     }
 
+    /** Drops every open connection and refuses new ones until {@link #restore()}. */
+    void cut() {
+        cut = true;
+        open.forEach(this::closeQuietly);
+    }
+
+    void restore() {
+        cut = false;
+    }
+
     private void accept() {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                if (cut) {
+                    client.close();
+                    continue;
+                }
                 Socket server = new Socket();
                 try {
                     server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 1000);

@@ -11,7 +11,6 @@ import io.lwm2m.provisioning.events.EventSink;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -68,19 +67,6 @@ public class CredentialLifecycle implements CredentialDelivery {
         credentials.findById(credentialId).filter(c -> c.status() == CredentialStatus.PENDING).ifPresent(pending -> {
             promote(pending, Actor.SYSTEM, "first authentication with the new credential");
         });
-    }
-
-    /** A bootstrap session wrote these pending credentials into the device; their grace period starts. */
-    @Transactional
-    @Override
-    public void delivered(List<Long> credentialIds) {
-        delivered((Collection<Long>) credentialIds);
-    }
-
-    /** As {@link #delivered(List)}, for any collection of ids. */
-    public void delivered(Collection<Long> credentialIds) {
-        Instant now = clock.instant();
-        credentials.findAllById(credentialIds).forEach(c -> c.delivered(now));
     }
 
     /** The DM server side confirms it sees the device use this pending credential. */

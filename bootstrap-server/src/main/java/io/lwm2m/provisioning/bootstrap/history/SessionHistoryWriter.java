@@ -34,8 +34,9 @@ import org.springframework.stereotype.Component;
  * them, minutes of traffic) while the writer retries with backoff. Only what cannot be kept is
  * dropped, counted ({@link BootstrapEvents#historyDropped}) and logged as an error: a write while
  * the queue is full, or one the database refuses for its content twice. See ADR 015 for what a
- * crash of this process can lose (the last few milliseconds of history, never a credential change:
- * those are written synchronously elsewhere) and ADR 021 for outages.
+ * crash of this process can lose (the last few milliseconds of history, and with a session's row the
+ * mark of the credentials it delivered, decision 090; never a credential's status) and ADR 021 for
+ * outages.
  */
 @Component
 public class SessionHistoryWriter implements DisposableBean {

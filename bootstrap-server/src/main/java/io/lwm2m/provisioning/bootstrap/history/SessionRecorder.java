@@ -173,7 +173,8 @@ public class SessionRecorder implements SessionHistory, DisposableBean {
     /**
      * Records how a session ended: one statement that updates the session row with its outcome and
      * its steps (unless it was superseded meanwhile, which keeps that outcome). Queued for the group
-     * commit, after the session's start.
+     * commit, after the session's start, and followed by the mark of the credentials it delivered:
+     * a database outage holds that mark with the row instead of losing it.
      */
     @Override
     public void finish(SessionStart start, SessionEnd end) {
@@ -182,9 +183,22 @@ public class SessionRecorder implements SessionHistory, DisposableBean {
         String stepsJson = StepsJson.toJson(end.steps());
         try {
             submitEnd(id, deviceId, end, stepsJson);
+            submitDelivered(id, deviceId, end);
         } finally {
             submitEvent(deviceId, SessionEvents.ended(start, end));
         }
+    }
+
+    /** The delivery starts a pending credential's grace period; the first delivery counts, at the session's end. */
+    private void submitDelivered(UUID id, Long deviceId, SessionEnd end) {
+        if (end.deliveredCredentialIds().isEmpty()) {
+            return;
+        }
+        Long[] ids = end.deliveredCredentialIds().toArray(Long[]::new);
+        writer.submit("the credentials delivered by bootstrap session " + id, DELIVERED, deviceId, (statement, connection) -> {
+            statement.setTimestamp(1, Timestamp.from(end.endedAt()));
+            statement.setArray(2, connection.createArrayOf("int8", ids));
+        });
     }
 
     private void submitEnd(UUID id, Long deviceId, SessionEnd end, String stepsJson) {
@@ -261,6 +275,9 @@ public class SessionRecorder implements SessionHistory, DisposableBean {
             FROM v, (SELECT count(*) FROM superseded) s ORDER BY n""",
             "uuid", "int8", "varchar", "varchar", "varchar", "varchar", "int4", "timestamptz", "varchar", "varchar", "varchar",
             "timestamptz", "text", "int4", "varchar", "varchar");
+
+    private static final String DELIVERED = """
+            UPDATE device_credentials SET delivered_at = ? WHERE id = ANY (?) AND delivered_at IS NULL""";
 
     private static final String FINISH = """
             UPDATE bootstrap_sessions SET outcome = ?, reason = ?, lwm2m_version = ?, ended_at = ?, steps = ?,

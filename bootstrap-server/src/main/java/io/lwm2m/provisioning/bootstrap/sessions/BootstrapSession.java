@@ -40,7 +40,6 @@ final class BootstrapSession {
     private final List<SessionStep> steps = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean ended = new AtomicBoolean();
     private final String configuredBootstrapUri;
-    private final Consumer<List<Long>> onDelivered;
     private volatile Future<?> deadline;
     private volatile String lwm2mVersion;
     private volatile Integer bootstrapAccountId;
@@ -61,23 +60,21 @@ final class BootstrapSession {
 
     BootstrapSession(BootstrapDecision.Accepted accepted, BootstrapClient client, SessionHistory recorder, Clock clock,
             Consumer<BootstrapSession> onEnd) {
-        this(accepted, client, recorder, clock, (session, outcome, failure) -> onEnd.accept(session), "", ids -> { });
+        this(accepted, client, recorder, clock, (session, outcome, failure) -> onEnd.accept(session), "");
     }
 
     /**
      * @param configuredBootstrapUri this server's URI as devices reach it, for rewriting the bootstrap
      *                               account when the client's Discover answer does not carry it
-     * @param onDelivered            told which pending credentials a successful session delivered
      */
     BootstrapSession(BootstrapDecision.Accepted accepted, BootstrapClient client, SessionHistory recorder, Clock clock,
-            EndListener onEnd, String configuredBootstrapUri, Consumer<List<Long>> onDelivered) {
+            EndListener onEnd, String configuredBootstrapUri) {
         this.accepted = accepted;
         this.client = client;
         this.recorder = recorder;
         this.clock = clock;
         this.onEnd = onEnd;
         this.configuredBootstrapUri = configuredBootstrapUri;
-        this.onDelivered = onDelivered;
     }
 
     String endpoint() {
@@ -115,8 +112,8 @@ final class BootstrapSession {
                 .thenCompose(r -> exchange(DownlinkRequest.finish()))
                 .whenComplete((r, error) -> {
                     if (error == null) {
-                        reportDelivered();
-                        end(SessionOutcome.SUCCEEDED, null, null);
+                        // Delivered with the history row (SessionHistory): durable through a database outage.
+                        end(SessionOutcome.SUCCEEDED, null, null, accepted.config().deliveredCredentialIds(bootstrapAccountWritten));
                     } else {
                         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                         if (cause instanceof SessionFailure failure) {
@@ -267,18 +264,6 @@ final class BootstrapSession {
                 });
     }
 
-    private void reportDelivered() {
-        DeviceBootstrapConfig config = accepted.config();
-        List<Long> delivered = config.deliveredCredentialIds(bootstrapAccountWritten);
-        if (!delivered.isEmpty()) {
-            try {
-                onDelivered.accept(delivered);
-            } catch (RuntimeException e) {
-                log.error("Could not record the credentials delivered by session {}", accepted.start().id(), e);
-            }
-        }
-    }
-
     private CompletableFuture<DownlinkResponse> writeAccounts(Set<Integer> reservedSecurityIds) {
         CompletableFuture<DownlinkResponse> chain = CompletableFuture.completedFuture(null);
         int securityId = 0;
@@ -339,6 +324,10 @@ final class BootstrapSession {
     }
 
     private boolean end(SessionOutcome outcome, BootstrapFailure failure, String reason) {
+        return end(outcome, failure, reason, List.of());
+    }
+
+    private boolean end(SessionOutcome outcome, BootstrapFailure failure, String reason, List<Long> delivered) {
         if (!ended.compareAndSet(false, true)) {
             return false;
         }
@@ -352,7 +341,8 @@ final class BootstrapSession {
                 recorded = List.copyOf(steps);
             }
             recorder.finish(accepted.start(),
-                    new SessionEnd(outcome, failure, reason, lwm2mVersion, recorded, learnedBootstrapAccount, clock.instant()));
+                    new SessionEnd(outcome, failure, reason, lwm2mVersion, recorded, learnedBootstrapAccount, clock.instant(),
+                            delivered));
             if (outcome == SessionOutcome.SUCCEEDED) {
                 // At a thousand sessions a second a line per success is noise; the history has them all.
                 log.debug("Bootstrap session {} of {} SUCCEEDED", accepted.start().id(), endpoint());

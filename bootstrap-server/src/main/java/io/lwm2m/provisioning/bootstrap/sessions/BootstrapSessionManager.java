@@ -162,14 +162,10 @@ public class BootstrapSessionManager implements DisposableBean {
         events.forEach(e -> e.sessionStarted(packed.securityMode()));
         java.time.Instant now = clock.instant();
         Duration took = Duration.between(packed.startedAt(), now);
+        // A pack never writes the client's bootstrap account, so a rotated bootstrap credential stays pending.
         recorder.finish(packed, new SessionEnd(SessionOutcome.SUCCEEDED, null, null, "1.2",
                 java.util.List.of(new SessionStep("Bootstrap-Pack", "/bspack", ResponseCode.CONTENT, null, packed.startedAt(),
-                        (int) took.toMillis())), null, now));
-        // A pack never writes the client's bootstrap account, so a rotated bootstrap credential stays pending.
-        java.util.List<Long> delivered = config.deliveredCredentialIds(false);
-        if (!delivered.isEmpty()) {
-            lifecycle.delivered(delivered);
-        }
+                        (int) took.toMillis())), null, now, config.deliveredCredentialIds(false)));
         log.info("Bootstrap session {} of {} SUCCEEDED: Bootstrap-Pack of {} bytes", packed.id(), config.endpoint(), payloadLength);
         events.forEach(e -> e.sessionEnded(SessionOutcome.SUCCEEDED, null, packed.securityMode(), took));
     }
@@ -274,8 +270,7 @@ public class BootstrapSessionManager implements DisposableBean {
     /** Starts the session of an accepted request; a running session of the same endpoint is superseded. */
     public void start(BootstrapDecision.Accepted accepted, BootstrapClient client) {
         recorder.begin(accepted.start());
-        BootstrapSession session = new BootstrapSession(accepted, client, recorder, clock, this::ended,
-                bootstrapServerUri, lifecycle::delivered);
+        BootstrapSession session = new BootstrapSession(accepted, client, recorder, clock, this::ended, bootstrapServerUri);
         events.forEach(e -> e.sessionStarted(accepted.start().securityMode()));
         BootstrapSession previous = running.put(accepted.config().endpoint(), session);
         if (previous != null) {

@@ -12,11 +12,20 @@ import java.util.List;
  * @param steps                    every request sent and its answer
  * @param bootstrapAccountInstance the Security instance of the client's bootstrap account as its Discover
  *                                 answer showed it, or null when the session did not learn it
+ * @param deliveredCredentialIds   the pending credentials a successful session wrote into the device: they
+ *                                 count as delivered at {@code endedAt}, recorded with the history row
  */
 public record SessionEnd(SessionOutcome outcome, BootstrapFailure failure, String reason, String lwm2mVersion, List<SessionStep> steps,
-        Integer bootstrapAccountInstance, Instant endedAt) {
+        Integer bootstrapAccountInstance, Instant endedAt, List<Long> deliveredCredentialIds) {
 
     public SessionEnd {
         steps = List.copyOf(steps);
+        deliveredCredentialIds = List.copyOf(deliveredCredentialIds);
+    }
+
+    /** An end that delivered nothing. */
+    public SessionEnd(SessionOutcome outcome, BootstrapFailure failure, String reason, String lwm2mVersion, List<SessionStep> steps,
+            Integer bootstrapAccountInstance, Instant endedAt) {
+        this(outcome, failure, reason, lwm2mVersion, steps, bootstrapAccountInstance, endedAt, List.of());
     }
 }

@@ -40,17 +40,7 @@ class BootstrapSessionManagerTest {
             configs.byIdentity.put(identity.pskIdentity(), config(endpoint, Compatibility.DEFAULT));
         }
         return admission;
-    }, history, new CredentialDelivery() {
-        @Override
-        public void authenticatedWith(long credentialId) {
-            authenticated.add(credentialId);
-        }
-
-        @Override
-        public void delivered(List<Long> credentialIds) {
-            // not what these tests look at
-        }
-    }, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), Duration.ofSeconds(120), "", List.of(new BootstrapEvents() {
+    }, history, authenticated::add, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), Duration.ofSeconds(120), "", List.of(new BootstrapEvents() {
         @Override
         public void requestRefused(ResponseCode code, BootstrapFailure failure, SecurityMode securityMode) {
             events.add(code + " " + failure + " " + securityMode);

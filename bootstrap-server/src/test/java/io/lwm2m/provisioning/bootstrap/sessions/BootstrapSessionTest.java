@@ -68,6 +68,28 @@ class BootstrapSessionTest {
         assertThat(recorder.single().outcome).isEqualTo(SessionOutcome.SUCCEEDED);
     }
 
+    /** The delivery goes with the session's end, so the history's writer keeps it through a database outage. */
+    @Test
+    void aSuccessfulSessionEndsWithThePendingCredentialsItDelivered() {
+        client.discoverAnswer(FRESH_LESHAN_DISCOVER);
+
+        session(new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceBootstrapConfig.ACTIVE, 1L, List.of(first), null, List.of(41L))).run();
+
+        assertThat(recorder.single().outcome()).isEqualTo(SessionOutcome.SUCCEEDED);
+        assertThat(recorder.single().delivered()).containsExactly(41L);
+    }
+
+    @Test
+    void aFailedSessionDeliveredNothing() {
+        client.discoverAnswer(FRESH_LESHAN_DISCOVER);
+        client.answer("Bootstrap-Write /1/0", "4.00");
+
+        session(new DeviceBootstrapConfig(7L, "urn:dev:1", DeviceBootstrapConfig.ACTIVE, 1L, List.of(first), null, List.of(41L))).run();
+
+        assertThat(recorder.single().outcome()).isEqualTo(SessionOutcome.FAILED);
+        assertThat(recorder.single().delivered()).isEmpty();
+    }
+
     @Test
     void deletesOnlyThePathsUnderWhichTheClientHoldsSomething() {
         // A DM account in /0 but no Server instance: /0 must go, /1 holds nothing.
@@ -611,7 +633,7 @@ class BootstrapSessionTest {
     }
 
     record Finish(UUID id, SessionOutcome outcome, BootstrapFailure failure, String reason, String lwm2mVersion, List<SessionStep> steps,
-            Instant endedAt, Integer bootstrapAccountInstance) {
+            Instant endedAt, Integer bootstrapAccountInstance, List<Long> delivered) {
     }
 
     /** The session history without a database: keeps what the session reports at its end. */
@@ -626,7 +648,7 @@ class BootstrapSessionTest {
         @Override
         public void finish(SessionStart start, SessionEnd end) {
             finishes.add(new Finish(start.id(), end.outcome(), end.failure(), end.reason(), end.lwm2mVersion(), end.steps(), end.endedAt(),
-                    end.bootstrapAccountInstance()));
+                    end.bootstrapAccountInstance(), end.deliveredCredentialIds()));
         }
 
         @Override
