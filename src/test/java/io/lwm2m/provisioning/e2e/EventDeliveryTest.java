@@ -242,6 +242,38 @@ class EventDeliveryTest {
         assertThat(fields).containsExactlyInAnyOrder("url", "types[0]");
     }
 
+    /** Plain http only to this machine: over a network anyone on the path reads the events (decision 091). */
+    @Test
+    void aWebhookGoesOverHttpsOrToThisMachine() {
+        String plain = Fixtures.unique("plain");
+        TestServer.ApiResponse refused = server.call("POST", "/api/v1/event-subscriptions", """
+                {"name":"%s","url":"http://platform.example/events","types":["io.lwm2m.provisioning.device.*"]}""".formatted(plain));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("url");
+        assertThat(refused.json().get("errors").get(0).get("message").asString()).contains("https");
+        assertThat(server.call("GET", "/api/v1/event-subscriptions/" + plain, null).status()).isEqualTo(404);
+
+        String secure = Fixtures.unique("secure");
+        assertThat(server.call("POST", "/api/v1/event-subscriptions", """
+                {"name":"%s","url":"https://platform.example/events","types":["io.lwm2m.provisioning.device.*"],"state":"DISABLED"}"""
+                .formatted(secure)).status()).isEqualTo(201);
+        TestServer.ApiResponse downgraded = server.call("PUT", "/api/v1/event-subscriptions/" + secure, """
+                {"name":"%s","url":"http://platform.example/events","types":["io.lwm2m.provisioning.device.*"],"state":"DISABLED"}"""
+                .formatted(secure));
+        assertThat(downgraded.status()).isEqualTo(400);
+        assertThat(server.call("GET", "/api/v1/event-subscriptions/" + secure, null).json().get("url").asString())
+                .isEqualTo("https://platform.example/events");
+        assertThat(server.call("DELETE", "/api/v1/event-subscriptions/" + secure, null).status()).isEqualTo(204);
+
+        String dmName = Fixtures.unique("dm-plain");
+        TestServer.ApiResponse dmRefused = server.call("POST", "/api/v1/servers", """
+                {"name":"%s","uri":"coaps://dm.example:5684","shortServerId":77,"lifetime":300,"binding":"U","securityMode":"PSK",
+                 "rotationWebhookUrl":"http://dm.example/rotations"}""".formatted(dmName));
+        assertThat(dmRefused.status()).as(dmRefused.toString()).isEqualTo(400);
+        assertThat(dmRefused.json().get("errors").get(0).get("field").asString()).isEqualTo("rotationWebhookUrl");
+        assertThat(server.call("GET", "/api/v1/servers/" + dmName, null).status()).as("nothing of the server kept").isEqualTo(404);
+    }
+
     private static long rotate(String endpoint) {
         TestServer.ApiResponse rotated = server.call("POST", "/api/v1/devices/" + endpoint + "/credentials/rotate",
                 "{\"target\":\"server\",\"server\":\"" + dm + "\"}");

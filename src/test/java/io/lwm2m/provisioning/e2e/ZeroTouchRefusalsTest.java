@@ -245,6 +245,13 @@ class ZeroTouchRefusalsTest {
         assertThat(invalid.status()).isEqualTo(400);
         assertThat(invalid.json().get("errors").valueStream().map(e -> e.get("field").asString()).toList())
                 .contains("endpointPattern", "allocation.url", "attestation.manufacturerCas");
+        // The allocation's answer decides the device's profile: over plain http anyone on the path could rewrite it.
+        TestServer.ApiResponse plain = server.call("POST", "/api/v1/enrollment-groups", """
+                {"name":"%s","attestation":{"type":"SYMMETRIC_KEY","identityPrefix":"%s"},
+                 "allocation":{"type":"WEBHOOK","url":"http://allocator.example/allocate"}}"""
+                .formatted(Fixtures.unique("plain"), Fixtures.unique("plain-prefix-")));
+        assertThat(plain.status()).as(plain.toString()).isEqualTo(400);
+        assertThat(plain.json().get("errors").get(0).get("field").asString()).isEqualTo("allocation.url");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.lwm2m.provisioning.bootstrap.enrollment;
 
+import io.lwm2m.provisioning.bootstrap.events.WebhookUrls;
 import io.lwm2m.provisioning.bootstrap.profiles.ProfileService;
 import io.lwm2m.provisioning.certificates.ManufacturerCaService;
 import io.lwm2m.provisioning.errors.ConflictException;
@@ -19,11 +20,14 @@ class GroupRules {
     private final EnrollmentGroupRepository groups;
     private final ManufacturerCaService manufacturers;
     private final ProfileService profiles;
+    private final WebhookUrls webhookUrls;
 
-    GroupRules(EnrollmentGroupRepository groups, ManufacturerCaService manufacturers, ProfileService profiles) {
+    GroupRules(EnrollmentGroupRepository groups, ManufacturerCaService manufacturers, ProfileService profiles,
+            WebhookUrls webhookUrls) {
         this.groups = groups;
         this.manufacturers = manufacturers;
         this.profiles = profiles;
+        this.webhookUrls = webhookUrls;
     }
 
     /** Throws 400 naming every broken field, or 409 for a clash with another group. {@code existing}: null when creating. */
@@ -39,6 +43,7 @@ class GroupRules {
         if (spec.allocation() != null) {
             spec.allocation().profiles().stream().distinct().filter(p -> !profiles.exists(p))
                     .forEach(p -> problems.add("allocation", "no profile named '" + p + "'"));
+            webhookUrls.check(spec.allocation().url(), "allocation.url", problems);
         }
         problems.throwIfAny();
         List<EnrollmentGroup> others = groups.findAll().stream().filter(g -> !g.name().equals(spec.name())).toList();

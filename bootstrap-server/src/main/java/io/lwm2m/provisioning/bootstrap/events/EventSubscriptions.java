@@ -36,11 +36,12 @@ public class EventSubscriptions {
     private final SecureRandom random;
     private final AuditSink audit;
     private final EventSettings settings;
+    private final WebhookUrls webhookUrls;
     private final Clock clock;
 
     EventSubscriptions(EventSubscriptionRepository subscriptions, Deliveries deliveries, EventInterest interest,
             EventDispatcher dispatcher, SecretCipher cipher, SecureRandom random, AuditSink audit, EventSettings settings,
-            Clock clock) {
+            WebhookUrls webhookUrls, Clock clock) {
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.interest = interest;
@@ -49,6 +50,7 @@ public class EventSubscriptions {
         this.random = random;
         this.audit = audit;
         this.settings = settings;
+        this.webhookUrls = webhookUrls;
         this.clock = clock;
     }
 
@@ -58,7 +60,7 @@ public class EventSubscriptions {
 
     @Transactional
     public WithSecret create(SubscriptionSpec spec, Actor actor) {
-        spec.check(new FieldProblems()).throwIfAny();
+        webhookUrls.check(spec.url(), "url", spec.check(new FieldProblems())).throwIfAny();
         return create(spec, null, actor);
     }
 
@@ -70,6 +72,7 @@ public class EventSubscriptions {
     public WithSecret createForDmServer(String server, String url, Actor actor) {
         SubscriptionSpec spec = new SubscriptionSpec("dm-server:" + server, url, List.of(EventTypes.CREDENTIAL_ROTATED), server,
                 EventSubscription.State.ENABLED);
+        webhookUrls.check(url, "rotationWebhookUrl", new FieldProblems()).throwIfAny();
         return create(spec, "dm-server:" + server, actor);
     }
 
@@ -95,7 +98,7 @@ public class EventSubscriptions {
     @Transactional
     public EventSubscription update(String name, SubscriptionSpec spec, Actor actor) {
         EventSubscription subscription = find(name);
-        FieldProblems problems = spec.check(new FieldProblems());
+        FieldProblems problems = webhookUrls.check(spec.url(), "url", spec.check(new FieldProblems()));
         if (!name.equals(spec.name())) {
             problems.add("name", "cannot change (it is '" + name + "')");
         }

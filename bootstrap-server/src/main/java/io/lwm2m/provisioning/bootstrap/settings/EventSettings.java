@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param secretOverlap   after a subscription's secret is rotated, how long the previous one keeps signing too
  * @param retention       how long delivered and dead deliveries (and their events) are kept
  * @param interestRefresh how often a replica re-reads which event types any subscription wants
+ * @param allowPlainHttp  whether a webhook may be a plain http URL to another machine (decision 091)
  */
 @ConfigurationProperties("provisioning.events")
 public record EventSettings(
@@ -31,7 +32,8 @@ public record EventSettings(
         @DefaultValue("24") int maxAttempts,
         @DefaultValue("24h") Duration secretOverlap,
         @DefaultValue("7d") Duration retention,
-        @DefaultValue(EventSettings.INTEREST_REFRESH) Duration interestRefresh) {
+        @DefaultValue(EventSettings.INTEREST_REFRESH) Duration interestRefresh,
+        @DefaultValue("false") boolean allowPlainHttp) {
 
     /** The default of {@code interest-refresh}, which its {@code @Scheduled} placeholder also names: written once, here. */
     public static final String INTEREST_REFRESH = "5s";
