@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -21,7 +22,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class WebhookUrls {
 
-    private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|\\[[0-9A-Fa-f:.]+\\]");
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
 
     private final boolean allowPlainHttp;
 
@@ -56,13 +57,23 @@ public class WebhookUrls {
         if (host.equalsIgnoreCase("localhost")) {
             return true;
         }
-        if (!IP_LITERAL.matcher(host).matches()) {
-            return false;
+        Matcher v4 = IPV4.matcher(host);
+        if (v4.matches()) {
+            for (int i = 1; i <= 4; i++) {
+                if (Integer.parseInt(v4.group(i)) > 255) {
+                    return false;
+                }
+            }
+            return v4.group(1).equals("127");
         }
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
+        if (host.startsWith("[") && host.endsWith("]")) {
+            try {
+                // A literal with a colon: parsed as IPv6, never looked up.
+                return InetAddress.getByName(host.substring(1, host.length() - 1)).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
         }
+        return false;
     }
 }

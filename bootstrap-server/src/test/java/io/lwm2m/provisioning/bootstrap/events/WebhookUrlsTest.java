@@ -12,14 +12,16 @@ class WebhookUrlsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"https://platform.example/events", "https://10.0.0.7:8443/hook", "http://127.0.0.1:9000/hook",
-            "http://127.8.9.10/hook", "http://localhost:8080/hook", "http://LOCALHOST/hook", "http://[::1]:9000/hook"})
+            "http://127.8.9.10/hook", "http://localhost:8080/hook", "http://LOCALHOST/hook", "http://[::1]:9000/hook",
+            "http://[0:0:0:0:0:0:0:1]/hook"})
     void httpsAnywhereAndPlainHttpToThisMachineAreTaken(String url) {
         assertThat(strict.check(url, "url", new FieldProblems()).isEmpty()).as(url).isTrue();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"http://platform.example/events", "http://10.0.0.7/hook", "http://[2001:db8::1]/hook",
-            "http://localhost.attacker.example/hook", "http://127.0.0.1.nip.io/hook", "HTTP://platform.example/events"})
+            "http://localhost.attacker.example/hook", "http://127.0.0.1.nip.io/hook", "HTTP://platform.example/events",
+            "http://[::ffff:10.0.0.1]/hook", "http://[fe80::1]/hook"})
     void plainHttpToAnotherMachineIsRefusedNamingTheField(String url) {
         FieldProblems problems = strict.check(url, "allocation.url", new FieldProblems());
 
