@@ -10,7 +10,9 @@
 #
 # Run it from the repository root after building the benchmark classpath (README, "Benchmarks"). Prints
 # each run's RESULT line, then per block the ratio B/A of server CPU per operation (and of its Java and
-# PostgreSQL parts), and the geometric mean over the blocks. A ratio below 1 means B is cheaper.
+# PostgreSQL parts), and the geometric mean over the blocks. A ratio below 1 means B is cheaper. Then the
+# same for server CPU over the load generator's CPU per operation, which is steadier when the machine's
+# speed drifts between runs.
 set -euo pipefail
 A=$(readlink -f "${1:?usage: paired.sh A.jar B.jar [BootstrapBenchmark|EstBenchmark] [options...]}")
 B=$(readlink -f "${2:?usage: paired.sh A.jar B.jar [BootstrapBenchmark|EstBenchmark] [options...]}")
@@ -54,4 +56,17 @@ for block in sorted({b for b, _ in runs}):
           f"(java {r['java_cpu_ms']:.3f}, postgres {r['pg_cpu_ms']:.3f})")
 gm = {k: math.exp(sum(map(math.log, v)) / len(v)) for k, v in ratios.items()}
 print(f"geometric mean B/A: server CPU {gm['server_cpu_ms']:.3f} (java {gm['java_cpu_ms']:.3f}, postgres {gm['pg_cpu_ms']:.3f})")
+# The load generator does the same work per operation in every run, so server CPU over its CPU cancels
+# most of the machine's drift between runs (it moved by 60 % within one hour on the 2-core VM).
+if all("loadgen_cpu_ms" in r for r in runs.values()):
+    def gauged(run):
+        return float(run["server_cpu_ms"]) / float(run["loadgen_cpu_ms"])
+    blocks = []
+    for block in sorted({b for b, _ in runs}):
+        a = [gauged(runs[(block, x)]) for x in ("A1", "A2")]
+        b = [gauged(runs[(block, x)]) for x in ("B1", "B2")]
+        blocks.append(sum(b) / sum(a))
+        print(f"block {block}: server CPU over the load generator's, A {a[0]:.3f} {a[1]:.3f}, B {b[0]:.3f} {b[1]:.3f}:"
+              f" B/A {blocks[-1]:.3f}")
+    print(f"geometric mean B/A against the load generator: {math.exp(sum(map(math.log, blocks)) / len(blocks)):.3f}")
 PY

@@ -291,6 +291,8 @@ public final class EstBenchmark {
         double javaPer = window.isEmpty() ? Double.NaN : javaMs / window.size();
         double pgPer = window.isEmpty() ? Double.NaN : pgMs / window.size();
         double perEnrollment = javaPer + pgPer;
+        // The load generator (this JVM) does the same work per enrollment in every run: a gauge of the machine's speed.
+        double loadgenPer = window.isEmpty() ? Double.NaN : ProcCpu.seconds(cpu.selfTicks()) * 1000 / window.size();
         double p50 = latencies.length == 0 ? Double.NaN : percentile(latencies, 50);
         double p99 = latencies.length == 0 ? Double.NaN : percentile(latencies, 99);
         System.out.printf("enrollments      : %d ok, %d failed, %.0f/s%n", window.size(), failures, rate);
@@ -299,6 +301,7 @@ public final class EstBenchmark {
                     latencies[latencies.length - 1] / 1e6);
             System.out.printf("server CPU       : %.2f ms per enrollment (JVM %.2f + PostgreSQL %.2f), %.0f%% of one core%n",
                     perEnrollment, javaPer, pgPer, (javaMs + pgMs) / 10 / seconds);
+            System.out.printf("load generator   : %.3f ms CPU per enrollment, this JVM%n", loadgenPer);
         }
         if (!handshake) {
             System.out.printf("targets          : >= %.0f enrollments/s: %s;  <= %.2f ms server CPU/enrollment: %s%n", TARGET_PER_SECOND,
@@ -306,8 +309,10 @@ public final class EstBenchmark {
         }
         // One line for scripts, keyed as BootstrapBenchmark's RESULT line (src/test/bench/paired.sh reads both).
         System.out.printf(Locale.ROOT, "RESULT est dm_mode=%s handshake=%s concurrency=%d window_s=%.1f sessions=%d failures=%d"
-                        + " sessions_per_s=%.1f p50_ms=%.1f p99_ms=%.1f java_cpu_ms=%.3f pg_cpu_ms=%.3f server_cpu_ms=%.3f%n",
-                dmMode, handshake, concurrency, seconds, window.size(), failures, rate, p50, p99, javaPer, pgPer, perEnrollment);
+                        + " sessions_per_s=%.1f p50_ms=%.1f p99_ms=%.1f java_cpu_ms=%.3f pg_cpu_ms=%.3f server_cpu_ms=%.3f"
+                        + " loadgen_cpu_ms=%.3f%n",
+                dmMode, handshake, concurrency, seconds, window.size(), failures, rate, p50, p99, javaPer, pgPer, perEnrollment,
+                loadgenPer);
         return failures == 0 && !window.isEmpty() ? 0 : 1;
     }
 
