@@ -68,7 +68,7 @@ class ProblemErrorPages implements ErrorController {
             try {
                 answer.getBody().setInstance(new URI(failed));
             } catch (URISyntaxException e) {
-                answer.getBody().setInstance(null); // a path the container let through but no URI can hold
+                // a path the container let through but no URI can hold: the answer names none
             }
         }
         return answer;

@@ -1,6 +1,7 @@
 package io.lwm2m.provisioning.api.servers;
 
 import io.lwm2m.provisioning.api.openapi.Required;
+import io.lwm2m.provisioning.bootstrap.events.SubscriptionSpec;
 import io.lwm2m.provisioning.bootstrap.lwm2m.SecurityMode;
 import io.lwm2m.provisioning.bootstrap.servers.NewDmServer;
 import io.lwm2m.provisioning.errors.FieldProblems;
@@ -67,15 +68,8 @@ public record ServerRequest(@Required String name, @Required String uri, @Requir
             problems.add("serverCertificate", "is only for security modes X509 and EST");
         }
         if (rotationWebhookUrl != null) {
-            try {
-                URI webhook = new URI(rotationWebhookUrl);
-                if (!("http".equals(webhook.getScheme()) || "https".equals(webhook.getScheme())) || webhook.getHost() == null
-                        || rotationWebhookUrl.length() > 512) {
-                    problems.add("rotationWebhookUrl", "must be an http(s) URL of at most 512 characters");
-                }
-            } catch (URISyntaxException e) {
-                problems.add("rotationWebhookUrl", "is not a valid URL");
-            }
+            // The rule of every subscription's URL: the rotation webhook is one (decision 078).
+            SubscriptionSpec.checkUrl(rotationWebhookUrl, "rotationWebhookUrl", problems);
         }
         problems.throwIfAny();
         return new NewDmServer(name, uri, shortServerId, lifetime, binding, mode,
