@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lwm2m.provisioning.testing.TestDataDirectories;
 import io.lwm2m.provisioning.testing.ToolCheck;
 import com.sun.net.httpserver.HttpServer;
+import io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus;
+import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredential;
+import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredentialRepository;
+import io.lwm2m.provisioning.crypto.SecretCipher;
 import io.lwm2m.provisioning.e2e.LeshanDevice.Flavour;
 import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
@@ -31,6 +35,9 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.leshan.client.object.Security;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -266,6 +273,35 @@ class CredentialsEndToEndTest {
                 "{\"target\":\"bootstrap\",\"reason\":\"keyCompromise\"}");
         assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
         assertThat(revoked.json().get(0).get("status").asString()).isEqualTo("REVOKED");
+        assertHandshakeFails(device.identity(), device.key(), device.endpoint());
+    }
+
+    /**
+     * The KEK rotation reseals credentials in batches without locking them. An operator's revocation that
+     * commits between the batch's read and its flush must survive the flush: before, the rotation wrote
+     * back every column it had loaded, status {@code ACTIVE} included, and the revoked PSK worked again.
+     */
+    @Test
+    void aRevocationThatCommitsWhileTheKekRotationHoldsTheCredentialStaysRevoked() throws Exception {
+        Fixtures.Device device = Fixtures.device(server, pskServer);
+        long deviceId = server.bean(JdbcTemplate.class).queryForObject("SELECT id FROM devices WHERE endpoint = ?", Long.class,
+                device.endpoint());
+        DeviceCredentialRepository credentials = server.bean(DeviceCredentialRepository.class);
+        SecretCipher cipher = server.bean(SecretCipher.class);
+        new TransactionTemplate(server.bean(PlatformTransactionManager.class)).executeWithoutResult(status -> {
+            List<DeviceCredential> batch = credentials.findByDeviceIdAndStatusIn(deviceId,
+                    List.of(CredentialStatus.ACTIVE, CredentialStatus.PENDING));
+            assertThat(batch).as("the device's bootstrap and DM-server credentials").hasSize(2);
+            TestServer.ApiResponse revoked = server.call("POST", "/api/v1/devices/" + device.endpoint() + "/credentials/revoke",
+                    "{\"target\":\"bootstrap\",\"reason\":\"keyCompromise\"}");
+            assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+            // Sealed anew, as a rotation to another KEK does (rewrap keeps a secret already under the current KEK).
+            batch.forEach(c -> c.resealed(cipher.seal(cipher.open(c.sealedSecret(), c.secretContext()), c.secretContext())));
+        });
+        Map<String, Object> bootstrap = server.bean(JdbcTemplate.class).queryForMap(
+                "SELECT status, retired_at FROM device_credentials WHERE device_id = ? AND channel = 'BOOTSTRAP'", deviceId);
+        assertThat(bootstrap.get("status")).as("the revocation outlived the rotation's flush").isEqualTo("REVOKED");
+        assertThat(bootstrap.get("retired_at")).isNotNull();
         assertHandshakeFails(device.identity(), device.key(), device.endpoint());
     }
 

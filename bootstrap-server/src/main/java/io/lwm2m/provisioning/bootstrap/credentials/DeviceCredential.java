@@ -17,13 +17,20 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import org.hibernate.annotations.DynamicUpdate;
 
 /**
  * One generation of one credential of a device. The secret part is stored only sealed
  * ({@link io.lwm2m.provisioning.crypto.SecretCipher}); the public parts (PSK identity, public key,
  * certificate) are stored as they are.
+ *
+ * <p>An update writes only the columns its transaction changed ({@link DynamicUpdate}). Several writers
+ * change one credential without locking it: the KEK rotation reseals batches of them, an operator
+ * revokes, a session's end marks a delivery in plain SQL. Writing back every column it had loaded, the
+ * rotation put {@code ACTIVE} over a revocation that committed between its read and its flush.
  */
 @Entity
+@DynamicUpdate
 @Table(name = "device_credentials")
 public class DeviceCredential {
 

@@ -8,9 +8,15 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import org.hibernate.annotations.DynamicUpdate;
 
-/** The bootstrap server's own DTLS key (sealed) and certificate, shared by every replica. */
+/**
+ * The bootstrap server's own DTLS key (sealed) and certificate, shared by every replica. An update writes
+ * only what changed ({@link DynamicUpdate}): a replica's new certificate and the KEK rotation's new
+ * sealing of the key may commit at once, and neither may write the other's column back as it was.
+ */
 @Entity
+@DynamicUpdate
 @Table(name = "bootstrap_server_keys")
 class BootstrapServerKey {
 
