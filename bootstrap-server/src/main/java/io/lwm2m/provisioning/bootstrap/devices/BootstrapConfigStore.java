@@ -80,9 +80,7 @@ public class BootstrapConfigStore implements BootstrapConfigSource {
      * bootstrap, outside any transaction.
      */
     public Optional<PskKey> bootstrapPsk(String identity) {
-        List<DeviceRow> rows = jdbc.query(CONFIGURATION + """
-                WHERE a.channel = 'BOOTSTRAP' AND a.mode = 'PSK' AND a.psk_identity = ? AND a.status IN ('ACTIVE', 'PENDING')""",
-                BootstrapConfigStore::deviceRow, identity);
+        List<DeviceRow> rows = jdbc.query(BY_PSK_IDENTITY, BootstrapConfigStore::deviceRow, identity);
         if (rows.isEmpty()) {
             return Optional.empty();
         }
@@ -109,10 +107,7 @@ public class BootstrapConfigStore implements BootstrapConfigSource {
      * kept for the Bootstrap-Request that follows.
      */
     public Optional<Long> bootstrapCredentialOfKey(byte[] subjectPublicKeyInfo) {
-        return prefetch(jdbc.query(CONFIGURATION + """
-                WHERE a.channel = 'BOOTSTRAP' AND a.mode = 'RPK' AND sha256(a.public_key) = sha256(?) AND a.public_key = ?
-                  AND a.status IN ('ACTIVE', 'PENDING')""",
-                BootstrapConfigStore::deviceRow, subjectPublicKeyInfo, subjectPublicKeyInfo));
+        return prefetch(jdbc.query(BY_PUBLIC_KEY, BootstrapConfigStore::deviceRow, subjectPublicKeyInfo, subjectPublicKeyInfo));
     }
 
     /**
@@ -125,10 +120,8 @@ public class BootstrapConfigStore implements BootstrapConfigSource {
         if (!issuedByThisCa) {
             return bootstrapCredentialId(ClientIdentity.x509(certificate));
         }
-        return prefetch(jdbc.query(CONFIGURATION + """
-                WHERE a.channel = 'BOOTSTRAP' AND a.mode = 'X509' AND a.certificate_serial = ?
-                  AND a.status IN ('ACTIVE', 'PENDING')""",
-                BootstrapConfigStore::deviceRow, CertificateAuthorityService.hex(certificate.getSerialNumber())));
+        return prefetch(jdbc.query(BY_CERTIFICATE_SERIAL, BootstrapConfigStore::deviceRow,
+                CertificateAuthorityService.hex(certificate.getSerialNumber())));
     }
 
     /** Keeps the configuration these rows describe for the Bootstrap-Request; the credential they were found by. */
@@ -160,30 +153,43 @@ public class BootstrapConfigStore implements BootstrapConfigSource {
         if (prefetch != null) {
             return Optional.of(prefetch);
         }
-        List<DeviceRow> rows = jdbc.query(CONFIGURATION + """
-                WHERE a.id = ? AND a.channel = 'BOOTSTRAP' AND a.status IN ('ACTIVE', 'PENDING')""",
-                BootstrapConfigStore::deviceRow, credentialId);
+        List<DeviceRow> rows = jdbc.query(BY_CREDENTIAL_ID, BootstrapConfigStore::deviceRow, credentialId);
         // None: revoked or retired since the handshake.
         return rows.isEmpty() ? Optional.empty() : Optional.of(configuration(rows));
     }
 
+    private static final String BY_PSK_IDENTITY = configurationFoundBy(
+            "a.channel = 'BOOTSTRAP' AND a.mode = 'PSK' AND a.psk_identity = ? AND a.status IN ('ACTIVE', 'PENDING')");
+    private static final String BY_PUBLIC_KEY = configurationFoundBy("""
+            a.channel = 'BOOTSTRAP' AND a.mode = 'RPK' AND sha256(a.public_key) = sha256(?) AND a.public_key = ?
+              AND a.status IN ('ACTIVE', 'PENDING')""");
+    private static final String BY_CERTIFICATE_SERIAL = configurationFoundBy(
+            "a.channel = 'BOOTSTRAP' AND a.mode = 'X509' AND a.certificate_serial = ? AND a.status IN ('ACTIVE', 'PENDING')");
+    private static final String BY_CREDENTIAL_ID = configurationFoundBy(
+            "a.id = ? AND a.channel = 'BOOTSTRAP' AND a.status IN ('ACTIVE', 'PENDING')");
+
     /**
-     * A device and its live credentials, one row per credential, found by a bootstrap credential
-     * {@code a} that the WHERE clause appended to it names; with the versions that key the device's
-     * effective profile (see {@link EffectiveProfileKeys}).
+     * A device and its live credentials, one row per credential, found by the bootstrap credential
+     * {@code a} that {@code condition} names; with the versions that key the device's effective profile
+     * (see {@link EffectiveProfileKeys}). The versions are read in a subquery kept apart by {@code OFFSET 0}:
+     * flattened into the join, PostgreSQL evaluated them again for every credential row.
      */
-    private static final String CONFIGURATION = """
-            SELECT d.id, d.endpoint, d.state, d.profile_id, d.overrides,
-              (SELECT p.version FROM profiles p WHERE p.id = d.profile_id),
-              (SELECT string_agg(s.id || ':' || s.version, ',' ORDER BY ds.position)
-                 FROM device_servers ds JOIN dm_servers s ON s.id = ds.server_id WHERE ds.device_id = d.id),
-              c.id, c.channel, c.server_id, s.name, c.mode, c.status, c.psk_identity, c.public_key, c.certificate,
-              c.secret_ciphertext, c.wrapped_data_key, c.kek_version, a.id
-            FROM device_credentials a
-            JOIN devices d ON d.id = a.device_id
-            JOIN device_credentials c ON c.device_id = d.id AND c.status IN ('ACTIVE', 'PENDING')
-            LEFT JOIN dm_servers s ON s.id = c.server_id
-            """;
+    private static String configurationFoundBy(String condition) {
+        return """
+                SELECT d.id, d.endpoint, d.state, d.profile_id, d.overrides, d.profile_version, d.server_versions,
+                  c.id, c.channel, c.server_id, s.name, c.mode, c.status, c.psk_identity, c.public_key, c.certificate,
+                  c.secret_ciphertext, c.wrapped_data_key, c.kek_version, d.found_by
+                FROM (SELECT d.id, d.endpoint, d.state, d.profile_id, d.overrides, a.id AS found_by,
+                        (SELECT p.version FROM profiles p WHERE p.id = d.profile_id) AS profile_version,
+                        (SELECT string_agg(s.id || ':' || s.version, ',' ORDER BY ds.position)
+                           FROM device_servers ds JOIN dm_servers s ON s.id = ds.server_id WHERE ds.device_id = d.id)
+                          AS server_versions
+                      FROM device_credentials a JOIN devices d ON d.id = a.device_id
+                      WHERE %s
+                      OFFSET 0) d
+                JOIN device_credentials c ON c.device_id = d.id AND c.status IN ('ACTIVE', 'PENDING')
+                LEFT JOIN dm_servers s ON s.id = c.server_id""".formatted(condition);
+    }
 
     private static DeviceRow deviceRow(ResultSet row, int n) throws SQLException {
         byte[] ciphertext = row.getBytes(17);
@@ -215,7 +221,7 @@ public class BootstrapConfigStore implements BootstrapConfigSource {
     }
 
     /**
-     * One row of {@link #CONFIGURATION}: the device, repeated, one of its live credentials, and the
+     * One row of {@link #configurationFoundBy}: the device, repeated, one of its live credentials, and the
      * bootstrap credential the query was for.
      */
     private record DeviceRow(long id, String endpoint, DeviceState state, String profileKey, long authenticatedWith,
