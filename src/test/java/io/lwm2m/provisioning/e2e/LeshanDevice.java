@@ -41,12 +41,12 @@ import org.eclipse.leshan.core.request.ReadRequest;
 
 /**
  * Eclipse Leshan's LwM2M client (not our code) holding only a PSK bootstrap-server account, as a
- * device leaves the factory.
+ * device leaves the factory. Public for the RPK load driver of the side-by-side benchmark ({@code bench.RpkLoad}).
  */
-final class LeshanDevice implements AutoCloseable {
+public final class LeshanDevice implements AutoCloseable {
 
     /** How the client behaves: LwM2M 1.1 asks for a content format, a 1.0 client sends no {@code pct}. */
-    enum Flavour {
+    public enum Flavour {
         LWM2M_1_1_SENML_CBOR(ContentFormat.SENML_CBOR),
         LWM2M_1_1_SENML_JSON(ContentFormat.SENML_JSON),
         LWM2M_1_0_NO_PCT(null);
@@ -59,7 +59,7 @@ final class LeshanDevice implements AutoCloseable {
     }
 
     /** How a bootstrap attempt ended. */
-    record Outcome(boolean success, ResponseCode code, String message) {
+    public record Outcome(boolean success, ResponseCode code, String message) {
     }
 
     private final LeshanClient client;
@@ -85,7 +85,7 @@ final class LeshanDevice implements AutoCloseable {
     }
 
     /** A client whose only Security instance is {@code bootstrapAccount}, offering {@code cipherSuites}. */
-    static LeshanDevice start(String endpoint, Security bootstrapAccount, Flavour flavour, List<CipherSuite> cipherSuites) {
+    public static LeshanDevice start(String endpoint, Security bootstrapAccount, Flavour flavour, List<CipherSuite> cipherSuites) {
         return start(endpoint, bootstrapAccount, flavour, cipherSuites, List.of(), List.of());
     }
 
@@ -209,7 +209,7 @@ final class LeshanDevice implements AutoCloseable {
                 flavour, List.of(CipherSuite.TLS_PSK_WITH_AES_128_CCM_8));
     }
 
-    Outcome awaitBootstrap(Duration timeout) throws Exception {
+    public Outcome awaitBootstrap(Duration timeout) throws Exception {
         try {
             return outcome.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
