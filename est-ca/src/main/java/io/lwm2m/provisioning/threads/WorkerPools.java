@@ -92,6 +92,20 @@ public class WorkerPools implements SmartLifecycle, DisposableBean {
         return timer;
     }
 
+    /**
+     * Timer threads that also run work, {@code name-1} … {@code name-threads}, stopped with the timers: for a
+     * library that takes one executor for both. Cancelled tasks leave the queue at once, as with {@link #timer}.
+     */
+    public synchronized ScheduledExecutorService scheduledWorkers(String name, int threads) {
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(threads, named(name));
+        pool.setRemoveOnCancelPolicy(true);
+        timers.add(pool);
+        if (stopped) {
+            pool.shutdownNow();
+        }
+        return pool;
+    }
+
     /** Starts a dedicated daemon thread named {@code name} running {@code loop}; its owner ends it. */
     public Thread loop(String name, Runnable loop) {
         Thread thread = daemon(loop, name);

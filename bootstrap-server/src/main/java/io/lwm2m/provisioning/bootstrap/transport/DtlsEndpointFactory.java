@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.SecretKey;
 import org.eclipse.californium.elements.config.CertificateAuthenticationMode;
@@ -70,12 +71,27 @@ class DtlsEndpointFactory {
                 dtls.get(DtlsConfig.DTLS_STALE_CONNECTION_THRESHOLD, TimeUnit.SECONDS), dtls.getSessionStore(),
                 dtls.get(DtlsConfig.DTLS_REMOVE_STALE_DOUBLE_PRINCIPALS)).setTag(dtls.getLoggingTag());
         if (!cluster.enabled()) {
-            return new DtlsEndpoint(new DTLSConnector(dtls, store) {
-            }, store, null, dtls.getSupportedCipherSuites());
+            DTLSConnector connector = new DTLSConnector(dtls, store) {
+            };
+            connector.setExecutor(workers(pools));
+            return new DtlsEndpoint(connector, store, null, dtls.getSupportedCipherSuites());
         }
         DtlsManagedClusterConnector connector = new DtlsManagedClusterConnector(dtls, clusterConfiguration(), store) {
         };
+        connector.setExecutor(workers(pools));
         return new DtlsEndpoint(connector, store, new ClusterMembership(connector, cluster, pools), dtls.getSupportedCipherSuites());
+    }
+
+    /**
+     * The connector's workers, which it also takes as its timer (it does when they are a scheduled
+     * executor). Left to itself, Scandium makes its timer with Californium's {@code ExecutorsUtil}, whose
+     * request to drop cancelled tasks misses the JDK's single-thread wrapper: every handshake's cancelled
+     * retransmission and last-flight timers stayed queued until they would have fired, ~35,000 at 1,000
+     * handshakes/s (decision 093). As many threads as before: the workers and the timer thread together,
+     * one per CoAP worker (decision 084).
+     */
+    private ScheduledExecutorService workers(WorkerPools pools) {
+        return pools.scheduledWorkers("dtls-worker", coap.workerThreads());
     }
 
     private DtlsConnectorConfig configuration(Configuration config) {
@@ -84,9 +100,8 @@ class DtlsEndpointFactory {
                 // The PSK lookup (one SQL statement, ADR 015) answers synchronously on the DTLS worker
                 // that runs the handshake: a hand-off to another pool and back cost more than the
                 // lookup's wait (ADR 016, measured again in decision 084). The workers are as many as
-                // the CoAP protocol threads, by default one per processor (decision 084).
+                // the CoAP protocol threads, by default one per processor (decision 084): workers(pools).
                 .setAdvancedPskStore(pskStore)
-                .set(DtlsConfig.DTLS_CONNECTOR_THREAD_COUNT, coap.workerThreads())
                 .setApplicationLevelInfoSupplier(HandshakeCredential.INFO)
                 .setCertificateIdentityProvider(new SingleCertificateProvider(identity.privateKey(),
                         identity.certificateChain().toArray(new X509Certificate[0]),
