@@ -82,22 +82,20 @@ public class WorkerPools implements SmartLifecycle, DisposableBean {
      * is cancelled because the answer came first, and kept until it would have fired, a thousand
      * sessions a second would hold a few hundred thousand dead tasks, each holding its session.
      */
-    public synchronized ScheduledExecutorService timer(String name) {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> daemon(task, name));
-        timer.setRemoveOnCancelPolicy(true);
-        timers.add(timer);
-        if (stopped) {
-            timer.shutdownNow();
-        }
-        return timer;
+    public ScheduledExecutorService timer(String name) {
+        return scheduled(1, task -> daemon(task, name));
     }
 
     /**
      * Timer threads that also run work, {@code name-1} … {@code name-threads}, stopped with the timers: for a
      * library that takes one executor for both. Cancelled tasks leave the queue at once, as with {@link #timer}.
      */
-    public synchronized ScheduledExecutorService scheduledWorkers(String name, int threads) {
-        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(threads, named(name));
+    public ScheduledExecutorService scheduledWorkers(String name, int threads) {
+        return scheduled(threads, named(name));
+    }
+
+    private synchronized ScheduledExecutorService scheduled(int threads, ThreadFactory factory) {
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(threads, factory);
         pool.setRemoveOnCancelPolicy(true);
         timers.add(pool);
         if (stopped) {

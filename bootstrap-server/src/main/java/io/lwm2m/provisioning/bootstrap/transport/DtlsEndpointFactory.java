@@ -99,8 +99,8 @@ class DtlsEndpointFactory {
                 .setAddress(new InetSocketAddress(coap.address(), coaps.port()))
                 // The PSK lookup (one SQL statement, ADR 015) answers synchronously on the DTLS worker
                 // that runs the handshake: a hand-off to another pool and back cost more than the
-                // lookup's wait (ADR 016, measured again in decision 084). The workers are as many as
-                // the CoAP protocol threads, by default one per processor (decision 084): workers(pools).
+                // lookup's wait (ADR 016, measured again in decision 084). The workers (see workers()) are
+                // as many as the CoAP protocol threads, by default one per processor (decision 084).
                 .setAdvancedPskStore(pskStore)
                 .setApplicationLevelInfoSupplier(HandshakeCredential.INFO)
                 .setCertificateIdentityProvider(new SingleCertificateProvider(identity.privateKey(),
