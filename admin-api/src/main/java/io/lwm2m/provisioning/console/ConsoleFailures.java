@@ -28,6 +28,9 @@ final class ConsoleFailures {
         if (e instanceof org.springframework.beans.TypeMismatchException) {
             return HttpStatus.BAD_REQUEST;
         }
+        if (concurrentChange(e)) {
+            return HttpStatus.CONFLICT;
+        }
         return HttpStatus.INTERNAL_SERVER_ERROR;
     }
 
@@ -38,6 +41,16 @@ final class ConsoleFailures {
         if (e instanceof org.springframework.beans.TypeMismatchException mismatch) {
             return "'" + mismatch.getPropertyName() + "' has the wrong form";
         }
+        if (concurrentChange(e)) {
+            return "Another request changed this at the same moment; reload the page and try again.";
+        }
         return e.getMessage() == null ? status.getReasonPhrase() : e.getMessage();
+    }
+
+    /** Two requests changed one thing at once: a version moved, or PostgreSQL broke a circle of waits (decision 094). */
+    private static boolean concurrentChange(Exception e) {
+        return e instanceof org.springframework.dao.ConcurrencyFailureException
+                || e instanceof jakarta.persistence.OptimisticLockException
+                || e instanceof jakarta.persistence.PessimisticLockException;
     }
 }

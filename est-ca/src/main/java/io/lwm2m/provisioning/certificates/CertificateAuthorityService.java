@@ -300,7 +300,8 @@ public class CertificateAuthorityService {
         return serial.toString(16);
     }
 
-    private static String normalise(String serial) {
+    /** A serial as this CA stores it: lower-case hex, no colons or leading zeros. */
+    public static String normalise(String serial) {
         String s = serial.trim().toLowerCase().replace(":", "");
         return s.replaceFirst("^0+(?=.)", "");
     }

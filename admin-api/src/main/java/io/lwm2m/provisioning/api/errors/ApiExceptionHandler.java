@@ -48,9 +48,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.PRECONDITION_FAILED, "Precondition failed", e.getMessage(), List.of());
     }
 
-    /** Two requests changed the same object at once (its version moved): the later one may simply retry. */
+    /**
+     * Two requests changed the same object at once: its version moved, or PostgreSQL broke a circle of
+     * waits between them (deadlock_detected) by ending this one. The later one may simply retry.
+     */
     @ExceptionHandler({org.springframework.dao.OptimisticLockingFailureException.class,
-            jakarta.persistence.OptimisticLockException.class})
+            jakarta.persistence.OptimisticLockException.class,
+            org.springframework.dao.PessimisticLockingFailureException.class,
+            jakarta.persistence.PessimisticLockException.class})
     ResponseEntity<ProblemDetail> concurrentChange(RuntimeException e) {
         return problem(HttpStatus.CONFLICT, "Conflict", "Another request changed this resource at the same moment; "
                 + "read it again and retry.", List.of());

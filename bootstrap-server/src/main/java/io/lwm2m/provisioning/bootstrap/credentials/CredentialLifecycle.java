@@ -11,8 +11,10 @@ import io.lwm2m.provisioning.events.EventSink;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.lwm2m.provisioning.bootstrap.settings.CredentialSettings;
@@ -24,7 +26,9 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * The life of a credential after it was created: a pending (rotated) credential becomes active
  * once proven in use, and the one it replaces retires (its certificate revoked as superseded);
- * revocation ends a credential at once and drops the connections standing on it.
+ * revocation ends a credential at once and drops the connections standing on it. Each change holds
+ * the device's row first and reads its credentials as committed then (decision 094), so a revocation
+ * and a promotion of the same credential cannot write over each other.
  */
 @Service
 public class CredentialLifecycle implements CredentialDelivery {
@@ -64,9 +68,8 @@ public class CredentialLifecycle implements CredentialDelivery {
     @Transactional
     @Override
     public void authenticatedWith(long credentialId) {
-        credentials.findById(credentialId).filter(c -> c.status() == CredentialStatus.PENDING).ifPresent(pending -> {
-            promote(pending, Actor.SYSTEM, "first authentication with the new credential");
-        });
+        credentials.findById(credentialId).map(this::held).filter(c -> c.status() == CredentialStatus.PENDING)
+                .ifPresent(pending -> promote(pending, Actor.SYSTEM, "first authentication with the new credential"));
     }
 
     /** The DM server side confirms it sees the device use this pending credential. */
@@ -74,6 +77,7 @@ public class CredentialLifecycle implements CredentialDelivery {
     public DeviceCredential confirm(long credentialId, String endpoint, Actor actor) {
         DeviceCredential pending = credentials.findById(credentialId)
                 .filter(c -> c.device().endpoint().equals(endpoint))
+                .map(this::held)
                 .orElseThrow(() -> new NotFoundException("device '" + endpoint + "' has no credential " + credentialId));
         if (pending.status() != CredentialStatus.PENDING) {
             throw new io.lwm2m.provisioning.errors.ConflictException("status",
@@ -91,15 +95,18 @@ public class CredentialLifecycle implements CredentialDelivery {
         if (!io.lwm2m.provisioning.persistence.AdvisoryLocks.tryLock(em, GRACE_LOCK)) {
             return;
         }
-        for (DeviceCredential pending : credentials.findPendingDeliveredBefore(clock.instant().minus(gracePeriod))) {
-            promote(pending, Actor.SYSTEM, "grace period of " + gracePeriod + " after delivery passed");
+        for (DeviceCredential pending : stillLive(credentials.findPendingDeliveredBefore(clock.instant().minus(gracePeriod)))) {
+            if (pending.status() == CredentialStatus.PENDING) {
+                promote(pending, Actor.SYSTEM, "grace period of " + gracePeriod + " after delivery passed");
+            }
         }
     }
 
+    /** Activates {@code pending}, which its caller {@link #held} and found still PENDING. */
     private void promote(DeviceCredential pending, Actor actor, String why) {
         Instant now = clock.instant();
-        List<DeviceCredential> live = credentials.findLive(pending.device().id(), pending.channel(),
-                pending.server() == null ? null : pending.server().id());
+        List<DeviceCredential> live = stillLive(credentials.findLive(pending.device().id(), pending.channel(),
+                pending.server() == null ? null : pending.server().id()));
         for (DeviceCredential old : live) {
             if (!old.id().equals(pending.id())) {
                 end(old, CredentialStatus.RETIRED, SUPERSEDED, now);
@@ -122,7 +129,8 @@ public class CredentialLifecycle implements CredentialDelivery {
     @Transactional
     public DeviceCredential reenrolled(DeviceCredential current, java.security.cert.X509Certificate certificate) {
         Instant now = clock.instant();
-        for (DeviceCredential live : credentials.findLive(current.device().id(), current.channel(), current.server().id())) {
+        for (DeviceCredential live : stillLive(credentials.findLive(current.device().id(), current.channel(),
+                current.server().id()))) {
             if (live.status() == CredentialStatus.PENDING) {
                 end(live, CredentialStatus.RETIRED, SUPERSEDED, now);
             }
@@ -133,10 +141,14 @@ public class CredentialLifecycle implements CredentialDelivery {
         return pending;
     }
 
-    /** Revokes every live credential of a device on one channel (or all channels when {@code channel} is null). */
+    /**
+     * Revokes these credentials of a device (one channel's, or all its live ones), those of them still
+     * live once the device is held, and returns those.
+     */
     @Transactional
-    public List<DeviceCredential> revoke(List<DeviceCredential> live, int reasonCode, Actor actor) {
+    public List<DeviceCredential> revoke(List<DeviceCredential> found, int reasonCode, Actor actor) {
         Instant now = clock.instant();
+        List<DeviceCredential> live = stillLive(found);
         for (DeviceCredential c : live) {
             end(c, CredentialStatus.REVOKED, reasonCode, now);
             audit.record(actor.event("credential.revoke", "device:" + c.device().endpoint(), AuditEvent.Outcome.SUCCESS,
@@ -150,9 +162,11 @@ public class CredentialLifecycle implements CredentialDelivery {
     /** Revokes a certificate by serial, and the device credential holding it. */
     @Transactional
     public IssuedCertificate revokeCertificate(String serial, int reasonCode, Actor actor) {
+        // The holder's device first, the certificate's revocation (audited) after, as stillLive explains.
+        Optional<DeviceCredential> holder = credentials
+                .findByCertificateSerial(CertificateAuthorityService.normalise(serial)).map(this::held);
         IssuedCertificate certificate = ca.revoke(serial, reasonCode, actor);
-        credentials.findByCertificateSerial(certificate.serial())
-                .filter(c -> c.status().authenticates())
+        holder.filter(c -> c.status().authenticates())
                 .ifPresent(c -> {
                     end(c, CredentialStatus.REVOKED, reasonCode, clock.instant());
                     audit.record(actor.event("credential.revoke", "device:" + c.device().endpoint(),
@@ -162,6 +176,34 @@ public class CredentialLifecycle implements CredentialDelivery {
                             actor.name()));
                 });
         return certificate;
+    }
+
+    /**
+     * {@code credential} as committed now, with its device held until the transaction ends: where every
+     * change of a credential's status starts, so that it sees the change committed before it.
+     */
+    private DeviceCredential held(DeviceCredential credential) {
+        credentials.holdDevice(credential.device().id());
+        em.refresh(credential);
+        return credential;
+    }
+
+    /**
+     * Those of {@code found} that are live as committed now, their devices held. The devices are held in
+     * their ids' order and before anything is audited (an audit record locks the audit chain until the
+     * commit): so two changes that hold several devices, or one that holds the chain, never wait for
+     * each other in a circle.
+     */
+    private List<DeviceCredential> stillLive(List<DeviceCredential> found) {
+        found.stream().map(c -> c.device().id()).distinct().sorted().forEach(credentials::holdDevice);
+        List<DeviceCredential> live = new ArrayList<>(found.size());
+        for (DeviceCredential c : found) {
+            em.refresh(c);
+            if (c.status().authenticates()) {
+                live.add(c);
+            }
+        }
+        return live;
     }
 
     private void end(DeviceCredential credential, CredentialStatus status, int reasonCode, Instant now) {

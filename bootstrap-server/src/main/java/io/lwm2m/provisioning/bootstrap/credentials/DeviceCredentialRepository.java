@@ -63,6 +63,15 @@ public interface DeviceCredentialRepository extends JpaRepository<DeviceCredenti
     @Query("select count(c) from DeviceCredential c where c.kekVersion is not null and c.kekVersion <> :version")
     long countSealedUnderOtherKek(@Param("version") int version);
 
+    /**
+     * Locks the device's row ({@code FOR NO KEY UPDATE}) until the transaction ends. Every change of
+     * a credential's status takes it first (decision 094): two changes on one device then run one after
+     * the other, and the second reads what the first committed instead of writing over it. Readers
+     * (handshakes, EST) take no lock and do not wait; the credential tables' checks take none either.
+     */
+    @Query(value = "SELECT id FROM devices WHERE id = :deviceId FOR NO KEY UPDATE", nativeQuery = true)
+    Long holdDevice(@Param("deviceId") long deviceId);
+
     @Query("select count(c) > 0 from DeviceCredential c where c.channel = :channel and c.pskIdentity = :identity and c.status in :statuses")
     boolean existsLivePskIdentity(@Param("channel") CredentialChannel channel, @Param("identity") String identity,
             @Param("statuses") Collection<CredentialStatus> statuses);

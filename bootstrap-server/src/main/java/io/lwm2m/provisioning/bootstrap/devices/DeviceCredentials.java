@@ -67,7 +67,7 @@ public class DeviceCredentials {
      */
     @Transactional
     public Rotation rotate(String endpoint, String target, String serverName, Actor actor) {
-        Device device = records.find(endpoint);
+        Device device = records.findHeld(endpoint);
         DeviceRecords.requireNotDeleted(device);
         DmServer server = channelServer(device, target, serverName);
         List<DeviceCredential> live = live(device, server);
@@ -99,7 +99,7 @@ public class DeviceCredentials {
     /** Revokes the device's live credentials of one channel ({@code target} bootstrap or server) or all ({@code all}). */
     @Transactional
     public List<CredentialView> revoke(String endpoint, String target, String serverName, int reasonCode, Actor actor) {
-        Device device = records.find(endpoint);
+        Device device = records.findHeld(endpoint);
         List<DeviceCredential> live = "all".equals(target) ? records.live(device)
                 : live(device, channelServer(device, target, serverName));
         return lifecycle.revoke(live, reasonCode, actor).stream().map(CredentialView::of).toList();

@@ -23,6 +23,9 @@ class DeviceRecords {
     /** The credentials that authenticate or are about to. */
     static final Set<CredentialStatus> LIVE = EnumSet.of(CredentialStatus.ACTIVE, CredentialStatus.PENDING);
 
+    @jakarta.persistence.PersistenceContext
+    private jakarta.persistence.EntityManager em;
+
     private final DeviceRepository devices;
     private final DeviceCredentialRepository credentials;
 
@@ -35,6 +38,17 @@ class DeviceRecords {
     Device find(String endpoint) {
         return devices.findByEndpoint(endpoint)
                 .orElseThrow(() -> new NotFoundException("no device with endpoint '" + endpoint + "'"));
+    }
+
+    /**
+     * The device as committed now, its row held until the transaction ends (decision 094): where a
+     * change of its state or credentials starts, so that two of them run one after the other.
+     */
+    Device findHeld(String endpoint) {
+        Device device = find(endpoint);
+        credentials.holdDevice(device.id());
+        em.refresh(device);
+        return device;
     }
 
     /** A deleted device is a tombstone: nothing changes it any more (409 on its {@code state}). */

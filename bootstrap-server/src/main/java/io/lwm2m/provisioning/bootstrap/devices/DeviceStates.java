@@ -46,7 +46,7 @@ public class DeviceStates {
     }
 
     private DeviceView change(String endpoint, DeviceState state, String action, String reason, Actor actor) {
-        Device device = records.find(endpoint);
+        Device device = records.findHeld(endpoint);
         DeviceRecords.requireNotDeleted(device);
         if (device.state() != state) {
             device.changeState(state, clock.instant());
@@ -64,13 +64,12 @@ public class DeviceStates {
      */
     @Transactional
     public DeviceView delete(String endpoint, Actor actor) {
-        Device device = records.find(endpoint);
+        Device device = records.findHeld(endpoint);
         DeviceRecords.requireNotDeleted(device);
-        List<DeviceCredential> live = records.live(device);
-        lifecycle.revoke(live, CESSATION_OF_OPERATION, actor);
+        List<DeviceCredential> revoked = lifecycle.revoke(records.live(device), CESSATION_OF_OPERATION, actor);
         device.changeState(DeviceState.DELETED, clock.instant());
         audit.record(actor.event("device.delete", "device:" + endpoint, AuditEvent.Outcome.SUCCESS,
-                Map.of("revokedCredentials", Integer.toString(live.size()))));
+                Map.of("revokedCredentials", Integer.toString(revoked.size()))));
         return DeviceRecords.view(device, List.of());
     }
 }
