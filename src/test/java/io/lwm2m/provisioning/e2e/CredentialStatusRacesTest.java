@@ -56,7 +56,7 @@ class CredentialStatusRacesTest {
             server.bean(CredentialLifecycle.class).authenticatedWith(rotated.id());
             revocation.completeAsync(() -> server.call("POST", "/api/v1/devices/" + device.endpoint() + "/credentials/revoke",
                     "{\"target\":\"bootstrap\",\"reason\":\"keyCompromise\"}"));
-            awaitWaitingOrDone(revocation);
+            server.awaitLockWaitOrDone(revocation);
         });
         TestServer.ApiResponse revoked = revocation.get(30, TimeUnit.SECONDS);
         assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
@@ -85,7 +85,7 @@ class CredentialStatusRacesTest {
             server.bean(CredentialLifecycle.class).revoke(live, KEY_COMPROMISE, Actor.SYSTEM);
             confirmation.completeAsync(() -> server.call("POST", "/api/v1/devices/" + device.endpoint() + "/credentials/"
                     + rotated.id() + "/confirm", null));
-            awaitWaitingOrDone(confirmation);
+            server.awaitLockWaitOrDone(confirmation);
         });
         TestServer.ApiResponse confirmed = confirmation.get(30, TimeUnit.SECONDS);
         assertThat(confirmed.status()).as(confirmed.toString()).isEqualTo(409);
@@ -137,7 +137,7 @@ class CredentialStatusRacesTest {
             jdbc.queryForList("SELECT pg_advisory_xact_lock(?)", AuditLog.CHAIN_LOCK);
             revocation.completeAsync(() -> server.call("POST", "/api/v1/devices/" + device.endpoint() + "/credentials/revoke",
                     "{\"target\":\"all\",\"reason\":\"keyCompromise\"}"));
-            awaitWaitingOrDone(revocation);
+            server.awaitLockWaitOrDone(revocation);
             server.bean(DeviceCredentialRepository.class).holdDevice(deviceId);
         });
         TestServer.ApiResponse refused = revocation.get(30, TimeUnit.SECONDS);
@@ -167,34 +167,6 @@ class CredentialStatusRacesTest {
 
     private static TransactionTemplate transaction() {
         return new TransactionTemplate(server.bean(PlatformTransactionManager.class));
-    }
-
-    /**
-     * Returns once the API call waits for a lock the held transaction holds, or has answered: the held
-     * transaction then commits. Since decision 094 the call waits for the device's row; before it, it
-     * read the credential's status at once and waited only for the audit chain, too late.
-     */
-    private static void awaitWaitingOrDone(CompletableFuture<?> call) {
-        JdbcTemplate jdbc = server.bean(JdbcTemplate.class);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!call.isDone() && System.nanoTime() < deadline) {
-            // This runs in the held transaction, which would otherwise see its first view of the activity forever.
-            jdbc.queryForList("SELECT pg_stat_clear_snapshot()");
-            Integer waiting = jdbc.queryForObject("""
-                    SELECT count(*) FROM pg_stat_activity
-                    WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND datname = current_database()""",
-                    Integer.class);
-            if (waiting != null && waiting > 0) {
-                return;
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        assertThat(call).as("the API call neither answered nor waited for the held transaction").isDone();
     }
 
     private static long deviceId(Fixtures.Device device) {

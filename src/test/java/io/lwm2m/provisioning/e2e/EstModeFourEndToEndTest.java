@@ -138,6 +138,45 @@ class EstModeFourEndToEndTest {
         assertThat(verification.get("valid").asBoolean()).as(verification.toString()).isTrue();
     }
 
+    /**
+     * A re-enrollment authorized just before a security officer's revocation committed must not store
+     * a fresh certificate beside the revoked one (decision 094): before, it did, as a pending credential
+     * that then authenticated. The test holds the revocation open in the server's own transaction while
+     * libcoap's client re-enrolls with the certificate being revoked.
+     */
+    @Test
+    void aReEnrollmentSentWhileARevocationHoldsTheDeviceIsRefusedAndIssuesNothing() throws Exception {
+        PskDevice device = EstSupport.pskDevice(server, profile);
+        String sen = "coaps://127.0.0.1:" + server.coaps().getPort() + "/.well-known/est/";
+        Path key = bench.key("mode4-race", "ec:P-256");
+        CoapClientCli.Result enrolled = CoapClientCli.psk(CoapClientCli.Build.OPENSSL, device.identity(), device.key())
+                .post(sen + "sen", bench.csr(key, device.endpoint()), 286, 287, null);
+        assertThat(enrolled.code()).as(enrolled.toString()).isEqualTo("2.04");
+        Path certificate = bench.certificatePem("mode4-race-" + device.identity(), enrolled.payload());
+        List<JsonNode> account = EstSupport.serverCredentials(server, device.endpoint(), dm);
+        assertThat(account).singleElement().satisfies(c -> assertThat(c.get("status").asString()).isEqualTo("ACTIVE"));
+        long deviceId = server.bean(org.springframework.jdbc.core.JdbcTemplate.class)
+                .queryForObject("SELECT id FROM devices WHERE endpoint = ?", Long.class, device.endpoint());
+
+        java.util.concurrent.CompletableFuture<CoapClientCli.Result> renewal = new java.util.concurrent.CompletableFuture<>();
+        new org.springframework.transaction.support.TransactionTemplate(
+                server.bean(org.springframework.transaction.PlatformTransactionManager.class)).executeWithoutResult(status -> {
+            var credentials = server.bean(io.lwm2m.provisioning.bootstrap.credentials.DeviceCredentialRepository.class);
+            server.bean(io.lwm2m.provisioning.bootstrap.credentials.CredentialLifecycle.class).revoke(
+                    credentials.findByDeviceIdAndStatusIn(deviceId, List.of(
+                            io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus.ACTIVE)), 1, io.lwm2m.provisioning.audit.Actor.SYSTEM);
+            renewal.completeAsync(() -> CoapClientCli.certificate(CoapClientCli.Build.OPENSSL, certificate, key)
+                    .post(sen + "sren", bench.csr(bench.key("mode4-race-renewed", "ec:P-256"), device.endpoint()), 286, 287, null));
+            server.awaitLockWaitOrDone(renewal);
+        });
+        CoapClientCli.Result refused = renewal.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(refused.code()).as(refused.toString()).isEqualTo("4.03");
+        assertThat(EstSupport.serverCredentials(server, device.endpoint(), dm))
+                .as("no pending credential beside the revoked one").isEmpty();
+        assertThat(EstSupport.certificates(server, device.endpoint()).valueStream().map(c -> c.get("status").asString()))
+                .as("the refused renewal's certificate was never recorded").containsExactly("REVOKED");
+    }
+
     private record X509Pair(Path certificate, Path key) {
     }
 

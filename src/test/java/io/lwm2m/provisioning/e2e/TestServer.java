@@ -120,6 +120,34 @@ final class TestServer implements AutoCloseable {
         return manager.runningSessions();
     }
 
+    /**
+     * For a test that holds a transaction open in this server and sends a request meanwhile: returns
+     * once the request waits for a lock in PostgreSQL (any backend but the caller's), or has answered.
+     * May run inside the held transaction.
+     */
+    void awaitLockWaitOrDone(java.util.concurrent.CompletableFuture<?> call) {
+        org.springframework.jdbc.core.JdbcTemplate jdbc = bean(org.springframework.jdbc.core.JdbcTemplate.class);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (!call.isDone() && System.nanoTime() < deadline) {
+            // Inside the held transaction, pg_stat_activity would otherwise show its first view forever.
+            jdbc.queryForList("SELECT pg_stat_clear_snapshot()");
+            Integer waiting = jdbc.queryForObject("""
+                    SELECT count(*) FROM pg_stat_activity
+                    WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND datname = current_database()""",
+                    Integer.class);
+            if (waiting != null && waiting > 0) {
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(call).as("the request neither answered nor waited for a lock").isDone();
+    }
+
     <T> T bean(Class<T> type) {
         return context.getBean(type);
     }

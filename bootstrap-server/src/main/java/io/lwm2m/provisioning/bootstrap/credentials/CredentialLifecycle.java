@@ -124,21 +124,26 @@ public class CredentialLifecycle implements CredentialDelivery {
      * A re-enrollment (EST) issued {@code certificate} for the device's mode-4 credential of
      * {@code current}'s server: it becomes a PENDING credential beside the active one, delivered
      * now, so it takes over like any rotation (first use, confirmation, or the grace period). An
-     * earlier pending certificate nobody used yet is retired (revoked as superseded).
+     * earlier pending certificate nobody used yet is retired (revoked as superseded). Empty, and nothing
+     * stored, if {@code current} ended before the device was held (decision 094).
      */
     @Transactional
-    public DeviceCredential reenrolled(DeviceCredential current, java.security.cert.X509Certificate certificate) {
+    public Optional<DeviceCredential> reenrolled(DeviceCredential current, java.security.cert.X509Certificate certificate) {
         Instant now = clock.instant();
-        for (DeviceCredential live : stillLive(credentials.findLive(current.device().id(), current.channel(),
-                current.server().id()))) {
-            if (live.status() == CredentialStatus.PENDING) {
-                end(live, CredentialStatus.RETIRED, SUPERSEDED, now);
+        List<DeviceCredential> live = stillLive(credentials.findLive(current.device().id(), current.channel(),
+                current.server().id()));
+        if (live.stream().noneMatch(c -> c.id().equals(current.id()))) {
+            return Optional.empty(); // revoked (or retired) while the device re-enrolled: that change stands
+        }
+        for (DeviceCredential c : live) {
+            if (c.status() == CredentialStatus.PENDING) {
+                end(c, CredentialStatus.RETIRED, SUPERSEDED, now);
             }
         }
         DeviceCredential pending = credentials.save(DeviceCredential.of(current.device(), current.server(),
                 new NewCredential(current.mode(), null, null, null, certificate), null, CredentialStatus.PENDING, now));
         pending.delivered(now);
-        return pending;
+        return Optional.of(pending);
     }
 
     /**

@@ -201,7 +201,10 @@ class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
         } else {
             DeviceCredential current = account.stream().filter(c -> c.status() == CredentialStatus.ACTIVE).findFirst()
                     .orElse(account.get(0));
-            lifecycle.reenrolled(current, certificate.x509());
+            if (lifecycle.reenrolled(current, certificate.x509()).isEmpty()) {
+                // Refused, so the group's transaction rolls the certificate's record back: it was never issued.
+                throw forbidden("credential.ended", "the device's mode-4 credential was revoked while it re-enrolled");
+            }
         }
     }
 
