@@ -139,42 +139,58 @@ class EstModeFourEndToEndTest {
     }
 
     /**
-     * A re-enrollment authorized just before a security officer's revocation committed must not store
-     * a fresh certificate beside the revoked one (decision 094): before, it did, as a pending credential
-     * that then authenticated. The test holds the revocation open in the server's own transaction while
-     * libcoap's client re-enrolls with the certificate being revoked.
+     * An enrollment authorized just before a security officer's revocation of the device's mode-4
+     * credential committed must not store a certificate on it (decision 094). Before, a re-enrollment
+     * stored it as a pending credential beside the revoked one, which then authenticated, and a first
+     * enrollment put a valid certificate on the revoked credential. The test holds the revocation open
+     * in the server's own transaction while libcoap's client enrolls.
      */
     @Test
-    void aReEnrollmentSentWhileARevocationHoldsTheDeviceIsRefusedAndIssuesNothing() throws Exception {
+    void anEnrollmentSentWhileARevocationHoldsTheDeviceIsRefusedAndIssuesNothing() throws Exception {
+        String est = "coaps://127.0.0.1:" + server.coaps().getPort() + "/.well-known/est/";
+        // A first enrollment, over the bootstrap PSK (which stays live: only the mode-4 account is revoked).
+        PskDevice waiting = EstSupport.pskDevice(server, profile);
+        Path waitingKey = bench.key("mode4-race-first", "ec:P-256");
+        CoapClientCli.Result first = whileRevoking(waiting, () -> CoapClientCli.psk(CoapClientCli.Build.OPENSSL,
+                waiting.identity(), waiting.key()).post(est + "sen", bench.csr(waitingKey, waiting.endpoint()), 286, 287, null));
+        assertThat(first.code()).as(first.toString()).isEqualTo("4.03");
+        assertThat(EstSupport.certificates(server, waiting.endpoint()).size()).as("nothing recorded").isZero();
+
+        // A renewal, with the certificate of the credential being revoked.
         PskDevice device = EstSupport.pskDevice(server, profile);
-        String sen = "coaps://127.0.0.1:" + server.coaps().getPort() + "/.well-known/est/";
         Path key = bench.key("mode4-race", "ec:P-256");
         CoapClientCli.Result enrolled = CoapClientCli.psk(CoapClientCli.Build.OPENSSL, device.identity(), device.key())
-                .post(sen + "sen", bench.csr(key, device.endpoint()), 286, 287, null);
+                .post(est + "sen", bench.csr(key, device.endpoint()), 286, 287, null);
         assertThat(enrolled.code()).as(enrolled.toString()).isEqualTo("2.04");
         Path certificate = bench.certificatePem("mode4-race-" + device.identity(), enrolled.payload());
-        List<JsonNode> account = EstSupport.serverCredentials(server, device.endpoint(), dm);
-        assertThat(account).singleElement().satisfies(c -> assertThat(c.get("status").asString()).isEqualTo("ACTIVE"));
-        long deviceId = server.bean(org.springframework.jdbc.core.JdbcTemplate.class)
-                .queryForObject("SELECT id FROM devices WHERE endpoint = ?", Long.class, device.endpoint());
-
-        java.util.concurrent.CompletableFuture<CoapClientCli.Result> renewal = new java.util.concurrent.CompletableFuture<>();
-        new org.springframework.transaction.support.TransactionTemplate(
-                server.bean(org.springframework.transaction.PlatformTransactionManager.class)).executeWithoutResult(status -> {
-            var credentials = server.bean(io.lwm2m.provisioning.bootstrap.credentials.DeviceCredentialRepository.class);
-            server.bean(io.lwm2m.provisioning.bootstrap.credentials.CredentialLifecycle.class).revoke(
-                    credentials.findByDeviceIdAndStatusIn(deviceId, List.of(
-                            io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus.ACTIVE)), 1, io.lwm2m.provisioning.audit.Actor.SYSTEM);
-            renewal.completeAsync(() -> CoapClientCli.certificate(CoapClientCli.Build.OPENSSL, certificate, key)
-                    .post(sen + "sren", bench.csr(bench.key("mode4-race-renewed", "ec:P-256"), device.endpoint()), 286, 287, null));
-            server.awaitLockWaitOrDone(renewal);
-        });
-        CoapClientCli.Result refused = renewal.get(60, java.util.concurrent.TimeUnit.SECONDS);
-        assertThat(refused.code()).as(refused.toString()).isEqualTo("4.03");
+        CoapClientCli.Result renewal = whileRevoking(device, () -> CoapClientCli.certificate(CoapClientCli.Build.OPENSSL,
+                certificate, key).post(est + "sren", bench.csr(bench.key("mode4-race-renewed", "ec:P-256"), device.endpoint()),
+                286, 287, null));
+        assertThat(renewal.code()).as(renewal.toString()).isEqualTo("4.03");
         assertThat(EstSupport.serverCredentials(server, device.endpoint(), dm))
                 .as("no pending credential beside the revoked one").isEmpty();
         assertThat(EstSupport.certificates(server, device.endpoint()).valueStream().map(c -> c.get("status").asString()))
                 .as("the refused renewal's certificate was never recorded").containsExactly("REVOKED");
+    }
+
+    /** Runs {@code enrollment} while the server's own transaction revokes the device's mode-4 credential, then commits. */
+    private static CoapClientCli.Result whileRevoking(PskDevice device, java.util.function.Supplier<CoapClientCli.Result> enrollment)
+            throws Exception {
+        long deviceId = server.bean(org.springframework.jdbc.core.JdbcTemplate.class)
+                .queryForObject("SELECT id FROM devices WHERE endpoint = ?", Long.class, device.endpoint());
+        var credentials = server.bean(io.lwm2m.provisioning.bootstrap.credentials.DeviceCredentialRepository.class);
+        java.util.concurrent.CompletableFuture<CoapClientCli.Result> result = new java.util.concurrent.CompletableFuture<>();
+        new org.springframework.transaction.support.TransactionTemplate(
+                server.bean(org.springframework.transaction.PlatformTransactionManager.class)).executeWithoutResult(status -> {
+            List<io.lwm2m.provisioning.bootstrap.credentials.DeviceCredential> account = credentials
+                    .findLiveEstCredentials(device.endpoint());
+            assertThat(account).hasSize(1);
+            server.bean(io.lwm2m.provisioning.bootstrap.credentials.CredentialLifecycle.class)
+                    .revoke(account, 1, io.lwm2m.provisioning.audit.Actor.SYSTEM);
+            result.completeAsync(enrollment);
+            server.awaitLockWaitOrDone(result);
+        });
+        return result.get(60, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private record X509Pair(Path certificate, Path key) {

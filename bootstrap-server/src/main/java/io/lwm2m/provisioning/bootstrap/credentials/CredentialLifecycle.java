@@ -121,6 +121,24 @@ public class CredentialLifecycle implements CredentialDelivery {
     }
 
     /**
+     * The first certificate (EST) of a mode-4 credential that had none. False, and nothing stored, if
+     * the credential ended before the device was held (decision 094); a renewal if another enrollment
+     * stored the first meanwhile.
+     */
+    @Transactional
+    public boolean enrolled(DeviceCredential waiting, java.security.cert.X509Certificate certificate) {
+        if (!held(waiting).status().authenticates()) {
+            return false;
+        }
+        if (waiting.certificateSerial() != null) {
+            // Another enrollment of the device stored its certificate first: this one follows as a renewal.
+            return reenrolled(waiting, certificate).isPresent();
+        }
+        waiting.enrolled(certificate);
+        return true;
+    }
+
+    /**
      * A re-enrollment (EST) issued {@code certificate} for the device's mode-4 credential of
      * {@code current}'s server: it becomes a PENDING credential beside the active one, delivered
      * now, so it takes over like any rotation (first use, confirmation, or the grace period). An

@@ -196,15 +196,17 @@ class DeviceEnrollmentAuthorizer implements EnrollmentAuthorizer {
         List<DeviceCredential> account = est.stream().filter(c -> c.server().id().equals(serverId)).toList();
         Optional<DeviceCredential> waiting = account.stream()
                 .filter(c -> c.status() == CredentialStatus.ACTIVE && c.certificateSerial() == null).findFirst();
+        boolean stored;
         if (waiting.isPresent()) {
-            waiting.get().enrolled(certificate.x509());
+            stored = lifecycle.enrolled(waiting.get(), certificate.x509());
         } else {
             DeviceCredential current = account.stream().filter(c -> c.status() == CredentialStatus.ACTIVE).findFirst()
                     .orElse(account.get(0));
-            if (lifecycle.reenrolled(current, certificate.x509()).isEmpty()) {
-                // Refused, so the group's transaction rolls the certificate's record back: it was never issued.
-                throw forbidden("credential.ended", "the device's mode-4 credential was revoked while it re-enrolled");
-            }
+            stored = lifecycle.reenrolled(current, certificate.x509()).isPresent();
+        }
+        if (!stored) {
+            // Refused, so the group's transaction rolls the certificate's record back: it was never issued.
+            throw forbidden("credential.ended", "the device's mode-4 credential was revoked while it enrolled");
         }
     }
 
