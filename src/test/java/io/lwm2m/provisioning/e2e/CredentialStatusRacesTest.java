@@ -10,7 +10,6 @@ import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredential;
 import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredentialRepository;
 import io.lwm2m.provisioning.e2e.LeshanDevice.Flavour;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Two changes of one credential's status at the same moment (decision 094): a security officer's
@@ -49,7 +47,7 @@ class CredentialStatusRacesTest {
     @Test
     void aRevocationSentWhileTheFirstUseOfARotatedKeyIsPromotingItRevokesTheNowActiveKey() throws Exception {
         Fixtures.Device device = Fixtures.device(server, dm);
-        Rotated rotated = rotateBootstrap(device);
+        Fixtures.Rotated rotated = Fixtures.rotateBootstrap(server, device.endpoint());
 
         CompletableFuture<TestServer.ApiResponse> revocation = new CompletableFuture<>();
         transaction().executeWithoutResult(status -> {
@@ -66,15 +64,15 @@ class CredentialStatusRacesTest {
 
         assertThat(statuses(device)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 rotated.id(), "REVOKED", bootstrapId(device, rotated.id()), "RETIRED"));
-        assertHandshakeFails(rotated.identity(), rotated.key(), device.endpoint());
-        assertHandshakeFails(device.identity(), device.key(), device.endpoint());
+        Fixtures.assertHandshakeFails(server, rotated.identity(), rotated.key(), device.endpoint());
+        Fixtures.assertHandshakeFails(server, device.identity(), device.key(), device.endpoint());
     }
 
     /** Before decision 094 the confirmation answered 200 and activated the credential being revoked. */
     @Test
     void aConfirmationSentWhileARevocationHoldsTheDeviceIsRefusedAndTheKeysStayRevoked() throws Exception {
         Fixtures.Device device = Fixtures.device(server, dm);
-        Rotated rotated = rotateBootstrap(device);
+        Fixtures.Rotated rotated = Fixtures.rotateBootstrap(server, device.endpoint());
         long deviceId = deviceId(device);
 
         CompletableFuture<TestServer.ApiResponse> confirmation = new CompletableFuture<>();
@@ -93,8 +91,8 @@ class CredentialStatusRacesTest {
 
         assertThat(statuses(device)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 rotated.id(), "REVOKED", bootstrapId(device, rotated.id()), "REVOKED"));
-        assertHandshakeFails(rotated.identity(), rotated.key(), device.endpoint());
-        assertHandshakeFails(device.identity(), device.key(), device.endpoint());
+        Fixtures.assertHandshakeFails(server, rotated.identity(), rotated.key(), device.endpoint());
+        Fixtures.assertHandshakeFails(server, device.identity(), device.key(), device.endpoint());
     }
 
     /** Two rotations of one channel at once: the second waits, sees the first's pending key, and is refused. */
@@ -151,20 +149,6 @@ class CredentialStatusRacesTest {
         }
     }
 
-    private record Rotated(long id, String identity, byte[] key) {
-    }
-
-    private static Rotated rotateBootstrap(Fixtures.Device device) {
-        TestServer.ApiResponse rotated = server.call("POST", "/api/v1/devices/" + device.endpoint() + "/credentials/rotate",
-                "{\"target\":\"bootstrap\"}");
-        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(201);
-        JsonNode fresh = rotated.json();
-        TestOutput.rememberSecret(fresh.get("key").asString());
-        assertThat(fresh.get("status").asString()).isEqualTo("PENDING");
-        return new Rotated(fresh.get("id").asLong(), fresh.get("identity").asString(),
-                HexFormat.of().parseHex(fresh.get("key").asString()));
-    }
-
     private static TransactionTemplate transaction() {
         return new TransactionTemplate(server.bean(PlatformTransactionManager.class));
     }
@@ -189,11 +173,5 @@ class CredentialStatusRacesTest {
     /** The device's other bootstrap credential: the one it was registered with. */
     private static long bootstrapId(Fixtures.Device device, long rotatedId) {
         return statuses(device).keySet().stream().filter(id -> id != rotatedId).findFirst().orElseThrow();
-    }
-
-    private static void assertHandshakeFails(String identity, byte[] key, String endpoint) throws Exception {
-        try (RawCoapsDevice raw = RawCoapsDevice.psk(identity, key, RawCoapsDevice.silent())) {
-            assertThat(raw.bootstrapRequest(server.coaps(), true, "ep=" + endpoint)).isNull();
-        }
     }
 }

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lwm2m.provisioning.testing.TestDataDirectories;
 import io.lwm2m.provisioning.testing.ToolCheck;
-import com.sun.net.httpserver.HttpServer;
 import io.lwm2m.provisioning.bootstrap.credentials.CredentialStatus;
 import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredential;
 import io.lwm2m.provisioning.bootstrap.credentials.DeviceCredentialRepository;
 import io.lwm2m.provisioning.crypto.SecretCipher;
 import io.lwm2m.provisioning.e2e.LeshanDevice.Flavour;
 import java.io.ByteArrayInputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +27,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.leshan.client.object.Security;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -138,14 +133,9 @@ class CredentialsEndToEndTest {
     @Test
     void aRotatedBootstrapPskIsDeliveredByTheNextBootstrapAndRetiresTheOldOneOnceUsed() throws Exception {
         Fixtures.Device device = Fixtures.device(server, pskServer);
-        TestServer.ApiResponse rotated = server.call("POST", "/api/v1/devices/" + device.endpoint() + "/credentials/rotate",
-                "{\"target\":\"bootstrap\"}");
-        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(201);
-        JsonNode fresh = rotated.json();
-        TestOutput.rememberSecret(fresh.get("key").asString());
-        assertThat(fresh.get("status").asString()).isEqualTo("PENDING");
-        String newIdentity = fresh.get("identity").asString();
-        byte[] newKey = HexFormat.of().parseHex(fresh.get("key").asString());
+        Fixtures.Rotated rotated = Fixtures.rotateBootstrap(server, device.endpoint());
+        String newIdentity = rotated.identity();
+        byte[] newKey = rotated.key();
         assertThat(server.call("GET", "/api/v1/devices/" + device.endpoint(), null).json()
                 .get("pendingBootstrapCredentials").get(0).get("identity").asString()).isEqualTo(newIdentity);
 
@@ -163,7 +153,7 @@ class CredentialsEndToEndTest {
         JsonNode after = server.call("GET", "/api/v1/devices/" + device.endpoint(), null).json();
         assertThat(after.get("bootstrapCredential").get("identity").asString()).isEqualTo(newIdentity);
         assertThat(after.has("pendingBootstrapCredentials")).isFalse();
-        assertHandshakeFails(device.identity(), device.key(), device.endpoint());
+        Fixtures.assertHandshakeFails(server, device.identity(), device.key(), device.endpoint());
     }
 
     @Test
@@ -273,7 +263,7 @@ class CredentialsEndToEndTest {
                 "{\"target\":\"bootstrap\",\"reason\":\"keyCompromise\"}");
         assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
         assertThat(revoked.json().get(0).get("status").asString()).isEqualTo("REVOKED");
-        assertHandshakeFails(device.identity(), device.key(), device.endpoint());
+        Fixtures.assertHandshakeFails(server, device.identity(), device.key(), device.endpoint());
     }
 
     /**
@@ -302,7 +292,7 @@ class CredentialsEndToEndTest {
                 "SELECT status, retired_at FROM device_credentials WHERE device_id = ? AND channel = 'BOOTSTRAP'", deviceId);
         assertThat(bootstrap.get("status")).as("the revocation outlived the rotation's flush").isEqualTo("REVOKED");
         assertThat(bootstrap.get("retired_at")).isNotNull();
-        assertHandshakeFails(device.identity(), device.key(), device.endpoint());
+        Fixtures.assertHandshakeFails(server, device.identity(), device.key(), device.endpoint());
     }
 
     @Test
@@ -365,12 +355,6 @@ class CredentialsEndToEndTest {
         try (LeshanDevice client = LeshanDevice.start(endpoint, server.coaps(), identity, key, Flavour.LWM2M_1_1_SENML_CBOR)) {
             LeshanDevice.Outcome outcome = client.awaitBootstrap(Duration.ofSeconds(30));
             assertThat(outcome.success()).as(outcome.toString()).isTrue();
-        }
-    }
-
-    private static void assertHandshakeFails(String identity, byte[] key, String endpoint) throws Exception {
-        try (RawCoapsDevice raw = RawCoapsDevice.psk(identity, key, RawCoapsDevice.silent())) {
-            assertThat(raw.bootstrapRequest(server.coaps(), true, "ep=" + endpoint)).isNull();
         }
     }
 

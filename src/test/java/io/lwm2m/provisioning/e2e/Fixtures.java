@@ -105,4 +105,26 @@ final class Fixtures {
             throw new AssertionError("no credential for " + server + " in " + created);
         }
     }
+
+    /** A device's bootstrap credential, rotated through the API: the new PENDING one's id and secrets (remembered as secrets). */
+    record Rotated(long id, String identity, byte[] key) {
+    }
+
+    static Rotated rotateBootstrap(TestServer server, String endpoint) {
+        TestServer.ApiResponse rotated = server.call("POST", "/api/v1/devices/" + endpoint + "/credentials/rotate",
+                "{\"target\":\"bootstrap\"}");
+        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(201);
+        JsonNode fresh = rotated.json();
+        TestOutput.rememberSecret(fresh.get("key").asString());
+        assertThat(fresh.get("status").asString()).isEqualTo("PENDING");
+        return new Rotated(fresh.get("id").asLong(), fresh.get("identity").asString(),
+                HexFormat.of().parseHex(fresh.get("key").asString()));
+    }
+
+    /** A real DTLS handshake with this PSK gets no answer to its Bootstrap-Request. */
+    static void assertHandshakeFails(TestServer server, String identity, byte[] key, String endpoint) throws Exception {
+        try (RawCoapsDevice raw = RawCoapsDevice.psk(identity, key, RawCoapsDevice.silent())) {
+            assertThat(raw.bootstrapRequest(server.coaps(), true, "ep=" + endpoint)).isNull();
+        }
+    }
 }
