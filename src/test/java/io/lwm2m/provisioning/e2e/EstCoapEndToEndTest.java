@@ -230,6 +230,36 @@ class EstCoapEndToEndTest {
         assertThat(EstSupport.certificates(server, device.endpoint()).size()).isEqualTo(1);
     }
 
+    /**
+     * Two operators decide on one held CSR at once (decision 094): the second decision waits for the
+     * first and is refused (409); before, it read PENDING at once and its commit overwrote the first
+     * (a rejection turned into an approval, both answered 200).
+     */
+    @Test
+    void aSecondDecisionOnAHeldCsrWhileTheFirstIsOpenIsRefused() throws Exception {
+        PskDevice device = EstSupport.pskDevice(server, profile);
+        byte[] csr = bench.csr(bench.key("held-twice", "ec:P-256"), device.endpoint());
+        CoapClientCli client = psk(Build.OPENSSL, device);
+        assertThat(client.post(est("held/sen"), csr, 286, 287, null).code()).isEqualTo("5.03");
+        long id = server.call("GET", "/api/v1/est/enrollments", null).json().valueStream()
+                .filter(e -> e.get("endpoint").asString().equals(device.endpoint())).findFirst().orElseThrow().get("id").asLong();
+
+        java.util.concurrent.CompletableFuture<TestServer.ApiResponse> approval = new java.util.concurrent.CompletableFuture<>();
+        new org.springframework.transaction.support.TransactionTemplate(
+                server.bean(org.springframework.transaction.PlatformTransactionManager.class)).executeWithoutResult(status -> {
+            server.bean(io.lwm2m.provisioning.est.EstService.class).decide(id, false, io.lwm2m.provisioning.audit.Actor.SYSTEM);
+            approval.completeAsync(() -> server.call("POST", "/api/v1/est/enrollments/" + id + "/approve", null));
+            server.awaitLockWaitOrDone(approval);
+        });
+        TestServer.ApiResponse approved = approval.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(approved.status()).as(approved.toString()).isEqualTo(409);
+        assertThat(approved.body()).contains("is REJECTED, not PENDING");
+        CoapClientCli.Result refused = client.post(est("held/sen"), csr, 286, 287, null);
+        assertThat(refused.code()).as(refused.toString()).isEqualTo("4.03");
+        assertThat(refused.text()).startsWith("approval.rejected");
+        assertThat(EstSupport.certificates(server, device.endpoint()).size()).isZero();
+    }
+
     @Test
     void badRequestsGetTheRightCodeAndADiagnosticAndIssueNothing() throws Exception {
         PskDevice device = EstSupport.pskDevice(server, profile);

@@ -128,7 +128,7 @@ public class EstService {
     /** An operator approves (or rejects) a held CSR; the client's next re-send gets the certificate (or 4.03 / 403). */
     @Transactional
     public PendingEnrollment decide(long id, boolean approve, Actor actor) {
-        PendingEnrollment enrollment = pending.findById(id)
+        PendingEnrollment enrollment = pending.findForDecision(id)
                 .orElseThrow(() -> new NotFoundException("no EST enrollment " + id + " is held for approval"));
         if (enrollment.status() != PendingEnrollment.Status.PENDING) {
             throw new ConflictException("status", "enrollment " + id + " is " + enrollment.status() + ", not PENDING");
