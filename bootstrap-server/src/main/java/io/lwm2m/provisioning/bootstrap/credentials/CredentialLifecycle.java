@@ -105,7 +105,7 @@ public class CredentialLifecycle implements CredentialDelivery {
     /** Activates {@code pending}, which its caller {@link #held} and found still PENDING. */
     private void promote(DeviceCredential pending, Actor actor, String why) {
         Instant now = clock.instant();
-        List<DeviceCredential> live = stillLive(credentials.findLive(pending.device().id(), pending.channel(),
+        List<DeviceCredential> live = liveNow(credentials.findLive(pending.device().id(), pending.channel(),
                 pending.server() == null ? null : pending.server().id()));
         for (DeviceCredential old : live) {
             if (!old.id().equals(pending.id())) {
@@ -219,6 +219,11 @@ public class CredentialLifecycle implements CredentialDelivery {
      */
     private List<DeviceCredential> stillLive(List<DeviceCredential> found) {
         found.stream().map(c -> c.device().id()).distinct().sorted().forEach(credentials::holdDevice);
+        return liveNow(found);
+    }
+
+    /** Those of {@code found} that are live as committed now, their devices already held by the caller. */
+    private List<DeviceCredential> liveNow(List<DeviceCredential> found) {
         List<DeviceCredential> live = new ArrayList<>(found.size());
         for (DeviceCredential c : found) {
             em.refresh(c);
