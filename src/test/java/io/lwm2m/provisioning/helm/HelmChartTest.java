@@ -165,6 +165,9 @@ class HelmChartTest {
     assertThat(tmp).containsKey("emptyDir");
     assertThat(at(sts, "spec.volumeClaimTemplates[0].metadata.name")).isEqualTo("data");
     assertThat(at(sts, "spec.volumeClaimTemplates[0].spec.resources.requests.storage")).isEqualTo("1Gi");
+    assertThat(at(container, "resources.requests.memory"))
+        .as("the heap is committed from the start (decision 095): the request covers the limit, not a part of it")
+        .isEqualTo(at(container, "resources.limits.memory"));
     assertThat(list(at(pod, "topologySpreadConstraints"))).hasSize(2)
         .allSatisfy(c -> assertThat(at(c, "labelSelector.matchLabels")).isEqualTo(map(at(sts, "spec.selector.matchLabels"))));
 
