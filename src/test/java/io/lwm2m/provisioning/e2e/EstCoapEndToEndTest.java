@@ -12,6 +12,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -258,6 +259,47 @@ class EstCoapEndToEndTest {
         assertThat(refused.code()).as(refused.toString()).isEqualTo("4.03");
         assertThat(refused.text()).startsWith("approval.rejected");
         assertThat(EstSupport.certificates(server, device.endpoint()).size()).isZero();
+    }
+
+    /**
+     * Two re-sends of one approved CSR at once (decision 096): both pass the approval and sign, but the
+     * approval is used once. Each waits for the approval's row, held here, the second in a group of its
+     * own; the one that comes second answers with the first's certificate, and the CA records one.
+     * Before, both were recorded: two certificates for one approval, the approval naming only the last.
+     */
+    @Test
+    void twoReSendsOfAnApprovedCsrAtOnceGetTheSameOneCertificate() throws Exception {
+        PskDevice device = EstSupport.pskDevice(server, profile);
+        byte[] csr = bench.csr(bench.key("approved-twice", "ec:P-256"), device.endpoint());
+        CoapClientCli client = psk(Build.OPENSSL, device);
+        assertThat(client.post(est("held/sen"), csr, 286, 287, null).code()).isEqualTo("5.03");
+        long id = server.call("GET", "/api/v1/est/enrollments", null).json().valueStream()
+                .filter(e -> e.get("endpoint").asString().equals(device.endpoint())).findFirst().orElseThrow().get("id").asLong();
+        assertThat(server.call("POST", "/api/v1/est/enrollments/" + id + "/approve", null).status()).isEqualTo(200);
+
+        java.util.concurrent.CompletableFuture<CoapClientCli.Result> first = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<CoapClientCli.Result> second = new java.util.concurrent.CompletableFuture<>();
+        org.springframework.jdbc.core.JdbcTemplate jdbc = server.bean(org.springframework.jdbc.core.JdbcTemplate.class);
+        new org.springframework.transaction.support.TransactionTemplate(
+                server.bean(org.springframework.transaction.PlatformTransactionManager.class)).executeWithoutResult(status -> {
+            jdbc.queryForList("SELECT id FROM est_enrollments WHERE id = ? FOR UPDATE", id);
+            first.completeAsync(() -> client.post(est("held/sen"), csr, 286, 287, null));
+            server.awaitLockWaitsOrDone(1, first);
+            second.completeAsync(() -> client.post(est("held/sen"), csr, 286, 287, null));
+            server.awaitLockWaitsOrDone(2, second);
+        });
+        CoapClientCli.Result one = first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        CoapClientCli.Result other = second.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(one.code()).as(one.toString()).isEqualTo("2.04");
+        assertThat(other.code()).as(other.toString()).isEqualTo("2.04");
+        assertThat(other.payload()).as("the same certificate").isEqualTo(one.payload());
+        JsonNode recorded = EstSupport.certificates(server, device.endpoint());
+        assertThat(recorded.size()).as(recorded.toString()).isEqualTo(1);
+        Map<String, Object> approval = jdbc.queryForMap("SELECT status, certificate_serial FROM est_enrollments WHERE id = ?", id);
+        assertThat(approval.get("status")).isEqualTo("ISSUED");
+        assertThat(new java.math.BigInteger((String) approval.get("certificate_serial"), 16))
+                .as("the approval names the certificate the device holds")
+                .isEqualTo(io.lwm2m.provisioning.crypto.Der.certificate(one.payload()).getSerialNumber());
     }
 
     @Test

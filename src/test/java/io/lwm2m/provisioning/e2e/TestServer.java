@@ -126,6 +126,11 @@ final class TestServer implements AutoCloseable {
      * May run inside the held transaction.
      */
     void awaitLockWaitOrDone(java.util.concurrent.CompletableFuture<?> call) {
+        awaitLockWaitsOrDone(1, call);
+    }
+
+    /** As {@link #awaitLockWaitOrDone}, until {@code waiters} backends (this request's and earlier ones) wait. */
+    void awaitLockWaitsOrDone(int waiters, java.util.concurrent.CompletableFuture<?> call) {
         org.springframework.jdbc.core.JdbcTemplate jdbc = bean(org.springframework.jdbc.core.JdbcTemplate.class);
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
         while (!call.isDone() && System.nanoTime() < deadline) {
@@ -135,7 +140,7 @@ final class TestServer implements AutoCloseable {
                     SELECT count(*) FROM pg_stat_activity
                     WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND datname = current_database()""",
                     Integer.class);
-            if (waiting != null && waiting > 0) {
+            if (waiting != null && waiting >= waiters) {
                 return;
             }
             try {

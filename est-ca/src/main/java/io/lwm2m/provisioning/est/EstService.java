@@ -128,7 +128,7 @@ public class EstService {
     /** An operator approves (or rejects) a held CSR; the client's next re-send gets the certificate (or 4.03 / 403). */
     @Transactional
     public PendingEnrollment decide(long id, boolean approve, Actor actor) {
-        PendingEnrollment enrollment = pending.findForDecision(id)
+        PendingEnrollment enrollment = pending.findLocked(id)
                 .orElseThrow(() -> new NotFoundException("no EST enrollment " + id + " is held for approval"));
         if (enrollment.status() != PendingEnrollment.Status.PENDING) {
             throw new ConflictException("status", "enrollment " + id + " is " + enrollment.status() + ", not PENDING");
@@ -161,16 +161,38 @@ public class EstService {
             case PENDING -> Enrollment.pending(grant.policy().retryAfter());
             case REJECTED -> throw new EstException(EstException.Status.FORBIDDEN, "approval.rejected",
                     "an operator rejected this CSR (enrollment " + held.id() + ")");
-            case APPROVED -> issue(grant, identity, operation, csr, keyType, held.id());
-            case ISSUED -> {
-                if (operation.serverKeyGeneration()) {
-                    throw new EstException(EstException.Status.FORBIDDEN, "approval.used",
-                            "this approved request was served already; the server-generated key is given only once");
+            case APPROVED -> {
+                try {
+                    yield issue(grant, identity, operation, csr, keyType, held.id());
+                } catch (ServedMeanwhile e) {
+                    // A re-send of the same CSR was served while this one was signing: its certificate is the answer.
+                    yield served(pending.findById(held.id()).orElseThrow(), operation);
                 }
-                IssuedCertificate issued = ca.find(held.certificateSerial()).orElseThrow();
-                yield new Enrollment(BuiltCertificate.ofDer(issued.der()), null, ca.chain(), null);
             }
+            case ISSUED -> served(held, operation);
         };
+    }
+
+    /** The answer to a re-send of an approved CSR that was served already: the certificate it got. */
+    private Enrollment served(PendingEnrollment held, EstOperation operation) {
+        if (operation.serverKeyGeneration()) {
+            throw new EstException(EstException.Status.FORBIDDEN, "approval.used",
+                    "this approved request was served already; the server-generated key is given only once");
+        }
+        IssuedCertificate issued = ca.find(held.certificateSerial()).orElseThrow();
+        return new Enrollment(BuiltCertificate.ofDer(issued.der()), null, ca.chain(), null);
+    }
+
+    /**
+     * An approval is used once: its row is read locked in the writes' transaction, so of two re-sends
+     * signing at once the second finds it ISSUED, records nothing, and answers with the first's
+     * certificate (the one it signed never leaves the server).
+     */
+    private static final class ServedMeanwhile extends RuntimeException {
+
+        ServedMeanwhile() {
+            super(null, null, false, false);
+        }
     }
 
     private Enrollment issue(EnrollmentGrant grant, EstIdentity identity, EstOperation operation, CsrCheck.VerifiedCsr csr,
@@ -187,7 +209,11 @@ public class EstService {
                 ca.record(signed, requestedBy);
                 authorizer.issued(grant, identity, operation, certificate);
                 if (approvedId != null) {
-                    pending.findById(approvedId).orElseThrow().issued(CertificateAuthorityService.hex(certificate.serialNumber()));
+                    PendingEnrollment approval = pending.findLocked(approvedId).orElseThrow();
+                    if (approval.status() != PendingEnrollment.Status.APPROVED) {
+                        throw new ServedMeanwhile();
+                    }
+                    approval.issued(CertificateAuthorityService.hex(certificate.serialNumber()));
                 }
             }
 

@@ -17,9 +17,10 @@ public interface PendingEnrollmentRepository extends JpaRepository<PendingEnroll
 
     /**
      * The held enrollment, its row locked until the transaction ends: two operators' decisions on one
-     * CSR run one after the other, and the second sees the first's (decision 094).
+     * CSR run one after the other, and the second sees the first's (decision 094); so do two re-sends
+     * that would each issue an approved CSR's certificate (decision 096).
      */
     @Lock(LockModeType.PESSIMISTIC_WRITE)
     @Query("select p from PendingEnrollment p where p.id = :id")
-    Optional<PendingEnrollment> findForDecision(@Param("id") long id);
+    Optional<PendingEnrollment> findLocked(@Param("id") long id);
 }
