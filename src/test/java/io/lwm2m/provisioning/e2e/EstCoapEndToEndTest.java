@@ -302,6 +302,48 @@ class EstCoapEndToEndTest {
                 .isEqualTo(io.lwm2m.provisioning.crypto.Der.certificate(one.payload()).getSerialNumber());
     }
 
+    /**
+     * Two revocations of one certificate at once, with different reasons: the second waits for the
+     * first's lock on the certificate and changes nothing, so the CRL's reason is the one audited, once.
+     * Before, both read VALID and both wrote: two audit records and the last reason won. (A certificate
+     * a device credential holds was already serialized on the device, decision 094; this one, issued by
+     * EST to a device whose DM account is PSK, is in the CA's records only: no device row to wait on.)
+     */
+    @Test
+    void twoRevocationsOfOneCertificateAtOnceRevokeItOnce() throws Exception {
+        String pskAccount = EstSupport.profile(server, Fixtures.server(server, "coaps://dm.example:5684", 611, 300, "U", "PSK", true),
+                "{\"allowBootstrapCredential\":true,\"keyTypes\":[\"P-256\"]}");
+        PskDevice device = EstSupport.pskDevice(server, pskAccount);
+        CoapClientCli.Result issued = psk(Build.OPENSSL, device).post(est("sen"),
+                bench.csr(bench.key("revoked-twice", "ec:P-256"), device.endpoint()), 286, 287, null);
+        assertThat(issued.code()).as(issued.toString()).isEqualTo("2.04");
+        String serial = EstSupport.certificates(server, device.endpoint()).get(0).get("serial").asString();
+
+        java.util.concurrent.CompletableFuture<TestServer.ApiResponse> compromised = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<TestServer.ApiResponse> superseded = new java.util.concurrent.CompletableFuture<>();
+        org.springframework.jdbc.core.JdbcTemplate jdbc = server.bean(org.springframework.jdbc.core.JdbcTemplate.class);
+        new org.springframework.transaction.support.TransactionTemplate(
+                server.bean(org.springframework.transaction.PlatformTransactionManager.class)).executeWithoutResult(status -> {
+            jdbc.queryForList("SELECT serial FROM certificates WHERE serial = ? FOR UPDATE", serial);
+            compromised.completeAsync(() -> server.call("POST", "/api/v1/certificates/" + serial + "/revoke",
+                    "{\"reason\":\"keyCompromise\"}"));
+            server.awaitLockWaitsOrDone(1, compromised);
+            superseded.completeAsync(() -> server.call("POST", "/api/v1/certificates/" + serial + "/revoke",
+                    "{\"reason\":\"superseded\"}"));
+            server.awaitLockWaitsOrDone(2, superseded);
+        });
+        assertThat(compromised.get(30, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(superseded.get(30, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(200);
+        List<String> audited = jdbc.queryForList(
+                "SELECT details FROM audit_events WHERE action = 'certificate.revoke' AND target = ?", String.class,
+                "certificate:" + serial);
+        assertThat(audited).as("one revocation audited").hasSize(1);
+        JsonNode certificate = server.call("GET", "/api/v1/certificates/" + serial, null).json();
+        assertThat(certificate.get("status").asString()).isEqualTo("REVOKED");
+        int reason = certificate.get("revocationReason").asInt();
+        assertThat(audited.get(0)).as("the reason in the CRL is the one audited").contains("reason=" + reason + "\n");
+    }
+
     @Test
     void badRequestsGetTheRightCodeAndADiagnosticAndIssueNothing() throws Exception {
         PskDevice device = EstSupport.pskDevice(server, profile);

@@ -191,13 +191,13 @@ public class CertificateAuthorityService {
                 ? CertificateProfile.device(settings.deviceValidity()) : CertificateProfile.server(settings.serverValidity());
     }
 
-    /** Revokes a certificate this CA issued; it is in the next CRL. Revoking twice changes nothing. */
+    /** Revokes a certificate this CA issued; it is in the next CRL. Revoking twice, even at once, changes nothing. */
     @Transactional
     public IssuedCertificate revoke(String serial, int reasonCode, Actor actor) {
         if (reasonCode < 0 || reasonCode > 10 || reasonCode == 7) {
             throw new InvalidInputException("reason", "must be an RFC 5280 CRLReason code (0-6, 8-10)");
         }
-        IssuedCertificate certificate = certificates.findById(normalise(serial))
+        IssuedCertificate certificate = certificates.findLocked(normalise(serial))
                 .orElseThrow(() -> new NotFoundException("no certificate with serial " + serial + " was issued here"));
         if (certificate.status() == IssuedCertificate.Status.VALID) {
             certificate.revoke(clock.instant(), reasonCode);

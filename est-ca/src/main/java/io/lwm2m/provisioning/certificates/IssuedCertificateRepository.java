@@ -1,11 +1,19 @@
 package io.lwm2m.provisioning.certificates;
 
+import jakarta.persistence.LockModeType;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.data.domain.Limit;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;
 
 interface IssuedCertificateRepository extends JpaRepository<IssuedCertificate, String> {
+
+    /** The certificate, its row locked until the transaction ends: of two revocations at once, the second sees the first. */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("select c from IssuedCertificate c where c.serial = :serial")
+    Optional<IssuedCertificate> findLocked(String serial);
 
     @Query("select c from IssuedCertificate c where c.authorityId = :authorityId and c.status = io.lwm2m.provisioning.certificates.IssuedCertificate.Status.REVOKED order by c.revokedAt")
     List<IssuedCertificate> findRevoked(Long authorityId);
