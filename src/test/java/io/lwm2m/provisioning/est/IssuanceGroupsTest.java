@@ -210,6 +210,48 @@ class IssuanceGroupsTest {
         assertThat(committedGroups.stream().mapToInt(Integer::intValue).sum()).isEqualTo(members - 4);
     }
 
+    /**
+     * A caller interrupted while its writes wait for a group is not let go before they are decided (it
+     * would report an enrollment failed whose certificate then commits): it learns the outcome, and its
+     * interrupt is kept for whoever runs the thread next.
+     */
+    @Test
+    void aCallerInterruptedWhileItWaitsLearnsHowItsWritesEndedAndKeepsItsInterrupt() throws Exception {
+        CountDownLatch inRecords = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService callers = Executors.newFixedThreadPool(1);
+        try {
+            Future<?> first = callers.submit(() -> groups.commit(member(0, false, () -> {
+                inRecords.countDown();
+                try {
+                    assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            })));
+            assertThat(inRecords.await(30, TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.CompletableFuture<Boolean> interruptedAfter = new java.util.concurrent.CompletableFuture<>();
+            Thread waiter = new Thread(() -> {
+                try {
+                    groups.commit(member(1, false, () -> { }));
+                    interruptedAfter.complete(Thread.currentThread().isInterrupted());
+                } catch (RuntimeException e) {
+                    interruptedAfter.completeExceptionally(e);
+                }
+            });
+            waiter.start();
+            awaitWaiting(1);
+            waiter.interrupt();
+            assertThat(interruptedAfter).as("still waiting for its group").isNotDone();
+            release.countDown();
+            first.get(30, TimeUnit.SECONDS);
+            assertThat(interruptedAfter.get(30, TimeUnit.SECONDS)).as("the interrupt is kept").isTrue();
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM writes WHERE member = 1", Long.class)).isEqualTo(2L);
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
     @Test
     void insideACallersTransactionTheWritesJoinIt() {
         Long outer = transactions.execute(status -> {

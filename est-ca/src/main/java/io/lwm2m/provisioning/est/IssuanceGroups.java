@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +48,7 @@ final class IssuanceGroups {
     /** Told the size of every group that committed (a member retried alone is a group of one). */
     private final IntConsumer committed;
     private final ConcurrentLinkedQueue<Member> waiting = new ConcurrentLinkedQueue<>();
-    /** Guards {@link #inFlight} and every member's outcome; waited on by the members not committing a group. */
+    /** Guards {@link #inFlight} and every member's outcome. */
     private final Object monitor = new Object();
     private int inFlight;
 
@@ -71,42 +72,59 @@ final class IssuanceGroups {
             writes.audit();
             return;
         }
-        Member mine = new Member(writes);
+        Member mine = new Member(writes, Thread.currentThread());
         waiting.add(mine);
         boolean interrupted = false;
         try {
             while (true) {
+                boolean lead;
                 synchronized (monitor) {
                     // Lead a group when there is room for one and something to put in it; else wait to be woken.
-                    while (!mine.done && (inFlight >= maxInFlight || waiting.isEmpty())) {
-                        try {
-                            monitor.wait();
-                        } catch (InterruptedException e) {
-                            // Writes that may be committing are not abandoned: the caller learns how they ended.
-                            interrupted = true;
-                        }
-                    }
+                    lead = inFlight < maxInFlight && !waiting.isEmpty();
                     if (mine.done) {
+                        if (lead) {
+                            wakeTheNextLeader(); // it may have been woken to lead, and leaves: pass that on
+                        }
                         if (mine.failure != null) {
                             throw mine.failure;
                         }
                         return;
                     }
-                    inFlight++;
-                }
-                try {
-                    commitGroup(next());
-                } finally {
-                    synchronized (monitor) {
-                        inFlight--;
-                        monitor.notifyAll();
+                    if (lead) {
+                        inFlight++;
                     }
+                }
+                if (lead) {
+                    try {
+                        commitGroup(next());
+                    } finally {
+                        synchronized (monitor) {
+                            inFlight--;
+                        }
+                        wakeTheNextLeader();
+                    }
+                } else {
+                    LockSupport.park(this);
+                    // Writes that may be committing are not abandoned: the caller learns how they ended.
+                    interrupted |= Thread.interrupted();
                 }
             }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * A group's room is free: the oldest waiting write's caller may lead the next group. Only that one
+     * is woken, and each member only when its own outcome is decided: a group's end used to wake every
+     * EST worker (notifyAll), most of them only to wait again.
+     */
+    private void wakeTheNextLeader() {
+        Member oldest = waiting.peek();
+        if (oldest != null) {
+            LockSupport.unpark(oldest.caller);
         }
     }
 
@@ -151,7 +169,11 @@ final class IssuanceGroups {
                     group.get(i).failure = i < decided ? outcomes[i] : notCommitted;
                     group.get(i).done = true;
                 }
-                monitor.notifyAll();
+            }
+            for (Member member : group) {
+                if (member.caller != Thread.currentThread()) {
+                    LockSupport.unpark(member.caller);
+                }
             }
         }
     }
@@ -178,15 +200,17 @@ final class IssuanceGroups {
         }
     }
 
-    /** Its outcome is written and read under {@link #monitor}. */
+    /** Its outcome is written and read under {@link #monitor}; {@code caller} is woken when it is decided. */
     private static final class Member {
 
         private final Writes writes;
+        private final Thread caller;
         private boolean done;
         private RuntimeException failure;
 
-        Member(Writes writes) {
+        Member(Writes writes, Thread caller) {
             this.writes = writes;
+            this.caller = caller;
         }
     }
 }
