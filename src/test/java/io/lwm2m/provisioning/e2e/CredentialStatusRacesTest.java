@@ -17,8 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Two changes of one credential's status at the same moment (decision 094): a security officer's
@@ -50,7 +48,7 @@ class CredentialStatusRacesTest {
         Fixtures.Rotated rotated = Fixtures.rotateBootstrap(server, device.endpoint());
 
         CompletableFuture<TestServer.ApiResponse> revocation = new CompletableFuture<>();
-        transaction().executeWithoutResult(status -> {
+        server.inTransaction(status -> {
             server.bean(CredentialLifecycle.class).authenticatedWith(rotated.id());
             revocation.completeAsync(() -> server.call("POST", "/api/v1/devices/" + device.endpoint() + "/credentials/revoke",
                     "{\"target\":\"bootstrap\",\"reason\":\"keyCompromise\"}"));
@@ -76,7 +74,7 @@ class CredentialStatusRacesTest {
         long deviceId = deviceId(device);
 
         CompletableFuture<TestServer.ApiResponse> confirmation = new CompletableFuture<>();
-        transaction().executeWithoutResult(status -> {
+        server.inTransaction(status -> {
             List<DeviceCredential> live = server.bean(DeviceCredentialRepository.class)
                     .findLive(deviceId, CredentialChannel.BOOTSTRAP, null);
             assertThat(live).hasSize(2);
@@ -133,7 +131,7 @@ class CredentialStatusRacesTest {
         JdbcTemplate jdbc = server.bean(JdbcTemplate.class);
 
         CompletableFuture<TestServer.ApiResponse> revocation = new CompletableFuture<>();
-        transaction().executeWithoutResult(status -> {
+        server.inTransaction(status -> {
             if (Boolean.TRUE.equals(jdbc.queryForObject("SELECT current_setting('is_superuser') = 'on'", Boolean.class))) {
                 jdbc.execute("SET LOCAL deadlock_timeout = '30s'");
             }
@@ -152,10 +150,6 @@ class CredentialStatusRacesTest {
                 Flavour.LWM2M_1_1_SENML_CBOR)) {
             assertThat(client.awaitBootstrap(Duration.ofSeconds(30)).success()).isTrue();
         }
-    }
-
-    private static TransactionTemplate transaction() {
-        return new TransactionTemplate(server.bean(PlatformTransactionManager.class));
     }
 
     private static long deviceId(Fixtures.Device device) {

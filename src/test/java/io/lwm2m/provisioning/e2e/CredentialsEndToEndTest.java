@@ -31,8 +31,6 @@ import org.eclipse.leshan.client.object.Security;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -278,7 +276,7 @@ class CredentialsEndToEndTest {
                 device.endpoint());
         DeviceCredentialRepository credentials = server.bean(DeviceCredentialRepository.class);
         SecretCipher cipher = server.bean(SecretCipher.class);
-        new TransactionTemplate(server.bean(PlatformTransactionManager.class)).executeWithoutResult(status -> {
+        server.inTransaction(status -> {
             List<DeviceCredential> batch = credentials.findByDeviceIdAndStatusIn(deviceId,
                     List.of(CredentialStatus.ACTIVE, CredentialStatus.PENDING));
             assertThat(batch).as("the device's bootstrap and DM-server credentials").hasSize(2);

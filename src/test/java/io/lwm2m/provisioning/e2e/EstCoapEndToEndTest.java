@@ -42,6 +42,13 @@ class EstCoapEndToEndTest {
         bench = new Workbench(server);
     }
 
+    /** Sends {@code csr} to the label whose CSRs wait for approval (5.03); returns the held enrollment's id. */
+    private static long held(CoapClientCli client, byte[] csr, PskDevice device) {
+        assertThat(client.post(est("held/sen"), csr, 286, 287, null).code()).isEqualTo("5.03");
+        return server.call("GET", "/api/v1/est/enrollments", null).json().valueStream()
+                .filter(e -> e.get("endpoint").asString().equals(device.endpoint())).findFirst().orElseThrow().get("id").asLong();
+    }
+
     private static String est(String path) {
         return "coaps://127.0.0.1:" + server.coaps().getPort() + "/.well-known/est/" + path;
     }
@@ -241,13 +248,10 @@ class EstCoapEndToEndTest {
         PskDevice device = EstSupport.pskDevice(server, profile);
         byte[] csr = bench.csr(bench.key("held-twice", "ec:P-256"), device.endpoint());
         CoapClientCli client = psk(Build.OPENSSL, device);
-        assertThat(client.post(est("held/sen"), csr, 286, 287, null).code()).isEqualTo("5.03");
-        long id = server.call("GET", "/api/v1/est/enrollments", null).json().valueStream()
-                .filter(e -> e.get("endpoint").asString().equals(device.endpoint())).findFirst().orElseThrow().get("id").asLong();
+        long id = held(client, csr, device);
 
         java.util.concurrent.CompletableFuture<TestServer.ApiResponse> approval = new java.util.concurrent.CompletableFuture<>();
-        new org.springframework.transaction.support.TransactionTemplate(
-                server.bean(org.springframework.transaction.PlatformTransactionManager.class)).executeWithoutResult(status -> {
+        server.inTransaction(status -> {
             server.bean(io.lwm2m.provisioning.est.EstService.class).decide(id, false, io.lwm2m.provisioning.audit.Actor.SYSTEM);
             approval.completeAsync(() -> server.call("POST", "/api/v1/est/enrollments/" + id + "/approve", null));
             server.awaitLockWaitOrDone(approval);
@@ -272,16 +276,13 @@ class EstCoapEndToEndTest {
         PskDevice device = EstSupport.pskDevice(server, profile);
         byte[] csr = bench.csr(bench.key("approved-twice", "ec:P-256"), device.endpoint());
         CoapClientCli client = psk(Build.OPENSSL, device);
-        assertThat(client.post(est("held/sen"), csr, 286, 287, null).code()).isEqualTo("5.03");
-        long id = server.call("GET", "/api/v1/est/enrollments", null).json().valueStream()
-                .filter(e -> e.get("endpoint").asString().equals(device.endpoint())).findFirst().orElseThrow().get("id").asLong();
+        long id = held(client, csr, device);
         assertThat(server.call("POST", "/api/v1/est/enrollments/" + id + "/approve", null).status()).isEqualTo(200);
 
         java.util.concurrent.CompletableFuture<CoapClientCli.Result> first = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.CompletableFuture<CoapClientCli.Result> second = new java.util.concurrent.CompletableFuture<>();
         org.springframework.jdbc.core.JdbcTemplate jdbc = server.bean(org.springframework.jdbc.core.JdbcTemplate.class);
-        new org.springframework.transaction.support.TransactionTemplate(
-                server.bean(org.springframework.transaction.PlatformTransactionManager.class)).executeWithoutResult(status -> {
+        server.inTransaction(status -> {
             jdbc.queryForList("SELECT id FROM est_enrollments WHERE id = ? FOR UPDATE", id);
             first.completeAsync(() -> client.post(est("held/sen"), csr, 286, 287, null));
             server.awaitLockWaitsOrDone(1, first);
@@ -322,8 +323,7 @@ class EstCoapEndToEndTest {
         java.util.concurrent.CompletableFuture<TestServer.ApiResponse> compromised = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.CompletableFuture<TestServer.ApiResponse> superseded = new java.util.concurrent.CompletableFuture<>();
         org.springframework.jdbc.core.JdbcTemplate jdbc = server.bean(org.springframework.jdbc.core.JdbcTemplate.class);
-        new org.springframework.transaction.support.TransactionTemplate(
-                server.bean(org.springframework.transaction.PlatformTransactionManager.class)).executeWithoutResult(status -> {
+        server.inTransaction(status -> {
             jdbc.queryForList("SELECT serial FROM certificates WHERE serial = ? FOR UPDATE", serial);
             compromised.completeAsync(() -> server.call("POST", "/api/v1/certificates/" + serial + "/revoke",
                     "{\"reason\":\"keyCompromise\"}"));

@@ -180,8 +180,7 @@ class EstModeFourEndToEndTest {
                 .queryForObject("SELECT id FROM devices WHERE endpoint = ?", Long.class, device.endpoint());
         var credentials = server.bean(io.lwm2m.provisioning.bootstrap.credentials.DeviceCredentialRepository.class);
         java.util.concurrent.CompletableFuture<CoapClientCli.Result> result = new java.util.concurrent.CompletableFuture<>();
-        new org.springframework.transaction.support.TransactionTemplate(
-                server.bean(org.springframework.transaction.PlatformTransactionManager.class)).executeWithoutResult(status -> {
+        server.inTransaction(status -> {
             List<io.lwm2m.provisioning.bootstrap.credentials.DeviceCredential> account = credentials
                     .findLiveEstCredentials(device.endpoint());
             assertThat(account).hasSize(1);

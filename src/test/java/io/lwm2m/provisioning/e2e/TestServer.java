@@ -153,6 +153,15 @@ final class TestServer implements AutoCloseable {
         org.assertj.core.api.Assertions.assertThat(call).as("the request neither answered nor waited for a lock").isDone();
     }
 
+    /**
+     * Runs {@code work} in one transaction of this server, committed when it returns: for a test that
+     * holds rows locked while its requests arrive.
+     */
+    void inTransaction(java.util.function.Consumer<org.springframework.transaction.TransactionStatus> work) {
+        new org.springframework.transaction.support.TransactionTemplate(
+                bean(org.springframework.transaction.PlatformTransactionManager.class)).executeWithoutResult(work);
+    }
+
     <T> T bean(Class<T> type) {
         return context.getBean(type);
     }
